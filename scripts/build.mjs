@@ -1,0 +1,41 @@
+// Bundles the three sides of lcnb: the extension host (CJS), the profiling kernel process (CJS)
+// and the webview side (ESM, browser). Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // vscode is provided by the editor; onnxruntime-node ships native binaries and stays in node_modules.
+  external: ['vscode', 'onnxruntime-node'],
+};
+
+const targets = [
+  { ...node, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { kernel: 'kernels/main.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    entryPoints: { summaryView: 'media/summaryView.ts' },
+    outdir: 'dist/media',
+  },
+];
+
+if (watch) {
+  for (const options of targets) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(targets.map((options) => esbuild.build(options)));
+}
