@@ -1,0 +1,115 @@
+/**
+ * The cost model: params, MAdds, FLOPs, memory access cost and arithmetic intensity per node and
+ * per scope, in DESIGN.md's units. Ops outside the registry are returned as uncounted, by name.
+ */
+import { Graph, Node } from './ir';
+import { opDef } from './ops';
+import { numel, Shape } from './shape';
+
+export interface Cost {
+  /** Trainable parameters (BN γ and β included, running statistics not). */
+  readonly params: number;
+  readonly madds: number;
+  readonly flops: number;
+  /** ShuffleNetV2's MAC: input activations + output activations + weights read, in elements. */
+  readonly macElements: number;
+  readonly macBytes: number;
+}
+
+export interface NodeCost extends Cost {
+  readonly node: Node;
+  readonly inputShapes: readonly Shape[];
+  readonly outputShapes: readonly Shape[];
+  /** FLOPs per byte of memory traffic; 0 when the op moves no data. */
+  readonly intensity: number;
+  readonly flopsRule: string;
+}
+
+export interface UncountedOp {
+  readonly name: string;
+  readonly op: string;
+}
+
+export interface GraphCost {
+  readonly nodes: readonly NodeCost[];
+  readonly uncounted: readonly UncountedOp[];
+  readonly totals: Cost;
+}
+
+export interface CostOptions {
+  /** Bytes per element of activations and weights; 4 for float32. */
+  readonly bytesPerElement?: number;
+}
+
+export const ZERO_COST: Cost = { params: 0, madds: 0, flops: 0, macElements: 0, macBytes: 0 };
+
+export function addCosts(a: Cost, b: Cost): Cost {
+  return {
+    params: a.params + b.params,
+    madds: a.madds + b.madds,
+    flops: a.flops + b.flops,
+    macElements: a.macElements + b.macElements,
+    macBytes: a.macBytes + b.macBytes,
+  };
+}
+
+export function intensity(cost: Cost): number {
+  return cost.macBytes > 0 ? cost.flops / cost.macBytes : 0;
+}
+
+function shapesOf(graph: Graph, names: readonly string[]): Shape[] {
+  return names.map((name) => {
+    const shape = graph.shapes.get(name);
+    if (!shape) throw new Error(`tensor '${name}' has no shape`);
+    return shape;
+  });
+}
+
+/** Cost of one node, or undefined when its op is not in the registry. */
+export function costNode(graph: Graph, node: Node, options: CostOptions = {}): NodeCost | undefined {
+  const def = opDef(node.op);
+  if (!def) return undefined;
+  const bytes = options.bytesPerElement ?? 4;
+  const inputShapes = shapesOf(graph, node.inputs);
+  const outputShapes = shapesOf(graph, node.outputs);
+  const work = def.work({ name: node.name, op: node.op, attrs: node.attrs, inputShapes }, outputShapes);
+  const params = node.weights.filter((w) => w.trainable).reduce((sum, w) => sum + numel(w.shape), 0);
+  const weightElements = node.weights.reduce((sum, w) => sum + numel(w.shape), 0);
+  const activationElements = [...inputShapes, ...outputShapes].reduce((sum, s) => sum + numel(s), 0);
+  const macElements = def.isView ? 0 : activationElements + weightElements;
+  const cost = { params, madds: work.madds, flops: work.flops, macElements, macBytes: macElements * bytes };
+  return { ...cost, node, inputShapes, outputShapes, intensity: intensity(cost), flopsRule: def.flopsRule };
+}
+
+export function costGraph(graph: Graph, options: CostOptions = {}): GraphCost {
+  const nodes: NodeCost[] = [];
+  const uncounted: UncountedOp[] = [];
+  let totals = ZERO_COST;
+  for (const node of graph.nodes) {
+    const cost = costNode(graph, node, options);
+    if (cost) {
+      nodes.push(cost);
+      totals = addCosts(totals, cost);
+    } else {
+      uncounted.push({ name: node.name, op: node.op });
+    }
+  }
+  return { nodes, uncounted, totals };
+}
+
+export interface ScopeCost extends Cost {
+  /** Scope path joined with '.', or '' for nodes outside any scope. */
+  readonly scope: string;
+  readonly nodeCount: number;
+}
+
+/** Sums node costs by the first `depth` levels of their scope path, in graph order. */
+export function costByScope(nodes: readonly NodeCost[], depth = 1): ScopeCost[] {
+  const groups = new Map<string, { cost: Cost; nodeCount: number }>();
+  for (const nodeCost of nodes) {
+    const key = nodeCost.node.scope.slice(0, depth).join('.');
+    const group = groups.get(key) ?? { cost: ZERO_COST, nodeCount: 0 };
+    groups.set(key, { cost: addCosts(group.cost, nodeCost), nodeCount: group.nodeCount + 1 });
+  }
+  return [...groups].map(([scope, { cost, nodeCount }]) => ({ scope, nodeCount, ...cost }));
+}

@@ -1,0 +1,159 @@
+/**
+ * The graph IR every part of lcnb speaks: NCHW tensors, named nodes with an op type, attributes,
+ * activation inputs/outputs and weight shapes, and a scope path (stage / block / layer) per node
+ * so costs can be grouped the way the papers draw their networks.
+ */
+import { GraphError } from './errors';
+import { opDef } from './ops';
+import { Shape } from './shape';
+
+export type AttrValue = number | string | boolean | readonly number[];
+export type Attrs = Readonly<Record<string, AttrValue>>;
+
+export interface WeightSpec {
+  /** Role within the op: weight, bias, scale, mean, var … */
+  readonly role: string;
+  readonly shape: Shape;
+  /** Trainable tensors are parameters; BN running statistics are buffers (read, not learned). */
+  readonly trainable: boolean;
+}
+
+export interface Node {
+  readonly name: string;
+  readonly op: string;
+  readonly scope: readonly string[];
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attrs: Attrs;
+  readonly weights: readonly WeightSpec[];
+}
+
+export interface Tensor {
+  readonly name: string;
+  readonly shape: Shape;
+}
+
+export interface Graph {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly string[];
+  readonly nodes: readonly Node[];
+  /** Shape of every tensor: graph inputs and every node output. */
+  readonly shapes: ReadonlyMap<string, Shape>;
+}
+
+export interface NodeSpec {
+  op: string;
+  name: string;
+  scope?: readonly string[];
+  inputs: readonly string[];
+  attrs?: Attrs;
+  /** Output tensor names; defaults to the node name (or name:i for several outputs). */
+  outputs?: readonly string[];
+  /** Only for ops outside the registry: their output shapes, which lcnb cannot infer. */
+  outputShapes?: readonly Shape[];
+}
+
+/**
+ * Builds a graph node by node, inferring shapes as it goes so an impossible graph fails at the
+ * node that makes it impossible.
+ */
+export class GraphBuilder {
+  private readonly nodes: Node[] = [];
+  private readonly shapes = new Map<string, Shape>();
+  private readonly inputs: Tensor[] = [];
+  private readonly scopeStack: string[] = [];
+  private readonly usedNames = new Set<string>();
+
+  constructor(readonly name: string) {}
+
+  input(name: string, shape: Shape): Tensor {
+    if (this.shapes.has(name)) throw new Error(`duplicate tensor name '${name}'`);
+    const bad = shape.find((d) => !Number.isInteger(d) || d <= 0);
+    if (bad !== undefined) {
+      throw new GraphError(name, 'Input', [shape], `every dimension must be a positive integer, got ${bad}`);
+    }
+    const tensor = { name, shape: [...shape] };
+    this.inputs.push(tensor);
+    this.shapes.set(name, tensor.shape);
+    return tensor;
+  }
+
+  /** Runs `body` with `name` appended to the scope path of every node it adds. */
+  scope<T>(name: string, body: () => T): T {
+    this.scopeStack.push(name);
+    try {
+      return body();
+    } finally {
+      this.scopeStack.pop();
+    }
+  }
+
+  /** A node name unique in the graph: the scope path plus `local`, suffixed if taken. */
+  private uniqueName(local: string): string {
+    const base = [...this.scopeStack, local].join('.');
+    let name = base;
+    for (let i = 1; this.usedNames.has(name); i++) name = `${base}_${i}`;
+    this.usedNames.add(name);
+    return name;
+  }
+
+  /** Adds an op in the current scope; returns its output tensors. */
+  add(op: string, local: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor[] {
+    const name = this.uniqueName(local);
+    return this.addNode({ op, name, scope: [...this.scopeStack], inputs: inputs.map((t) => t.name), attrs });
+  }
+
+  /** Adds a fully named node (used by readers of stored graphs). */
+  addNode(spec: NodeSpec): Tensor[] {
+    const inputShapes = spec.inputs.map((input) => {
+      const shape = this.shapes.get(input);
+      if (!shape) throw new GraphError(spec.name, spec.op, [], `input '${input}' is not produced by any earlier node`);
+      return shape;
+    });
+    const attrs = spec.attrs ?? {};
+    const def = opDef(spec.op);
+    let outputShapes: readonly Shape[];
+    let weights: readonly WeightSpec[] = [];
+    if (def) {
+      outputShapes = def.infer({ name: spec.name, op: spec.op, attrs, inputShapes });
+      weights = def.weights?.({ name: spec.name, op: spec.op, attrs, inputShapes }) ?? [];
+    } else if (spec.outputShapes) {
+      outputShapes = spec.outputShapes;
+    } else {
+      throw new GraphError(spec.name, spec.op, inputShapes, `op '${spec.op}' is unknown and no output shape was given`);
+    }
+    for (const shape of outputShapes) {
+      if (shape.some((d) => !(d > 0))) {
+        throw new GraphError(spec.name, spec.op, inputShapes, `output shape [${shape.join(', ')}] has a size ≤ 0`);
+      }
+    }
+    const outputs =
+      spec.outputs ?? (outputShapes.length === 1 ? [spec.name] : outputShapes.map((_, i) => `${spec.name}:${i}`));
+    if (outputs.length !== outputShapes.length) {
+      throw new GraphError(spec.name, spec.op, inputShapes, `declares ${outputs.length} outputs but produces ${outputShapes.length}`);
+    }
+    for (const out of outputs) {
+      if (this.shapes.has(out)) throw new GraphError(spec.name, spec.op, inputShapes, `output tensor '${out}' already exists`);
+    }
+    outputs.forEach((out, i) => this.shapes.set(out, outputShapes[i]));
+    this.usedNames.add(spec.name);
+    this.nodes.push({ name: spec.name, op: spec.op, scope: spec.scope ?? [], inputs: spec.inputs, outputs, attrs, weights });
+    return outputs.map((out, i) => ({ name: out, shape: outputShapes[i] }));
+  }
+
+  /** Like add() for single-output ops. */
+  add1(op: string, local: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
+    return this.add(op, local, inputs, attrs)[0];
+  }
+
+  build(outputs: readonly Tensor[]): Graph {
+    return {
+      name: this.name,
+      inputs: this.inputs,
+      outputs: outputs.map((t) => t.name),
+      nodes: this.nodes,
+      shapes: this.shapes,
+    };
+  }
+}

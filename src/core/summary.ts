@@ -1,0 +1,81 @@
+/**
+ * The model summary every front end shows (CLI, palette, notebook): totals, per-layer rows,
+ * per-scope rows and uncounted ops. Field names are the documented JSON of `lcnb summary --json`.
+ */
+import { costByScope, costGraph, CostOptions, intensity } from './cost';
+import { Graph } from './ir';
+import { Shape } from './shape';
+
+export interface SummaryTotals {
+  params: number;
+  madds: number;
+  flops: number;
+  mac_elements: number;
+  mac_bytes: number;
+  /** FLOPs per byte of memory traffic. */
+  intensity: number;
+}
+
+export interface SummaryLayer extends SummaryTotals {
+  name: string;
+  op: string;
+  scope: string;
+  inputs: Shape[];
+  output: Shape;
+  /** How this op's FLOPs are counted. */
+  flops_rule: string;
+}
+
+export interface SummaryScope extends SummaryTotals {
+  scope: string;
+  layers: number;
+}
+
+export interface ModelSummary {
+  id: string;
+  input: Shape;
+  output: Shape;
+  /** Bytes per element used for mac_bytes (4 = float32). */
+  bytes_per_element: number;
+  totals: SummaryTotals;
+  layers: SummaryLayer[];
+  /** Costs grouped by the first scope level (stem, stage1, …). */
+  scopes: SummaryScope[];
+  /** Ops lcnb has no cost rule for; their cost is not in the totals. */
+  uncounted: { name: string; op: string }[];
+}
+
+function totalsOf(cost: { params: number; madds: number; flops: number; macElements: number; macBytes: number }): SummaryTotals {
+  return {
+    params: cost.params,
+    madds: cost.madds,
+    flops: cost.flops,
+    mac_elements: cost.macElements,
+    mac_bytes: cost.macBytes,
+    intensity: intensity(cost),
+  };
+}
+
+export function summarize(graph: Graph, options: CostOptions = {}): ModelSummary {
+  const cost = costGraph(graph, options);
+  const firstInput = graph.inputs[0];
+  const lastOutput = graph.shapes.get(graph.outputs[graph.outputs.length - 1]) ?? [];
+  return {
+    id: graph.name,
+    input: firstInput ? firstInput.shape : [],
+    output: lastOutput,
+    bytes_per_element: options.bytesPerElement ?? 4,
+    totals: totalsOf(cost.totals),
+    layers: cost.nodes.map((n) => ({
+      name: n.node.name,
+      op: n.node.op,
+      scope: n.node.scope.join('.'),
+      inputs: [...n.inputShapes],
+      output: n.outputShapes[0],
+      ...totalsOf(n),
+      flops_rule: n.flopsRule,
+    })),
+    scopes: costByScope(cost.nodes, 1).map((s) => ({ scope: s.scope, layers: s.nodeCount, ...totalsOf(s) })),
+    uncounted: cost.uncounted.map((u) => ({ name: u.name, op: u.op })),
+  };
+}
