@@ -1,4 +1,5 @@
-import { formatShape, Shape } from './shape';
+import { formatShape } from '../shared/format';
+import { Shape } from './shape';
 
 /** A graph that cannot exist: names the node, its inputs' shapes and the rule it breaks. */
 export class GraphError extends Error {

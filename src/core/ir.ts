@@ -142,6 +142,12 @@ export class GraphBuilder {
     return outputs.map((out, i) => ({ name: out, shape: outputShapes[i] }));
   }
 
+  /** A tensor added so far, by name. */
+  tensor(name: string): Tensor | undefined {
+    const shape = this.shapes.get(name);
+    return shape && { name, shape };
+  }
+
   /** Like add() for single-output ops. */
   add1(op: string, local: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
     return this.add(op, local, inputs, attrs)[0];

@@ -9,7 +9,8 @@
  */
 import { Attrs, WeightSpec } from './ir';
 import { GraphError } from './errors';
-import { broadcastShapes, formatShape, numel, Shape, windowOutputSize } from './shape';
+import { formatShape } from '../shared/format';
+import { broadcastShapes, numel, Shape, windowOutputSize } from './shape';
 
 export interface OpContext {
   readonly name: string;

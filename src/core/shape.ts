@@ -7,10 +7,6 @@ export function numel(shape: Shape): number {
   return n;
 }
 
-export function formatShape(shape: Shape): string {
-  return `[${shape.join(', ')}]`;
-}
-
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

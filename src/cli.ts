@@ -1,0 +1,120 @@
+/**
+ * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1 (2 for a
+ * malformed command line); only an internal fault prints a stack trace.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { GraphError, UserError } from './core/errors';
+import { readGraphJson } from './core/graphJson';
+import { summaryText } from './core/report';
+import { ModelSummary, summarize } from './core/summary';
+import { formatSI } from './shared/format';
+import { summarizeModel, zooModels } from './zoo';
+import { version } from '../package.json';
+
+const USAGE = `usage:
+  lcnb summary <model-id | graph.json> [--resolution N] [--classes N] [--batch N] [--json]
+  lcnb list [--json]
+  lcnb --version
+
+Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
+elementwise work), MAC (memory access cost in elements and bytes). See README for the JSON.`;
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+async function summaryCommand(args: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      resolution: { type: 'string' },
+      classes: { type: 'string' },
+      batch: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or graph file');
+  const target = positionals[0];
+  let summary: ModelSummary;
+  if (/\.json$/i.test(target)) {
+    if (values.resolution || values.classes || values.batch) {
+      throw new UsageError('--resolution, --classes and --batch apply to zoo models; a graph file states its own input');
+    }
+    let text: string;
+    try {
+      text = await readFile(target, 'utf8');
+    } catch (e) {
+      throw new UserError(`cannot read ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    summary = summarize(readGraphJson(text, target));
+  } else if (/\.[a-z0-9]+$/i.test(target) && !zooModels().some((m) => m.id === target)) {
+    throw new UserError(`${target}: unsupported file type (expected a zoo model id or a .json graph)`);
+  } else {
+    summary = summarizeModel(target, {
+      resolution: positiveInt('resolution', values.resolution),
+      numClasses: positiveInt('classes', values.classes),
+      batch: positiveInt('batch', values.batch),
+    });
+  }
+  return values.json ? JSON.stringify(summary, null, 2) + '\n' : summaryText(summary);
+}
+
+function listCommand(args: string[]): string {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const models = zooModels().map((m) => ({ id: m.id, family: m.family, width: m.width, published: m.published }));
+  if (values.json) return JSON.stringify(models, null, 2) + '\n';
+  return (
+    models
+      .map((m) => {
+        const published = m.published.map((p) => `${p.metric} ${p.metric === 'top1' ? p.value + '%' : formatSI(p.value)}`);
+        return `${m.id.padEnd(28)} ${m.family.padEnd(14)} ${published.length ? `published: ${published.join(', ')}` : ''}`.trimEnd();
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'summary':
+        out.write(await summaryCommand(rest));
+        return 0;
+      case 'list':
+        out.write(listCommand(rest));
+        return 0;
+      case '--version':
+      case '-v':
+        out.write(`lcnb ${version}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.write(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UserError || e instanceof GraphError) {
+      err.write(`lcnb: ${e.message}\n`);
+      return 1;
+    }
+    const code = (e as { code?: string }).code;
+    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      err.write(`lcnb: ${(e as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    err.write(`lcnb: internal error (please report): ${(e as Error).stack ?? e}\n`);
+    return 70;
+  }
+}

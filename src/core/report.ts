@@ -1,0 +1,59 @@
+/** Plain-text rendering of a model summary (the CLI's default output). */
+import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
+import { ModelSummary, PublishedFigure } from './summary';
+
+const METRIC_LABEL: Record<PublishedFigure['metric'], (v: number) => string> = {
+  params: (v) => `params ${formatSI(v)}`,
+  madds: (v) => `MAdds ${formatSI(v)}`,
+  top1: (v) => `ImageNet top-1 ${v}%`,
+  latency_ms: (v) => `latency ${v} ms`,
+};
+
+function table(header: string[], rows: string[][], rightAligned: Set<number>): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+export function summaryText(s: ModelSummary): string {
+  const t = s.totals;
+  const out = [
+    `${s.id}  input ${formatShape(s.input)} → output ${formatShape(s.output)}`,
+    '',
+    'Computed by lcnb (MAdds = multiply-adds, what the papers call FLOPs; FLOPs = 2 × MAdds + elementwise work;',
+    `MAC = memory access cost, activations in + out + weights, ${s.bytes_per_element} bytes per element):`,
+    `  params      ${formatCount(t.params)}`,
+    `  MAdds       ${formatCount(t.madds)}  (${formatSI(t.madds)})`,
+    `  FLOPs       ${formatCount(t.flops)}  (${formatSI(t.flops)})`,
+    `  MAC         ${formatCount(t.mac_elements)} elements, ${formatBytes(t.mac_bytes)}`,
+    `  intensity   ${t.intensity.toFixed(2)} FLOPs/byte`,
+  ];
+  if (s.published.length) {
+    out.push('', 'Published (not computed here):');
+    for (const p of s.published) out.push(`  ${METRIC_LABEL[p.metric](p.value)}${p.settings ? ` (${p.settings})` : ''}  — ${p.source}`);
+  }
+  out.push('', 'Per stage:');
+  out.push(
+    ...table(
+      ['scope', 'layers', 'params', 'MAdds', 'FLOPs', 'MAC (elements)'],
+      s.scopes.map((sc) => [sc.scope || '(top level)', String(sc.layers), formatCount(sc.params), formatCount(sc.madds), formatCount(sc.flops), formatCount(sc.mac_elements)]),
+      new Set([1, 2, 3, 4, 5]),
+    ).map((l) => `  ${l}`),
+  );
+  out.push('', 'Per layer:');
+  out.push(
+    ...table(
+      ['layer', 'op', 'output', 'params', 'MAdds', 'FLOPs', 'MAC (elements)'],
+      s.layers.map((l) => [l.name, l.op, formatShape(l.output), formatCount(l.params), formatCount(l.madds), formatCount(l.flops), formatCount(l.mac_elements)]),
+      new Set([3, 4, 5, 6]),
+    ).map((l) => `  ${l}`),
+  );
+  out.push('');
+  out.push(
+    s.uncounted.length
+      ? `Uncounted (op unknown to lcnb's cost model, not in the totals): ${s.uncounted.map((u) => `${u.name} (${u.op})`).join(', ')}`
+      : 'Uncounted ops: none',
+  );
+  return out.join('\n') + '\n';
+}

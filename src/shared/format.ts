@@ -1,0 +1,39 @@
+/** Number formatting shared by the CLI, the extension host and the webviews. */
+
+/** 4231976 → "4,231,976". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** 568740352 → "568.7M", 4.2e9 → "4.20G": SI-style with 3–4 significant digits. */
+export function formatSI(n: number): string {
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [scale, unit] of units) {
+    if (Math.abs(n) >= scale) {
+      const v = n / scale;
+      return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 2)}${unit}`;
+    }
+  }
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/** 138654272 → "132.2 MiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
