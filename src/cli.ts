@@ -81,7 +81,7 @@ function listCommand(args: string[]): string {
 }
 
 /** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {

@@ -1,0 +1,43 @@
+/** Every zoo id against its reference params and MAdds (test/golden/zoo.json, with sources). */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { summarizeModel, zooModels } from '../../src/zoo';
+import golden from './zoo.json';
+
+interface GoldenEntry {
+  params: number;
+  madds: number;
+  source: { params: string; madds: string };
+}
+
+const entries = golden.models as Record<string, GoldenEntry>;
+const repo = join(__dirname, '..', '..');
+
+describe('zoo golden numbers', () => {
+  it('every zoo id has a golden entry with its sources, and every entry a zoo id', () => {
+    const ids = zooModels().map((m) => m.id).sort();
+    assert.deepEqual(Object.keys(entries).sort(), ids);
+    for (const [id, entry] of Object.entries(entries)) {
+      assert.ok(entry.source.params.length > 20 && entry.source.madds.length > 20, `${id} needs sources`);
+    }
+  });
+
+  for (const [id, entry] of Object.entries(entries)) {
+    it(`${id}: params and MAdds equal the reference`, () => {
+      const { totals } = summarizeModel(id);
+      assert.equal(totals.params, entry.params, 'params');
+      assert.equal(totals.madds, entry.madds, 'MAdds');
+    });
+  }
+
+  it('the installed CLI (bin/lcnb.js → dist/cli.js) prints the same numbers', () => {
+    assert.ok(existsSync(join(repo, 'dist', 'cli.js')), 'dist/cli.js is missing: run `npm run build` first');
+    const out = execFileSync(process.execPath, [join(repo, 'bin', 'lcnb.js'), 'summary', 'mobilenet_v1_x1_0', '--json'], { encoding: 'utf8' });
+    const { totals } = JSON.parse(out);
+    assert.equal(totals.params, entries.mobilenet_v1_x1_0.params);
+    assert.equal(totals.madds, entries.mobilenet_v1_x1_0.madds);
+  });
+});

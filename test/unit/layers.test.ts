@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkLayers } from '../layerRules';
+
+const repo = join(__dirname, '..', '..');
+
+describe('layer rules (DESIGN.md)', () => {
+  it('the project breaks none', () => {
+    assert.deepEqual(checkLayers(repo), []);
+  });
+
+  it('a planted violation is caught', () => {
+    const found = checkLayers(join(repo, 'test', 'fixtures', 'layer-violation'));
+    assert.deepEqual(
+      found.map((v) => `${v.file}: ${v.specifier}`),
+      [
+        'src/core/planted.ts: vscode',
+        'src/core/planted.ts: onnxruntime-node',
+        'src/core/planted.ts: ../commands/helper',
+        'media/planted.ts: ../src/commands/helper',
+      ],
+    );
+    assert.ok(found.some((v) => v.rule === 'onnxruntime-node is loaded only inside kernels/'));
+  });
+});
