@@ -9,11 +9,12 @@ import { readGraphJson } from './core/graphJson';
 import { summaryText } from './core/report';
 import { ModelSummary, summarize } from './core/summary';
 import { formatSI } from './shared/format';
-import { summarizeModel, zooModels } from './zoo';
+import { KnobValue, summarizeModel, zooModels } from './zoo';
 import { version } from '../package.json';
 
 const USAGE = `usage:
-  lcnb summary <model-id | graph.json> [--resolution N] [--classes N] [--batch N] [--json]
+  lcnb summary <model-id | graph.json> [--resolution N] [--classes N] [--batch N]
+               [--width W] [--knob name=value]... [--json]
   lcnb list [--json]
   lcnb --version
 
@@ -22,10 +23,34 @@ elementwise work), MAC (memory access cost in elements and bytes). See README fo
 
 class UsageError extends Error {}
 
+/** `ratio=0.5` → ['ratio', 0.5]; values may be numbers, true/false, JSON lists or words. */
+function parseKnob(text: string): [string, KnobValue] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--knob expects name=value, got '${text}'`);
+  const name = text.slice(0, eq);
+  const raw = text.slice(eq + 1).trim();
+  if (raw === 'true' || raw === 'false') return [name, raw === 'true'];
+  if (raw !== '' && Number.isFinite(Number(raw))) return [name, Number(raw)];
+  if (raw.startsWith('[')) {
+    try {
+      return [name, JSON.parse(raw) as number[]];
+    } catch {
+      throw new UsageError(`--knob ${name}: '${raw}' is not a valid list (write e.g. [11,12])`);
+    }
+  }
+  return [name, raw];
+}
+
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+function positiveNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
   return n;
 }
 
@@ -37,6 +62,8 @@ async function summaryCommand(args: string[]): Promise<string> {
       resolution: { type: 'string' },
       classes: { type: 'string' },
       batch: { type: 'string' },
+      width: { type: 'string' },
+      knob: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
     },
   });
@@ -44,8 +71,8 @@ async function summaryCommand(args: string[]): Promise<string> {
   const target = positionals[0];
   let summary: ModelSummary;
   if (/\.json$/i.test(target)) {
-    if (values.resolution || values.classes || values.batch) {
-      throw new UsageError('--resolution, --classes and --batch apply to zoo models; a graph file states its own input');
+    if (values.resolution || values.classes || values.batch || values.width || values.knob) {
+      throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; a graph file states its own');
     }
     let text: string;
     try {
@@ -61,6 +88,8 @@ async function summaryCommand(args: string[]): Promise<string> {
       resolution: positiveInt('resolution', values.resolution),
       numClasses: positiveInt('classes', values.classes),
       batch: positiveInt('batch', values.batch),
+      width: values.width === undefined ? undefined : positiveNumber('width', values.width),
+      knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
     });
   }
   return values.json ? JSON.stringify(summary, null, 2) + '\n' : summaryText(summary);
@@ -68,7 +97,7 @@ async function summaryCommand(args: string[]): Promise<string> {
 
 function listCommand(args: string[]): string {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  const models = zooModels().map((m) => ({ id: m.id, family: m.family, width: m.width, published: m.published }));
+  const models = zooModels().map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published }));
   if (values.json) return JSON.stringify(models, null, 2) + '\n';
   return (
     models

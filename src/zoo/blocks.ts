@@ -85,3 +85,31 @@ export function classifier(b: GraphBuilder, x: Tensor, o: { classes: number; dro
     return b.add1('Gemm', 'fc', [y], { out_features: o.classes, bias: true });
   });
 }
+
+/**
+ * Rounds a channel count to a multiple of `divisor`, never below `min` nor more than 10% under
+ * `value` — the `_make_divisible` of torchvision, GhostNet and PaddleClas.
+ */
+export function makeDivisible(value: number, divisor = 8, min = divisor): number {
+  let rounded = Math.max(min, Math.floor((value + divisor / 2) / divisor) * divisor);
+  if (rounded < 0.9 * value) rounded += divisor;
+  return rounded;
+}
+
+/**
+ * Squeeze-and-excitation as these families use it: global pool → 1×1 conv (bias) → activation →
+ * 1×1 conv (bias) → gate → channel-wise scale. Each family computes `squeeze` its own way.
+ */
+export function squeezeExcite(
+  b: GraphBuilder,
+  x: Tensor,
+  o: { squeeze: number; gate: 'hardsigmoid' | 'sigmoid'; act?: Activation },
+  scope = 'se',
+): Tensor {
+  return b.scope(scope, () => {
+    let s = b.add1('GlobalAveragePool', 'pool', [x]);
+    s = activation(b, conv(b, s, { out: o.squeeze, k: 1, bias: true }, 'reduce'), o.act ?? 'relu');
+    s = activation(b, conv(b, s, { out: x.shape[1], k: 1, bias: true }, 'expand'), o.gate, 'gate');
+    return b.add1('Mul', 'scale', [x, s]);
+  });
+}

@@ -1,11 +1,11 @@
-/** The zoo: every model id lcnb can build, and building one by id with options. */
-import { UserError } from '../core/errors';
+/** The zoo: every model id lcnb can build, and building one by id with options and knobs. */
+import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { ModelSummary, summarize } from '../core/summary';
 import { mobilenetV1 } from './mobilenet_v1';
-import { DEFAULT_BUILD_OPTIONS, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
+import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
 
-export type { ZooBuildOptions, ZooModel } from './registry';
+export type { BuildRequest, KnobSpec, KnobValue, ZooBuildOptions, ZooModel } from './registry';
 
 const FAMILIES: readonly ZooFamily[] = [mobilenetV1];
 
@@ -17,42 +17,108 @@ export function findModel(id: string): ZooModel | undefined {
   return zooModels().find((m) => m.id === id);
 }
 
-function checkOption(name: string, value: number, min: number, max: number): void {
+function checkInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UserError(`option ${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
-/** Defaults overlaid with the options that are set (undefined means "use the default"). */
-function withDefaults(options: Partial<ZooBuildOptions>): ZooBuildOptions {
-  const set = Object.entries(options).filter(([, v]) => v !== undefined);
-  return { ...DEFAULT_BUILD_OPTIONS, ...Object.fromEntries(set) };
+function checkKnob(model: ZooModel, spec: KnobSpec, value: KnobValue): void {
+  const fail = (expected: string) =>
+    new UserError(`${model.id}: knob '${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`);
+  const range = (v: number) => (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
+  const rangeText = spec.min !== undefined || spec.max !== undefined ? ` from ${spec.min ?? '−∞'} to ${spec.max ?? '∞'}` : '';
+  switch (spec.kind) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value) || !range(value)) throw fail(`a number${rangeText}`);
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || !range(value)) throw fail(`an integer${rangeText}`);
+      return;
+    case 'choice':
+      if (typeof value !== 'string' || !spec.choices?.includes(value)) throw fail(`one of ${spec.choices?.join(', ')}`);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw fail('true or false');
+      return;
+    case 'indices':
+      if (!Array.isArray(value) || value.some((v) => !Number.isInteger(v) || !range(v))) throw fail(`a list of integers${rangeText}`);
+      return;
+  }
 }
 
-/** Builds a zoo model; unknown ids and out-of-range options are user errors. */
-export function buildModel(id: string, options: Partial<ZooBuildOptions> = {}): Graph {
-  const model = findModel(id);
-  if (!model) {
-    const close = zooModels()
-      .map((m) => m.id)
-      .filter((m) => m.startsWith(id.split('_')[0]));
-    const hint = close.length ? ` (did you mean ${close.slice(0, 3).join(', ')}?)` : " (run 'lcnb list' for the ids)";
-    throw new UserError(`unknown model id '${id}'${hint}`);
+/** The full options for `model`: defaults overlaid with what is set, every value checked. */
+function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
+  const options: ZooBuildOptions = {
+    resolution: request.resolution ?? DEFAULT_RESOLUTION,
+    numClasses: request.numClasses ?? DEFAULT_CLASSES,
+    batch: request.batch ?? 1,
+    width: request.width ?? model.width,
+    knobs: Object.fromEntries(model.knobs.map((k) => [k.name, request.knobs?.[k.name] ?? k.default])),
+  };
+  checkInteger('resolution', options.resolution, 1, 8192);
+  checkInteger('numClasses', options.numClasses, 1, 1_000_000);
+  checkInteger('batch', options.batch, 1, 4096);
+  if (!(options.width > 0 && options.width <= 16)) throw new UserError(`option width must be a number in (0, 16], got ${options.width}`);
+  for (const name of Object.keys(request.knobs ?? {})) {
+    if (!model.knobs.some((k) => k.name === name)) {
+      const known = model.knobs.map((k) => k.name);
+      throw new UserError(`${model.id} has no knob '${name}' (${known.length ? `knobs: ${known.join(', ')}` : 'it has no knobs'})`);
+    }
   }
-  const full = withDefaults(options);
-  checkOption('resolution', full.resolution, 1, 8192);
-  checkOption('numClasses', full.numClasses, 1, 1_000_000);
-  checkOption('batch', full.batch, 1, 4096);
-  return model.build(full);
+  for (const spec of model.knobs) checkKnob(model, spec, options.knobs[spec.name]);
+  return options;
+}
+
+/** The options and knobs of `options` that differ from the model as published. */
+function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
+  const changed: string[] = [];
+  if (options.width !== model.width) changed.push(`width ${options.width}`);
+  for (const spec of model.knobs) {
+    const value = options.knobs[spec.name];
+    if (JSON.stringify(value) !== JSON.stringify(spec.default)) changed.push(`${spec.name} ${JSON.stringify(value)}`);
+  }
+  return changed;
+}
+
+function lookup(id: string): ZooModel {
+  const model = findModel(id);
+  if (model) return model;
+  const close = zooModels()
+    .map((m) => m.id)
+    .filter((m) => m.startsWith(id.split('_')[0]));
+  const hint = close.length ? ` (did you mean ${close.slice(0, 3).join(', ')}?)` : " (run 'lcnb list' for the ids)";
+  throw new UserError(`unknown model id '${id}'${hint}`);
+}
+
+function buildResolved(model: ZooModel, options: ZooBuildOptions): Graph {
+  try {
+    return model.build(options);
+  } catch (e) {
+    // A width or knob that makes the network impossible is the user's setting, not a bug: name it.
+    const changed = changedSettings(model, options);
+    if (e instanceof GraphError && changed.length) {
+      throw new UserError(`${model.id} cannot be built with ${changed.join(', ')}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/** Builds a zoo model; unknown ids, options and knobs are user errors that name what is wrong. */
+export function buildModel(id: string, request: BuildRequest = {}): Graph {
+  const model = lookup(id);
+  return buildResolved(model, resolveOptions(model, request));
 }
 
 /**
  * Builds a zoo model and summarizes it. The paper's published figures are attached only for the
- * configuration they describe (224×224, 1000 classes, batch 1).
+ * configuration they describe (224×224, 1000 classes, batch 1, the variant's width and knobs).
  */
-export function summarizeModel(id: string, options: Partial<ZooBuildOptions> = {}): ModelSummary {
-  const graph = buildModel(id, options);
-  const full = withDefaults(options);
-  const asPublished = (Object.keys(DEFAULT_BUILD_OPTIONS) as (keyof ZooBuildOptions)[]).every((k) => full[k] === DEFAULT_BUILD_OPTIONS[k]);
-  return summarize(graph, {}, asPublished ? (findModel(id)?.published ?? []) : []);
+export function summarizeModel(id: string, request: BuildRequest = {}): ModelSummary {
+  const model = lookup(id);
+  const options = resolveOptions(model, request);
+  const graph = buildResolved(model, options);
+  const asPublished =
+    options.resolution === DEFAULT_RESOLUTION && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && changedSettings(model, options).length === 0;
+  return summarize(graph, {}, asPublished ? model.published : []);
 }

@@ -16,10 +16,10 @@ const STAGES: [number, number][][] = [
   [[1024, 2], [1024, 1]],
 ];
 
-function build(id: string, width: number, options: ZooBuildOptions) {
+function build(id: string, options: ZooBuildOptions) {
   const b = new GraphBuilder(id);
   let x = b.input('input', inputShape(options));
-  const channels = (c: number) => Math.floor(c * width);
+  const channels = (c: number) => Math.floor(c * options.width);
   x = convBnAct(b, x, { out: channels(32), k: 3, s: 2 }, 'relu', 'stem');
   let block = 0;
   STAGES.forEach((stage, i) =>
@@ -42,5 +42,5 @@ export const mobilenetV1: ZooFamily = {
         { metric: 'top1', value: 70.6, source: 'arXiv:1704.04861 Table 6' },
       ],
     },
-  ]).map((v) => ({ ...v, build: (options: ZooBuildOptions) => build(v.id, v.width, options) })),
+  ]).map((v) => ({ ...v, knobs: [], build: (options: ZooBuildOptions) => build(v.id, options) })),
 };

@@ -1,22 +1,53 @@
 /** Types every zoo family shares, and the small helpers they use to name their variants. */
+import { UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { Shape } from '../core/shape';
 import { PublishedFigure } from '../core/summary';
 
-export interface ZooBuildOptions {
-  /** Square input resolution in pixels. */
-  resolution: number;
-  numClasses: number;
-  batch: number;
+export type KnobValue = number | string | boolean | readonly number[];
+
+/** A paper's ablation knob (FasterNet's partial ratio, PP-LCNet's SE positions, …). */
+export interface KnobSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly default: KnobValue;
+  /** number: any real in [min, max]; integer: a whole number in [min, max]; choice: one of
+   *  `choices`; boolean; indices: a list of integers in [min, max] (e.g. block positions). */
+  readonly kind: 'number' | 'integer' | 'choice' | 'boolean' | 'indices';
+  readonly choices?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
 }
 
-export const DEFAULT_BUILD_OPTIONS: ZooBuildOptions = { resolution: 224, numClasses: 1000, batch: 1 };
+export interface ZooBuildOptions {
+  /** Square input resolution in pixels. */
+  readonly resolution: number;
+  readonly numClasses: number;
+  readonly batch: number;
+  /** Width multiplier; defaults to the variant's own (1.0 for mobilenet_v1_x1_0). */
+  readonly width: number;
+  /** Every knob of the model, defaults filled in and values checked against its KnobSpec. */
+  readonly knobs: Readonly<Record<string, KnobValue>>;
+}
+
+/** What a caller may ask for: any subset, undefined meaning "the default". */
+export interface BuildRequest {
+  resolution?: number;
+  numClasses?: number;
+  batch?: number;
+  width?: number;
+  knobs?: Readonly<Record<string, KnobValue>>;
+}
+
+export const DEFAULT_RESOLUTION = 224;
+export const DEFAULT_CLASSES = 1000;
 
 export interface ZooModel {
   readonly id: string;
   readonly family: string;
   readonly width: number;
   readonly published: readonly PublishedFigure[];
+  readonly knobs: readonly KnobSpec[];
   build(options: ZooBuildOptions): Graph;
 }
 
@@ -28,6 +59,11 @@ export interface ZooFamily {
 
 export function inputShape(options: ZooBuildOptions): Shape {
   return [options.batch, 3, options.resolution, options.resolution];
+}
+
+/** A knob value the family cannot build with, reported with the knob's name. */
+export function knobError(modelId: string, knob: string, problem: string): UserError {
+  return new UserError(`${modelId}: knob '${knob}' ${problem}`);
 }
 
 /** `1.0` → `x1_0`, `0.25` → `x0_25`: the width part of a zoo id. */
