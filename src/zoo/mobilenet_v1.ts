@@ -4,6 +4,7 @@
  * 7×7 average pool that follows) uses stride 1 there, as does lcnb.
  */
 import { GraphBuilder } from '../core/ir';
+import { PublishedFigure } from '../core/summary';
 import { classifier, convBnAct, depthwiseSeparable } from './blocks';
 import { ZooBuildOptions, ZooFamily, inputShape, widthVariants } from './registry';
 
@@ -19,6 +20,7 @@ const STAGES: [number, number][][] = [
 function build(id: string, options: ZooBuildOptions) {
   const b = new GraphBuilder(id);
   let x = b.input('input', inputShape(options));
+  // Keras Applications' width rounding, int(filters · alpha): no rounding to multiples of 8.
   const channels = (c: number) => Math.floor(c * options.width);
   x = convBnAct(b, x, { out: channels(32), k: 3, s: 2 }, 'relu', 'stem');
   let block = 0;
@@ -30,17 +32,33 @@ function build(id: string, options: ZooBuildOptions) {
   return b.build([classifier(b, x, { classes: options.numClasses })]);
 }
 
+const PAPER = 'arXiv:1704.04861 Table 6';
+const SLIM = 'tensorflow/models research/slim/nets/mobilenet_v1.md (2018-02-22 checkpoints, 224×224)';
+
+/** Paper Table 6, then the TF-slim retrain of the same width. */
+function published(
+  params: number,
+  madds: number,
+  top1: number,
+  slim: { params: number; madds: number; top1: number },
+): PublishedFigure[] {
+  return [
+    { metric: 'params', value: params, source: PAPER },
+    { metric: 'madds', value: madds, source: PAPER },
+    { metric: 'top1', value: top1, source: PAPER },
+    { metric: 'params', value: slim.params, source: SLIM },
+    { metric: 'madds', value: slim.madds, source: SLIM },
+    { metric: 'top1', value: slim.top1, source: SLIM },
+  ];
+}
+
 export const mobilenetV1: ZooFamily = {
   family: 'MobileNetV1',
   paper: 'arXiv:1704.04861',
   models: widthVariants('mobilenet_v1', [
-    {
-      width: 1.0,
-      published: [
-        { metric: 'params', value: 4.2e6, source: 'arXiv:1704.04861 Table 6' },
-        { metric: 'madds', value: 569e6, source: 'arXiv:1704.04861 Table 6' },
-        { metric: 'top1', value: 70.6, source: 'arXiv:1704.04861 Table 6' },
-      ],
-    },
+    { width: 0.25, published: published(0.5e6, 41e6, 50.6, { params: 0.47e6, madds: 41e6, top1: 49.8 }) },
+    { width: 0.5, published: published(1.3e6, 149e6, 63.7, { params: 1.34e6, madds: 150e6, top1: 63.3 }) },
+    { width: 0.75, published: published(2.6e6, 325e6, 68.4, { params: 2.59e6, madds: 317e6, top1: 68.4 }) },
+    { width: 1.0, published: published(4.2e6, 569e6, 70.6, { params: 4.24e6, madds: 569e6, top1: 70.9 }) },
   ]).map((v) => ({ ...v, knobs: [], build: (options: ZooBuildOptions) => build(v.id, options) })),
 };
