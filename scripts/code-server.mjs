@@ -316,6 +316,7 @@ const DEFAULT_SETTINGS = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -328,11 +329,15 @@ const DEFAULT_SETTINGS = {
 /**
  * Starts code-server on 127.0.0.1 and waits until it answers HTTP.
  *
- * The dev extension is not installed: it is loaded from `extensionDevelopmentPath` through the
- * workbench URL (`url` already carries it), the browser equivalent of desktop VS Code's
- * --extensionDevelopmentPath. `extensionTestsPath` adds the extension-host tests to that URL;
- * they need `smokeTestDriver`, which also makes the page report the result through
- * `window.codeAutomationExit(code)` (and hides notifications).
+ * The extension in `extensionDevelopmentPath` is loaded in one of two ways, because code-server's
+ * workbench honours the URL's `payload` (the browser's --extensionDevelopmentPath) only when the
+ * smoke-test driver is on:
+ *  - with `smokeTestDriver`: through the payload of `url`, as an extension under development;
+ *    `extensionTestsPath` then runs that suite in the extension host, and the page reports its
+ *    result through `window.codeAutomationExit(code)`. The driver also hides notifications.
+ *  - without: the folder is linked into the fresh extensions dir as `<publisher>.<name>-<version>`,
+ *    so it loads like an installed extension, straight from the working tree ("Developer: Reload
+ *    Window" picks up a rebuild).
  *
  * @returns {Promise<{ url: string, origin: string, port: number, pid: number,
  *   output: () => string, stop: () => Promise<void> }>}
@@ -361,6 +366,8 @@ export async function startCodeServer({
   if (!fs.existsSync(settingsFile)) {
     fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
   }
+  if (extensionTestsPath && !smokeTestDriver) throw new Error('extensionTestsPath needs smokeTestDriver');
+  if (extensionDevelopmentPath && !smokeTestDriver) linkExtension(extensionDevelopmentPath, extensionsDir);
   const configFile = path.join(tmp, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\n');
 
@@ -391,6 +398,8 @@ export async function startCodeServer({
       XDG_CONFIG_HOME: path.join(xdg, 'config'),
       XDG_RUNTIME_DIR: path.join(xdg, 'runtime'),
       PASSWORD: '',
+      // No extension gallery: nothing is installed from it, and it would only try the network.
+      EXTENSIONS_GALLERY: '{}',
       ORT_DISABLE_TELEMETRY: '1',
       ...env,
     }),
@@ -445,7 +454,7 @@ export async function startCodeServer({
   }
 
   return {
-    url: workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath }),
+    url: workbenchUrl(origin, smokeTestDriver ? { folder, extensionDevelopmentPath, extensionTestsPath } : { folder }),
     origin,
     port,
     pid: child.pid,
@@ -453,6 +462,12 @@ export async function startCodeServer({
     exited: exitPromise,
     stop,
   };
+}
+
+function linkExtension(extensionPath, extensionsDir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase();
+  fs.symlinkSync(path.resolve(extensionPath), path.join(extensionsDir, id), 'dir');
 }
 
 /** The workbench URL that opens `folder` with the extension from `extensionDevelopmentPath`. */

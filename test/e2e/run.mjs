@@ -1,0 +1,256 @@
+// End-to-end tests in a real VS Code (code-server in headless chromium). `npm run test:e2e`;
+// expects `npm run build` to have run. Two parts:
+//   1. UI: command palette → "lcnb: Show Model Summary" → mobilenet_v1_x1_0 → the webview panel
+//      shows the model's totals. Screenshot in test-output/e2e/summary.png.
+//   2. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
+//      host (smoke-test driver + extensionTestsPath), its result comes back through
+//      window.codeAutomationExit(code) and its report through the file in LCNB_E2E_REPORT.
+// Logs of both servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
+// LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import {
+  CHROMIUM_ARGS,
+  ToolchainError,
+  ensureToolchain,
+  log,
+  onSignals,
+  startCodeServer,
+} from '../../scripts/code-server.mjs';
+import { buildSuite, repoRoot } from './build-suite.mjs';
+
+const MODEL = 'mobilenet_v1_x1_0';
+// Params and MAdds of MobileNetV1 1.0 at 224×224, as the panel formats them.
+const EXPECTED_TEXT = ['4,231,976', '568,740,352'];
+const outDir = path.join(repoRoot, 'test-output', 'e2e');
+const notebooks = path.join(repoRoot, 'notebooks');
+const verbose = process.env.LCNB_E2E_VERBOSE === '1';
+
+const TIMEOUT = {
+  total: 15 * 60_000, // everything after the toolchain is in place
+  workbench: 90_000,
+  step: 30_000,
+  webview: 60_000,
+  suite: 5 * 60_000,
+};
+
+/** Closers of everything started, run newest first by cleanup(). */
+const closers = [];
+async function cleanup() {
+  while (closers.length) {
+    const close = closers.pop();
+    try {
+      await withTimeout(close(), 15_000, 'cleanup');
+    } catch (e) {
+      log(`cleanup: ${e.message}`);
+    }
+  }
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000}s: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function startServer(name, options) {
+  const server = await startCodeServer({ echo: verbose, ...options });
+  closers.push(async () => {
+    await server.stop();
+    fs.writeFileSync(path.join(outDir, `code-server-${name}.log`), server.output());
+  });
+  return server;
+}
+
+async function newPage(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  closers.push(() => context.close());
+  const page = await context.newPage();
+  const messages = [];
+  page.on('console', (m) => {
+    const line = `[${m.type()}] ${m.text()}`;
+    messages.push(line);
+    if (verbose) process.stderr.write(`[${name} page] ${line}\n`);
+  });
+  page.on('pageerror', (e) => messages.push(`[pageerror] ${e.message}`));
+  closers.push(async () => fs.writeFileSync(path.join(outDir, `console-${name}.log`), messages.join('\n') + '\n'));
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. UI
+
+async function uiTest(browser, toolchain) {
+  const server = await startServer('ui', { toolchain, folder: notebooks, extensionDevelopmentPath: repoRoot });
+  const page = await newPage(browser, 'ui');
+  try {
+    await page.goto(server.url, { timeout: TIMEOUT.workbench });
+    await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT.workbench });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT.workbench });
+
+    await runFromCommandPalette(page, 'lcnb: Show Model Summary');
+
+    const input = page.locator('.quick-input-widget input.input');
+    await input.fill(MODEL, { timeout: TIMEOUT.step });
+    const modelRow = page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${MODEL}$`) }) });
+    await modelRow.first().click({ timeout: TIMEOUT.step });
+
+    const title = `Summary: ${MODEL}`;
+    await page
+      .locator('.tabs-container .tab', { has: page.locator('.tab-label', { hasText: title }) })
+      .first()
+      .waitFor({ timeout: TIMEOUT.step });
+
+    // A webview lives in an iframe (class "webview") holding another iframe with its content.
+    const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    for (const text of EXPECTED_TEXT) {
+      await content.getByText(text, { exact: false }).first().waitFor({ timeout: TIMEOUT.webview });
+    }
+    await page.waitForTimeout(500); // let the panel finish painting before the screenshot
+    await page.screenshot({ path: path.join(outDir, 'summary.png') });
+    log(`UI: tab "${title}" shows ${EXPECTED_TEXT.join(' and ')}; screenshot test-output/e2e/summary.png`);
+  } catch (e) {
+    await page.screenshot({ path: path.join(outDir, 'failure-ui.png') }).catch(() => {});
+    throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-ui.png, logs: test-output/e2e/*-ui.log)`);
+  }
+}
+
+/** Opens the command palette with F1 and runs the command whose label is `label`. */
+async function runFromCommandPalette(page, label) {
+  const deadline = Date.now() + TIMEOUT.step;
+  const input = page.locator('.quick-input-widget input.input');
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: label }) });
+  // Commands of the extension under development appear once its host has registered them.
+  for (;;) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: TIMEOUT.step });
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: TIMEOUT.step });
+    await input.fill(`>${label}`);
+    try {
+      await row.first().waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`"${label}" not found in the command palette`);
+    }
+  }
+  await row.first().click({ timeout: TIMEOUT.step });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Extension-host suite
+
+async function extensionHostTest(browser, toolchain, extensionTestsPath) {
+  const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-e2e-report-')), 'report.json');
+  closers.push(async () => fs.rmSync(path.dirname(reportFile), { recursive: true, force: true }));
+  const server = await startServer('host', {
+    toolchain,
+    folder: notebooks,
+    extensionDevelopmentPath: repoRoot,
+    extensionTestsPath,
+    smokeTestDriver: true,
+    env: { LCNB_E2E_REPORT: reportFile },
+  });
+  const page = await newPage(browser, 'host');
+  let exit;
+  const exited = new Promise((resolve) => (exit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code) => exit(code));
+  page.on('crash', () => exit('page crashed'));
+  await page.goto(server.url, { timeout: TIMEOUT.workbench });
+  const code = await withTimeout(exited, TIMEOUT.suite, 'the extension-host suite to finish');
+
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  } catch {
+    throw new Error(
+      `the extension-host suite left no report (exit code ${code}); it probably failed to load.\n` +
+        `Last code-server output:\n${server.output().slice(-3000)}\n(logs: test-output/e2e/*-host.log)`,
+    );
+  }
+  process.stdout.write(report.output.replace(/^\n+/, '') + '\n');
+  if (code !== 0 || report.failures > 0) {
+    throw Object.assign(new Error(`extension-host suite: ${report.failures} failed, exit code ${code}`), { report });
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  onSignals(cleanup);
+  const toolchain = await ensureToolchain();
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
+    throw new ToolchainError('dist/extension.js is missing: run `npm run build` first.');
+  }
+  const watchdog = setTimeout(async () => {
+    log(`e2e run exceeded ${TIMEOUT.total / 60_000} minutes; stopping`);
+    await cleanup();
+    process.exit(1);
+  }, TIMEOUT.total);
+  watchdog.unref();
+
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const f of fs.readdirSync(outDir)) fs.rmSync(path.join(outDir, f), { recursive: true, force: true });
+  const extensionTestsPath = await buildSuite();
+
+  const browser = await chromium.launch({
+    executablePath: toolchain.chromium,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  closers.push(() => browser.close());
+
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+  try {
+    log('UI test: Show Model Summary from the command palette');
+    try {
+      await uiTest(browser, toolchain);
+      passed++;
+    } catch (e) {
+      failed++;
+      failures.push(`UI test: ${e.message}`);
+    }
+    log('extension-host suite');
+    try {
+      const report = await extensionHostTest(browser, toolchain, extensionTestsPath);
+      passed += report.passes;
+    } catch (e) {
+      passed += e.report?.passes ?? 0;
+      failed += e.report?.failures || 1;
+      failures.push(`extension-host suite: ${e.message}`);
+    }
+  } finally {
+    await cleanup();
+  }
+
+  for (const f of failures) log(`FAILED ${f}`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e) => {
+    await cleanup();
+    log(e instanceof ToolchainError ? e.message : e.stack || String(e));
+    process.exit(1);
+  },
+);
