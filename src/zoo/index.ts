@@ -2,12 +2,14 @@
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { ModelSummary, summarize } from '../core/summary';
+import { ghostnet } from './ghostnet';
+import { ghostnetV2 } from './ghostnet_v2';
 import { mobilenetV1 } from './mobilenet_v1';
 import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
 
 export type { BuildRequest, KnobSpec, KnobValue, ZooBuildOptions, ZooModel } from './registry';
 
-const FAMILIES: readonly ZooFamily[] = [mobilenetV1];
+const FAMILIES: readonly ZooFamily[] = [mobilenetV1, ghostnet, ghostnetV2];
 
 export function zooModels(): ZooModel[] {
   return FAMILIES.flatMap((f) => f.models.map((m) => ({ ...m, family: f.family })));
