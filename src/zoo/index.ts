@@ -5,11 +5,13 @@ import { ModelSummary, summarize } from '../core/summary';
 import { ghostnet } from './ghostnet';
 import { ghostnetV2 } from './ghostnet_v2';
 import { mobilenetV1 } from './mobilenet_v1';
+import { mobilenetV2 } from './mobilenet_v2';
+import { mobilenetV3 } from './mobilenet_v3';
 import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
 
 export type { BuildRequest, KnobSpec, KnobValue, ZooBuildOptions, ZooModel } from './registry';
 
-const FAMILIES: readonly ZooFamily[] = [mobilenetV1, ghostnet, ghostnetV2];
+const FAMILIES: readonly ZooFamily[] = [mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2];
 
 export function zooModels(): ZooModel[] {
   return FAMILIES.flatMap((f) => f.models.map((m) => ({ ...m, family: f.family })));
