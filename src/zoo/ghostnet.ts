@@ -75,7 +75,7 @@ export function ghostBottleneck(b: GraphBuilder, x: Tensor, o: GhostBottleneckOp
   });
 }
 
-/** [kernel, expansion, output channels, SE, stride] per bottleneck, grouped as the reference's stages. */
+/** [kernel, expansion, output channels, SE, stride] per bottleneck, in the five stages the reference's comments mark. */
 export type GhostStage = [number, number, number, boolean, number][];
 
 export const GHOSTNET_STAGES: readonly GhostStage[] = [
@@ -100,9 +100,9 @@ export const GHOSTNET_STAGES: readonly GhostStage[] = [
 ];
 
 /**
- * The GhostNet skeleton shared with GhostNetV2: stem, stages of bottlenecks (block numbered
- * through the network from 0 is what `bottleneck` receives), the 960·width 1×1 conv, and the
- * 1280-wide head.
+ * The GhostNet skeleton shared with GhostNetV2: stem, five stages of bottlenecks, the 960·width
+ * 1×1 conv and the 1280-wide head. `bottleneck` receives each block's index, counted from 0
+ * through the network.
  */
 export function buildGhostNet(
   id: string,
