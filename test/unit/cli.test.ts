@@ -57,7 +57,7 @@ describe('lcnb CLI', () => {
 
   it('user mistakes: one line on stderr, non-zero exit, no stack trace', async () => {
     const cases: [string[], number, RegExp][] = [
-      [['summary', 'mobilenet_v9'], 1, /^lcnb: unknown model id 'mobilenet_v9' \(did you mean mobilenet_v1_x1_0\?\)\n$/],
+      [['summary', 'mobilenet_v9'], 1, /^lcnb: unknown model id 'mobilenet_v9' \(did you mean mobilenet_v1_x0_25, mobilenet_v1_x0_5, mobilenet_v1_x0_75\?\)\n$/],
       [['summary', 'mobilenet_v1_x1_0', '--resolution', 'abc'], 2, /^lcnb: --resolution must be a positive integer, got 'abc'\n/],
       [['summary', 'mobilenet_v1_x1_0', '--resolution', '16000'], 1, /^lcnb: option resolution must be an integer from 1 to 8192, got 16000\n$/],
       [['summary', 'missing.json'], 1, /^lcnb: cannot read missing\.json: ENOENT\n$/],
