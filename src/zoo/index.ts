@@ -2,11 +2,13 @@
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { ModelSummary, summarize } from '../core/summary';
+import { fasternet } from './fasternet';
 import { ghostnet } from './ghostnet';
 import { ghostnetV2 } from './ghostnet_v2';
 import { mobilenetV1 } from './mobilenet_v1';
 import { mobilenetV2 } from './mobilenet_v2';
 import { mobilenetV3 } from './mobilenet_v3';
+import { pplcnet } from './pplcnet';
 import { shufflenetV1 } from './shufflenet_v1';
 import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
@@ -14,7 +16,7 @@ import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue,
 
 export type { BuildRequest, KnobSpec, KnobValue, ZooBuildOptions, ZooModel } from './registry';
 
-const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2];
+const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet];
 
 export function zooModels(): ZooModel[] {
   return FAMILIES.flatMap((f) => f.models.map((m) => ({ ...m, family: f.family })));
