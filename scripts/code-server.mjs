@@ -286,6 +286,29 @@ process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
+/** cleanEnv() less the variables by which code-server would override its command line. */
+function serverEnv(extra) {
+  const env = cleanEnv(extra);
+  for (const k of Object.keys(env)) {
+    if (/^(PORT|PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|CODE_SERVER_.*|CS_.*)$/.test(k) && !(k in extra)) delete env[k];
+  }
+  return env;
+}
+
+async function assertPortFree(port) {
+  await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (e) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new ToolchainError(`Port ${port} on 127.0.0.1 is already in use; choose another with PORT=<port>.`)
+          : e,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(resolve));
+  });
+}
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -340,7 +363,8 @@ const DEFAULT_SETTINGS = {
  *    Window" picks up a rebuild).
  *
  * @returns {Promise<{ url: string, origin: string, port: number, pid: number,
- *   output: () => string, stop: () => Promise<void> }>}
+ *   output: () => string, exited: Promise<{ code: number | null, signal: string | null }>,
+ *   stop: () => Promise<void>, stopping: boolean }>}
  */
 export async function startCodeServer({
   toolchain,
@@ -356,7 +380,8 @@ export async function startCodeServer({
   startTimeoutMs = 90_000,
 } = {}) {
   toolchain ??= await ensureToolchain({ browser: false });
-  port ||= await freePort();
+  if (port) await assertPortFree(port);
+  else port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-code-server-'));
   userDataDir ??= path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
@@ -392,12 +417,11 @@ export async function startCodeServer({
     cwd: folder || tmp,
     detached: true, // own process group: stop() kills code-server with everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: cleanEnv({
+    env: serverEnv({
       // code-server keeps its sockets, logs and default config under these.
       XDG_DATA_HOME: path.join(xdg, 'data'),
       XDG_CONFIG_HOME: path.join(xdg, 'config'),
       XDG_RUNTIME_DIR: path.join(xdg, 'runtime'),
-      PASSWORD: '',
       // No extension gallery: nothing is installed from it, and it would only try the network.
       EXTENSIONS_GALLERY: '{}',
       ORT_DISABLE_TELEMETRY: '1',
@@ -422,18 +446,18 @@ export async function startCodeServer({
     }),
   );
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    killGroup(child, 'SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (groupAlive(child.pid)) killGroup(child, 'SIGKILL');
-    await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
-    running.delete(child);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
+  let stopping;
+  /** Stops the whole process group (SIGTERM, SIGKILL after 5 s) and removes the temp dirs. */
+  const stop = () =>
+    (stopping ??= (async () => {
+      killGroup(child, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (groupAlive(child.pid)) killGroup(child, 'SIGKILL');
+      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
+      running.delete(child);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    })());
 
   const origin = `http://127.0.0.1:${port}`;
   try {
@@ -461,6 +485,9 @@ export async function startCodeServer({
     output: () => output,
     exited: exitPromise,
     stop,
+    get stopping() {
+      return stopping !== undefined;
+    },
   };
 }
 
@@ -478,7 +505,7 @@ export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensi
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   const query = [];
-  if (folder) query.push(`folder=${encodeURIComponent(path.resolve(folder))}`);
+  if (folder) query.push(`folder=${encodeURIComponent(path.resolve(folder)).replace(/%2F/g, '/')}`);
   if (payload.length) query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return `${origin}/${query.length ? '?' + query.join('&') : ''}`;
 }

@@ -38,15 +38,20 @@ const TIMEOUT = {
 
 /** Closers of everything started, run newest first by cleanup(). */
 const closers = [];
-async function cleanup() {
-  while (closers.length) {
-    const close = closers.pop();
-    try {
-      await withTimeout(close(), 15_000, 'cleanup');
-    } catch (e) {
-      log(`cleanup: ${e.message}`);
+let stopping = false;
+let cleaning;
+/** Runs the closers once; a second caller (signal handler vs. main) waits for the same run. */
+function cleanup() {
+  return (cleaning ??= (async () => {
+    while (closers.length) {
+      const close = closers.pop();
+      try {
+        await withTimeout(close(), 15_000, 'cleanup');
+      } catch (e) {
+        log(`cleanup: ${e.message}`);
+      }
     }
-  }
+  })());
 }
 
 function withTimeout(promise, ms, what) {
@@ -59,8 +64,49 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** Children of this process that lead their own process group (Linux /proc): the browser. */
+function childGroupLeaders() {
+  const pids = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      if (ppid === process.pid && pgrp === Number(entry)) pids.push(pgrp);
+    } catch {}
+  }
+  return pids;
+}
+
+/** Waits until the process groups led by `pids` are gone (their last members reaped). */
+async function processGroupsGone(pids, ms) {
+  const deadline = Date.now() + ms;
+  const alive = (pid) => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch (e) {
+      return e.code === 'EPERM';
+    }
+  };
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of pids.filter(alive)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+const serverPids = new Set();
+
 async function startServer(name, options) {
+  if (stopping) throw new Error('interrupted');
   const server = await startCodeServer({ echo: verbose, ...options });
+  if (stopping) {
+    await server.stop();
+    throw new Error('interrupted');
+  }
+  serverPids.add(server.pid);
   closers.push(async () => {
     await server.stop();
     fs.writeFileSync(path.join(outDir, `code-server-${name}.log`), server.output());
@@ -180,7 +226,7 @@ async function extensionHostTest(browser, toolchain, extensionTestsPath) {
   }
   process.stdout.write(report.output.replace(/^\n+/, '') + '\n');
   if (code !== 0 || report.failures > 0) {
-    throw Object.assign(new Error(`extension-host suite: ${report.failures} failed, exit code ${code}`), { report });
+    throw Object.assign(new Error(`${report.failures} failed, exit code ${code}`), { report });
   }
   return report;
 }
@@ -189,7 +235,10 @@ async function extensionHostTest(browser, toolchain, extensionTestsPath) {
 
 async function main() {
   const started = Date.now();
-  onSignals(cleanup);
+  onSignals(() => {
+    stopping = true;
+    return cleanup();
+  });
   const toolchain = await ensureToolchain();
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
     throw new ToolchainError('dist/extension.js is missing: run `npm run build` first.');
@@ -213,7 +262,11 @@ async function main() {
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
-  closers.push(() => browser.close());
+  const browserGroups = childGroupLeaders().filter((pid) => !serverPids.has(pid));
+  closers.push(async () => {
+    await browser.close();
+    await processGroupsGone(browserGroups, 10_000);
+  });
 
   let passed = 0;
   let failed = 0;
@@ -229,6 +282,7 @@ async function main() {
     }
     log('extension-host suite');
     try {
+      if (stopping) throw new Error('interrupted');
       const report = await extensionHostTest(browser, toolchain, extensionTestsPath);
       passed += report.passes;
     } catch (e) {
@@ -247,7 +301,7 @@ async function main() {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(stopping ? 130 : code),
   async (e) => {
     await cleanup();
     log(e instanceof ToolchainError ? e.message : e.stack || String(e));

@@ -19,6 +19,7 @@ export interface SuiteReport {
 }
 
 export function run(): Promise<void> {
+  process.setSourceMapsEnabled(true); // stack traces point into test/e2e/suite/*.ts
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
   const files = fs
     .readdirSync(__dirname)
