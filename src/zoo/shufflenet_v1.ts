@@ -101,7 +101,7 @@ function build(id: string, groups: number, options: ZooBuildOptions) {
 
 const PAPER_T2 = 'arXiv:1707.01083 Table 2 (top-1 = 100 − the table\'s classification error)';
 const PAPER_T5 = 'arXiv:1707.01083 Table 5 (top-1 = 100 − the table\'s classification error)';
-const MEGVII = 'megvii-model/ShuffleNet-Series ShuffleNetV1/README.md (retrained; its Top-1 column is the error, top-1 = 100 − it)';
+const MEGVII = 'megvii-model/ShuffleNet-Series ShuffleNetV1/README.md (retrained)';
 const T8_SETTINGS = 'Qualcomm Snapdragon 820, single thread, 224×224, per-image inference time (batch and framework not stated)';
 const V2_ARM =
   'Qualcomm Snapdragon 810 ARM CPU, 1 thread, batch 1, 224×224, average of 100 runs (arXiv:1807.11164 §2); converted from images/s as 1000 / throughput';
@@ -153,8 +153,8 @@ function published(groups: number, width: number): PublishedFigure[] {
   const megvii = MEGVII_RESULTS[`${groups}:${width}`];
   if (megvii) {
     figures.push({ metric: 'params', value: megvii[1] * 1e6, source: MEGVII });
-    figures.push({ metric: 'madds', value: megvii[0] * 1e6, source: MEGVII });
-    figures.push({ metric: 'top1', value: top1(megvii[2]), source: MEGVII });
+    figures.push({ metric: 'madds', value: megvii[0] * 1e6, source: `${MEGVII}, its FLOPs are multiply-adds` });
+    figures.push({ metric: 'top1', value: top1(megvii[2]), source: `${MEGVII}, its Top-1 column is the error: top-1 = 100 − it` });
   }
   const latency = groups === 3 ? G3_LATENCY[width] : undefined;
   if (latency) {
