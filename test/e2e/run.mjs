@@ -254,9 +254,18 @@ async function main() {
   for (const f of fs.readdirSync(outDir)) fs.rmSync(path.join(outDir, f), { recursive: true, force: true });
   const extensionTestsPath = await buildSuite();
 
+  // Playwright gives the browser a fresh temporary profile; its crash reports and caches go to
+  // a temporary home too instead of ~/.config/chromium.
+  const browserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-e2e-browser-'));
+  closers.push(async () => fs.rmSync(browserHome, { recursive: true, force: true }));
   const browser = await chromium.launch({
     executablePath: toolchain.chromium,
     args: CHROMIUM_ARGS,
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(browserHome, 'config'),
+      XDG_CACHE_HOME: path.join(browserHome, 'cache'),
+    },
     headless: true,
     handleSIGINT: false,
     handleSIGTERM: false,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'lcnb.lcnb';
@@ -76,7 +77,14 @@ describe('lcnb extension', () => {
   });
 
   it('activates without loading onnxruntime-node', () => {
-    const loaded = Object.keys(require.cache).filter((p) => p.includes('onnxruntime'));
+    const modules = Object.keys(require.cache);
+    const main = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.main as string;
+    const mainFile = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, main);
+    assert.ok(
+      modules.some((p) => p === mainFile || p === `${mainFile}.js`),
+      `require.cache does not list the extension's ${main}, so it cannot tell what the extension loaded`,
+    );
+    const loaded = modules.filter((p) => p.includes('onnxruntime'));
     assert.deepEqual(loaded, [], 'onnxruntime modules were loaded in the extension host');
   });
 
