@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
-import { summaryText } from './core/report';
+import { summaryText, textTable } from './core/report';
 import { ModelSummary, summarize } from './core/summary';
 import { formatSI } from './shared/format';
 import { KnobValue, summarizeModel, zooModels } from './zoo';
@@ -97,16 +97,20 @@ async function summaryCommand(args: string[]): Promise<string> {
 
 function listCommand(args: string[]): string {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  const models = zooModels().map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published }));
-  if (values.json) return JSON.stringify(models, null, 2) + '\n';
-  return (
-    models
-      .map((m) => {
-        const published = m.published.map((p) => `${p.metric} ${p.metric === 'top1' ? p.value + '%' : formatSI(p.value)}`);
-        return `${m.id.padEnd(28)} ${m.family.padEnd(14)} ${published.length ? `published: ${published.join(', ')}` : ''}`.trimEnd();
-      })
-      .join('\n') + '\n'
-  );
+  const models = zooModels();
+  if (values.json) {
+    return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published })), null, 2) + '\n';
+  }
+  const rows = models.map((m) => {
+    const { totals } = summarizeModel(m.id);
+    const top1 = m.published.find((p) => p.metric === 'top1');
+    return [m.id, m.family, formatSI(totals.params), formatSI(totals.madds), top1 ? `${top1.value}%` : '—', m.knobs.map((k) => k.name).join(', ') || '—'];
+  });
+  return [
+    'params and MAdds: computed by lcnb at 224×224, 1000 classes. top-1: published (sources in `lcnb summary <id>` and `lcnb list --json`).',
+    '',
+    ...textTable(['id', 'family', 'params', 'MAdds', 'top-1 (published)', 'knobs'], rows, new Set([2, 3, 4])),
+  ].join('\n') + '\n';
 }
 
 /** Runs the CLI; resolves to the process exit code. */

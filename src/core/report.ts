@@ -9,7 +9,8 @@ const METRIC_LABEL: Record<PublishedFigure['metric'], (v: number) => string> = {
   latency_ms: (v) => `latency ${v} ms`,
 };
 
-function table(header: string[], rows: string[][], rightAligned: Set<number>): string[] {
+/** Rows of a plain-text table, columns padded; `rightAligned` holds the indices of numeric columns. */
+export function textTable(header: string[], rows: string[][], rightAligned: Set<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
@@ -35,7 +36,7 @@ export function summaryText(s: ModelSummary): string {
   }
   out.push('', 'Per stage:');
   out.push(
-    ...table(
+    ...textTable(
       ['scope', 'layers', 'params', 'MAdds', 'FLOPs', 'MAC (elements)'],
       s.scopes.map((sc) => [sc.scope || '(top level)', String(sc.layers), formatCount(sc.params), formatCount(sc.madds), formatCount(sc.flops), formatCount(sc.mac_elements)]),
       new Set([1, 2, 3, 4, 5]),
@@ -43,7 +44,7 @@ export function summaryText(s: ModelSummary): string {
   );
   out.push('', 'Per layer:');
   out.push(
-    ...table(
+    ...textTable(
       ['layer', 'op', 'output', 'params', 'MAdds', 'FLOPs', 'MAC (elements)'],
       s.layers.map((l) => [l.name, l.op, formatShape(l.output), formatCount(l.params), formatCount(l.madds), formatCount(l.flops), formatCount(l.mac_elements)]),
       new Set([3, 4, 5, 6]),
