@@ -142,12 +142,7 @@ async function uiTest(browser, toolchain) {
 
     await runFromCommandPalette(page, 'lcnb: Show Model Summary');
 
-    const input = page.locator('.quick-input-widget input.input');
-    await input.fill(MODEL, { timeout: TIMEOUT.step });
-    const modelRow = page
-      .locator('.quick-input-widget .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${MODEL}$`) }) });
-    await modelRow.first().click({ timeout: TIMEOUT.step });
+    await pickFromQuickPick(page, MODEL);
 
     const title = `Summary: ${MODEL}`;
     await page
@@ -189,6 +184,30 @@ async function runFromCommandPalette(page, label) {
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw new Error(`"${label}" not found in the command palette`);
     }
+  }
+  await row.first().click({ timeout: TIMEOUT.step });
+}
+
+/** Types `label` into the quick pick that the command opened and picks the row labelled so. */
+async function pickFromQuickPick(page, label) {
+  const input = page.locator('.quick-input-widget input.input');
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  // The extension's quick pick replaces the command palette once its items are ready; text typed
+  // before that lands in the palette, so type again until the row shows up.
+  const deadline = Date.now() + TIMEOUT.step;
+  for (;;) {
+    const value = await input.inputValue({ timeout: TIMEOUT.step });
+    if (!value.startsWith('>')) {
+      if (value !== label) await input.fill(label);
+      try {
+        await row.first().waitFor({ timeout: 2000 });
+        break;
+      } catch {}
+    }
+    if (Date.now() > deadline) throw new Error(`no "${label}" in the quick pick`);
+    await page.waitForTimeout(250);
   }
   await row.first().click({ timeout: TIMEOUT.step });
 }
