@@ -379,6 +379,7 @@ export async function startCodeServer({
   echo = false,
   startTimeoutMs = 90_000,
 } = {}) {
+  if (extensionTestsPath && !smokeTestDriver) throw new Error('extensionTestsPath needs smokeTestDriver');
   toolchain ??= await ensureToolchain({ browser: false });
   if (port) await assertPortFree(port);
   else port = await freePort();
@@ -386,15 +387,19 @@ export async function startCodeServer({
   userDataDir ??= path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const xdg = path.join(tmp, 'xdg');
-  for (const d of [userDataDir, extensionsDir, path.join(userDataDir, 'User'), xdg]) fs.mkdirSync(d, { recursive: true });
-  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  if (!fs.existsSync(settingsFile)) {
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
-  }
-  if (extensionTestsPath && !smokeTestDriver) throw new Error('extensionTestsPath needs smokeTestDriver');
-  if (extensionDevelopmentPath && !smokeTestDriver) linkExtension(extensionDevelopmentPath, extensionsDir);
   const configFile = path.join(tmp, 'config.yaml');
-  fs.writeFileSync(configFile, 'auth: none\n');
+  try {
+    for (const d of [extensionsDir, path.join(userDataDir, 'User'), xdg]) fs.mkdirSync(d, { recursive: true });
+    const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+    if (!fs.existsSync(settingsFile)) {
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+    }
+    if (extensionDevelopmentPath && !smokeTestDriver) linkExtension(extensionDevelopmentPath, extensionsDir);
+    fs.writeFileSync(configFile, 'auth: none\n');
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
 
   const args = [
     toolchain.codeServer,
