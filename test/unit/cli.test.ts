@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,6 +86,7 @@ describe('lcnb CLI', () => {
       }),
     );
     const { code, stderr } = await run('summary', file);
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 1);
     assert.equal(stderr, "lcnb: node 'stage1.gconv' (Conv) with inputs [1, 30, 56, 56]: input channels 30 are not divisible by group 4\n");
   });
