@@ -7,14 +7,12 @@ import { summarizeModel, zooModels } from '../zoo';
 import { showSummaryPanel } from './summaryPanel';
 
 async function pickModel(): Promise<string | undefined> {
-  const items = zooModels().map((m) => ({
-    label: m.id,
-    description: m.family,
-    detail: m.published
+  const items = zooModels().map((m) => {
+    const published = m.published
       .filter((p) => p.metric !== 'latency_ms')
-      .map((p) => `${p.metric === 'top1' ? `top-1 ${p.value}%` : `${p.metric} ${formatSI(p.value)}`}`)
-      .join(' · '),
-  }));
+      .map((p) => (p.metric === 'top1' ? `top-1 ${p.value}%` : `${p.metric === 'madds' ? 'MAdds' : p.metric} ${formatSI(p.value)}`));
+    return { label: m.id, description: m.family, detail: published.length ? `published: ${[...new Set(published)].join(' · ')}` : undefined };
+  });
   const picked = await vscode.window.showQuickPick(items, {
     title: 'lcnb: Show Model Summary',
     placeHolder: 'Pick a model from the zoo',
