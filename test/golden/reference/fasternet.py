@@ -11,63 +11,13 @@ forward hooks on a 1×3×R×R input in eval mode, forward type 'split_cat' (the 
 """
 import argparse
 import sys
-import types
 
 import torch
-import torch.nn as nn
 import yaml
 
+from counting import count, print_shapes, stub_timm
+
 VARIANTS = ['t0', 't1', 't2', 's', 'm', 'l']
-
-
-def stub_timm():
-    try:
-        import timm.models.layers  # noqa: F401
-        return 'timm'
-    except ImportError:
-        pass
-    layers = types.ModuleType('timm.models.layers')
-
-    class DropPath(nn.Module):
-        def __init__(self, p=0.0):
-            super().__init__()
-
-        def forward(self, x):
-            return x
-
-    layers.DropPath = DropPath
-    layers.to_2tuple = lambda x: (x, x)
-    layers.trunc_normal_ = lambda t, std=1.0, **kw: nn.init.normal_(t, std=std)
-    registry = types.ModuleType('timm.models.registry')
-    registry.register_model = lambda f: f
-    timm = types.ModuleType('timm')
-    models = types.ModuleType('timm.models')
-    timm.models = models
-    models.layers = layers
-    models.registry = registry
-    sys.modules.update({'timm': timm, 'timm.models': models, 'timm.models.layers': layers, 'timm.models.registry': registry})
-    return 'stubbed timm helpers'
-
-
-def count(model, resolution):
-    rows = []
-
-    def hook(mod, inp, out):
-        if isinstance(mod, nn.Conv2d):
-            kh, kw = mod.kernel_size
-            madds = out.numel() // out.shape[0] * (mod.in_channels // mod.groups) * kh * kw
-        else:
-            madds = mod.in_features * mod.out_features
-        rows.append((tuple(out.shape), sum(p.numel() for p in mod.parameters()), madds))
-
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return params, sum(r[2] for r in rows), rows
 
 
 def main():
@@ -100,8 +50,7 @@ def main():
         params, madds, rows = count(model, args.resolution)
         print(f'fasternet_{v} params {params} madds {madds}')
         if args.layers:
-            for shape, p, _ in rows:
-                print(list(shape), p)
+            print_shapes(rows)
 
 
 if __name__ == '__main__':

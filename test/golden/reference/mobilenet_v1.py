@@ -10,8 +10,9 @@ Run with Debian's python3-torch: /usr/bin/python3 test/golden/reference/mobilene
 """
 import sys
 
-import torch
 from torch import nn
+
+from counting import totals_or_layers
 
 WIDTHS = {"x0_25": 0.25, "x0_5": 0.5, "x0_75": 0.75, "x1_0": 1.0}
 # Table 1: (output channels, stride) of each depthwise-separable layer.
@@ -33,33 +34,9 @@ def mobilenet_v1(alpha, num_classes=1000):
     return nn.Sequential(*layers)
 
 
-def count(model, resolution=224):
-    rows = []
-
-    def hook(m, _inp, out):
-        w = m.weight
-        if isinstance(m, nn.Conv2d):
-            madds = out.shape[1] * out.shape[2] * out.shape[3] * w.shape[1] * w.shape[2] * w.shape[3]
-        else:
-            madds = w.shape[0] * w.shape[1]
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
-
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return params, sum(r[2] for r in rows), rows
+def build(model_id):
+    return mobilenet_v1(WIDTHS[model_id.replace("mobilenet_v1_", "")])
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--layers":
-        _, _, rows = count(mobilenet_v1(WIDTHS[sys.argv[2].replace("mobilenet_v1_", "")]))
-        for shape, params, madds in rows:
-            print("x".join(map(str, shape)), params, madds)
-    else:
-        for suffix, alpha in WIDTHS.items():
-            params, madds, _ = count(mobilenet_v1(alpha))
-            print(f"mobilenet_v1_{suffix} {params} {madds}")
+    totals_or_layers(sys.argv[1:], [f"mobilenet_v1_{suffix}" for suffix in WIDTHS], build)

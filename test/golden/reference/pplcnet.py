@@ -17,6 +17,8 @@ import sys
 import torch
 import torch.nn as nn
 
+from counting import count, print_shapes
+
 SCALES = [0.25, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5]
 # The 13 depthwise-separable blocks as (stride, out channels at scale 1), in order;
 # NET_CONFIG's kernel sizes (5×5 from block 7 on) and SE (blocks 12, 13) are the defaults below.
@@ -70,26 +72,6 @@ def lcnet(scale, se, k5, last_conv, act):
     return nn.Sequential(*layers)
 
 
-def count(model):
-    rows = []
-
-    def hook(mod, inp, out):
-        if isinstance(mod, nn.Conv2d):
-            kh, kw = mod.kernel_size
-            madds = out.numel() // out.shape[0] * (mod.in_channels // mod.groups) * kh * kw
-        else:
-            madds = mod.in_features * mod.out_features
-        rows.append((tuple(out.shape), sum(p.numel() for p in mod.parameters()), madds))
-
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, 224, 224))
-    return sum(p.numel() for p in model.parameters() if p.requires_grad), sum(r[2] for r in rows), rows
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--timm')
@@ -117,8 +99,7 @@ def main():
             line += f' | timm head_bias=False params {tp} madds {tm} layers {"equal" if same else "DIFFER"}'
         print(line)
         if args.layers:
-            for shape, p, _ in rows:
-                print(list(shape), p)
+            print_shapes(rows)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,8 @@ import sys
 import torch
 from torch import nn
 
+from counting import count, print_rows
+
 GROUPS = [1, 2, 3, 4, 8]
 WIDTHS = {"x0_25": 0.25, "x0_5": 0.5, "x1_0": 1.0, "x1_5": 1.5, "x2_0": 2.0}
 STAGE2_1X = {1: 144, 2: 200, 3: 240, 4: 272, 8: 384}  # paper Table 1
@@ -63,27 +65,6 @@ def megvii(network, group, width):
         return network.ShuffleNetV1(model_size=MEGVII_SIZES[width], group=group)
 
 
-def count(model, resolution=224):
-    rows = []
-
-    def hook(m, _inp, out):
-        w = m.weight
-        if isinstance(m, nn.Conv2d):
-            madds = out.shape[1] * out.shape[2] * out.shape[3] * w.shape[1] * w.shape[2] * w.shape[3]
-        else:
-            madds = w.shape[0] * w.shape[1]
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
-
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return params, sum(r[2] for r in rows), rows
-
-
 def reference(network, blocks, group, width):
     """(params, madds, rows, how) for one id."""
     assembled = count(assemble(blocks, group, width))
@@ -102,9 +83,7 @@ if __name__ == "__main__":
     print(f"# torch {torch.__version__}")
     if len(sys.argv) == 4 and sys.argv[2] == "--layers":
         group, suffix = re.fullmatch(r"shufflenet_v1_g(\d)_(x\d_\d+)", sys.argv[3]).groups()
-        _, _, rows, _ = reference(network, blocks, int(group), WIDTHS[suffix])
-        for shape, params, madds in rows:
-            print("x".join(map(str, shape)), params, madds)
+        print_rows(reference(network, blocks, int(group), WIDTHS[suffix])[2])
     else:
         for group in GROUPS:
             for suffix, width in WIDTHS.items():

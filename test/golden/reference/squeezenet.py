@@ -9,30 +9,10 @@ import sys
 
 import torch
 import torchvision
-from torch import nn
+
+from counting import totals_or_layers
 
 IDS = ["squeezenet1_0", "squeezenet1_1"]
-
-
-def count(model, resolution=224):
-    rows = []
-
-    def hook(m, _inp, out):
-        w = m.weight
-        if isinstance(m, nn.Conv2d):
-            madds = out.shape[1] * out.shape[2] * out.shape[3] * w.shape[1] * w.shape[2] * w.shape[3]
-        else:
-            madds = w.shape[0] * w.shape[1]
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
-
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return params, sum(r[2] for r in rows), rows
 
 
 def build(model_id):
@@ -41,10 +21,4 @@ def build(model_id):
 
 if __name__ == "__main__":
     print(f"# torch {torch.__version__}, torchvision {torchvision.__version__}")
-    if len(sys.argv) == 3 and sys.argv[1] == "--layers":
-        for shape, params, madds in count(build(sys.argv[2]))[2]:
-            print("x".join(map(str, shape)), params, madds)
-    else:
-        for model_id in IDS:
-            params, madds, _ = count(build(model_id))
-            print(f"{model_id} {params} {madds}")
+    totals_or_layers(sys.argv[1:], IDS, build)
