@@ -293,6 +293,15 @@ const channelShuffle = dataMovement((ctx) => {
   return [shape];
 }, 'none (permutes channels: copies data)');
 
+const transpose = dataMovement((ctx) => {
+  expectInputs(ctx, 1);
+  const input = ctx.inputShapes[0];
+  const perm = ctx.attrs.perm;
+  const valid = Array.isArray(perm) && perm.length === input.length && [...perm].sort((p, q) => p - q).every((p, i) => p === i);
+  if (!valid) fail(ctx, `attribute 'perm' must be a permutation of 0..${input.length - 1}`);
+  return [(perm as number[]).map((p) => input[p])];
+}, 'none (copies data)');
+
 const reshape = view((ctx) => {
   expectInputs(ctx, 1);
   const input = ctx.inputShapes[0];
@@ -395,6 +404,7 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   Split: split,
   Slice: slice,
   ChannelShuffle: channelShuffle,
+  Transpose: transpose,
   Reshape: reshape,
   Flatten: flatten,
   Gemm: gemm,
