@@ -11,7 +11,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, activation, conv } from './blocks';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures } from './registry';
 
 export interface PConvOptions {
   /** Channels the 3×3 conv sees (c·r in the paper); the rest pass through untouched. */
@@ -66,9 +66,7 @@ const ARM = 'ARM Cortex-A72, 1 thread, batch 1, PyTorch FP32 with Conv+BN fused'
 
 function published(params: number, madds: number, top1: number, cpuMs: number, armMs?: number): PublishedFigure[] {
   const figures: PublishedFigure[] = [
-    { metric: 'params', value: params, source: TABLE3 },
-    { metric: 'madds', value: madds, source: TABLE3 },
-    { metric: 'top1', value: top1, source: TABLE3 },
+    ...publishedFigures({ params, madds, top1 }, TABLE3),
     { metric: 'latency_ms', value: cpuMs, source: TABLE3, settings: CPU },
   ];
   if (armMs !== undefined) figures.push({ metric: 'latency_ms', value: armMs, source: TABLE3, settings: ARM });

@@ -6,7 +6,7 @@
  */
 import { GraphBuilder, Tensor } from '../core/ir';
 import { activation, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './registry';
 
 export interface GhostModuleOptions {
   out: number;
@@ -175,26 +175,16 @@ export const ghostnet: ZooFamily = {
   models: widthVariants('ghostnet', [
     {
       width: 0.5,
-      published: [
-        { metric: 'params', value: 2.6e6, source: TABLE7 },
-        { metric: 'madds', value: 42e6, source: TABLE7 },
-        { metric: 'top1', value: 66.2, source: TABLE7 },
-      ],
+      published: publishedFigures({ params: 2.6e6, madds: 42e6, top1: 66.2 }, TABLE7),
     },
     {
       width: 1.0,
-      published: [
-        { metric: 'params', value: 5.2e6, source: TABLE7 },
-        { metric: 'madds', value: 141e6, source: TABLE7 },
-        { metric: 'top1', value: 73.9, source: TABLE7 },
-      ],
+      published: publishedFigures({ params: 5.2e6, madds: 141e6, top1: 73.9 }, TABLE7),
     },
     {
       width: 1.3,
       published: [
-        { metric: 'params', value: 7.3e6, source: TABLE7 },
-        { metric: 'madds', value: 226e6, source: TABLE7 },
-        { metric: 'top1', value: 75.7, source: TABLE7 },
+        ...publishedFigures({ params: 7.3e6, madds: 226e6, top1: 75.7 }, TABLE7),
         {
           metric: 'latency_ms',
           value: 17.9,

@@ -7,7 +7,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { activation } from './blocks';
 import { buildGhostNet, ghostBottleneck, GhostBottleneckOptions, ghostMaps } from './ghostnet';
-import { KnobSpec, ZooBuildOptions, ZooFamily, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, publishedFigures, widthVariants } from './registry';
 
 /** Conv + BN with a kh×kw kernel, stride 1, "same" padding. */
 function convBn(b: GraphBuilder, x: Tensor, o: { out: number; kh: number; kw: number; groups?: number }, scope: string): Tensor {
@@ -79,14 +79,8 @@ export const ghostnetV2: ZooFamily = {
   family: 'GhostNetV2',
   paper: 'arXiv:2211.12905',
   models: widthVariants('ghostnet_v2', [
-    {
-      width: 1.0,
-      published: [
-        { metric: 'madds', value: 167e6, source: ABSTRACT },
-        { metric: 'top1', value: 75.3, source: ABSTRACT },
-      ],
-    },
-    { width: 1.3, published: [{ metric: 'top1', value: 76.9, source: RESULTS }] },
-    { width: 1.6, published: [{ metric: 'top1', value: 77.8, source: RESULTS }] },
+    { width: 1.0, published: publishedFigures({ madds: 167e6, top1: 75.3 }, ABSTRACT) },
+    { width: 1.3, published: publishedFigures({ top1: 76.9 }, RESULTS) },
+    { width: 1.6, published: publishedFigures({ top1: 77.8 }, RESULTS) },
   ]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, options) })),
 };

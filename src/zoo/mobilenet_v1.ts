@@ -6,7 +6,7 @@
 import { GraphBuilder } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { classifier, convBnAct, depthwiseSeparable } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /** [output channels, stride] of the 13 depthwise-separable layers, grouped by output resolution. */
 const STAGES: [number, number][][] = [
@@ -42,14 +42,7 @@ function published(
   top1: number,
   slim: { params: number; madds: number; top1: number },
 ): PublishedFigure[] {
-  return [
-    { metric: 'params', value: params, source: PAPER },
-    { metric: 'madds', value: madds, source: PAPER },
-    { metric: 'top1', value: top1, source: PAPER },
-    { metric: 'params', value: slim.params, source: SLIM },
-    { metric: 'madds', value: slim.madds, source: SLIM },
-    { metric: 'top1', value: slim.top1, source: SLIM },
-  ];
+  return [...publishedFigures({ params, madds, top1 }, PAPER), ...publishedFigures(slim, SLIM)];
 }
 
 export const mobilenetV1: ZooFamily = {

@@ -7,7 +7,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, classifier, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 export interface InvertedResidualOptions {
   out: number;
@@ -82,9 +82,7 @@ const FASTERNET = 'arXiv:2303.03667 Table 3 (FasterNet authors’ measurement)';
 
 function slim(params: number, madds: number, top1: number, pixel1Ms: number): PublishedFigure[] {
   return [
-    { metric: 'params', value: params, source: SLIM },
-    { metric: 'madds', value: madds, source: SLIM },
-    { metric: 'top1', value: top1, source: SLIM },
+    ...publishedFigures({ params, madds, top1 }, SLIM),
     { metric: 'latency_ms', value: pixel1Ms, source: SLIM, settings: SLIM_LATENCY },
   ];
 }

@@ -16,7 +16,7 @@ import { GraphBuilder } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, activation, convBnAct, makeDivisible } from './blocks';
 import { invertedResidual } from './mobilenet_v2';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /** One bneck row: kernel, expanded channels, output channels, SE, h-swish (else ReLU), stride. */
 type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];
@@ -130,9 +130,7 @@ const PAPER = 'arXiv:1905.02244 Table 3';
 /** Paper Table 3: top-1, MAdds, params and Pixel 1/2/3 latency. */
 function paper(top1: number, madds: number, params: number, pixelMs: [number, number, number]): PublishedFigure[] {
   return [
-    { metric: 'params', value: params, source: PAPER },
-    { metric: 'madds', value: madds, source: PAPER },
-    { metric: 'top1', value: top1, source: PAPER },
+    ...publishedFigures({ params, madds, top1 }, PAPER),
     ...pixelMs.map(
       (ms, i): PublishedFigure => ({
         metric: 'latency_ms',

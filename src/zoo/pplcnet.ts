@@ -10,7 +10,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { activation, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './registry';
 
 export interface DepthSepConvOptions {
   out: number;
@@ -126,9 +126,7 @@ const SD855 = 'PaddleClas docs/zh_CN/models/ImageNet1k/PP-LCNet.md §1.4.3';
 
 function published(params: number, madds: number, top1: number, xeonMs: number, sd855Ms: number): PublishedFigure[] {
   return [
-    { metric: 'params', value: params, source: DOC },
-    { metric: 'madds', value: madds, source: DOC },
-    { metric: 'top1', value: top1, source: DOC },
+    ...publishedFigures({ params, madds, top1 }, DOC),
     {
       metric: 'latency_ms',
       value: xeonMs,

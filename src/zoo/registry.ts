@@ -2,7 +2,7 @@
 import { UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { Shape } from '../core/shape';
-import { PublishedFigure } from '../core/summary';
+import { PublishedFigure, PublishedMetric } from '../core/summary';
 
 export type KnobValue = number | string | boolean | readonly number[];
 
@@ -78,4 +78,23 @@ export function widthVariants(
   variants: { width: number; published?: PublishedFigure[] }[],
 ): { id: string; width: number; published: PublishedFigure[] }[] {
   return variants.map((v) => ({ id: `${prefix}_${widthSuffix(v.width)}`, width: v.width, published: v.published ?? [] }));
+}
+
+type TableMetric = Exclude<PublishedMetric, 'latency_ms'>;
+const TABLE_METRICS: readonly TableMetric[] = ['params', 'madds', 'top1'];
+
+/**
+ * A table's params, MAdds and top-1 for one model, as published figures in that order; a metric
+ * the table does not give is left out. `source` names the table, or names one per metric where a
+ * figure needs its own note (FLOPs that are multiply-adds, a top-1 read off an error column).
+ */
+export function publishedFigures<M extends TableMetric>(
+  values: Readonly<Record<M, number>>,
+  source: string | Readonly<Record<NoInfer<M>, string>>,
+): PublishedFigure[] {
+  return TABLE_METRICS.filter((metric): metric is M => metric in values).map((metric) => ({
+    metric,
+    value: values[metric],
+    source: typeof source === 'string' ? source : source[metric],
+  }));
 }

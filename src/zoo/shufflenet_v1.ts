@@ -19,7 +19,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { convBnAct, makeDivisible } from './blocks';
-import { ZooBuildOptions, ZooFamily, ZooModel, inputShape, widthSuffix } from './registry';
+import { ZooBuildOptions, ZooFamily, ZooModel, inputShape, publishedFigures, widthSuffix } from './registry';
 
 export interface ShuffleV1UnitOptions {
   out: number;
@@ -113,6 +113,12 @@ const TABLE2: Record<number, { mflops: number; err: number[] }> = {
   0.25: { mflops: 13, err: [57.1, 56.8, 55.0, 54.2, 52.7] },
 };
 
+/** Paper Table 5: MFLOPs and top-1 error of the g = 3 rows at 1.5× and 2×, per "g:width". */
+const TABLE5: Record<string, { mflops: number; err: number }> = {
+  '3:1.5': { mflops: 292, err: 28.5 },
+  '3:2': { mflops: 524, err: 26.3 },
+};
+
 /** Megvii's README: [MFLOPs, params (M), top-1 error] per "g:width". */
 const MEGVII_RESULTS: Record<string, [number, number, number]> = {
   '3:2': [524, 5.4, 25.9],
@@ -139,22 +145,25 @@ function published(groups: number, width: number): PublishedFigure[] {
   const figures: PublishedFigure[] = [];
   const t2 = TABLE2[width];
   if (t2) {
-    figures.push({ metric: 'madds', value: t2.mflops * 1e6, source: `arXiv:1707.01083 Table 2 (complexity column, MFLOPs = multiply-adds)` });
-    figures.push({ metric: 'top1', value: top1(t2.err[GROUPS.indexOf(groups as (typeof GROUPS)[number])]), source: PAPER_T2 });
+    figures.push(
+      ...publishedFigures(
+        { madds: t2.mflops * 1e6, top1: top1(t2.err[GROUPS.indexOf(groups as (typeof GROUPS)[number])]) },
+        { madds: `arXiv:1707.01083 Table 2 (complexity column, MFLOPs = multiply-adds)`, top1: PAPER_T2 },
+      ),
+    );
   }
-  if (groups === 3 && width === 1.5) {
-    figures.push({ metric: 'madds', value: 292e6, source: 'arXiv:1707.01083 Table 5' });
-    figures.push({ metric: 'top1', value: top1(28.5), source: PAPER_T5 });
-  }
-  if (groups === 3 && width === 2.0) {
-    figures.push({ metric: 'madds', value: 524e6, source: 'arXiv:1707.01083 Table 5' });
-    figures.push({ metric: 'top1', value: top1(26.3), source: PAPER_T5 });
+  const t5 = TABLE5[`${groups}:${width}`];
+  if (t5) {
+    figures.push(...publishedFigures({ madds: t5.mflops * 1e6, top1: top1(t5.err) }, { madds: 'arXiv:1707.01083 Table 5', top1: PAPER_T5 }));
   }
   const megvii = MEGVII_RESULTS[`${groups}:${width}`];
   if (megvii) {
-    figures.push({ metric: 'params', value: megvii[1] * 1e6, source: MEGVII });
-    figures.push({ metric: 'madds', value: megvii[0] * 1e6, source: `${MEGVII}, its FLOPs are multiply-adds` });
-    figures.push({ metric: 'top1', value: top1(megvii[2]), source: `${MEGVII}, its Top-1 column is the error: top-1 = 100 − it` });
+    figures.push(
+      ...publishedFigures(
+        { params: megvii[1] * 1e6, madds: megvii[0] * 1e6, top1: top1(megvii[2]) },
+        { params: MEGVII, madds: `${MEGVII}, its FLOPs are multiply-adds`, top1: `${MEGVII}, its Top-1 column is the error: top-1 = 100 − it` },
+      ),
+    );
   }
   const latency = groups === 3 ? G3_LATENCY[width] : undefined;
   if (latency) {

@@ -12,7 +12,7 @@ import { UserError } from '../core/errors';
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { convBnAct } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /**
  * The ShuffleNetV2 unit (paper Fig. 3c/d). Stride 1: split the channels in half, keep one half,
@@ -90,9 +90,10 @@ const ARM = 'Qualcomm Snapdragon 810 ARM CPU, 1 thread, batch 1, 224×224, avera
 
 function figures(flops: number, weights: number, err: number, armImagesPerSecond: number): PublishedFigure[] {
   return [
-    { metric: 'params', value: weights, source: TABLE5 },
-    { metric: 'madds', value: flops, source: `${TABLE5} (its FLOPs are multiply-adds)` },
-    { metric: 'top1', value: Math.round((100 - err) * 10) / 10, source: TABLE8 },
+    ...publishedFigures(
+      { params: weights, madds: flops, top1: Math.round((100 - err) * 10) / 10 },
+      { params: TABLE5, madds: `${TABLE5} (its FLOPs are multiply-adds)`, top1: TABLE8 },
+    ),
     {
       metric: 'latency_ms',
       value: Math.round((1000 / armImagesPerSecond) * 100) / 100,

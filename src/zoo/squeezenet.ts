@@ -14,8 +14,9 @@
  * the nearest integer and at least 1; the classifier conv always outputs the class count.
  */
 import { GraphBuilder, Tensor } from '../core/ir';
+import { PublishedFigure } from '../core/summary';
 import { conv } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures } from './registry';
 
 export interface FireOptions {
   squeeze: number;
@@ -90,6 +91,15 @@ function build(id: string, variant: Variant, options: ZooBuildOptions) {
 
 const TORCHVISION = 'torchvision squeezenet.py weights meta';
 
+/** Params, MAdds and top-1 of torchvision's weights meta for `weights` (e.g. SqueezeNet1_0_Weights). */
+function torchvision(weights: string, values: { params: number; madds: number; top1: number }): PublishedFigure[] {
+  return publishedFigures(values, {
+    params: `${TORCHVISION} (${weights} num_params)`,
+    madds: `${TORCHVISION} (${weights} _ops, GMAdds at 224×224; torchvision ≥ 0.15)`,
+    top1: `${TORCHVISION} (${weights}, ImageNet-1K acc@1)`,
+  });
+}
+
 export const squeezenet: ZooFamily = {
   family: 'SqueezeNet',
   paper: 'arXiv:1602.07360',
@@ -98,9 +108,7 @@ export const squeezenet: ZooFamily = {
       id: 'squeezenet1_0',
       width: 1.0,
       published: [
-        { metric: 'params', value: 1_248_424, source: `${TORCHVISION} (SqueezeNet1_0_Weights num_params)` },
-        { metric: 'madds', value: 0.819e9, source: `${TORCHVISION} (SqueezeNet1_0_Weights _ops, GMAdds at 224×224; torchvision ≥ 0.15)` },
-        { metric: 'top1', value: 58.092, source: `${TORCHVISION} (SqueezeNet1_0_Weights, ImageNet-1K acc@1)` },
+        ...torchvision('SqueezeNet1_0_Weights', { params: 1_248_424, madds: 0.819e9, top1: 58.092 }),
         { metric: 'top1', value: 57.5, source: 'arXiv:1707.01083 Table 6 (SqueezeNet, 42.5% top-1 error)' },
       ],
       knobs: [],
@@ -109,11 +117,7 @@ export const squeezenet: ZooFamily = {
     {
       id: 'squeezenet1_1',
       width: 1.0,
-      published: [
-        { metric: 'params', value: 1_235_496, source: `${TORCHVISION} (SqueezeNet1_1_Weights num_params)` },
-        { metric: 'madds', value: 0.349e9, source: `${TORCHVISION} (SqueezeNet1_1_Weights _ops, GMAdds at 224×224; torchvision ≥ 0.15)` },
-        { metric: 'top1', value: 58.178, source: `${TORCHVISION} (SqueezeNet1_1_Weights, ImageNet-1K acc@1)` },
-      ],
+      published: torchvision('SqueezeNet1_1_Weights', { params: 1_235_496, madds: 0.349e9, top1: 58.178 }),
       knobs: [],
       build: (options: ZooBuildOptions) => build('squeezenet1_1', VARIANTS['1_1'], options),
     },
