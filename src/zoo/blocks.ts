@@ -76,13 +76,29 @@ export function depthwiseSeparable(
   });
 }
 
-/** Global average pool → flatten → optional dropout → fully connected, in a 'classifier' scope. */
-export function classifier(b: GraphBuilder, x: Tensor, o: { classes: number; dropout?: number }, scope = 'classifier'): Tensor {
+/**
+ * Global average pool → flatten → optional dropout → fully connected (with bias unless `bias` is
+ * false), in a 'classifier' scope.
+ */
+export function classifier(
+  b: GraphBuilder,
+  x: Tensor,
+  o: { classes: number; dropout?: number; bias?: boolean },
+  scope = 'classifier',
+): Tensor {
   return b.scope(scope, () => {
     let y = b.add1('GlobalAveragePool', 'pool', [x]);
     y = b.add1('Flatten', 'flatten', [y], { axis: 1 });
     if (o.dropout) y = b.add1('Dropout', 'dropout', [y], { ratio: o.dropout });
-    return b.add1('Gemm', 'fc', [y], { out_features: o.classes, bias: true });
+    return b.add1('Gemm', 'fc', [y], { out_features: o.classes, bias: o.bias ?? true });
+  });
+}
+
+/** ShuffleNet's Conv1 and MaxPool: 3×3/2 conv → BN → ReLU → 3×3/2 max pool, in a 'stem' scope. */
+export function convPoolStem(b: GraphBuilder, x: Tensor, out: number): Tensor {
+  return b.scope('stem', () => {
+    const y = convBnAct(b, x, { out, k: 3, s: 2 }, 'relu', 'conv1');
+    return b.add1('MaxPool', 'maxpool', [y], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
   });
 }
 

@@ -18,7 +18,7 @@
  */
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
-import { convBnAct, makeDivisible } from './blocks';
+import { classifier, convBnAct, convPoolStem, makeDivisible } from './blocks';
 import { ZooBuildOptions, ZooFamily, ZooModel, inputShape, publishedFigures, widthSuffix } from './registry';
 
 export interface ShuffleV1UnitOptions {
@@ -78,10 +78,7 @@ function build(id: string, groups: number, options: ZooBuildOptions) {
   const { stem, stages } = shuffleV1Channels(groups, options.width);
   const b = new GraphBuilder(id);
   let x = b.input('input', inputShape(options));
-  x = b.scope('stem', () => {
-    const y = convBnAct(b, x, { out: stem, k: 3, s: 2 }, 'relu', 'conv1');
-    return b.add1('MaxPool', 'maxpool', [y], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
-  });
+  x = convPoolStem(b, x, stem);
   let block = 0;
   REPEATS.forEach((repeats, i) =>
     b.scope(`stage${i + 2}`, () => {
@@ -92,11 +89,7 @@ function build(id: string, groups: number, options: ZooBuildOptions) {
     }),
   );
   // Megvii pools with a fixed 7×7 window (global at 224×224); lcnb pools globally at any resolution.
-  const y = b.scope('classifier', () => {
-    const pooled = b.add1('Flatten', 'flatten', [b.add1('GlobalAveragePool', 'pool', [x])], { axis: 1 });
-    return b.add1('Gemm', 'fc', [pooled], { out_features: options.numClasses, bias: false });
-  });
-  return b.build([y]);
+  return b.build([classifier(b, x, { classes: options.numClasses, bias: false })]);
 }
 
 const PAPER_T2 = 'arXiv:1707.01083 Table 2 (top-1 = 100 − the table\'s classification error)';

@@ -11,7 +11,7 @@
 import { UserError } from '../core/errors';
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
-import { convBnAct } from './blocks';
+import { classifier, convBnAct, convPoolStem } from './blocks';
 import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /**
@@ -66,10 +66,7 @@ function build(id: string, options: ZooBuildOptions) {
   }
   const b = new GraphBuilder(id);
   let x = b.input('input', inputShape(options));
-  x = b.scope('stem', () => {
-    const y = convBnAct(b, x, { out: channels[0], k: 3, s: 2 }, 'relu', 'conv1');
-    return b.add1('MaxPool', 'maxpool', [y], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
-  });
+  x = convPoolStem(b, x, channels[0]);
   let block = 0;
   REPEATS.forEach((repeats, i) =>
     b.scope(`stage${i + 2}`, () => {
@@ -77,11 +74,7 @@ function build(id: string, options: ZooBuildOptions) {
     }),
   );
   x = b.scope('head', () => convBnAct(b, x, { out: channels[4], k: 1 }, 'relu', 'conv5'));
-  const y = b.scope('classifier', () => {
-    const pooled = b.add1('Flatten', 'flatten', [b.add1('GlobalAveragePool', 'pool', [x])], { axis: 1 });
-    return b.add1('Gemm', 'fc', [pooled], { out_features: options.numClasses, bias: true });
-  });
-  return b.build([y]);
+  return b.build([classifier(b, x, { classes: options.numClasses })]);
 }
 
 const TABLE5 = 'arXiv:1807.11164 Table 5';
