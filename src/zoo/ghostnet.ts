@@ -199,5 +199,5 @@ export const ghostnet: ZooFamily = {
         },
       ],
     },
-  ]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], KNOBS, build),
 };

@@ -82,5 +82,5 @@ export const ghostnetV2: ZooFamily = {
     { width: 1.0, published: publishedFigures({ madds: 167e6, top1: 75.3 }, ABSTRACT) },
     { width: 1.3, published: publishedFigures({ top1: 76.9 }, RESULTS) },
     { width: 1.6, published: publishedFigures({ top1: 77.8 }, RESULTS) },
-  ]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], KNOBS, build),
 };

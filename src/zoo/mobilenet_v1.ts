@@ -53,5 +53,5 @@ export const mobilenetV1: ZooFamily = {
     { width: 0.5, published: published(1.3e6, 149e6, 63.7, { params: 1.34e6, madds: 150e6, top1: 63.3 }) },
     { width: 0.75, published: published(2.6e6, 325e6, 68.4, { params: 2.59e6, madds: 317e6, top1: 68.4 }) },
     { width: 1.0, published: published(4.2e6, 569e6, 70.6, { params: 4.24e6, madds: 569e6, top1: 70.9 }) },
-  ]).map((v) => ({ ...v, knobs: [], build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], [], build),
 };

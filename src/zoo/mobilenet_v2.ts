@@ -103,5 +103,5 @@ export const mobilenetV2: ZooFamily = {
     { width: 0.75, published: slim(2.61e6, 209e6, 69.8, 55.8) },
     { width: 1.0, published: [...slim(3.47e6, 300e6, 71.8, 73.8), ...fasternet(12.2, 442)] },
     { width: 1.4, published: [...slim(6.06e6, 582e6, 75.0, 138.0), ...fasternet(22.6, 650)] },
-  ]).map((v) => ({ ...v, knobs: [], build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], [], build),
 };

@@ -145,12 +145,12 @@ function paper(top1: number, madds: number, params: number, pixelMs: [number, nu
 const large = widthVariants('mobilenet_v3_large', [
   { width: 0.75, published: paper(73.3, 155e6, 4.0e6, [39, 46, 40]) },
   { width: 1.0, published: paper(75.2, 219e6, 5.4e6, [51, 61, 44]) },
-]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, LARGE, 1280, options) }));
+], KNOBS, (id, options) => build(id, LARGE, 1280, options));
 
 const small = widthVariants('mobilenet_v3_small', [
   { width: 0.75, published: paper(65.4, 44e6, 2.4e6, [12.8, 15.6, 11.7]) },
   { width: 1.0, published: paper(67.4, 66e6, 2.9e6, [15.8, 19.4, 14.4]) },
-]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, SMALL, 1024, options) }));
+], KNOBS, (id, options) => build(id, SMALL, 1024, options));
 
 export const mobilenetV3: ZooFamily = {
   family: 'MobileNetV3',

@@ -149,5 +149,5 @@ export const pplcnet: ZooFamily = {
     { width: 1.5, published: published(4.5e6, 342e6, 73.71, 3.19, 20.55) },
     { width: 2.0, published: published(6.5e6, 590e6, 75.18, 4.27, 33.79) },
     { width: 2.5, published: published(9.0e6, 906e6, 76.6, 5.39, 49.89) },
-  ]).map((v) => ({ ...v, knobs: KNOBS, build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], KNOBS, build),
 };

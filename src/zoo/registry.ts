@@ -72,12 +72,20 @@ export function widthSuffix(width: number): string {
   return `x${whole}_${fraction}`;
 }
 
-/** The width variants of one family, named `<prefix>_x<width>`. */
+/**
+ * The width variants of one family, named `<prefix>_x<width>`, all with the same knobs and each
+ * built by `build(id, options)`.
+ */
 export function widthVariants(
   prefix: string,
   variants: { width: number; published?: PublishedFigure[] }[],
-): { id: string; width: number; published: PublishedFigure[] }[] {
-  return variants.map((v) => ({ id: `${prefix}_${widthSuffix(v.width)}`, width: v.width, published: v.published ?? [] }));
+  knobs: readonly KnobSpec[],
+  build: (id: string, options: ZooBuildOptions) => Graph,
+): Omit<ZooModel, 'family'>[] {
+  return variants.map((v) => {
+    const id = `${prefix}_${widthSuffix(v.width)}`;
+    return { id, width: v.width, published: v.published ?? [], knobs, build: (options: ZooBuildOptions) => build(id, options) };
+  });
 }
 
 type TableMetric = Exclude<PublishedMetric, 'latency_ms'>;

@@ -104,5 +104,5 @@ export const shufflenetV2: ZooFamily = {
     { width: 1.0, published: figures(146e6, 2.3e6, 30.6, 24.4) },
     { width: 1.5, published: figures(299e6, 3.5e6, 27.4, 11.8) },
     { width: 2.0, published: figures(591e6, 7.4e6, 25.1, 6.7) },
-  ]).map((v) => ({ ...v, knobs: [], build: (options: ZooBuildOptions) => build(v.id, options) })),
+  ], [], build),
 };
