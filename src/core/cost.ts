@@ -73,9 +73,13 @@ export function costNode(graph: Graph, node: Node, options: CostOptions = {}): N
   const inputShapes = shapesOf(graph, node.inputs);
   const outputShapes = shapesOf(graph, node.outputs);
   const work = def.work({ name: node.name, op: node.op, attrs: node.attrs, inputShapes }, outputShapes);
-  const params = node.weights.filter((w) => w.trainable).reduce((sum, w) => sum + numel(w.shape), 0);
-  const weightElements = node.weights.reduce((sum, w) => sum + numel(w.shape), 0);
-  const activationElements = [...inputShapes, ...outputShapes].reduce((sum, s) => sum + numel(s), 0);
+  const constantsRead = node.inputs.filter((i) => graph.constants.has(i));
+  const elementsOf = (names: string[]) => names.reduce((sum, i) => sum + numel(graph.shapes.get(i) ?? []), 0);
+  const constantElements = elementsOf(constantsRead);
+  const learned = elementsOf(constantsRead.filter((i) => graph.constants.get(i)?.parameter));
+  const params = node.weights.filter((w) => w.trainable).reduce((sum, w) => sum + numel(w.shape), learned);
+  const weightElements = node.weights.reduce((sum, w) => sum + numel(w.shape), constantElements);
+  const activationElements = [...inputShapes, ...outputShapes].reduce((sum, s) => sum + numel(s), -constantElements);
   const macElements = def.isView ? 0 : activationElements + weightElements;
   const cost = { params, madds: work.madds, flops: work.flops, macElements, macBytes: macElements * bytes };
   return { ...cost, node, inputShapes, outputShapes, intensity: intensity(cost), flopsRule: def.flopsRule };

@@ -38,8 +38,18 @@ export interface Graph {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly string[];
   readonly nodes: readonly Node[];
-  /** Shape of every tensor: graph inputs and every node output. */
+  /** Shape of every tensor: graph inputs, constants and every node output. */
   readonly shapes: ReadonlyMap<string, Shape>;
+  /**
+   * Weight tensors that feed ops as ordinary inputs (a bias added by Add, a layer scale applied by
+   * Mul — as graphs read from ONNX have them); the cost model counts them as that node's weights.
+   */
+  readonly constants: ReadonlyMap<string, ConstantInfo>;
+}
+
+export interface ConstantInfo {
+  /** A learned tensor (an initializer such as a bias or layer scale), not a literal like the 3 in x + 3. */
+  readonly parameter: boolean;
 }
 
 export interface NodeSpec {
@@ -62,6 +72,7 @@ export class GraphBuilder {
   private readonly nodes: Node[] = [];
   private readonly shapes = new Map<string, Shape>();
   private readonly inputs: Tensor[] = [];
+  private readonly constants = new Map<string, ConstantInfo>();
   private readonly scopeStack: string[] = [];
   private readonly usedNames = new Set<string>();
 
@@ -77,6 +88,14 @@ export class GraphBuilder {
     this.inputs.push(tensor);
     this.shapes.set(name, tensor.shape);
     return tensor;
+  }
+
+  /** A weight tensor used as an ordinary op input (see Graph.constants). */
+  constant(name: string, shape: Shape, info: ConstantInfo): Tensor {
+    if (this.shapes.has(name)) throw new Error(`duplicate tensor name '${name}'`);
+    this.constants.set(name, info);
+    this.shapes.set(name, [...shape]);
+    return { name, shape };
   }
 
   /** Runs `body` with `name` appended to the scope path of every node it adds. */
@@ -160,6 +179,7 @@ export class GraphBuilder {
       outputs: outputs.map((t) => t.name),
       nodes: this.nodes,
       shapes: this.shapes,
+      constants: this.constants,
     };
   }
 }

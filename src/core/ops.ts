@@ -363,6 +363,49 @@ const softmax: OpDef = {
   flopsRule: '5 per element (max, subtract, exp, sum, divide)',
 };
 
+const pad = dataMovement((ctx) => {
+  expectInputs(ctx, 1);
+  const input = ctx.inputShapes[0];
+  const pads = attrInts(ctx, 'pads', 2 * input.length);
+  return [input.map((d, i) => d + pads[i] + pads[i + input.length])];
+}, 'none (copies data)');
+
+/** Axes attribute normalised to non-negative, sorted, unique. */
+function axesOf(ctx: OpContext, rank: number): number[] {
+  const raw = ctx.attrs.axes;
+  if (!Array.isArray(raw)) fail(ctx, "attribute 'axes' must be a list");
+  return [...new Set((raw as number[]).map((a) => normalizeAxis(ctx, a, rank)))].sort((a, b) => a - b);
+}
+
+const reduceMean: OpDef = {
+  infer(ctx) {
+    expectInputs(ctx, 1);
+    const input = ctx.inputShapes[0];
+    const axes = ctx.attrs.axes === undefined ? input.map((_, i) => i) : axesOf(ctx, input.length);
+    const keep = attrBool(ctx, 'keepdims', true);
+    return [keep ? input.map((d, i) => (axes.includes(i) ? 1 : d)) : input.filter((_, i) => !axes.includes(i))];
+  },
+  work: (ctx) => ({ madds: 0, flops: numel(ctx.inputShapes[0]) }),
+  flopsRule: '1 per input element (adds, then one divide per output)',
+};
+
+const squeeze = view((ctx) => {
+  expectInputs(ctx, 1);
+  const input = ctx.inputShapes[0];
+  const axes = ctx.attrs.axes === undefined ? input.flatMap((d, i) => (d === 1 ? [i] : [])) : axesOf(ctx, input.length);
+  if (axes.some((a) => input[a] !== 1)) fail(ctx, `can only squeeze axes of size 1, got axes [${axes.join(', ')}]`);
+  return [input.filter((_, i) => !axes.includes(i))];
+}, 'none (view)');
+
+const unsqueeze = view((ctx) => {
+  expectInputs(ctx, 1);
+  const input = ctx.inputShapes[0];
+  const axes = axesOf(ctx, input.length + ((ctx.attrs.axes as number[] | undefined)?.length ?? 0));
+  const out = [...input];
+  for (const a of axes) out.splice(a, 0, 1);
+  return [out];
+}, 'none (view)');
+
 const REGISTRY: Readonly<Record<string, OpDef>> = {
   Conv: conv,
   BatchNormalization: batchNorm,
@@ -399,7 +442,20 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
     flopsRule: 'H·W per channel (H·W − 1 adds, 1 divide)',
   },
   Add: binaryBroadcast('1 per output element'),
+  Sub: binaryBroadcast('1 per output element'),
   Mul: binaryBroadcast('1 per output element'),
+  Div: binaryBroadcast('1 per output element'),
+  Pow: binaryBroadcast('1 per output element'),
+  PRelu: binaryBroadcast('1 per output element (select by sign, then multiply)'),
+  LeakyRelu: elementwise(2, '2 per element (compare, multiply)'),
+  Tanh: elementwise(1, '1 per element (a transcendental counts 1)'),
+  Erf: elementwise(1, '1 per element (a transcendental counts 1)'),
+  Exp: elementwise(1, '1 per element (a transcendental counts 1)'),
+  Sqrt: elementwise(1, '1 per element (a transcendental counts 1)'),
+  Pad: pad,
+  ReduceMean: reduceMean,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
   Concat: concat,
   Split: split,
   Slice: slice,
