@@ -1,0 +1,151 @@
+/** The ONNX writer and reader: forms, determinism, files from PyTorch, and bad files. */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { summarize } from '../../src/core/summary';
+import { onnx } from '../../src/onnx/proto';
+import { readOnnx } from '../../src/onnx/reader';
+import { exportOnnx } from '../../src/onnx/writer';
+import { buildModel } from '../../src/zoo';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'onnx');
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail('expected an error');
+}
+
+/** A one-node model: input x [1, 8, 4, 4] → `op` → y, optionally with y's value_info. */
+function singleNodeModel(op: string, withValueInfo: boolean, extra: Partial<onnx.IGraphProto> = {}): Uint8Array {
+  const tensor = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'single',
+      node: [{ name: 'mystery', opType: op, input: ['x'], output: ['y'] }],
+      input: [tensor('x', [1, 8, 4, 4])],
+      output: [withValueInfo ? tensor('y', [1, 8, 4, 4]) : { name: 'y' }],
+      ...extra,
+    },
+  }).finish();
+}
+
+describe('ONNX writer', () => {
+  const graph = buildModel('mobilenet_v3_small_x1_0', { resolution: 96 });
+
+  it('training form reads back with the same params, MAdds, node names and scopes', () => {
+    const read = readOnnx(exportOnnx(graph, { form: 'training' }).bytes, { source: 'm.onnx' });
+    const [a, b] = [summarize(graph), summarize(read.graph)];
+    assert.equal(b.totals.params, a.totals.params);
+    assert.equal(b.totals.madds, a.totals.madds);
+    assert.deepEqual(b.uncounted, []);
+    const names = new Set(read.graph.nodes.map((n) => n.name));
+    for (const node of graph.nodes) assert.ok(names.has(node.name), node.name);
+    const conv = read.graph.nodes.find((n) => n.name === 'stem.conv');
+    assert.deepEqual(conv?.scope, ['stem']);
+    assert.equal(read.metadata['lcnb.form'], 'training');
+  });
+
+  it('inference form folds every BatchNorm into its conv, keeping MAdds', () => {
+    const exported = exportOnnx(graph, { form: 'inference' });
+    const read = readOnnx(exported.bytes, { source: 'm.onnx' });
+    assert.equal(read.graph.nodes.filter((n) => n.op === 'BatchNormalization').length, 0);
+    const batchNorms = graph.nodes.filter((n) => n.op === 'BatchNormalization').map((n) => n.name);
+    assert.deepEqual(Object.keys(exported.folded).sort(), batchNorms.sort());
+    assert.equal(exported.folded['stem.bn'], 'stem.conv');
+    assert.equal(summarize(read.graph).totals.madds, summarize(graph).totals.madds);
+    assert.deepEqual(JSON.parse(read.metadata['lcnb.folded']), exported.folded);
+  });
+
+  it('weights are deterministic for a seed and change with it', () => {
+    const small = buildModel('mobilenet_v1_x0_25', { resolution: 32 });
+    const a = exportOnnx(small, { seed: 7 }).bytes;
+    assert.deepEqual(exportOnnx(small, { seed: 7 }).bytes, a);
+    assert.notDeepEqual(exportOnnx(small, { seed: 8 }).bytes, a);
+  });
+
+  it('ops ONNX spells with several nodes get helper nodes named <ir name>::<part>', () => {
+    const shuffle = buildModel('shufflenet_v2_x0_5', { resolution: 64 });
+    const model = onnx.ModelProto.decode(exportOnnx(shuffle, { form: 'training' }).bytes);
+    const names = model.graph?.node.map((n) => n.name) ?? [];
+    const shuffles = shuffle.nodes.filter((n) => n.op === 'ChannelShuffle').map((n) => n.name);
+    assert.ok(shuffles.length > 0);
+    for (const s of shuffles) for (const part of [`${s}::reshape`, `${s}::transpose`, s]) assert.ok(names.includes(part), part);
+  });
+});
+
+describe('ONNX reader on files PyTorch wrote', () => {
+  const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, { input: number[]; madds: number; file_params: number }>;
+  for (const [name, want] of Object.entries(expected)) {
+    it(`${name}: shapes, params and MAdds as PyTorch counts them`, () => {
+      const read = readOnnx(readFileSync(join(fixtures, `${name}.onnx`)), { source: name });
+      const s = summarize(read.graph);
+      assert.deepEqual(s.input, want.input);
+      assert.equal(s.totals.madds, want.madds);
+      assert.equal(s.totals.params, want.file_params);
+      assert.deepEqual(s.uncounted, []);
+      assert.ok(read.evaluatedNodes > 0, 'shape computations were evaluated, not turned into nodes');
+    });
+  }
+});
+
+describe('ONNX reader on bad or unusual files', () => {
+  it('an op lcnb does not know is kept and listed as uncounted, never as zero', () => {
+    const read = readOnnx(singleNodeModel('GridSample', true), { source: 'u.onnx' });
+    const s = summarize(read.graph);
+    assert.deepEqual(s.uncounted, [{ name: 'mystery', op: 'GridSample' }]);
+    assert.equal(s.layers.length, 0);
+  });
+
+  it('an unknown op without value_info: one error naming the node and what to do', () => {
+    assert.equal(
+      errorOf(() => readOnnx(singleNodeModel('GridSample', false), { source: 'u.onnx' })),
+      "node 'mystery' (GridSample) with inputs [1, 8, 4, 4]: op 'GridSample' is unknown to lcnb and the file gives no shape (value_info) for its output; run ONNX shape inference on the model first",
+    );
+  });
+
+  it('truncated or corrupt protobuf', () => {
+    const bytes = exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 32 })).bytes;
+    assert.match(errorOf(() => readOnnx(bytes.slice(0, bytes.length >> 1), { source: 'cut.onnx' })), /^cut\.onnx: not a readable ONNX model \(truncated or corrupt protobuf: /);
+    assert.match(errorOf(() => readOnnx(new TextEncoder().encode('this is not a model at all'), { source: 'text.onnx' })), /^text\.onnx: /);
+  });
+
+  it('external data outside the model folder is refused', () => {
+    for (const location of ['../secrets.bin', '/etc/passwd', '..\\..\\x.bin']) {
+      const bytes = singleNodeModel('Relu', false, {
+        initializer: [{ name: 'w', dims: [4], dataType: 1, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: location }] }],
+      });
+      assert.match(errorOf(() => readOnnx(bytes, { source: 'ext.onnx' })), /outside the model's folder; lcnb refuses to follow it/, location);
+    }
+  });
+
+  it('absurd tensor sizes are refused before anything is allocated', () => {
+    const bytes = singleNodeModel('Relu', false, { initializer: [{ name: 'huge', dims: [65536, 65536, 4], dataType: 1 }] });
+    assert.match(errorOf(() => readOnnx(bytes, { source: 'big.onnx' })), /initializer 'huge' declares dimensions \[65536, 65536, 4\] .* more than lcnb accepts/);
+  });
+
+  it('a symbolic batch dimension reads as 1; other symbolic dimensions need a shape', () => {
+    const model = (dims: (number | string)[]) =>
+      onnx.ModelProto.encode({
+        irVersion: 8,
+        opsetImport: [{ version: 17 }],
+        graph: {
+          node: [{ name: 'act', opType: 'Relu', input: ['x'], output: ['y'] }],
+          input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } }],
+          output: [{ name: 'y' }],
+        },
+      }).finish();
+    assert.deepEqual(summarize(readOnnx(model(['N', 3, 8, 8]), { source: 'b.onnx' }).graph).input, [1, 3, 8, 8]);
+    assert.match(errorOf(() => readOnnx(model([1, 3, 'H', 'W']), { source: 'd.onnx' })), /input 'x' has a symbolic dimension 'H' at axis 2; give the input shape explicitly/);
+    assert.deepEqual(summarize(readOnnx(model([1, 3, 'H', 'W']), { source: 'd.onnx', inputShapes: { x: [2, 3, 5, 5] } }).graph).input, [2, 3, 5, 5]);
+  });
+});
