@@ -76,7 +76,7 @@ describe('ONNX writer', () => {
   it('ops ONNX spells with several nodes get helper nodes named <ir name>::<part>', () => {
     const shuffle = buildModel('shufflenet_v2_x0_5', { resolution: 64 });
     const model = onnx.ModelProto.decode(exportOnnx(shuffle, { form: 'training' }).bytes);
-    const names = model.graph?.node.map((n) => n.name) ?? [];
+    const names = (model.graph?.node ?? []).map((n) => n.name);
     const shuffles = shuffle.nodes.filter((n) => n.op === 'ChannelShuffle').map((n) => n.name);
     assert.ok(shuffles.length > 0);
     for (const s of shuffles) for (const part of [`${s}::reshape`, `${s}::transpose`, s]) assert.ok(names.includes(part), part);
