@@ -2,21 +2,28 @@
  * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1 (2 for a
  * malformed command line); only an internal fault prints a stack trace.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
 import { summaryText, textTable } from './core/report';
-import { ModelSummary, summarize } from './core/summary';
-import { formatSI } from './shared/format';
-import { KnobValue, summarizeModel, zooModels } from './zoo';
+import { Graph } from './core/ir';
+import { PublishedFigure, summarize } from './core/summary';
+import { readOnnxFile } from './onnx/file';
+import { OPSET } from './onnx/proto';
+import { exportOnnx } from './onnx/writer';
+import { formatBytes, formatSI } from './shared/format';
+import { buildModelWithFigures, KnobValue, summarizeModel, zooModels } from './zoo';
 import { version } from '../package.json';
 
 const USAGE = `usage:
-  lcnb summary <model-id | graph.json> [--resolution N] [--classes N] [--batch N]
-               [--width W] [--knob name=value]... [--json]
+  lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
+  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
   lcnb list [--json]
   lcnb --version
+
+model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --knob name=value (repeatable)
+.onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions
 
 Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
 elementwise work), MAC (memory access cost in elements and bytes). See README for the JSON.`;
@@ -54,45 +61,99 @@ function positiveNumber(name: string, value: string): number {
   return n;
 }
 
-async function summaryCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      resolution: { type: 'string' },
-      classes: { type: 'string' },
-      batch: { type: 'string' },
-      width: { type: 'string' },
-      knob: { type: 'string', multiple: true },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or graph file');
-  const target = positionals[0];
-  let summary: ModelSummary;
+/** Options every command that loads a model accepts. */
+const MODEL_OPTIONS = {
+  resolution: { type: 'string' },
+  classes: { type: 'string' },
+  batch: { type: 'string' },
+  width: { type: 'string' },
+  knob: { type: 'string', multiple: true },
+  'input-shape': { type: 'string' },
+} as const;
+
+type ModelOptionValues = {
+  resolution?: string;
+  classes?: string;
+  batch?: string;
+  width?: string;
+  knob?: string[];
+  'input-shape'?: string;
+};
+
+interface LoadedModel {
+  graph: Graph;
+  /** The paper's figures, for zoo models in their published configuration. */
+  published: PublishedFigure[];
+}
+
+/** A zoo id, an .onnx file or a .json graph, with the options that apply to it. */
+async function loadModel(target: string, values: ModelOptionValues): Promise<LoadedModel> {
+  const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
+  if (/\.onnx$/i.test(target)) {
+    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
+    const shape = values['input-shape']?.split(',').map((d) => positiveInt('input-shape', d.trim()) as number);
+    const model = await readOnnxFile(target);
+    if (!shape) return { graph: model.graph, published: [] };
+    const first = model.graph.inputs[0]?.name ?? '';
+    return { graph: (await readOnnxFile(target, { inputShapes: { [first]: shape } })).graph, published: [] };
+  }
+  if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
   if (/\.json$/i.test(target)) {
-    if (values.resolution || values.classes || values.batch || values.width || values.knob) {
-      throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; a graph file states its own');
-    }
+    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; a graph file states its own');
     let text: string;
     try {
       text = await readFile(target, 'utf8');
     } catch (e) {
       throw new UserError(`cannot read ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    summary = summarize(readGraphJson(text, target));
-  } else if (/\.[a-z0-9]+$/i.test(target) && !zooModels().some((m) => m.id === target)) {
-    throw new UserError(`${target}: unsupported file type (expected a zoo model id or a .json graph)`);
-  } else {
-    summary = summarizeModel(target, {
-      resolution: positiveInt('resolution', values.resolution),
-      numClasses: positiveInt('classes', values.classes),
-      batch: positiveInt('batch', values.batch),
-      width: values.width === undefined ? undefined : positiveNumber('width', values.width),
-      knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
-    });
+    return { graph: readGraphJson(text, target), published: [] };
   }
+  if (/\.[a-z0-9]+$/i.test(target) && !zooModels().some((m) => m.id === target)) {
+    throw new UserError(`${target}: unsupported file type (expected a zoo model id, an .onnx file or a .json graph)`);
+  }
+  const { graph, published } = buildModelWithFigures(target, {
+    resolution: positiveInt('resolution', values.resolution),
+    numClasses: positiveInt('classes', values.classes),
+    batch: positiveInt('batch', values.batch),
+    width: values.width === undefined ? undefined : positiveNumber('width', values.width),
+    knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
+  });
+  return { graph, published: [...published] };
+}
+
+async function summaryCommand(args: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
+  const { graph, published } = await loadModel(positionals[0], values);
+  const summary = summarize(graph, {}, published);
   return values.json ? JSON.stringify(summary, null, 2) + '\n' : summaryText(summary);
+}
+
+async function exportCommand(args: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('export takes exactly one model id or graph file');
+  if (!values.output) throw new UsageError('export needs -o <file.onnx>');
+  if (values.form !== 'inference' && values.form !== 'training') throw new UsageError(`--form must be inference or training, got '${values.form}'`);
+  const { graph } = await loadModel(positionals[0], values);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const exported = exportOnnx(graph, { form: values.form, seed });
+  try {
+    await writeFile(values.output, exported.bytes);
+  } catch (e) {
+    throw new UserError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const folded = Object.keys(exported.folded).length;
+  const formText = values.form === 'inference' ? `inference form, ${folded} BatchNorm layers folded into their convs` : 'training form';
+  return `wrote ${values.output} (${formatBytes(exported.bytes.length)}, ONNX opset ${OPSET}, ${formText}, weights seeded with ${seed})\n`;
 }
 
 function listCommand(args: string[]): string {
@@ -120,6 +181,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     switch (command) {
       case 'summary':
         out.write(await summaryCommand(rest));
+        return 0;
+      case 'export':
+        out.write(await exportCommand(rest));
         return 0;
       case 'list':
         out.write(listCommand(rest));

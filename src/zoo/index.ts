@@ -1,7 +1,7 @@
 /** The zoo: every model id lcnb can build, and building one by id with options and knobs. */
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
-import { ModelSummary, summarize } from '../core/summary';
+import { ModelSummary, PublishedFigure, summarize } from '../core/summary';
 import { fasternet } from './fasternet';
 import { ghostnet } from './ghostnet';
 import { ghostnetV2 } from './ghostnet_v2';
@@ -120,14 +120,20 @@ export function buildModel(id: string, request: BuildRequest = {}): Graph {
 }
 
 /**
- * Builds a zoo model and summarizes it. The paper's published figures are attached only for the
- * configuration they describe (224×224, 1000 classes, batch 1, the variant's width and knobs).
+ * Builds a zoo model with the paper's published figures, attached only for the configuration
+ * they describe (224×224, 1000 classes, batch 1, the variant's width and knobs).
  */
-export function summarizeModel(id: string, request: BuildRequest = {}): ModelSummary {
+export function buildModelWithFigures(id: string, request: BuildRequest = {}): { graph: Graph; published: readonly PublishedFigure[] } {
   const model = lookup(id);
   const options = resolveOptions(model, request);
   const graph = buildResolved(model, options);
   const asPublished =
     options.resolution === DEFAULT_RESOLUTION && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && changedSettings(model, options).length === 0;
-  return summarize(graph, {}, asPublished ? model.published : []);
+  return { graph, published: asPublished ? model.published : [] };
+}
+
+/** Builds a zoo model and summarizes it, published figures attached as buildModelWithFigures says. */
+export function summarizeModel(id: string, request: BuildRequest = {}): ModelSummary {
+  const { graph, published } = buildModelWithFigures(id, request);
+  return summarize(graph, {}, published);
 }

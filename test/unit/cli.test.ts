@@ -61,7 +61,10 @@ describe('lcnb CLI', () => {
       [['summary', 'mobilenet_v1_x1_0', '--resolution', 'abc'], 2, /^lcnb: --resolution must be a positive integer, got 'abc'\n/],
       [['summary', 'mobilenet_v1_x1_0', '--resolution', '16000'], 1, /^lcnb: option resolution must be an integer from 1 to 8192, got 16000\n$/],
       [['summary', 'missing.json'], 1, /^lcnb: cannot read missing\.json: ENOENT\n$/],
-      [['summary', 'model.onnx'], 1, /unsupported file type/],
+      [['summary', 'model.pt'], 1, /^lcnb: model\.pt: unsupported file type \(expected a zoo model id, an \.onnx file or a \.json graph\)\n$/],
+      [['summary', 'missing.onnx'], 1, /^lcnb: cannot read missing\.onnx: ENOENT\n$/],
+      [['export', 'mobilenet_v1_x1_0'], 2, /^lcnb: export needs -o <file\.onnx>/],
+      [['export', 'mobilenet_v1_x1_0', '-o', 'x.onnx', '--form', 'fast'], 2, /^lcnb: --form must be inference or training, got 'fast'/],
       [['frobnicate'], 2, /^lcnb: unknown command 'frobnicate'/],
       [['summary', 'mobilenet_v1_x1_0', '--bogus'], 2, /^lcnb: Unknown option '--bogus'/],
     ];
@@ -89,6 +92,18 @@ describe('lcnb CLI', () => {
     rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 1);
     assert.equal(stderr, "lcnb: node 'stage1.gconv' (Conv) with inputs [1, 30, 56, 56]: input channels 30 are not divisible by group 4\n");
+  });
+
+  it('export writes an ONNX file that reads back with the same MAdds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-cli-'));
+    const file = join(dir, 'v1.onnx');
+    const exported = await run('export', 'mobilenet_v1_x0_25', '--resolution', '64', '-o', file);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^wrote .*v1\.onnx \(.* ONNX opset 20, inference form, 27 BatchNorm layers folded into their convs, weights seeded with 0\)\n$/);
+    const read = await run('summary', file, '--json');
+    rmSync(dir, { recursive: true, force: true });
+    const direct = JSON.parse((await run('summary', 'mobilenet_v1_x0_25', '--resolution', '64', '--json')).stdout);
+    assert.equal(JSON.parse(read.stdout).totals.madds, direct.totals.madds);
   });
 
   it('list shows ids with their published figures', async () => {
