@@ -3,7 +3,8 @@ import { onnx } from 'onnx-proto';
 
 export { onnx };
 
-export const OPSET = 20;
+/** Opset 17: read by onnxruntime, Netron and the ONNX checker alike (GELU is written out in ops). */
+export const OPSET = 17;
 export const IR_VERSION = 8;
 /** Prefix of metadata keys lcnb writes into models it exports. */
 export const METADATA_PREFIX = 'lcnb.';

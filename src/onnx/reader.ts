@@ -482,7 +482,8 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions): OnnxModel {
       r.fail(`initializer '${t.name}' declares dimensions [${dims.join(', ')}] (${count} elements), more than lcnb accepts (2^31)`);
     }
     checkExternalData(t, source);
-    r.known.set(t.name ?? '', { dims, values: tensorValues(t, count), initializer: true });
+    // A 0-d initializer is a literal (the 0.5 in GELU), not a learned tensor.
+    r.known.set(t.name ?? '', { dims, values: tensorValues(t, count), initializer: dims.length > 0 });
   }
 
   for (const input of graph.input ?? []) {

@@ -1,5 +1,5 @@
 /**
- * IR → ONNX. Node names equal IR node names, so onnxruntime's profile events map back to the IR;
+ * IR → ONNX (opset 17). Node names equal IR node names, so onnxruntime's profile events map back to the IR;
  * an IR op that ONNX spells with several nodes (SiLU, ChannelShuffle) gets helper nodes named
  * `<ir name>::<part>`. Two forms: `training` (the graph as built, BatchNorm kept) and `inference`
  * (BatchNorm folded into the preceding Conv, as the papers measure).
@@ -194,9 +194,16 @@ function emitNode(e: Emitter, seed: number, graph: Graph, node: Node): void {
       e.node('Mul', node.name, [x, gate], out);
       return;
     }
-    case 'Gelu':
-      e.node('Gelu', node.name, [x], out, { approximate: (a.approximate as string | undefined) ?? 'none' });
+    case 'Gelu': {
+      // Opset 17 has no Gelu: 0.5 · x · (1 + erf(x / √2)), the form onnxruntime fuses back into one kernel.
+      const part = (p: string) => `${node.name}${PART_SEPARATOR}${p}`;
+      e.node('Div', part('div'), [x, e.scalar(`${part('div')}.sqrt2`, Math.SQRT2)], [part('div')]);
+      e.node('Erf', part('erf'), [part('div')], [part('erf')]);
+      e.node('Add', part('add'), [part('erf'), e.scalar(`${part('add')}.one`, 1)], [part('add')]);
+      e.node('Mul', part('mul'), [x, part('add')], [part('mul')]);
+      e.node('Mul', node.name, [part('mul'), e.scalar(`${node.name}.half`, 0.5)], out);
       return;
+    }
     case 'MaxPool':
     case 'AveragePool':
       e.node(node.op, node.name, [x], out, {
@@ -269,7 +276,7 @@ function emitNode(e: Emitter, seed: number, graph: Graph, node: Node): void {
   }
 }
 
-/** Writes `graph` as an ONNX model (opset 20) with deterministic weights. */
+/** Writes `graph` as an ONNX model (opset 17) with deterministic weights. */
 export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExport {
   const form = options.form ?? 'inference';
   const seed = options.seed ?? 0;
