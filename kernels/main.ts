@@ -1,36 +1,54 @@
 /**
- * Entry point of the profiling kernel process (forked with an IPC channel). It alone loads
- * onnxruntime-node, so a native crash takes down this process and never the editor.
+ * Entry point of the profiling kernel process (forked with an IPC channel by kernels/client.ts). It
+ * alone loads onnxruntime-node, so a native crash takes down this process and never the editor.
+ * Jobs run one at a time in arrival order; onnxruntime's run() blocks this process's thread, which
+ * is why cancelling a job means killing the process (the client does that).
+ *
+ * Temporary files (traces, optimised graphs) go under $LCNB_KERNEL_TMP, a folder the client creates
+ * per process and removes when the process ends, however it ends.
  */
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
+import { tmpdir } from 'node:os';
+import { measurePeaks } from './peaks';
+import { JobError, profileModel } from './profile';
 import type { KernelRequest, KernelResponse } from './protocol';
+import { listBackends, providerStatuses } from './providers';
+import { ortVersion } from './runtime';
 
-type OnnxRuntime = typeof import('onnxruntime-node');
-
-let runtime: OnnxRuntime | undefined;
-
-function loadRuntime(): OnnxRuntime {
-  // Loaded on first use so the process starts fast and a broken install is reported per job.
-  runtime ??= require('onnxruntime-node') as OnnxRuntime;
-  return runtime;
-}
+const workDir = process.env.LCNB_KERNEL_TMP || tmpdir();
 
 function send(message: KernelResponse): void {
   process.send?.(message);
 }
 
-function handle(request: KernelRequest): void {
+function userMessage(e: unknown): string {
+  if (e instanceof JobError) return e.message;
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Cannot find module 'onnxruntime-node'|onnxruntime_binding/.test(message)) {
+    return `onnxruntime-node could not be loaded (${message.split('\n')[0]}); reinstall lcnb's dependencies`;
+  }
+  return `the profiling kernel failed: ${message}`;
+}
+
+async function handle(request: KernelRequest): Promise<void> {
   switch (request.type) {
-    case 'hello': {
-      const ort = loadRuntime();
-      const backends = ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
-      send({ type: 'hello', id: request.id, onnxruntimeVersion: ort.env.versions.common ?? 'unknown', backends, pid: process.pid });
+    case 'hello':
+      send({ type: 'hello', id: request.id, onnxruntimeVersion: ortVersion(), backends: listBackends(), pid: process.pid });
+      return;
+    case 'providers':
+      send({ type: 'providersResult', id: request.id, providers: await providerStatuses() });
+      return;
+    case 'profile': {
+      const result = await profileModel(request.request, (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }), workDir);
+      send({ type: 'profileResult', id: request.id, ...result });
       return;
     }
-    case 'shutdown':
-      process.disconnect?.();
-      process.exit(0);
+    case 'peaks':
+      send({ type: 'peaksResult', id: request.id, ...(await measurePeaks(request.request, workDir)) });
+      return;
+    default:
+      throw new JobError(`unknown request type ${JSON.stringify((request as { type?: unknown }).type)}`);
   }
 }
 
@@ -39,12 +57,21 @@ if (!process.send) {
   process.exit(2);
 }
 
+let queue: Promise<void> = Promise.resolve();
+
 process.on('message', (raw: unknown) => {
   const request = raw as KernelRequest;
-  try {
-    handle(request);
-  } catch (e) {
-    send({ type: 'error', id: request?.id ?? -1, message: (e as Error).message });
+  if (request?.type === 'shutdown') {
+    // Not queued: between two runs of a long job is soon enough.
+    process.disconnect?.();
+    process.exit(0);
   }
+  queue = queue.then(async () => {
+    try {
+      await handle(request);
+    } catch (e) {
+      send({ type: 'error', id: typeof request?.id === 'number' ? request.id : -1, message: userMessage(e) });
+    }
+  });
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,8 +1,54 @@
 /**
  * Messages between the extension host (or CLI) and the profiling kernel process, over Node's IPC
- * channel. The kernel is the only process that loads onnxruntime-node.
+ * channel. The kernel is the only process that loads onnxruntime-node. Every request carries an id;
+ * every response names the id it answers. Only types live here, so both sides may import it.
  */
-export type KernelRequest = { type: 'hello'; id: number } | { type: 'shutdown'; id: number };
+
+/** onnxruntime's graph optimisation levels, as the Node binding spells them. */
+export type Optimization = 'disabled' | 'basic' | 'extended' | 'all';
+
+export const OPTIMIZATION_LEVELS: readonly Optimization[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** Execution providers lcnb knows by name; onnxruntime may offer others, which are passed through. */
+export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml' | (string & {});
+
+export interface ProfileRequest {
+  /** Absolute path of the .onnx file to load. */
+  readonly modelPath: string;
+  readonly provider: ProviderName;
+  /** Intra-op threads; inter-op threads are always 1 (sequential execution). */
+  readonly threads: number;
+  /** Timed runs. */
+  readonly runs: number;
+  /** Runs before the timed ones, discarded. */
+  readonly warmup: number;
+  readonly optimization: Optimization;
+  /**
+   * Shape of each graph input by name. Inputs not named here take the model's declared shape; a
+   * symbolic leading (batch) dimension becomes 1, any other symbolic dimension must be given.
+   */
+  readonly inputs?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Timed runs of a second session with profiling off (same settings, same warm-up), after the
+   * profiled runs: onnxruntime's profiler adds several µs per node to every run. Default: `runs`;
+   * 0 skips it.
+   */
+  readonly baselineRuns?: number;
+}
+
+export interface PeaksRequest {
+  readonly provider: ProviderName;
+  readonly threads: number;
+  /** Measure again even when the cache has an entry for this machine and setting. */
+  readonly refresh?: boolean;
+}
+
+export type KernelRequest =
+  | { type: 'hello'; id: number }
+  | { type: 'providers'; id: number }
+  | { type: 'profile'; id: number; request: ProfileRequest }
+  | { type: 'peaks'; id: number; request: PeaksRequest }
+  | { type: 'shutdown'; id: number };
 
 export interface BackendInfo {
   /** onnxruntime's name for the execution provider: cpu, cuda, webgpu, … */
@@ -11,6 +57,138 @@ export interface BackendInfo {
   readonly bundled: boolean;
 }
 
+export interface ProviderStatus extends BackendInfo {
+  /** Whether a tiny session could be created with it on this machine. */
+  readonly available: boolean;
+  /** Why not, in onnxruntime's words (condensed), when it is not available. */
+  readonly reason?: string;
+}
+
+/** In this order: load, warmup, runs (profiled), baseline (unprofiled session: its warm-up and runs). */
+export type ProfilePhase = 'load' | 'warmup' | 'runs' | 'baseline';
+
+export interface WallTimes {
+  /** Wall time of each timed run (process.hrtime around session.run), in order. */
+  readonly runsMs: number[];
+  readonly medianMs: number;
+  readonly p10Ms: number;
+  readonly p90Ms: number;
+}
+
+/** Timing of the profiled session's timed runs. */
+export interface LatencyStats extends WallTimes {
+  /** onnxruntime's own duration of each timed run (its `model_run` profile event). */
+  readonly ortRunsMs: number[];
+  readonly ortMedianMs: number;
+}
+
+/** Where an ORT node sits in the graph onnxruntime actually ran (after optimisation). */
+export interface OptimizedNodeInfo {
+  /** Position in the optimised model as onnxruntime saved it. */
+  readonly index: number;
+  /** Node name in the optimised model ('' for nodes onnxruntime created unnamed). */
+  readonly name: string;
+  /** Operator domain: '' for ONNX, 'com.microsoft', 'com.microsoft.nchwc', … */
+  readonly domain: string;
+  /** Activation tensors read (initializers and absent optional inputs left out). */
+  readonly inputs: string[];
+  /** Initializer tensors read (weights, biases, constants). */
+  readonly weights: string[];
+  readonly outputs: string[];
+  /** The `activation` attribute of fused nodes (FusedConv, NCHWc Conv): Relu, Clip, HardSigmoid, … */
+  readonly activation?: string;
+  readonly activationParams?: number[];
+}
+
+export interface NodeProfile {
+  /** Node name exactly as onnxruntime's profiler reports it (its `<name>_kernel_time` event). */
+  readonly name: string;
+  /** The op onnxruntime ran (`args.op_name`): Conv, FusedConv, ReorderInput, … */
+  readonly opType: string;
+  /** The execution provider that ran it (`args.provider`), e.g. CPUExecutionProvider. */
+  readonly provider: string;
+  /** Kernel events counted over the timed runs (normally one per run). */
+  readonly calls: number;
+  /** Median over the timed runs of this node's time within a run, in microseconds. */
+  readonly medianUs: number;
+  /** Sum over the timed runs, in microseconds. */
+  readonly totalUs: number;
+  /** Input and output shapes as the profiler saw them (weights included, in input order). */
+  readonly inputShapes: number[][];
+  readonly outputShapes: number[][];
+  /** The node in the optimised graph; absent when it could not be identified. */
+  readonly graph?: OptimizedNodeInfo;
+}
+
+export interface ProfileSettings {
+  readonly providerRequested: string;
+  readonly providerUsed: string;
+  /** Why the requested provider could not be used, when it fell back to cpu. */
+  readonly fallbackReason?: string;
+  readonly threads: number;
+  readonly interOpThreads: 1;
+  readonly executionMode: 'sequential';
+  readonly optimization: Optimization;
+  readonly warmup: number;
+  readonly runs: number;
+  readonly inputShapes: Record<string, number[]>;
+  /** How input tensors were filled. */
+  readonly inputFill: string;
+  readonly onnxruntimeVersion: string;
+  /** Nodes per execution provider, as the profile reports them. */
+  readonly nodesByProvider: Record<string, number>;
+}
+
+export interface ProfileResult {
+  readonly latency: LatencyStats;
+  /** The same model timed with profiling off; absent when `baselineRuns` was 0. */
+  readonly baseline?: WallTimes;
+  /** One entry per node onnxruntime ran, in execution order of the first timed run. */
+  readonly nodes: NodeProfile[];
+  readonly settings: ProfileSettings;
+  /** Nodes in the optimised graph; undefined when onnxruntime could not save it. */
+  readonly optimizedNodeCount?: number;
+  /** Things the host should know about this measurement (events dropped, graph not saved, …). */
+  readonly notes: string[];
+}
+
+export interface GemmPeak {
+  /** Square MatMul size: M = N = K. */
+  readonly n: number;
+  readonly bestMs: number;
+  /** 2·n³ / best time. */
+  readonly flops: number;
+}
+
+export interface PeaksResult {
+  /** Peak GEMM throughput: the best of the sizes, FLOP/s (FLOPs = 2·M·N·K). */
+  readonly gemmFlops: number;
+  readonly gemm: GemmPeak[];
+  /** Peak memory bandwidth, bytes/s: a float32 Add, bytes = 3 × elements × 4. */
+  readonly bandwidthBytesPerSecond: number;
+  readonly bandwidth: { readonly elements: number; readonly bytes: number; readonly bestMs: number };
+  readonly settings: {
+    readonly providerRequested: string;
+    readonly providerUsed: string;
+    readonly fallbackReason?: string;
+    readonly threads: number;
+    readonly onnxruntimeVersion: string;
+    readonly cpuModel: string;
+    readonly cores: number;
+  };
+  /** How the figures were measured, in one sentence. */
+  readonly method: string;
+  readonly measuredAt: string;
+  /** True when this answer came from the cache file instead of a fresh measurement. */
+  readonly cached: boolean;
+  readonly cacheFile: string;
+  readonly cacheKey: string;
+}
+
 export type KernelResponse =
   | { type: 'hello'; id: number; onnxruntimeVersion: string; backends: BackendInfo[]; pid: number }
+  | { type: 'providersResult'; id: number; providers: ProviderStatus[] }
+  | { type: 'progress'; id: number; phase: ProfilePhase; done: number; total: number }
+  | ({ type: 'profileResult'; id: number } & ProfileResult)
+  | ({ type: 'peaksResult'; id: number } & PeaksResult)
   | { type: 'error'; id: number; message: string };

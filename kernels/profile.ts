@@ -1,0 +1,308 @@
+/**
+ * The profile job: load a model into onnxruntime with profiling on, discard warm-up runs, time N
+ * runs, and read per-node kernel times from onnxruntime's own trace (see trace.ts for how the timed
+ * runs are told apart, optimizedGraph.ts for how onnxruntime names nodes at each optimisation level).
+ *
+ * The Node binding writes the trace only when the session is released (`endProfiling()` returns
+ * nothing), as `<profileFilePrefix>_<date>.json`; the optimised graph is saved through
+ * `optimizedModelFilePath` while the session is created. Both live in a per-job temporary folder
+ * that is removed afterwards.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
+import type { NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, WallTimes } from './protocol';
+import { OPTIMIZATION_LEVELS } from './protocol';
+import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
+import { ort, ortVersion, Session, SessionOptions } from './runtime';
+import { quantile } from './stats';
+import { parseTrace, summarizeTrace } from './trace';
+
+export type ProgressSink = (phase: ProfilePhase, done: number, total: number) => void;
+
+/** Thrown for a request lcnb cannot carry out; its message is shown to the user as is. */
+export class JobError extends Error {}
+
+export const INPUT_FILL = 'deterministic pseudo-random values in [-1, 1) (LCG seeded per input), integers and booleans 0';
+
+function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new JobError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function checkProfileRequest(req: ProfileRequest): void {
+  if (typeof req.modelPath !== 'string' || !req.modelPath) throw new JobError('no model path given');
+  checkInteger('threads', req.threads, 1, 1024);
+  checkInteger('runs', req.runs, 1, 100_000);
+  checkInteger('warmup', req.warmup, 0, 100_000);
+  if (req.baselineRuns !== undefined) checkInteger('baselineRuns', req.baselineRuns, 0, 100_000);
+  if (!OPTIMIZATION_LEVELS.includes(req.optimization)) {
+    throw new JobError(`optimization must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got ${JSON.stringify(req.optimization)}`);
+  }
+  if (typeof req.provider !== 'string') throw new JobError('provider must be a name such as cpu or cuda');
+  let size: number;
+  try {
+    const stat = statSync(req.modelPath);
+    if (!stat.isFile()) throw new JobError(`'${req.modelPath}' is not a file`);
+    size = stat.size;
+  } catch (e) {
+    if (e instanceof JobError) throw e;
+    throw new JobError(`cannot read the model file '${req.modelPath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}`);
+  }
+  if (size === 0) throw new JobError(`the model file '${req.modelPath}' is empty`);
+}
+
+/** A fixed pseudo-random sequence in [-1, 1): the same inputs on every run and every machine. */
+export function seededFloats(count: number, seed: number): Float32Array {
+  const values = new Float32Array(count);
+  let state = (seed >>> 0) || 1;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+function hashName(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+type OrtTensor = import('onnxruntime-node').Tensor;
+
+function makeTensor(name: string, type: string, shape: number[]): OrtTensor {
+  const { Tensor } = ort();
+  const count = shape.reduce((a, b) => a * b, 1);
+  switch (type) {
+    case 'float32':
+      return new Tensor('float32', seededFloats(count, hashName(name)), shape);
+    case 'float64':
+      return new Tensor('float64', Float64Array.from(seededFloats(count, hashName(name))), shape);
+    case 'int64':
+      return new Tensor('int64', new BigInt64Array(count), shape);
+    case 'int32':
+      return new Tensor('int32', new Int32Array(count), shape);
+    case 'int8':
+      return new Tensor('int8', new Int8Array(count), shape);
+    case 'uint8':
+      return new Tensor('uint8', new Uint8Array(count), shape);
+    case 'bool':
+      return new Tensor('bool', new Uint8Array(count), shape);
+    default:
+      throw new JobError(`input '${name}' has element type ${type}, which lcnb cannot fill yet (float32, float64, int8/32/64, uint8 and bool can be)`);
+  }
+}
+
+/** Input shapes: as requested, else as declared (a symbolic leading dimension becomes 1). */
+export function resolveInputShapes(
+  declared: readonly { name: string; shape: readonly (number | string)[] }[],
+  requested: Readonly<Record<string, readonly number[]>> = {},
+): Record<string, number[]> {
+  const names = declared.map((d) => d.name);
+  for (const name of Object.keys(requested)) {
+    if (!names.includes(name)) throw new JobError(`the model has no input '${name}' (its inputs: ${names.join(', ')})`);
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const { name, shape } of declared) {
+    const given = requested[name];
+    if (given) {
+      if (!Array.isArray(given) || given.some((d) => !Number.isInteger(d) || d <= 0)) {
+        throw new JobError(`the shape given for input '${name}' must be a list of positive integers, got ${JSON.stringify(given)}`);
+      }
+      if (shape.length && given.length !== shape.length) {
+        throw new JobError(`input '${name}' has rank ${shape.length} ([${shape.join(', ')}]), but the shape given has rank ${given.length}`);
+      }
+      shape.forEach((d, i) => {
+        if (typeof d === 'number' && d > 0 && d !== given[i]) {
+          throw new JobError(`input '${name}' is declared [${shape.join(', ')}]; dimension ${i} is fixed at ${d}, the shape given says ${given[i]}`);
+        }
+      });
+      shapes[name] = [...given];
+      continue;
+    }
+    shapes[name] = shape.map((d, i) => {
+      if (typeof d === 'number' && d > 0) return d;
+      if (i === 0) return 1;
+      throw new JobError(`input '${name}' is declared [${shape.join(', ')}]: dimension ${i} ('${d}') is not fixed, so its shape must be given`);
+    });
+  }
+  return shapes;
+}
+
+function findTrace(dir: string): string | undefined {
+  const file = readdirSync(dir).find((f) => f.startsWith('trace') && f.endsWith('.json'));
+  return file && join(dir, file);
+}
+
+async function createSession(
+  modelPath: string,
+  options: SessionOptions,
+  notes: string[],
+): Promise<Session> {
+  const { InferenceSession } = ort();
+  try {
+    return await InferenceSession.create(modelPath, options);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (options.optimizedModelFilePath && /serializ|compiled/i.test(message)) {
+      notes.push(`onnxruntime could not save the optimised graph (${condenseOrtError(message)}); nodes carry no graph information`);
+      const { optimizedModelFilePath: _, ...rest } = options;
+      return InferenceSession.create(modelPath, rest);
+    }
+    throw e;
+  }
+}
+
+function wallMs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function wallStats(runsMs: number[]): WallTimes {
+  return { runsMs, medianMs: quantile(runsMs, 0.5), p10Ms: quantile(runsMs, 0.1), p90Ms: quantile(runsMs, 0.9) };
+}
+
+export async function profileModel(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
+  checkProfileRequest(req);
+  progress('load', 0, 1);
+  const notes: string[] = [];
+  let choice = await chooseProvider(req.provider);
+  const dir = mkdtempSync(join(workDir, 'profile-'));
+  let session: Session | undefined;
+  try {
+    const options = (provider: string): SessionOptions => ({
+      ...baseSessionOptions(provider, req.threads),
+      graphOptimizationLevel: req.optimization,
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'trace'),
+      optimizedModelFilePath: join(dir, 'optimized.onnx'),
+    });
+    try {
+      session = await createSession(req.modelPath, options(choice.used), notes);
+    } catch (e) {
+      const reason = condenseOrtError((e as Error).message);
+      if (choice.used === 'cpu') throw new JobError(`onnxruntime could not load '${req.modelPath}': ${reason}`);
+      choice = { ...choice, used: 'cpu', fallbackReason: `${choice.used} could not run this model: ${reason}; ran on cpu instead` };
+      rmSync(join(dir, 'optimized.onnx'), { force: true });
+      try {
+        session = await createSession(req.modelPath, options('cpu'), notes);
+      } catch (e2) {
+        throw new JobError(`onnxruntime could not load '${req.modelPath}': ${condenseOrtError((e2 as Error).message)}`);
+      }
+    }
+    const declared = session.inputNames.map((name, i) => {
+      const meta = session!.inputMetadata[i];
+      return { name, shape: meta.isTensor ? meta.shape : [], type: meta.isTensor ? meta.type : 'non-tensor' };
+    });
+    const inputShapes = resolveInputShapes(declared, req.inputs);
+    const feeds: Record<string, OrtTensor> = {};
+    for (const d of declared) feeds[d.name] = makeTensor(d.name, d.type, inputShapes[d.name]);
+    progress('load', 1, 1);
+
+    const throttle = new Map<ProfilePhase, number>();
+    const report = (phase: ProfilePhase, done: number, total: number) => {
+      const now = Date.now();
+      if (done === 0 || done === total || now - (throttle.get(phase) ?? 0) >= 100) {
+        throttle.set(phase, now);
+        progress(phase, done, total);
+      }
+    };
+    const run = async () => {
+      try {
+        await session!.run(feeds);
+      } catch (e) {
+        throw new JobError(`onnxruntime failed running '${req.modelPath}': ${condenseOrtError((e as Error).message)}`);
+      }
+    };
+    report('warmup', 0, req.warmup);
+    for (let i = 0; i < req.warmup; i++) {
+      await run();
+      report('warmup', i + 1, req.warmup);
+    }
+    const runsMs: number[] = [];
+    report('runs', 0, req.runs);
+    for (let i = 0; i < req.runs; i++) {
+      const start = process.hrtime.bigint();
+      await run();
+      runsMs.push(wallMs(start));
+      report('runs', i + 1, req.runs);
+    }
+    await session.release();
+    session = undefined;
+
+    let baseline: WallTimes | undefined;
+    const baselineRuns = req.baselineRuns ?? req.runs;
+    if (baselineRuns > 0) {
+      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...plain } = options(choice.used);
+      try {
+        session = await ort().InferenceSession.create(req.modelPath, plain);
+      } catch (e) {
+        throw new JobError(`onnxruntime could not load '${req.modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
+      }
+      const total = req.warmup + baselineRuns;
+      const baselineMs: number[] = [];
+      report('baseline', 0, total);
+      for (let i = 0; i < total; i++) {
+        const start = process.hrtime.bigint();
+        await run();
+        if (i >= req.warmup) baselineMs.push(wallMs(start));
+        report('baseline', i + 1, total);
+      }
+      await session.release();
+      session = undefined;
+      baseline = wallStats(baselineMs);
+    }
+
+    const tracePath = findTrace(dir);
+    if (!tracePath) throw new JobError('onnxruntime wrote no profile trace');
+    const summary = summarizeTrace(parseTrace(readFileSync(tracePath, 'utf8')), req.warmup, req.runs);
+    notes.push(...summary.notes);
+    let graph: OptimizedGraph | undefined;
+    try {
+      graph = readOptimizedGraph(join(dir, 'optimized.onnx'));
+    } catch (e) {
+      if (!notes.some((n) => n.includes('optimised graph'))) notes.push(`the optimised graph could not be read back (${(e as Error).message}); nodes carry no graph information`);
+    }
+    const matches = graph ? matchProfiledNodes(summary.nodes, graph) : new Map();
+    const nodes: NodeProfile[] = summary.nodes.map(({ perRunUs: _, ...n }) => {
+      const info = matches.get(n.name);
+      return info ? { ...n, graph: info } : n;
+    });
+    if (graph) {
+      const unmatched = nodes.filter((n) => !n.graph).length;
+      if (unmatched) notes.push(`${unmatched} profiled node(s) could not be identified in the optimised graph`);
+      if (graph.nodes.length !== nodes.length) notes.push(`the optimised graph has ${graph.nodes.length} nodes, the profile ${nodes.length}`);
+    }
+    const nodesByProvider: Record<string, number> = {};
+    for (const n of nodes) nodesByProvider[n.provider] = (nodesByProvider[n.provider] ?? 0) + 1;
+    const ortRunsMs = summary.timedRuns.map((r) => r.durUs / 1000);
+    return {
+      latency: { ...wallStats(runsMs), ortRunsMs, ortMedianMs: quantile(ortRunsMs, 0.5) },
+      ...(baseline ? { baseline } : {}),
+      nodes,
+      settings: {
+        providerRequested: choice.requested,
+        providerUsed: choice.used,
+        ...(choice.fallbackReason ? { fallbackReason: choice.fallbackReason } : {}),
+        threads: req.threads,
+        interOpThreads: 1,
+        executionMode: 'sequential',
+        optimization: req.optimization,
+        warmup: req.warmup,
+        runs: req.runs,
+        inputShapes,
+        inputFill: INPUT_FILL,
+        onnxruntimeVersion: ortVersion(),
+        nodesByProvider,
+      },
+      ...(graph ? { optimizedNodeCount: graph.nodes.length } : {}),
+      notes,
+    };
+  } finally {
+    if (session) await session.release().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

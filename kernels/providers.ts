@@ -1,0 +1,112 @@
+/**
+ * Execution providers: what onnxruntime-node offers here (`listSupportedBackends()`), whether each
+ * can actually start (a tiny session is created and run once with it; the answer is kept for the
+ * life of the process), and the choice for a job with a fallback to cpu that says why.
+ */
+import { GraphBuilder } from '../src/core/ir';
+import { exportOnnx } from '../src/onnx/writer';
+import type { BackendInfo, ProviderStatus } from './protocol';
+import { ort, ortVersion, SessionOptions } from './runtime';
+
+export interface ProviderChoice {
+  readonly requested: string;
+  readonly used: string;
+  readonly fallbackReason?: string;
+}
+
+/** Providers whose libraries onnxruntime-node's install script downloads (and which a skipped install lacks). */
+const DOWNLOADED = new Set(['cuda', 'tensorrt']);
+
+export function listBackends(): BackendInfo[] {
+  return ort()
+    .listSupportedBackends()
+    .map((b) => ({ name: b.name, bundled: b.bundled }));
+}
+
+/**
+ * onnxruntime's error text without ANSI colours, source locations, C++ signatures and status
+ * prefixes, on one line.
+ */
+export function condenseOrtError(message: string): string {
+  let text = message.replace(/\x1b\[[0-9;]*m/g, '');
+  const afterAssert = text.match(/ was false\.\s*([\s\S]+)$/);
+  if (afterAssert) text = afterAssert[1];
+  text = text
+    .replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '')
+    .replace(/(^|\s)\/\S+\.(cc|cpp|h):\d+\s+/g, '$1')
+    .replace(/^[\w:~<>]+\([^)]*\)(::<lambda\(\)>)?\s+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 400 ? `${text.slice(0, 397)}…` : text;
+}
+
+function probeModel(): Uint8Array {
+  const b = new GraphBuilder('lcnb_probe');
+  const x = b.input('x', [1, 8]);
+  return exportOnnx(b.build([b.add1('Relu', 'relu', [x])])).bytes;
+}
+
+const probes = new Map<string, Promise<ProviderStatus>>();
+
+function notBundledHint(name: string): string {
+  return DOWNLOADED.has(name)
+    ? ` (${name} is not bundled with this onnxruntime-node install: its libraries come from the package's install script, which was skipped; on a machine with ${name === 'tensorrt' ? 'TensorRT' : 'CUDA'}, reinstall onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip)`
+    : ` (${name} is not bundled with this onnxruntime-node install)`;
+}
+
+/** Whether `name` can start here; probed once per process. */
+export function probeProvider(name: string): Promise<ProviderStatus> {
+  let probe = probes.get(name);
+  if (!probe) {
+    probe = (async (): Promise<ProviderStatus> => {
+      const backends = listBackends();
+      const info = backends.find((b) => b.name === name);
+      if (!info) {
+        return {
+          name,
+          bundled: false,
+          available: false,
+          reason: `onnxruntime-node ${ortVersion()} on ${process.platform}/${process.arch} does not offer the '${name}' execution provider (it offers ${backends.map((b) => b.name).join(', ')})`,
+        };
+      }
+      if (name === 'cpu') return { ...info, available: true };
+      const { InferenceSession, Tensor } = ort();
+      try {
+        const session = await InferenceSession.create(probeModel(), { executionProviders: [name], logSeverityLevel: 3 });
+        try {
+          await session.run({ x: new Tensor('float32', new Float32Array(8).fill(0.5), [1, 8]) });
+        } finally {
+          await session.release();
+        }
+        return { ...info, available: true };
+      } catch (e) {
+        return { ...info, available: false, reason: condenseOrtError((e as Error).message) + (info.bundled ? '' : notBundledHint(name)) };
+      }
+    })();
+    probes.set(name, probe);
+  }
+  return probe;
+}
+
+export async function providerStatuses(): Promise<ProviderStatus[]> {
+  return Promise.all(listBackends().map((b) => probeProvider(b.name)));
+}
+
+/** The provider a job runs on: the requested one when it can start, else cpu with the reason. */
+export async function chooseProvider(requested: string): Promise<ProviderChoice> {
+  const name = requested.trim().toLowerCase() || 'cpu';
+  const status = await probeProvider(name);
+  if (status.available) return { requested: name, used: name };
+  return { requested: name, used: 'cpu', fallbackReason: `${name} could not start: ${status.reason}; ran on cpu instead` };
+}
+
+/** Session options every kernel job uses. */
+export function baseSessionOptions(provider: string, threads: number): SessionOptions {
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+  };
+}

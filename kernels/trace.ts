@@ -1,0 +1,140 @@
+/**
+ * Reading onnxruntime's profile trace (Chrome trace JSON) into per-run and per-node times.
+ *
+ * onnxruntime 1.30 writes, per session: `model_loading_*` and `session_initialization` (cat
+ * "Session"), then for every `run()` one `<node>_kernel_time` event per executed node (cat "Node",
+ * args.op_name, args.provider, args.input_type_shape, args.output_type_shape, args.node_index),
+ * followed by `SequentialExecutor::Execute` and `model_run` (cat "Session") spanning that run. Events
+ * are timestamped in µs from profiler start. A node event belongs to the run whose `model_run`
+ * interval [ts, ts + dur] contains its ts; the `model_run` events in time order are the warm-up
+ * runs first and the timed runs last, so the last `runs` intervals are the timed ones and every node
+ * event outside them (session initialisation, warm-up) is left out.
+ */
+import { median } from './stats';
+
+export interface TraceEvent {
+  readonly cat?: string;
+  readonly name: string;
+  readonly ph?: string;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunWindow {
+  readonly start: number;
+  readonly end: number;
+  readonly durUs: number;
+}
+
+export interface NodeAggregate {
+  readonly name: string;
+  readonly opType: string;
+  readonly provider: string;
+  readonly calls: number;
+  /** This node's time within each timed run, µs (0 where it did not run). */
+  readonly perRunUs: number[];
+  readonly medianUs: number;
+  readonly totalUs: number;
+  readonly inputShapes: number[][];
+  readonly outputShapes: number[][];
+}
+
+export interface TraceSummary {
+  readonly timedRuns: RunWindow[];
+  readonly nodes: NodeAggregate[];
+  readonly notes: string[];
+}
+
+const KERNEL_SUFFIX = '_kernel_time';
+
+export function parseTrace(text: string): TraceEvent[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`onnxruntime's profile trace is not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new Error("onnxruntime's profile trace is not a list of events");
+  return parsed.filter((e): e is TraceEvent => typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.ts === 'number');
+}
+
+/** The intervals of the last `runs` `model_run` events, in time order. */
+export function timedRunWindows(events: readonly TraceEvent[], warmup: number, runs: number, notes: string[]): RunWindow[] {
+  const all = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .map((e) => ({ start: e.ts, end: e.ts + (e.dur ?? 0), durUs: e.dur ?? 0 }))
+    .sort((a, b) => a.start - b.start);
+  if (all.length !== warmup + runs) {
+    notes.push(`onnxruntime's profile holds ${all.length} model_run events for ${warmup} warm-up + ${runs} timed runs; the last ${Math.min(runs, all.length)} were counted as the timed runs`);
+  }
+  return all.slice(Math.max(0, all.length - runs));
+}
+
+function shapesOf(value: unknown): number[][] {
+  if (!Array.isArray(value)) return [];
+  return value.map((entry) => {
+    const dims = entry && typeof entry === 'object' ? Object.values(entry as Record<string, unknown>)[0] : undefined;
+    return Array.isArray(dims) ? dims.map(Number) : [];
+  });
+}
+
+/** Index of the window containing `ts`, or -1. Windows are sorted and do not overlap. */
+function windowOf(windows: readonly RunWindow[], ts: number): number {
+  let lo = 0;
+  let hi = windows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts < windows[mid].start) hi = mid - 1;
+    else if (ts > windows[mid].end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Per-node times over the timed runs, nodes in the order they first ran. */
+export function summarizeTrace(events: readonly TraceEvent[], warmup: number, runs: number): TraceSummary {
+  const notes: string[] = [];
+  const windows = timedRunWindows(events, warmup, runs, notes);
+  interface Acc {
+    name: string;
+    opType: string;
+    provider: string;
+    calls: number;
+    perRunUs: number[];
+    inputShapes: number[][];
+    outputShapes: number[][];
+  }
+  const byName = new Map<string, Acc>();
+  const kernelEvents = events
+    .filter((e) => e.cat === 'Node' && e.name.endsWith(KERNEL_SUFFIX))
+    .sort((a, b) => a.ts - b.ts);
+  // Events are visited in time order, so the map's insertion order is the execution order.
+  for (const e of kernelEvents) {
+    const run = windowOf(windows, e.ts);
+    if (run < 0) continue;
+    const name = e.name.slice(0, -KERNEL_SUFFIX.length);
+    let acc = byName.get(name);
+    if (!acc) {
+      const args = e.args ?? {};
+      acc = {
+        name,
+        opType: String(args.op_name ?? ''),
+        provider: String(args.provider ?? ''),
+        calls: 0,
+        perRunUs: new Array<number>(windows.length).fill(0),
+        inputShapes: shapesOf(args.input_type_shape),
+        outputShapes: shapesOf(args.output_type_shape),
+      };
+      byName.set(name, acc);
+    }
+    acc.calls++;
+    acc.perRunUs[run] += e.dur ?? 0;
+  }
+  const nodes = [...byName.values()].map((acc) => ({
+    ...acc,
+    medianUs: median(acc.perRunUs),
+    totalUs: acc.perRunUs.reduce((s, v) => s + v, 0),
+  }));
+  return { timedRuns: windows, nodes, notes };
+}
