@@ -108,6 +108,8 @@ export class KernelClient {
   private nextId = 1;
   private disposed = false;
   private readonly exits = new Set<Promise<void>>();
+  /** The last stderr lines of each kernel process since its current job started. */
+  private readonly stderrTails = new WeakMap<ChildProcess, string[]>();
 
   /** @param entry the kernel's entry file: dist/kernel.js when built, kernels/main.ts under tsx. */
   constructor(
@@ -228,6 +230,7 @@ export class KernelClient {
       return;
     }
     this.setIdle(false);
+    this.stderrTails.get(child)!.length = 0;
     child.send(job.request, (error) => {
       if (error && !job.settled && this.child === child) {
         // The channel closed under us: the exit handler reports the crash; make sure there is one.
@@ -257,6 +260,7 @@ export class KernelClient {
     }
     this.child = child;
     const tail: string[] = [];
+    this.stderrTails.set(child, tail);
     this.pipeLines(child.stdout);
     this.pipeLines(child.stderr, tail);
     child.on('message', (message: KernelResponse) => this.onMessage(child, message));

@@ -1,0 +1,168 @@
+/** The kernel's pure parts: trace reading, optimised-graph matching, input shapes, error text, quantiles. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { matchProfiledNodes, OptimizedGraph } from '../../kernels/optimizedGraph';
+import { JobError, resolveInputShapes, seededFloats } from '../../kernels/profile';
+import { condenseOrtError } from '../../kernels/providers';
+import { median, quantile } from '../../kernels/stats';
+import { summarizeTrace, TraceEvent } from '../../kernels/trace';
+
+function nodeEvent(name: string, ts: number, dur: number, op = 'Conv'): TraceEvent {
+  return {
+    cat: 'Node',
+    name: `${name}_kernel_time`,
+    ts,
+    dur,
+    args: { op_name: op, provider: 'CPUExecutionProvider', input_type_shape: [{ float: [1, 3, 8, 8] }, { float: [4, 3, 3, 3] }], output_type_shape: [{ float: [1, 4, 8, 8] }] },
+  };
+}
+
+/** A run at `start`: nodes a (10·k µs) and b (k µs), then its model_run event. */
+function run(start: number, k: number): TraceEvent[] {
+  return [
+    nodeEvent('a', start + 1, 10 * k),
+    nodeEvent('b', start + 2 + 10 * k, k, 'Relu'),
+    { cat: 'Session', name: 'SequentialExecutor::Execute', ts: start + 1, dur: 11 * k + 2 },
+    { cat: 'Session', name: 'model_run', ts: start, dur: 11 * k + 4 },
+  ];
+}
+
+describe('profile trace', () => {
+  const events: TraceEvent[] = [
+    { cat: 'Session', name: 'model_loading_uri', ts: 0, dur: 50 },
+    { cat: 'Session', name: 'session_initialization', ts: 50, dur: 100 },
+    nodeEvent('init_only', 60, 5),
+    ...run(1000, 100), // warm-up
+    ...run(3000, 1),
+    ...run(4000, 3),
+    ...run(5000, 2),
+  ];
+
+  it('counts only the timed runs: the last `runs` model_run intervals', () => {
+    const s = summarizeTrace(events, 1, 3);
+    assert.deepEqual(s.notes, []);
+    assert.deepEqual(s.timedRuns.map((r) => r.start), [3000, 4000, 5000]);
+    assert.deepEqual(s.nodes.map((n) => n.name), ['a', 'b']);
+    const [a, b] = s.nodes;
+    assert.deepEqual(a.perRunUs, [10, 30, 20]);
+    assert.equal(a.medianUs, 20);
+    assert.equal(a.totalUs, 60);
+    assert.equal(a.calls, 3);
+    assert.equal(a.opType, 'Conv');
+    assert.equal(a.provider, 'CPUExecutionProvider');
+    assert.deepEqual(a.inputShapes, [[1, 3, 8, 8], [4, 3, 3, 3]]);
+    assert.deepEqual(a.outputShapes, [[1, 4, 8, 8]]);
+    assert.equal(b.medianUs, 2);
+    assert.equal(b.opType, 'Relu');
+  });
+
+  it('says so when the trace holds another number of runs than asked', () => {
+    const s = summarizeTrace(events, 0, 3);
+    assert.equal(s.timedRuns.length, 3);
+    assert.match(s.notes[0], /4 model_run events for 0 warm-up \+ 3 timed runs/);
+  });
+
+  it('sums a node that runs twice in one run and counts 0 where it did not run', () => {
+    const extra = [...events, nodeEvent('a', 3005, 4), nodeEvent('c', 4005, 7, 'Add')];
+    const s = summarizeTrace(extra, 1, 3);
+    const a = s.nodes.find((n) => n.name === 'a')!;
+    assert.deepEqual(a.perRunUs, [14, 30, 20]);
+    assert.equal(a.calls, 4);
+    const c = s.nodes.find((n) => n.name === 'c')!;
+    assert.deepEqual(c.perRunUs, [0, 7, 0]);
+    assert.equal(c.medianUs, 0);
+  });
+});
+
+describe('optimised graph matching', () => {
+  const node = (index: number, name: string, opType: string, inputs: string[], outputs: string[]) => ({
+    index,
+    name,
+    opType,
+    domain: '',
+    inputs,
+    weights: [],
+    outputs,
+  });
+  // Two inlined HardSwish pairs (unnamed), saved in an order that differs from execution order.
+  const graph: OptimizedGraph = {
+    sources: new Set(['', 'x']),
+    nodes: [
+      node(0, 'conv1', 'Conv', ['x'], ['c1']),
+      node(1, 'conv2', 'Conv', ['x'], ['c2']),
+      node(2, '', 'HardSigmoid', ['c2'], ['_inlfunc_HardSwish_token_0_HS_X']),
+      node(3, '', 'Mul', ['c2', '_inlfunc_HardSwish_token_0_HS_X'], ['hs2']),
+      node(4, '', 'HardSigmoid', ['c1'], ['_inlfunc_HardSwish_HS_X']),
+      node(5, '', 'Mul', ['c1', '_inlfunc_HardSwish_HS_X'], ['hs1']),
+      node(6, 'add', 'Add', ['hs1', 'hs2'], ['y']),
+    ],
+  };
+
+  it('matches named nodes by name and unnamed ones by op type among ready nodes', () => {
+    const profiled = [
+      { name: 'conv1', opType: 'Conv' },
+      { name: 'HardSigmoid_7', opType: 'HardSigmoid' },
+      { name: 'Mul_8', opType: 'Mul' },
+      { name: 'conv2', opType: 'Conv' },
+      { name: 'HardSigmoid_9', opType: 'HardSigmoid' },
+      { name: 'Mul_10', opType: 'Mul' },
+      { name: 'add', opType: 'Add' },
+      { name: 'ReorderOutput_token_3', opType: 'ReorderOutput' },
+    ];
+    const m = matchProfiledNodes(profiled, graph);
+    assert.deepEqual(m.get('Mul_8')?.outputs, ['hs1']);
+    assert.deepEqual(m.get('Mul_10')?.outputs, ['hs2']);
+    assert.deepEqual(m.get('HardSigmoid_7')?.inputs, ['c1']);
+    assert.equal(m.get('add')?.index, 6);
+    assert.equal(m.has('ReorderOutput_token_3'), false);
+    assert.equal(m.size, 7);
+  });
+});
+
+describe('input shapes', () => {
+  const declared = [
+    { name: 'input', shape: ['batch', 3, 64, 64] as (number | string)[] },
+    { name: 'mask', shape: [1, 'len'] as (number | string)[] },
+  ];
+
+  it('takes the declared shape, batch 1 for a symbolic leading dimension, and refuses other symbolic ones', () => {
+    assert.deepEqual(resolveInputShapes([declared[0]]), { input: [1, 3, 64, 64] });
+    assert.throws(() => resolveInputShapes(declared), (e: Error) => e instanceof JobError && /dimension 1 \('len'\) is not fixed/.test(e.message));
+    assert.deepEqual(resolveInputShapes(declared, { mask: [1, 7], input: [4, 3, 64, 64] }), { input: [4, 3, 64, 64], mask: [1, 7] });
+  });
+
+  it('refuses unknown inputs, other ranks and changes to fixed dimensions', () => {
+    assert.throws(() => resolveInputShapes([declared[0]], { image: [1, 3, 8, 8] }), /has no input 'image' \(its inputs: input\)/);
+    assert.throws(() => resolveInputShapes([declared[0]], { input: [1, 3, 64] }), /rank 4/);
+    assert.throws(() => resolveInputShapes([declared[0]], { input: [1, 1, 64, 64] }), /dimension 1 is fixed at 3/);
+  });
+
+  it('fills inputs with the same values every time, in [-1, 1)', () => {
+    const a = seededFloats(1000, 7);
+    assert.deepEqual(a, seededFloats(1000, 7));
+    assert.notDeepEqual(a, seededFloats(1000, 8));
+    assert.ok(a.every((v) => v >= -1 && v < 1));
+  });
+});
+
+describe('onnxruntime error text', () => {
+  it('keeps the reason, drops source locations, signatures, status prefixes and colours', () => {
+    const webgpu =
+      "/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n";
+    assert.equal(condenseOrtError(webgpu), 'Failed to get a WebGPU adapter: No supported adapters');
+    assert.equal(
+      condenseOrtError('\x1b[1;31m[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model from /tmp/x.onnx failed:Protobuf parsing failed.\x1b[m'),
+      'Load model from /tmp/x.onnx failed:Protobuf parsing failed.',
+    );
+  });
+});
+
+describe('quantiles', () => {
+  it('interpolate between the closest ranks', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.equal(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9), 10);
+    assert.equal(quantile([5], 0.1), 5);
+    assert.ok(Number.isNaN(median([])));
+  });
+});
