@@ -9,6 +9,7 @@
  */
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { measurePeaks } from './peaks';
 import { JobError, profileModel } from './profile';
@@ -73,5 +74,9 @@ process.on('message', (raw: unknown) => {
       send({ type: 'error', id: typeof request?.id === 'number' ? request.id : -1, message: userMessage(e) });
     }
   });
+});
+process.on('exit', () => {
+  // The client removes this folder when the process ends; this covers a client that exited first.
+  if (process.env.LCNB_KERNEL_TMP) rmSync(process.env.LCNB_KERNEL_TMP, { recursive: true, force: true });
 });
 process.on('disconnect', () => process.exit(0));

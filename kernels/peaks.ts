@@ -17,7 +17,7 @@ import { JobError, seededFloats } from './profile';
 import type { PeaksRequest, PeaksResult } from './protocol';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
 import { ort, ortVersion } from './runtime';
-import { parseTrace, summarizeTrace } from './trace';
+import { readTraceFile, summarizeTrace } from './trace';
 
 export const GEMM_SIZES = [1024, 1536, 2048] as const;
 export const GEMM_RUNS = 4;
@@ -98,7 +98,7 @@ async function bestKernelMs(
     }
     const file = readdirSync(dir).find((f) => f.startsWith('trace') && f.endsWith('.json'));
     if (!file) throw new JobError('onnxruntime wrote no profile trace');
-    const summary = summarizeTrace(parseTrace(readFileSync(join(dir, file), 'utf8')), 1, runs);
+    const summary = summarizeTrace(await readTraceFile(join(dir, file)), 1, runs);
     const times = summary.nodes.find((n) => n.name === node)?.perRunUs.filter((t) => t > 0) ?? [];
     if (!times.length) throw new JobError(`onnxruntime's profile has no time for the ${node} node`);
     return Math.min(...times) / 1000;

@@ -8,7 +8,7 @@
  * `optimizedModelFilePath` while the session is created. Both live in a per-job temporary folder
  * that is removed afterwards.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
@@ -17,7 +17,7 @@ import { OPTIMIZATION_LEVELS } from './protocol';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
 import { quantile } from './stats';
-import { parseTrace, summarizeTrace } from './trace';
+import { readTraceFile, summarizeTrace } from './trace';
 
 export type ProgressSink = (phase: ProfilePhase, done: number, total: number) => void;
 
@@ -258,7 +258,7 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
 
     const tracePath = findTrace(dir);
     if (!tracePath) throw new JobError('onnxruntime wrote no profile trace');
-    const summary = summarizeTrace(parseTrace(readFileSync(tracePath, 'utf8')), req.warmup, req.runs);
+    const summary = summarizeTrace(await readTraceFile(tracePath), req.warmup, req.runs);
     notes.push(...summary.notes);
     let graph: OptimizedGraph | undefined;
     try {

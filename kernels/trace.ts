@@ -7,9 +7,12 @@
  * followed by `SequentialExecutor::Execute` and `model_run` (cat "Session") spanning that run. Events
  * are timestamped in µs from profiler start. A node event belongs to the run whose `model_run`
  * interval [ts, ts + dur] contains its ts; the `model_run` events in time order are the warm-up
- * runs first and the timed runs last, so the last `runs` intervals are the timed ones and every node
- * event outside them (session initialisation, warm-up) is left out.
+ * runs first and the timed runs after them, so every node event outside the timed runs' intervals
+ * (session initialisation, warm-up) is left out.
  */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { median } from './stats';
 
 export interface TraceEvent {
@@ -48,6 +51,53 @@ export interface TraceSummary {
 
 const KERNEL_SUFFIX = '_kernel_time';
 
+/** An event with only the fields lcnb reads (the trace's args also carry memory statistics). */
+function slim(raw: unknown): TraceEvent | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const e = raw as Record<string, unknown>;
+  if (typeof e.name !== 'string' || typeof e.ts !== 'number') return undefined;
+  const args = (e.args ?? {}) as Record<string, unknown>;
+  return {
+    cat: typeof e.cat === 'string' ? e.cat : undefined,
+    name: e.name,
+    ts: e.ts,
+    dur: typeof e.dur === 'number' ? e.dur : undefined,
+    args:
+      e.cat === 'Node'
+        ? { op_name: args.op_name, provider: args.provider, input_type_shape: args.input_type_shape, output_type_shape: args.output_type_shape }
+        : {},
+  };
+}
+
+/**
+ * Reads a trace file line by line: onnxruntime writes `[`, one event per line (each but the last
+ * followed by a comma), then `]`, and a long profile can exceed what one JavaScript string holds.
+ * Falls back to parsing the whole file when it is laid out otherwise.
+ */
+export async function readTraceFile(path: string): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineByLine = true;
+  for await (const line of lines) {
+    const text = line.trim().replace(/,$/, '');
+    if (text === '' || text === '[' || text === ']') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      lineByLine = false;
+      lines.close();
+      break;
+    }
+    const event = slim(parsed);
+    if (event) events.push(event);
+  }
+  return lineByLine ? events : parseTrace(await readFile(path, 'utf8'));
+}
+
 export function parseTrace(text: string): TraceEvent[] {
   let parsed: unknown;
   try {
@@ -56,19 +106,31 @@ export function parseTrace(text: string): TraceEvent[] {
     throw new Error(`onnxruntime's profile trace is not valid JSON (${(e as Error).message})`);
   }
   if (!Array.isArray(parsed)) throw new Error("onnxruntime's profile trace is not a list of events");
-  return parsed.filter((e): e is TraceEvent => typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.ts === 'number');
+  return parsed.map(slim).filter((e): e is TraceEvent => e !== undefined);
 }
 
-/** The intervals of the last `runs` `model_run` events, in time order. */
+/**
+ * The intervals of the timed runs' `model_run` events, in time order: those after the first `warmup`.
+ * onnxruntime's profiler stops recording at its limit of events (1,000,000 in 1.30), so a long
+ * profile holds only the first runs; then the timed runs it holds are counted and a note says so.
+ */
 export function timedRunWindows(events: readonly TraceEvent[], warmup: number, runs: number, notes: string[]): RunWindow[] {
   const all = events
     .filter((e) => e.cat === 'Session' && e.name === 'model_run')
     .map((e) => ({ start: e.ts, end: e.ts + (e.dur ?? 0), durUs: e.dur ?? 0 }))
     .sort((a, b) => a.start - b.start);
-  if (all.length !== warmup + runs) {
-    notes.push(`onnxruntime's profile holds ${all.length} model_run events for ${warmup} warm-up + ${runs} timed runs; the last ${Math.min(runs, all.length)} were counted as the timed runs`);
+  const expected = warmup + runs;
+  if (all.length < expected) {
+    const timed = Math.max(0, all.length - warmup);
+    notes.push(
+      `onnxruntime's profiler stopped recording at its limit of events: per-node times cover the first ${timed} of the ${runs} timed runs (fewer runs, or a smaller model, keep all of them)`,
+    );
+    return all.slice(Math.min(warmup, all.length));
   }
-  return all.slice(Math.max(0, all.length - runs));
+  if (all.length > expected) {
+    notes.push(`onnxruntime's profile holds ${all.length} model_run events for ${warmup} warm-up + ${runs} timed runs; the last ${runs} were counted as the timed runs`);
+  }
+  return all.slice(all.length - runs);
 }
 
 function shapesOf(value: unknown): number[][] {

@@ -1,11 +1,14 @@
 /** The kernel's pure parts: trace reading, optimised-graph matching, input shapes, error text, quantiles. */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { matchProfiledNodes, OptimizedGraph } from '../../kernels/optimizedGraph';
 import { JobError, resolveInputShapes, seededFloats } from '../../kernels/profile';
 import { condenseOrtError } from '../../kernels/providers';
 import { median, quantile } from '../../kernels/stats';
-import { summarizeTrace, TraceEvent } from '../../kernels/trace';
+import { readTraceFile, summarizeTrace, TraceEvent } from '../../kernels/trace';
 
 function nodeEvent(name: string, ts: number, dur: number, op = 'Conv'): TraceEvent {
   return {
@@ -56,10 +59,17 @@ describe('profile trace', () => {
     assert.equal(b.opType, 'Relu');
   });
 
-  it('says so when the trace holds another number of runs than asked', () => {
+  it('says so when the trace holds more runs than asked, counting the last ones', () => {
     const s = summarizeTrace(events, 0, 3);
-    assert.equal(s.timedRuns.length, 3);
+    assert.deepEqual(s.timedRuns.map((r) => r.start), [3000, 4000, 5000]);
     assert.match(s.notes[0], /4 model_run events for 0 warm-up \+ 3 timed runs/);
+  });
+
+  it('counts the runs recorded after the warm-up when the profiler stopped at its limit of events', () => {
+    const s = summarizeTrace(events, 1, 10);
+    assert.deepEqual(s.timedRuns.map((r) => r.start), [3000, 4000, 5000]);
+    assert.match(s.notes[0], /stopped recording at its limit of events: per-node times cover the first 3 of the 10 timed runs/);
+    assert.equal(s.nodes.find((n) => n.name === 'a')?.calls, 3);
   });
 
   it('sums a node that runs twice in one run and counts 0 where it did not run', () => {
@@ -71,6 +81,26 @@ describe('profile trace', () => {
     const c = s.nodes.find((n) => n.name === 'c')!;
     assert.deepEqual(c.perRunUs, [0, 7, 0]);
     assert.equal(c.medianUs, 0);
+  });
+});
+
+describe('trace files', () => {
+  it('reads onnxruntime\'s one-event-per-line layout and any other JSON layout alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-trace-test-'));
+    try {
+      const events = [...run(0, 1), ...run(100, 2)];
+      const lines = join(dir, 'lines.json');
+      writeFileSync(lines, `[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]\n`);
+      const compact = join(dir, 'compact.json');
+      writeFileSync(compact, JSON.stringify(events));
+      const a = await readTraceFile(lines);
+      const b = await readTraceFile(compact);
+      assert.equal(a.length, events.length);
+      assert.deepEqual(a, b);
+      assert.deepEqual(summarizeTrace(a, 0, 2).nodes.map((n) => n.totalUs), [30, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
