@@ -96,7 +96,10 @@ function phaseText(p: KernelProgress): string {
 function crashMessage(job: Job, code: number | null, signal: NodeJS.Signals | null, stderrTail: readonly string[]): string {
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   const where = job.progress ? `${job.what} (${phaseText(job.progress)})` : job.what;
-  const last = stderrTail.filter((l) => l.trim()).slice(-3).join(' | ').replace(/\x1b\[[0-9;]*m/g, '');
+  const lines = stderrTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter((l) => l && !/^at /.test(l));
+  // A JavaScript error names itself on one line ("TypeError [CODE]: …"); otherwise the last lines say most.
+  const thrown = lines.find((l) => /^\w*Error\b.*:/.test(l));
+  const last = thrown ?? lines.slice(-3).join(' | ');
   const output = last ? ` Its last output: ${last.length > 300 ? `${last.slice(0, 297)}…` : last}` : '';
   return `the profiling kernel stopped unexpectedly (${how}) while ${where}; it will be restarted for the next job.${output}`;
 }

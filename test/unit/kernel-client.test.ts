@@ -177,6 +177,16 @@ describe('KernelClient without a kernel', () => {
     await assert.rejects(client.hello(), (e: KernelError) => e.reason === 'disposed');
   });
 
+  it('reports a kernel that dies while starting with the error it printed', async () => {
+    const client = new KernelClient(entry);
+    await assert.rejects(client.hello(), (e: KernelError) => {
+      assert.equal(e.reason, 'crashed');
+      assert.match(e.message, /^the profiling kernel stopped unexpectedly \(exit code 1\) while starting; it will be restarted for the next job\. Its last output: TypeError \[ERR_UNKNOWN_FILE_EXTENSION\]/);
+      return true;
+    });
+    await client.dispose();
+  });
+
   it('client.ts never loads onnxruntime-node, not even through its imports', () => {
     const seen = new Set<string>();
     const visit = (file: string) => {
