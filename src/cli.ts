@@ -2,7 +2,9 @@
  * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1 (2 for a
  * malformed command line); only an internal fault prints a stack trace.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
@@ -15,10 +17,16 @@ import { exportOnnx } from './onnx/writer';
 import { formatBytes, formatSI } from './shared/format';
 import { buildModelWithFigures, KnobValue, summarizeModel, zooModels } from './zoo';
 import { version } from '../package.json';
+import { KernelClient, KernelError } from '../kernels/client';
+import { profileModel } from '../kernels/profileModel';
+import { profileText } from '../kernels/profileReport';
+import { Optimization, OPTIMIZATION_LEVELS } from '../kernels/protocol';
 
 const USAGE = `usage:
   lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
   lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
+  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
+               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--json]
   lcnb list [--json]
   lcnb --version
 
@@ -156,6 +164,60 @@ async function exportCommand(args: string[]): Promise<string> {
   return `wrote ${values.output} (${formatBytes(exported.bytes.length)}, ONNX opset ${OPSET}, ${formText}, weights seeded with ${seed})\n`;
 }
 
+/** The kernel process: the bundled dist/kernel.js, or kernels/main.ts under tsx when run from source. */
+function kernelClient(): KernelClient {
+  const bundled = join(__dirname, 'kernel.js');
+  if (existsSync(bundled)) return new KernelClient(bundled);
+  return new KernelClient(join(__dirname, '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+}
+
+async function profileCommand(args: string[], err: NodeJS.WritableStream): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...MODEL_OPTIONS,
+      threads: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      provider: { type: 'string', default: 'cpu' },
+      opt: { type: 'string', default: 'all' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('profile takes exactly one model id or file');
+  const optimization = values.opt as Optimization;
+  if (!OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
+  const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
+  const { graph } = await loadModel(positionals[0], values);
+  const kernel = kernelClient();
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const profile = await profileModel(
+      kernel,
+      graph,
+      {
+        provider: values.provider,
+        threads: positiveInt('threads', values.threads) ?? 2,
+        runs: positiveInt('runs', values.runs) ?? 50,
+        warmup,
+        optimization,
+      },
+      { signal: abort.signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
+    );
+    return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
+  } catch (e) {
+    if (e instanceof KernelError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', interrupt);
+    await kernel.dispose();
+  }
+}
+
 function listCommand(args: string[]): string {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const models = zooModels();
@@ -184,6 +246,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return 0;
       case 'export':
         out.write(await exportCommand(rest));
+        return 0;
+      case 'profile':
+        out.write(await profileCommand(rest, err));
         return 0;
       case 'list':
         out.write(listCommand(rest));

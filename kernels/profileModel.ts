@@ -1,0 +1,145 @@
+/**
+ * Host side of a profile: writes the model's inference form (BatchNorm folded, as the papers
+ * measure) to a temporary .onnx, profiles it in the kernel process, maps the runtime's per-node
+ * times back to the IR and places each layer on this machine's roofline. Never loads onnxruntime.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attributeProfile, LayerTiming } from '../src/core/attribution';
+import { costGraph, Cost } from '../src/core/cost';
+import { Graph } from '../src/core/ir';
+import { exportOnnx } from '../src/onnx/writer';
+import { KernelClient, ProfileJobOptions } from './client';
+import { Optimization, PeaksResult, ProfileResult, ProfileSettings } from './protocol';
+
+export interface ProfileOptions {
+  readonly provider: string;
+  readonly threads: number;
+  readonly runs: number;
+  readonly warmup: number;
+  readonly optimization: Optimization;
+}
+
+export interface ProfiledLayer {
+  /** The layer's main IR node (its conv or linear layer when it has one). */
+  readonly name: string;
+  /** Every IR node this time covers (more than one when the runtime fused them). */
+  readonly nodes: readonly string[];
+  readonly ops: readonly string[];
+  readonly fused: boolean;
+  readonly runtime_nodes: readonly string[];
+  readonly median_us: number;
+  /** Share of the summed per-layer time. */
+  readonly share: number;
+  readonly madds: number;
+  readonly flops: number;
+  /** Memory traffic crossing the layer's boundary, bytes. */
+  readonly mac_bytes: number;
+  readonly achieved_gflops: number;
+  /** Which roof limits the layer on this machine, and the time that roof allows. */
+  readonly bound: 'compute' | 'memory';
+  readonly bound_us: number;
+  /** bound_us / median_us: 1 means the layer runs at the machine's roof. */
+  readonly roofline_efficiency: number;
+}
+
+export interface ModelProfile {
+  readonly id: string;
+  readonly input: readonly number[];
+  /** What was run: the inference form of the graph. */
+  readonly graph_form: string;
+  readonly settings: ProfileSettings;
+  readonly latency: {
+    /** The model's latency: timed runs with onnxruntime's profiler off. */
+    readonly median_ms: number;
+    readonly p10_ms: number;
+    readonly p90_ms: number;
+    /** The runs with the profiler on, from which the per-layer times come. */
+    readonly profiled_median_ms: number;
+    /** profiled / unprofiled median: what the profiler itself costs. */
+    readonly profiled_vs_unprofiled: number;
+  };
+  readonly totals: { readonly params: number; readonly madds: number; readonly flops: number; readonly mac_bytes: number };
+  readonly achieved_gflops: number;
+  /** Summed per-layer time / the model's (unprofiled) median latency. */
+  readonly coverage: number;
+  readonly peaks: { readonly gemm_gflops: number; readonly bandwidth_gbs: number; readonly method: string; readonly cached: boolean };
+  readonly layers: ProfiledLayer[];
+  /** IR nodes no runtime node covered. */
+  readonly uncovered: readonly string[];
+  readonly notes: readonly string[];
+}
+
+function mainNode(graph: Graph, layer: LayerTiming): string {
+  const nodes = layer.nodes.map((n) => graph.nodes.find((g) => g.name === n)).filter((n) => n !== undefined);
+  return (nodes.find((n) => n.op === 'Conv' || n.op === 'Gemm' || n.op === 'MatMul') ?? nodes[0])?.name ?? layer.runtimeNodes.join(' + ');
+}
+
+function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: PeaksResult): ProfiledLayer {
+  const compute = layer.cost.flops / peaks.gemmFlops;
+  const memory = layer.cost.macBytes / peaks.bandwidthBytesPerSecond;
+  const boundUs = Math.max(compute, memory) * 1e6;
+  const ops = layer.nodes.map((n) => graph.nodes.find((g) => g.name === n)?.op ?? '?');
+  return {
+    name: mainNode(graph, layer),
+    nodes: layer.nodes,
+    ops,
+    fused: layer.fused,
+    runtime_nodes: layer.runtimeNodes,
+    median_us: layer.medianUs,
+    share: totalUs > 0 ? layer.medianUs / totalUs : 0,
+    madds: layer.cost.madds,
+    flops: layer.cost.flops,
+    mac_bytes: layer.cost.macBytes,
+    achieved_gflops: layer.achievedFlops / 1e9,
+    bound: compute >= memory ? 'compute' : 'memory',
+    bound_us: boundUs,
+    roofline_efficiency: layer.medianUs > 0 ? boundUs / layer.medianUs : 0,
+  };
+}
+
+/** Profiles `graph` in the kernel; `job` carries progress reporting and cancellation. */
+export async function profileModel(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}): Promise<ModelProfile> {
+  const dir = await mkdtemp(join(tmpdir(), 'lcnb-profile-'));
+  try {
+    const modelPath = join(dir, 'model.onnx');
+    const exported = exportOnnx(graph, { form: 'inference' });
+    await writeFile(modelPath, exported.bytes);
+    const result: ProfileResult = await kernel.profile({ modelPath, ...options, baselineRuns: options.runs }, job);
+    const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });
+    return assemble(graph, result, peaks, Object.keys(exported.folded).length);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, foldedCount: number): ModelProfile {
+  const attribution = attributeProfile(
+    graph,
+    result.nodes.map((n) => ({ name: n.name, opType: n.opType, medianUs: n.medianUs, inputs: n.graph?.inputs, outputs: n.graph?.outputs })),
+  );
+  const totals: Cost = costGraph(graph).totals;
+  const unprofiled = result.baseline ?? result.latency;
+  const medianMs = unprofiled.medianMs;
+  return {
+    id: graph.name,
+    input: graph.inputs[0]?.shape ?? [],
+    graph_form: `inference (${foldedCount} BatchNorm layers folded into their convs)`,
+    settings: result.settings,
+    latency: {
+      median_ms: medianMs,
+      p10_ms: unprofiled.p10Ms,
+      p90_ms: unprofiled.p90Ms,
+      profiled_median_ms: result.latency.medianMs,
+      profiled_vs_unprofiled: result.latency.medianMs / medianMs,
+    },
+    totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
+    achieved_gflops: totals.flops / (medianMs * 1e-3) / 1e9,
+    coverage: attribution.attributedUs / (medianMs * 1e3),
+    peaks: { gemm_gflops: peaks.gemmFlops / 1e9, bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9, method: peaks.method, cached: peaks.cached },
+    layers: attribution.layers.map((l) => layerRow(graph, l, attribution.attributedUs, peaks)),
+    uncovered: attribution.uncovered,
+    notes: result.notes,
+  };
+}
