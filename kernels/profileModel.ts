@@ -47,7 +47,7 @@ export interface ProfiledLayer {
 export interface ModelProfile {
   readonly id: string;
   readonly input: readonly number[];
-  /** What was run: the inference form of the graph. */
+  /** What was run: lcnb's inference export, or the user's .onnx file as it is. */
   readonly graph_form: string;
   readonly settings: ProfileSettings;
   readonly latency: {
@@ -55,14 +55,20 @@ export interface ModelProfile {
     readonly median_ms: number;
     readonly p10_ms: number;
     readonly p90_ms: number;
-    /** The runs with the profiler on, from which the per-layer times come. */
+    /** The runs with the profiler on, from which the per-layer times come (wall time). */
     readonly profiled_median_ms: number;
+    /** onnxruntime's own duration of a profiled run (its model_run event), median. */
+    readonly profiled_run_ms: number;
     /** profiled / unprofiled median: what the profiler itself costs. */
     readonly profiled_vs_unprofiled: number;
   };
   readonly totals: { readonly params: number; readonly madds: number; readonly flops: number; readonly mac_bytes: number };
   readonly achieved_gflops: number;
-  /** Summed per-layer time / the model's (unprofiled) median latency. */
+  /**
+   * Summed per-layer (kernel) time / onnxruntime's own duration of the profiled runs (medians):
+   * how much of a run the per-layer rows account for. The rest is spent between kernels, in the
+   * executor and in the profiler itself.
+   */
   readonly coverage: number;
   readonly peaks: { readonly gemm_gflops: number; readonly bandwidth_gbs: number; readonly method: string; readonly cached: boolean };
   readonly layers: ProfiledLayer[];
@@ -99,22 +105,36 @@ function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: Peak
   };
 }
 
-/** Profiles `graph` in the kernel; `job` carries progress reporting and cancellation. */
-export async function profileModel(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}): Promise<ModelProfile> {
+/**
+ * Profiles `graph` in the kernel: lcnb's inference export of it, or — with `onnxFile`, the file
+ * `graph` was read from — that file as it is. `job` carries progress reporting and cancellation.
+ */
+export async function profileModel(
+  kernel: KernelClient,
+  graph: Graph,
+  options: ProfileOptions,
+  job: ProfileJobOptions = {},
+  onnxFile?: string,
+): Promise<ModelProfile> {
   const dir = await mkdtemp(join(tmpdir(), 'lcnb-profile-'));
   try {
-    const modelPath = join(dir, 'model.onnx');
-    const exported = exportOnnx(graph, { form: 'inference' });
-    await writeFile(modelPath, exported.bytes);
+    let modelPath = onnxFile;
+    let form = 'as stored in the .onnx file';
+    if (!modelPath) {
+      modelPath = join(dir, 'model.onnx');
+      const exported = exportOnnx(graph, { form: 'inference' });
+      await writeFile(modelPath, exported.bytes);
+      form = `lcnb's inference export (${Object.keys(exported.folded).length} BatchNorm layers folded into their convs)`;
+    }
     const result: ProfileResult = await kernel.profile({ modelPath, ...options, baselineRuns: options.runs }, job);
     const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });
-    return assemble(graph, result, peaks, Object.keys(exported.folded).length);
+    return assemble(graph, result, peaks, form);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, foldedCount: number): ModelProfile {
+function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form: string): ModelProfile {
   const attribution = attributeProfile(
     graph,
     result.nodes.map((n) => ({ name: n.name, opType: n.opType, medianUs: n.medianUs, inputs: n.graph?.inputs, outputs: n.graph?.outputs })),
@@ -125,18 +145,19 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, folde
   return {
     id: graph.name,
     input: graph.inputs[0]?.shape ?? [],
-    graph_form: `inference (${foldedCount} BatchNorm layers folded into their convs)`,
+    graph_form: form,
     settings: result.settings,
     latency: {
       median_ms: medianMs,
       p10_ms: unprofiled.p10Ms,
       p90_ms: unprofiled.p90Ms,
       profiled_median_ms: result.latency.medianMs,
+      profiled_run_ms: result.latency.ortMedianMs,
       profiled_vs_unprofiled: result.latency.medianMs / medianMs,
     },
     totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
     achieved_gflops: totals.flops / (medianMs * 1e-3) / 1e9,
-    coverage: attribution.attributedUs / (medianMs * 1e3),
+    coverage: attribution.attributedUs / (result.latency.ortMedianMs * 1e3),
     peaks: { gemm_gflops: peaks.gemmFlops / 1e9, bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9, method: peaks.method, cached: peaks.cached },
     layers: attribution.layers.map((l) => layerRow(graph, l, attribution.attributedUs, peaks)),
     uncovered: attribution.uncovered,

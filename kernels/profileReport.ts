@@ -12,14 +12,15 @@ export function profileText(p: ModelProfile): string {
     `${p.id}  input ${formatShape(p.input)}`,
     '',
     `Measured here: provider ${provider}, ${s.threads} intra-op thread(s), inter-op 1, sequential, optimization '${s.optimization}',`,
-    `  ${s.warmup} warm-up runs discarded, ${s.runs} timed runs, graph ${p.graph_form}, onnxruntime ${s.onnxruntimeVersion}`,
+    `  ${s.warmup} warm-up runs discarded, ${s.runs} timed runs, onnxruntime ${s.onnxruntimeVersion}; model: ${p.graph_form}`,
     `  latency     median ${ms(p.latency.median_ms)}  p10 ${ms(p.latency.p10_ms)}  p90 ${ms(p.latency.p90_ms)}  (profiler off)`,
     `  profiled    median ${ms(p.latency.profiled_median_ms)} (${p.latency.profiled_vs_unprofiled.toFixed(2)}× — per-layer times come from these runs)`,
     `  achieved    ${p.achieved_gflops.toFixed(2)} GFLOPS (${formatSI(p.totals.flops)} FLOPs / median latency)`,
-    `  coverage    per-layer times add up to ${(100 * p.coverage).toFixed(1)}% of the median latency`,
+    `  coverage    per-layer times add up to ${(100 * p.coverage).toFixed(1)}% of a profiled run (${ms(p.latency.profiled_run_ms)} in onnxruntime); the rest is between kernels`,
     `  machine     peak ${p.peaks.gemm_gflops.toFixed(1)} GFLOPS (GEMM), ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s${p.peaks.cached ? ' (cached measurement)' : ''}`,
     '',
-    'Per layer (a fused layer lists every op it covers; roofline = the time the machine\'s roof allows ÷ measured):',
+    "Per layer (a fused layer lists every op it covers; roofline = time the machine's roof allows ÷ time measured;",
+    '  above 100% means the data stayed in cache, faster than the DRAM bandwidth roof):',
   ];
   const rows = p.layers.map((l) => [
     l.name,

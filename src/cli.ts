@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
@@ -207,6 +207,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
         optimization,
       },
       { signal: abort.signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
+      /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
     );
     return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
   } catch (e) {
