@@ -6,7 +6,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { main } from '../../src/cli';
 import { summarizeModel, zooModels } from '../../src/zoo';
 
 interface GoldenEntry {
@@ -40,6 +42,16 @@ describe('zoo golden numbers', () => {
       assert.equal(totals.madds, entry.madds, 'MAdds');
     });
   }
+
+  it('`lcnb summary <id> --json` agrees with the golden table for every id', async () => {
+    for (const [id, entry] of Object.entries(entries)) {
+      let stdout = '';
+      const sink = new Writable({ write: (chunk, _enc, done) => ((stdout += String(chunk)), done()) });
+      assert.equal(await main(['summary', id, '--json'], sink, sink), 0, id);
+      const { totals } = JSON.parse(stdout);
+      assert.deepEqual([totals.params, totals.madds], [entry.params, entry.madds], id);
+    }
+  });
 
   it('the installed CLI (bin/lcnb.js → dist/cli.js) prints the same numbers', () => {
     assert.ok(existsSync(join(repo, 'dist', 'cli.js')), 'dist/cli.js is missing: run `npm run build` first');
