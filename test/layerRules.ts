@@ -2,7 +2,8 @@
  * The layer rules of DESIGN.md, checked on import statements:
  * - src/core, src/zoo, src/onnx, src/lang and src/shared never import `vscode`, `onnxruntime-node`
  *   or the editor-facing rooms; src/core imports only itself and src/shared; src/shared only itself.
- * - `onnxruntime-node` is imported only under kernels/.
+ * - `onnxruntime-node` is imported only under kernels/; kernels/, src/run (cell execution, shared
+ *   by the notebook and `lcnb run`) and src/cli.ts never import `vscode`.
  * - media/ (webview side) imports runtime code only from media/ and src/shared/, and types only
  *   from elsewhere; never `vscode`.
  */
@@ -93,7 +94,7 @@ export function checkLayers(root: string): Violation[] {
       if (specifier === 'onnxruntime-node' && room !== 'kernels' && (!typeOnly || CORE_ROOMS.has(room))) {
         report('onnxruntime-node is loaded only inside kernels/');
       }
-      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || room === 'media' || room === 'kernels')) {
+      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || room === 'media' || room === 'kernels' || room === 'src/run' || room === 'src/cli')) {
         report(`${room} must not import vscode`);
       }
       if (target && CORE_ROOMS.has(room) && !ALLOWED[room].has(target)) {
