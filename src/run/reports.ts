@@ -1,0 +1,21 @@
+/** Builds the Report of a cell from graphs, published figures and (optionally) measured profiles. */
+import { Graph } from '../core/ir';
+import { PublishedFigure, summarize } from '../core/summary';
+import type { ModelProfile } from '../../kernels/profileModel';
+import { DiagramGraph, ModelReport, Report, REPORT_VERSION } from './report';
+
+export function diagramOf(graph: Graph): DiagramGraph {
+  return {
+    inputs: graph.inputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
+    nodes: graph.nodes.map((n) => ({ name: n.name, op: n.op, scope: n.scope.join('.'), inputs: [...n.inputs], outputs: [...n.outputs] })),
+    shapes: Object.fromEntries([...graph.shapes].map(([name, shape]) => [name, [...shape]])),
+  };
+}
+
+export function modelReport(graph: Graph, published: readonly PublishedFigure[] = [], profile?: ModelProfile): ModelReport {
+  return { summary: summarize(graph, {}, published), profile, graph: diagramOf(graph) };
+}
+
+export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'notes'>> = {}): Report {
+  return { version: REPORT_VERSION, verb, title, models, sweep: extra.sweep, notes: extra.notes ?? [] };
+}
