@@ -257,14 +257,14 @@ interface Fields {
 /** The value of a node, with plain objects (jsonc-parser's own `getNodeValue` makes null-prototype ones). */
 function jsonValue(node: Node): JsonValue {
   switch (node.type) {
-    case 'object': {
-      const value: { [key: string]: JsonValue } = {};
-      for (const prop of node.children ?? []) {
-        const [key, child] = prop.children ?? [];
-        if (child) value[key.value as string] = jsonValue(child);
-      }
-      return value;
-    }
+    case 'object':
+      // fromEntries makes own properties, so a "__proto__" key stays data.
+      return Object.fromEntries(
+        (node.children ?? []).flatMap((prop) => {
+          const [key, value] = prop.children ?? [];
+          return value ? [[key.value as string, jsonValue(value)]] : [];
+        }),
+      );
     case 'array':
       return (node.children ?? []).map(jsonValue);
     default:

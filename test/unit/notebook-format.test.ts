@@ -213,6 +213,12 @@ describe('.lcnb format: round trip', () => {
     assert.equal(serializeNotebook(again), text);
   });
 
+  it('keys that JavaScript objects treat specially stay data, in their place', () => {
+    const text = serializeNotebook(parseNotebook('{"lcnb": 1, "metadata": {"__proto__": {"x": 1}, "b": 2}, "cells": [], "__proto__": 3}'));
+    assert.equal(text, '{\n "lcnb": 1,\n "metadata": {\n  "__proto__": {\n   "x": 1\n  },\n  "b": 2\n },\n "cells": [],\n "__proto__": 3\n}\n');
+    assert.equal(serializeNotebook(parseNotebook(text)), text);
+  });
+
   it('the complete example in docs/notebook-format.md reads and re-saves byte-identical', () => {
     const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'notebook-format.md'), 'utf8');
     const example = /```json\n([\s\S]*?)```/.exec(doc)![1];
