@@ -32,6 +32,16 @@ const targets = [
     entryPoints: { summaryView: 'media/summaryView.ts' },
     outdir: 'dist/media',
   },
+  {
+    // The notebook renderer, one file (vega included) so no stale chunks pile up in dist/media.
+    ...common,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    entryPoints: { renderer: 'media/renderer/index.ts' },
+    outdir: 'dist/media',
+    loader: { '.css': 'text' },
+  },
 ];
 
 if (watch) {

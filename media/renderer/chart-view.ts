@@ -1,0 +1,97 @@
+/**
+ * Embeds vega-lite charts. Each chart is drawn when it first scrolls into view, so tables and the
+ * diagram appear at once and charts inside collapsed sections get their real width.
+ */
+import type { ChartEntry, ChartTheme, VegaLiteSpec } from './charts';
+import { DEFAULT_THEME } from './charts';
+import { Disposable, el } from './dom';
+
+/** Draws `spec` into `container`; what it returns is disposed with the output. */
+export type ChartEmbedder = (container: HTMLElement, spec: VegaLiteSpec) => Promise<Disposable>;
+
+export const vegaEmbedder: ChartEmbedder = async (container, spec) => {
+  const { default: embed } = await import('vega-embed');
+  // ast: vega's expression interpreter instead of `new Function`, so charts draw under a strict CSP.
+  const result = await embed(container, spec as Parameters<typeof embed>[1], { renderer: 'svg', actions: false, ast: true, tooltip: { theme: 'custom' } });
+  return { dispose: () => result.finalize() };
+};
+
+/** Chart colours from VS Code's theme variables, falling back to defaults outside VS Code. */
+export function themeFrom(element: HTMLElement): ChartTheme {
+  const view = element.ownerDocument.defaultView;
+  const style = view?.getComputedStyle ? view.getComputedStyle(element) : undefined;
+  const read = (name: string, fallback: string) => style?.getPropertyValue(name).trim() || fallback;
+  return {
+    foreground: read('--vscode-foreground', DEFAULT_THEME.foreground),
+    muted: read('--vscode-descriptionForeground', DEFAULT_THEME.muted),
+    grid: read('--vscode-editorWidget-border', DEFAULT_THEME.grid),
+    font: read('--vscode-font-family', DEFAULT_THEME.font),
+    roof: read('--vscode-charts-red', DEFAULT_THEME.roof),
+    category: [
+      read('--vscode-charts-blue', DEFAULT_THEME.category[0]),
+      read('--vscode-charts-yellow', DEFAULT_THEME.category[1]),
+      read('--vscode-charts-green', DEFAULT_THEME.category[2]),
+      read('--vscode-charts-red', DEFAULT_THEME.category[3]),
+      read('--vscode-charts-purple', DEFAULT_THEME.category[4]),
+      read('--vscode-charts-orange', DEFAULT_THEME.category[5]),
+      ...DEFAULT_THEME.category.slice(6),
+    ],
+  };
+}
+
+export class ChartSet implements Disposable {
+  private readonly disposables: Disposable[] = [];
+  private readonly observer?: IntersectionObserver;
+  private readonly pending = new Map<Element, () => void>();
+  private disposed = false;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly embedder: ChartEmbedder,
+  ) {
+    const view = doc.defaultView as (Window & typeof globalThis) | null;
+    if (view && typeof view.IntersectionObserver === 'function') {
+      this.observer = new view.IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          const draw = this.pending.get(entry.target);
+          this.pending.delete(entry.target);
+          this.observer?.unobserve(entry.target);
+          draw?.();
+        }
+      });
+    }
+  }
+
+  /** A container for each chart, drawn when visible. */
+  add(parent: HTMLElement, charts: readonly ChartEntry[]): void {
+    if (charts.length === 0) return;
+    const grid = el(this.doc, 'div', undefined, 'lcnb-charts');
+    for (const chart of charts) {
+      const box = el(this.doc, 'div', undefined, 'lcnb-chart');
+      box.dataset.kind = chart.kind;
+      box.setAttribute('aria-label', chart.title);
+      const draw = () => {
+        this.embedder(box, chart.spec).then(
+          (d) => (this.disposed ? d.dispose() : this.disposables.push(d)),
+          (e: unknown) => box.replaceChildren(el(this.doc, 'p', `Could not draw “${chart.title}”: ${e instanceof Error ? e.message : String(e)}`, 'lcnb-error')),
+        );
+      };
+      grid.append(box);
+      if (this.observer) {
+        this.pending.set(box, draw);
+        this.observer.observe(box);
+      } else {
+        draw();
+      }
+    }
+    parent.append(grid);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.observer?.disconnect();
+    this.pending.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * Vega-lite specs of the report's charts. Pure: data in, spec out (tests compile them with
+ * vega-lite); the webview embeds them with theme colours read from VS Code's CSS variables.
+ * Field names in the data are fixed identifiers, never user text (a '.' in a field name is a path).
+ */
+import type { ModelProfile, ModelReport, ProfiledLayer, Report, SweepPoint } from './report-types';
+import { measuredWith, published } from './rows';
+
+export type VegaLiteSpec = Record<string, unknown>;
+
+export interface ChartTheme {
+  readonly foreground: string;
+  readonly muted: string;
+  readonly grid: string;
+  readonly font: string;
+  readonly roof: string;
+  /** Colours for categories (ops, series). */
+  readonly category: readonly string[];
+}
+
+export const DEFAULT_THEME: ChartTheme = {
+  foreground: '#cccccc',
+  muted: '#9d9d9d',
+  grid: 'rgba(128, 128, 128, 0.35)',
+  font: 'sans-serif',
+  roof: '#f14c4c',
+  category: ['#3794ff', '#cca700', '#89d185', '#f14c4c', '#b180d7', '#d18616', '#4ec9b0', '#e0e0e0'],
+};
+
+export interface ChartEntry {
+  /** Stable identifier of the chart kind, for tests and the e2e suite. */
+  readonly kind: 'latency-bars' | 'madds-latency' | 'roofline' | 'pareto-latency' | 'pareto-madds' | 'sweep-madds' | 'sweep-latency';
+  readonly title: string;
+  readonly spec: VegaLiteSpec;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const HEIGHT = 240;
+
+function config(theme: ChartTheme): Record<string, unknown> {
+  const axis = { labelColor: theme.muted, titleColor: theme.foreground, gridColor: theme.grid, domainColor: theme.grid, tickColor: theme.grid, titleFontWeight: 'normal' };
+  return {
+    background: 'transparent',
+    font: theme.font,
+    view: { stroke: null },
+    axis,
+    legend: { labelColor: theme.muted, titleColor: theme.foreground, titleFontWeight: 'normal' },
+    title: { color: theme.foreground, subtitleColor: theme.muted, anchor: 'start', fontWeight: 'normal', fontSize: 13, subtitleFontSize: 11 },
+    range: { category: [...theme.category] },
+    text: { color: theme.foreground },
+  };
+}
+
+function base(theme: ChartTheme, title: string, subtitle: string | string[]): VegaLiteSpec {
+  return { $schema: SCHEMA, width: 'container', height: HEIGHT, autosize: { type: 'fit-x', contains: 'padding' }, config: config(theme), title: { text: title, subtitle } };
+}
+
+/** The op of the layer's main node (its conv or linear layer when it has one). */
+export function mainOp(layer: ProfiledLayer): string {
+  const i = layer.nodes.indexOf(layer.name);
+  return layer.ops[i >= 0 ? i : 0] ?? '?';
+}
+
+function layerDatum(layer: ProfiledLayer, order: number) {
+  return {
+    order,
+    name: layer.name,
+    op: mainOp(layer),
+    ops: layer.ops.join(' + '),
+    fused: layer.fused ? 'yes' : 'no',
+    median_us: layer.median_us,
+    share_pct: 100 * layer.share,
+    madds: layer.madds,
+    flops: layer.flops,
+    mac_bytes: layer.mac_bytes,
+    gflops: layer.achieved_gflops,
+    bound: layer.bound,
+    bound_us: layer.bound_us,
+    roofline_pct: 100 * layer.roofline_efficiency,
+  };
+}
+
+const LAYER_TOOLTIP = [
+  { field: 'name', title: 'layer' },
+  { field: 'ops', title: 'ops' },
+  { field: 'median_us', title: 'time (µs)', format: ',.1f' },
+  { field: 'share_pct', title: 'share (%)', format: '.1f' },
+  { field: 'madds', title: 'MAdds', format: ',d' },
+  { field: 'gflops', title: 'achieved (GFLOP/s)', format: ',.1f' },
+  { field: 'bound', title: 'bound by' },
+  { field: 'roofline_pct', title: 'roofline (% of bound)', format: '.0f' },
+];
+
+function settingsLine(model: ModelReport): string {
+  return `measured here: ${measuredWith(model)}`;
+}
+
+/** Per-layer kernel time in execution order. */
+export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const p = model.profile;
+  if (!p || p.layers.length === 0) return undefined;
+  return {
+    ...base(theme, `${model.summary.id}: time per layer`, [settingsLine(model), 'runtime kernels in execution order; fused kernels carry the time of every op they cover']),
+    data: { values: p.layers.map((l, i) => layerDatum(l, i + 1)) },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: { field: 'order', type: 'ordinal', title: 'layer (execution order)', axis: { labels: false, ticks: false } },
+      y: { field: 'median_us', type: 'quantitative', title: 'median time (µs)' },
+      color: { field: 'op', type: 'nominal', title: 'op' },
+      tooltip: LAYER_TOOLTIP,
+    },
+  };
+}
+
+function logDomain(values: readonly number[]): [number, number] {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return [lo / 2, hi * 2];
+}
+
+/**
+ * MAdds against measured time per layer, with the compute roof (the fastest a layer of that many
+ * MAdds can run at the measured GEMM peak) and each layer's own roofline bound.
+ */
+export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const p = model.profile;
+  if (!p) return undefined;
+  const points = p.layers.map((l, i) => layerDatum(l, i + 1)).filter((d) => d.madds > 0 && d.median_us > 0 && d.bound_us > 0);
+  if (points.length === 0) return undefined;
+  const [lo, hi] = logDomain(points.map((d) => d.madds));
+  const roofUs = (madds: number) => (2 * madds) / (p.peaks.gemm_gflops * 1e3);
+  const roof = [lo, hi].map((madds) => ({ madds, us: roofUs(madds) }));
+  const left = p.layers.length - points.length;
+  const x = { field: 'madds', type: 'quantitative', title: 'MAdds per layer (log)', scale: { type: 'log' } };
+  return {
+    ...base(theme, `${model.summary.id}: MAdds vs time, on this machine's roofline`, [
+      settingsLine(model),
+      `line: compute roof at the measured ${p.peaks.gemm_gflops.toFixed(0)} GFLOP/s (FLOPs = 2·MAdds); hollow: each layer's bound max(FLOPs / peak, bytes / ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s)`,
+      ...(left > 0 ? [`${left} layer${left === 1 ? '' : 's'} without multiply-adds not shown`] : []),
+    ]),
+    layer: [
+      {
+        data: { values: roof },
+        mark: { type: 'line', color: theme.roof, strokeDash: [6, 3], clip: true },
+        encoding: { x: { ...x, field: 'madds' }, y: { field: 'us', type: 'quantitative', scale: { type: 'log' }, title: 'time (µs, log)' } },
+      },
+      {
+        data: { values: points },
+        layer: [
+          { mark: { type: 'rule', opacity: 0.35 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, y2: { field: 'median_us' }, color: { field: 'bound', type: 'nominal', title: 'bound by' } } },
+          { mark: { type: 'point', filled: false, opacity: 0.6 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, color: { field: 'bound', type: 'nominal' }, tooltip: LAYER_TOOLTIP } },
+          { mark: { type: 'circle', size: 40, opacity: 0.9 }, encoding: { x, y: { field: 'median_us', type: 'quantitative' }, color: { field: 'bound', type: 'nominal' }, tooltip: LAYER_TOOLTIP } },
+        ],
+      },
+    ],
+  };
+}
+
+/** The classic roofline: arithmetic intensity against achieved GFLOP/s, roofs from the measured peaks. */
+export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const p: ModelProfile | undefined = model.profile;
+  if (!p) return undefined;
+  const points = p.layers
+    .map((l, i) => ({ ...layerDatum(l, i + 1), intensity: l.mac_bytes > 0 ? l.flops / l.mac_bytes : 0 }))
+    .filter((d) => d.intensity > 0 && d.gflops > 0);
+  if (points.length === 0) return undefined;
+  const peak = p.peaks.gemm_gflops;
+  const bw = p.peaks.bandwidth_gbs;
+  const ridge = peak / bw;
+  const [lo, hi] = logDomain([...points.map((d) => d.intensity), ridge]);
+  const roof = [lo, ridge, hi].map((intensity) => ({ intensity, gflops: Math.min(peak, bw * intensity) }));
+  const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' } };
+  return {
+    ...base(theme, `${model.summary.id}: roofline`, [
+      settingsLine(model),
+      `roofs: ${peak.toFixed(0)} GFLOP/s (GEMM peak) and ${bw.toFixed(1)} GB/s (bandwidth), measured on this machine; dot size: share of time`,
+    ]),
+    layer: [
+      {
+        data: { values: roof },
+        mark: { type: 'line', color: theme.roof, strokeDash: [6, 3] },
+        encoding: { x, y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' }, title: 'achieved GFLOP/s (log)' } },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'circle', opacity: 0.85 },
+        encoding: {
+          x,
+          y: { field: 'gflops', type: 'quantitative' },
+          color: { field: 'op', type: 'nominal', title: 'op' },
+          size: { field: 'share_pct', type: 'quantitative', title: 'share (%)', scale: { range: [15, 400] } },
+          tooltip: [...LAYER_TOOLTIP, { field: 'intensity', title: 'intensity (FLOPs/byte)', format: '.2f' }],
+        },
+      },
+    ],
+  };
+}
+
+interface ParetoDatum {
+  id: string;
+  x: number;
+  top1: number;
+  lo?: number;
+  hi?: number;
+  source: string;
+}
+
+/** The models no other model beats on both axes (higher top-1 at lower cost), by increasing cost. */
+export function paretoFront<T extends { x: number; top1: number }>(points: readonly T[]): T[] {
+  const sorted = [...points].sort((a, b) => a.x - b.x || b.top1 - a.top1);
+  const front: T[] = [];
+  for (const p of sorted) if (front.length === 0 || p.top1 > front[front.length - 1].top1) front.push(p);
+  return front;
+}
+
+/**
+ * Published top-1 against measured median latency (`latency`) or lcnb's MAdds (`madds`):
+ * the papers' accuracy/cost figure, redrawn with this machine's numbers.
+ */
+export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const data: ParetoDatum[] = [];
+  const missing: string[] = [];
+  for (const m of report.models) {
+    const top1 = published(m, 'top1');
+    if (!top1 || (axis === 'latency' && !m.profile)) {
+      missing.push(m.summary.id);
+      continue;
+    }
+    const p = m.profile;
+    data.push(
+      axis === 'latency' && p
+        ? { id: m.summary.id, x: p.latency.median_ms, lo: p.latency.p10_ms, hi: p.latency.p90_ms, top1: top1.value, source: top1.source }
+        : { id: m.summary.id, x: m.summary.totals.madds / 1e6, top1: top1.value, source: top1.source },
+    );
+  }
+  if (data.length === 0) return undefined;
+  const measured = report.models.find((m) => m.profile);
+  const subtitle =
+    axis === 'latency'
+      ? ['top-1: published (ImageNet, from each paper); latency: median of timed runs here, bars p10–p90', measured ? settingsLine(measured) : '']
+      : ['top-1: published (ImageNet, from each paper); MAdds: computed by lcnb'];
+  const left = missing.length ? [`not shown (${axis === 'latency' ? 'no published top-1 or not measured' : 'no published top-1'}): ${missing.join(', ')}`] : [];
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: axis === 'latency' ? 'median latency (ms, measured here)' : 'MAdds (millions, computed by lcnb)',
+    scale: { zero: false, nice: true },
+  };
+  const y = { field: 'top1', type: 'quantitative', title: 'top-1 accuracy (%, published)', scale: { zero: false } };
+  const tooltip = [
+    { field: 'id', title: 'model' },
+    { field: 'top1', title: 'top-1 (%, published)' },
+    { field: 'x', title: axis === 'latency' ? 'median (ms)' : 'MAdds (M)', format: ',.3f' },
+    ...(axis === 'latency' ? [{ field: 'lo', title: 'p10 (ms)', format: ',.3f' }, { field: 'hi', title: 'p90 (ms)', format: ',.3f' }] : []),
+    { field: 'source', title: 'top-1 source' },
+  ];
+  const layers: Record<string, unknown>[] = [
+    { data: { values: paretoFront(data) }, mark: { type: 'line', color: theme.muted, strokeDash: [4, 3] }, encoding: { x, y } },
+  ];
+  if (axis === 'latency') layers.push({ mark: { type: 'rule', color: theme.muted }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y } });
+  layers.push(
+    { mark: { type: 'point', filled: true, size: 70, color: theme.category[0] }, encoding: { x, y, tooltip } },
+    { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'id' } } },
+  );
+  return {
+    ...base(theme, axis === 'latency' ? 'Top-1 vs latency on this machine' : 'Top-1 vs MAdds', [...subtitle.filter(Boolean), ...left]),
+    data: { values: data },
+    layer: layers,
+  };
+}
+
+type SettingValue = SweepPoint['settings'][string];
+
+function settingText(v: SettingValue | undefined): string {
+  if (v === undefined) return '—';
+  return Array.isArray(v) ? v.join('×') : String(v);
+}
+
+/** The varied setting (the sweep's first axis) against MAdds or measured latency; other axes are series. */
+export function sweepSpec(report: Report, y: 'madds' | 'latency', theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const sweep = report.sweep;
+  if (!sweep || sweep.points.length === 0 || sweep.axes.length === 0) return undefined;
+  const [axis, ...rest] = sweep.axes;
+  if (y === 'latency' && !sweep.points.some((p) => p.median_ms !== undefined)) return undefined;
+  const numeric = sweep.points.every((p) => typeof p.settings[axis] === 'number');
+  const values = sweep.points
+    .filter((p) => y === 'madds' || p.median_ms !== undefined)
+    .map((p) => ({
+      x: numeric ? p.settings[axis] : settingText(p.settings[axis]),
+      series: rest.map((a) => `${a}=${settingText(p.settings[a])}`).join(', ') || sweep.model,
+      madds_m: p.madds / 1e6,
+      params_m: p.params / 1e6,
+      mac_mib: p.mac_bytes / 2 ** 20,
+      median_ms: p.median_ms,
+    }));
+  const x = numeric
+    ? { field: 'x', type: 'quantitative', title: axis, scale: { zero: false } }
+    : { field: 'x', type: 'ordinal', title: axis, sort: null };
+  const yEnc =
+    y === 'madds'
+      ? { field: 'madds_m', type: 'quantitative', title: 'MAdds (millions, computed by lcnb)' }
+      : { field: 'median_ms', type: 'quantitative', title: 'median latency (ms, measured here)' };
+  const encoding: Record<string, unknown> = {
+    x,
+    y: yEnc,
+    tooltip: [
+      { field: 'x', title: axis },
+      ...(rest.length ? [{ field: 'series', title: rest.join(', ') }] : []),
+      { field: 'madds_m', title: 'MAdds (M)', format: ',.2f' },
+      { field: 'params_m', title: 'params (M)', format: ',.3f' },
+      { field: 'mac_mib', title: 'MAC (MiB)', format: ',.1f' },
+      ...(y === 'latency' ? [{ field: 'median_ms', title: 'median (ms)', format: ',.3f' }] : []),
+    ],
+  };
+  if (rest.length) encoding.color = { field: 'series', type: 'nominal', title: rest.join(', ') };
+  return {
+    ...base(theme, `${sweep.model}: ${axis} vs ${y === 'madds' ? 'MAdds' : 'latency'}`, y === 'madds' ? 'computed by lcnb' : 'median of timed runs on this machine'),
+    data: { values },
+    mark: { type: 'line', point: true, tooltip: true },
+    encoding,
+  };
+}
+
+/** Charts for one model: per-layer latency, MAdds vs latency and the roofline, when it was profiled. */
+export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): ChartEntry[] {
+  const out: ChartEntry[] = [];
+  const bars = latencyBarsSpec(model, theme);
+  if (bars) out.push({ kind: 'latency-bars', title: 'Time per layer', spec: bars });
+  const scatter = maddsLatencySpec(model, theme);
+  if (scatter) out.push({ kind: 'madds-latency', title: 'MAdds vs time', spec: scatter });
+  const roof = rooflineSpec(model, theme);
+  if (roof) out.push({ kind: 'roofline', title: 'Roofline', spec: roof });
+  return out;
+}
+
+/** Charts about the whole report: accuracy/cost for `compare`, the varied setting for `sweep`. */
+export function reportCharts(report: Report, theme: ChartTheme = DEFAULT_THEME): ChartEntry[] {
+  const out: ChartEntry[] = [];
+  if (report.models.length > 1) {
+    const latency = paretoSpec(report, 'latency', theme);
+    if (latency) out.push({ kind: 'pareto-latency', title: 'Top-1 vs latency', spec: latency });
+    const madds = paretoSpec(report, 'madds', theme);
+    if (madds) out.push({ kind: 'pareto-madds', title: 'Top-1 vs MAdds', spec: madds });
+  }
+  if (report.sweep) {
+    const madds = sweepSpec(report, 'madds', theme);
+    if (madds) out.push({ kind: 'sweep-madds', title: 'Sweep: MAdds', spec: madds });
+    const latency = sweepSpec(report, 'latency', theme);
+    if (latency) out.push({ kind: 'sweep-latency', title: 'Sweep: latency', spec: latency });
+  }
+  return out;
+}

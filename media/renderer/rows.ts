@@ -1,0 +1,179 @@
+/**
+ * The rows behind the renderer's tables: layers joined with their measured times, stages, models
+ * side by side. Pure functions over the report, so tests run them without a DOM.
+ */
+import type { ModelReport, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
+import { formatSI } from '../../src/shared/format';
+
+export type SortValue = number | string | undefined;
+
+export interface Column<Row> {
+  /** Header text, with the unit. */
+  readonly header: string;
+  /** Longer explanation shown on hover. */
+  readonly title?: string;
+  readonly value: (row: Row) => SortValue;
+  /** Shown text; defaults to the value. */
+  readonly text?: (row: Row) => string;
+  /** Hover text of a cell. */
+  readonly cellTitle?: (row: Row) => string;
+}
+
+/** Numbers compare as numbers, text as text; rows without a value go last in either direction. */
+export function sortRows<Row>(rows: readonly Row[], value: (row: Row) => SortValue, descending: boolean): Row[] {
+  return [...rows].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return descending ? -order : order;
+  });
+}
+
+/** Where a layer's measured time comes from. */
+export type LayerTiming =
+  /** The layer's own kernel (`layer.name` is this node). */
+  | { readonly kind: 'measured'; readonly layer: ProfiledLayer }
+  /** Fused into the kernel of `layer.name`, whose time covers this node too. */
+  | { readonly kind: 'fused'; readonly layer: ProfiledLayer }
+  /** No runtime node covered it (folded away, or run as part of something unmapped). */
+  | { readonly kind: 'uncovered' };
+
+export interface LayerRow extends SummaryLayer {
+  /** Position in the graph (execution order of lcnb's IR). */
+  readonly index: number;
+  readonly timing?: LayerTiming;
+}
+
+export function timingByNode(model: ModelReport): Map<string, LayerTiming> {
+  const byNode = new Map<string, LayerTiming>();
+  const profile = model.profile;
+  if (!profile) return byNode;
+  for (const layer of profile.layers) {
+    for (const node of layer.nodes) byNode.set(node, { kind: node === layer.name ? 'measured' : 'fused', layer });
+    if (!layer.nodes.includes(layer.name)) byNode.set(layer.name, { kind: 'measured', layer });
+  }
+  for (const node of profile.uncovered) if (!byNode.has(node)) byNode.set(node, { kind: 'uncovered' });
+  return byNode;
+}
+
+export function layerRows(model: ModelReport): LayerRow[] {
+  const timing = timingByNode(model);
+  return model.summary.layers.map((layer, index) => ({ ...layer, index, timing: timing.get(layer.name) }));
+}
+
+/** The first scope level of a scope path: the stage the diagram and the stage table group by. */
+export function stageOf(scope: string): string {
+  const dot = scope.indexOf('.');
+  return dot < 0 ? scope : scope.slice(0, dot);
+}
+
+export const TOP_LEVEL = '(top level)';
+
+export interface StageRow extends SummaryScope {
+  /** Summed kernel time of the stage's measured layers, µs. */
+  readonly median_us?: number;
+  /** Share of the summed per-layer time. */
+  readonly time_share?: number;
+  readonly madds_share: number;
+}
+
+/** Each measured layer counts once, in the stage of its main node. */
+export function stageTimes(model: ModelReport): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!model.profile) return times;
+  const scopeOf = new Map(model.summary.layers.map((l) => [l.name, l.scope]));
+  for (const layer of model.profile.layers) {
+    const scope = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
+    if (scope === undefined) continue;
+    const stage = stageOf(scope);
+    times.set(stage, (times.get(stage) ?? 0) + layer.median_us);
+  }
+  return times;
+}
+
+export function stageRows(model: ModelReport): StageRow[] {
+  const times = stageTimes(model);
+  const totalUs = [...times.values()].reduce((a, b) => a + b, 0);
+  const totalMadds = model.summary.totals.madds;
+  return model.summary.scopes.map((scope) => {
+    const us = model.profile ? (times.get(scope.scope) ?? 0) : undefined;
+    return {
+      ...scope,
+      madds_share: totalMadds > 0 ? scope.madds / totalMadds : 0,
+      median_us: us,
+      time_share: us !== undefined && totalUs > 0 ? us / totalUs : undefined,
+    };
+  });
+}
+
+export function published(model: ModelReport, metric: PublishedFigure['metric']): PublishedFigure | undefined {
+  return model.summary.published.find((p) => p.metric === metric);
+}
+
+export function publishedLabel(p: PublishedFigure): { metric: string; value: string } {
+  switch (p.metric) {
+    case 'params':
+      return { metric: 'Params', value: formatSI(p.value) };
+    case 'madds':
+      return { metric: 'MAdds', value: formatSI(p.value) };
+    case 'top1':
+      return { metric: 'Top-1 accuracy', value: `${p.value}%` };
+    case 'latency_ms':
+      return { metric: 'Latency', value: `${p.value} ms` };
+  }
+}
+
+export interface CompareRow {
+  readonly id: string;
+  readonly input: string;
+  readonly params: number;
+  readonly madds: number;
+  readonly flops: number;
+  readonly mac_bytes: number;
+  readonly top1?: number;
+  readonly top1_source?: string;
+  readonly median_ms?: number;
+  readonly p10_ms?: number;
+  readonly p90_ms?: number;
+  readonly achieved_gflops?: number;
+  readonly measured_with?: string;
+}
+
+export function compareRows(report: Report): CompareRow[] {
+  return report.models.map((m) => {
+    const top1 = published(m, 'top1');
+    const p = m.profile;
+    return {
+      id: m.summary.id,
+      input: m.summary.input.join('×'),
+      params: m.summary.totals.params,
+      madds: m.summary.totals.madds,
+      flops: m.summary.totals.flops,
+      mac_bytes: m.summary.totals.mac_bytes,
+      top1: top1?.value,
+      top1_source: top1?.source,
+      median_ms: p?.latency.median_ms,
+      p10_ms: p?.latency.p10_ms,
+      p90_ms: p?.latency.p90_ms,
+      achieved_gflops: p?.achieved_gflops,
+      measured_with: p ? measuredWith(m) : undefined,
+    };
+  });
+}
+
+/** Provider, threads, optimisation, warm-up and runs: what every latency is printed beside. */
+export function measuredWith(model: ModelReport): string {
+  const s = model.profile?.settings;
+  if (!s) return '';
+  const provider = s.providerUsed === s.providerRequested ? s.providerUsed : `${s.providerUsed} (asked for ${s.providerRequested})`;
+  return `${provider}, ${s.threads} thread${s.threads === 1 ? '' : 's'}, optimization ${s.optimization}, ${s.warmup} warm-up + ${s.runs} runs`;
+}
+
+export function shapeText(shape: readonly number[]): string {
+  return shape.length ? shape.join('×') : 'scalar';
+}
+
+export function percent(x: number, digits = 1): string {
+  return `${(100 * x).toFixed(digits)}%`;
+}

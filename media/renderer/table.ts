@@ -1,0 +1,75 @@
+/** A table whose columns sort on click or Enter: numbers descending first, text ascending. */
+import { formatCount } from '../../src/shared/format';
+import { el } from './dom';
+import { Column, sortRows } from './rows';
+
+export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns: readonly Column<Row>[], caption: string, className = 'lcnb-table'): HTMLTableElement {
+  const table = el(doc, 'table', undefined, className);
+  table.append(el(doc, 'caption', caption));
+  const head = el(doc, 'thead');
+  const headRow = el(doc, 'tr');
+  const body = el(doc, 'tbody');
+  const numeric = columns.map((c) => rows.some((r) => typeof c.value(r) === 'number'));
+  let sortIndex = -1;
+  let descending = true;
+
+  const render = () => {
+    const sorted = sortIndex >= 0 ? sortRows(rows, columns[sortIndex].value, descending) : rows;
+    body.replaceChildren(
+      ...sorted.map((row) => {
+        const tr = el(doc, 'tr');
+        columns.forEach((column, i) => {
+          const v = column.value(row);
+          const text = column.text ? column.text(row) : v === undefined ? '—' : typeof v === 'number' ? formatCount(v) : v;
+          const td = el(doc, 'td', text, numeric[i] ? 'num' : undefined);
+          if (column.cellTitle) td.title = column.cellTitle(row);
+          tr.append(td);
+        });
+        return tr;
+      }),
+    );
+  };
+
+  columns.forEach((column, i) => {
+    const th = el(doc, 'th', column.header);
+    th.tabIndex = 0;
+    th.title = column.title ? `${column.title} — click to sort` : 'Click to sort';
+    th.setAttribute('scope', 'col');
+    const sort = () => {
+      descending = sortIndex === i ? !descending : numeric[i];
+      sortIndex = i;
+      headRow.querySelectorAll('th').forEach((h) => h.removeAttribute('aria-sort'));
+      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+      render();
+    };
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        sort();
+      }
+    });
+    headRow.append(th);
+  });
+  head.append(headRow);
+  table.append(head, body);
+  render();
+  return table;
+}
+
+/** A two-column table of labelled values (totals, settings). */
+export function keyValueTable(doc: Document, rows: readonly (readonly [string, string, string?])[], caption: string, className = 'lcnb-kv'): HTMLTableElement {
+  const table = el(doc, 'table', undefined, className);
+  table.append(el(doc, 'caption', caption));
+  const body = el(doc, 'tbody');
+  for (const [key, value, title] of rows) {
+    const tr = el(doc, 'tr');
+    const th = el(doc, 'th', key);
+    th.setAttribute('scope', 'row');
+    if (title) th.title = title;
+    tr.append(th, el(doc, 'td', value));
+    body.append(tr);
+  }
+  table.append(body);
+  return table;
+}

@@ -1,0 +1,154 @@
+/**
+ * Checks the parts of a report the renderer reads, so an output written by another lcnb version
+ * (or edited by hand) fails with the path of what is wrong instead of a blank cell.
+ */
+import type { Report } from './report-types';
+
+const SUPPORTED_VERSION = 1;
+const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export'];
+
+export class ReportError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+class Checker {
+  object(value: unknown, path: string): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ReportError(path, `expected an object, got ${kind(value)}`);
+    return value as Record<string, unknown>;
+  }
+
+  array(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) throw new ReportError(path, `expected an array, got ${value === undefined ? 'nothing' : kind(value)}`);
+    return value;
+  }
+
+  number(value: unknown, path: string): number {
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new ReportError(path, `expected a number, got ${value === undefined ? 'nothing' : kind(value)}`);
+    return value;
+  }
+
+  string(value: unknown, path: string): string {
+    if (typeof value !== 'string') throw new ReportError(path, `expected a string, got ${value === undefined ? 'nothing' : kind(value)}`);
+    return value;
+  }
+
+  numbers(value: unknown, path: string): void {
+    this.array(value, path).forEach((v, i) => this.number(v, `${path}[${i}]`));
+  }
+
+  strings(value: unknown, path: string): void {
+    this.array(value, path).forEach((v, i) => this.string(v, `${path}[${i}]`));
+  }
+
+  costs(value: unknown, path: string, fields: readonly string[]): Record<string, unknown> {
+    const o = this.object(value, path);
+    for (const f of fields) this.number(o[f], `${path}.${f}`);
+    return o;
+  }
+}
+
+const COST_FIELDS = ['params', 'madds', 'flops', 'mac_bytes'];
+
+function checkModel(c: Checker, value: unknown, path: string): void {
+  const m = c.object(value, path);
+  const s = c.object(m.summary, `${path}.summary`);
+  c.string(s.id, `${path}.summary.id`);
+  c.numbers(s.input, `${path}.summary.input`);
+  c.costs(s.totals, `${path}.summary.totals`, [...COST_FIELDS, 'mac_elements', 'intensity']);
+  c.array(s.layers, `${path}.summary.layers`).forEach((l, i) => {
+    const p = `${path}.summary.layers[${i}]`;
+    const layer = c.costs(l, p, [...COST_FIELDS, 'intensity']);
+    c.string(layer.name, `${p}.name`);
+    c.string(layer.op, `${p}.op`);
+    c.string(layer.scope, `${p}.scope`);
+    c.numbers(layer.output, `${p}.output`);
+    c.array(layer.inputs, `${p}.inputs`).forEach((shape, j) => c.numbers(shape, `${p}.inputs[${j}]`));
+  });
+  c.array(s.scopes, `${path}.summary.scopes`).forEach((sc, i) => {
+    const scope = c.costs(sc, `${path}.summary.scopes[${i}]`, COST_FIELDS);
+    c.string(scope.scope, `${path}.summary.scopes[${i}].scope`);
+    c.number(scope.layers, `${path}.summary.scopes[${i}].layers`);
+  });
+  c.array(s.uncounted, `${path}.summary.uncounted`).forEach((u, i) => {
+    const o = c.object(u, `${path}.summary.uncounted[${i}]`);
+    c.string(o.name, `${path}.summary.uncounted[${i}].name`);
+    c.string(o.op, `${path}.summary.uncounted[${i}].op`);
+  });
+  c.array(s.published, `${path}.summary.published`).forEach((f, i) => {
+    const o = c.object(f, `${path}.summary.published[${i}]`);
+    c.string(o.metric, `${path}.summary.published[${i}].metric`);
+    c.number(o.value, `${path}.summary.published[${i}].value`);
+    c.string(o.source, `${path}.summary.published[${i}].source`);
+  });
+  const g = c.object(m.graph, `${path}.graph`);
+  c.array(g.inputs, `${path}.graph.inputs`).forEach((t, i) => {
+    const o = c.object(t, `${path}.graph.inputs[${i}]`);
+    c.string(o.name, `${path}.graph.inputs[${i}].name`);
+    c.numbers(o.shape, `${path}.graph.inputs[${i}].shape`);
+  });
+  c.array(g.nodes, `${path}.graph.nodes`).forEach((n, i) => {
+    const p = `${path}.graph.nodes[${i}]`;
+    const o = c.object(n, p);
+    c.string(o.name, `${p}.name`);
+    c.string(o.op, `${p}.op`);
+    c.string(o.scope, `${p}.scope`);
+    c.strings(o.inputs, `${p}.inputs`);
+    c.strings(o.outputs, `${p}.outputs`);
+  });
+  c.object(g.shapes, `${path}.graph.shapes`);
+  if (m.profile !== undefined) {
+    const p = `${path}.profile`;
+    const pr = c.object(m.profile, p);
+    const lat = c.object(pr.latency, `${p}.latency`);
+    for (const f of ['median_ms', 'p10_ms', 'p90_ms']) c.number(lat[f], `${p}.latency.${f}`);
+    const st = c.object(pr.settings, `${p}.settings`);
+    c.string(st.providerUsed, `${p}.settings.providerUsed`);
+    for (const f of ['threads', 'warmup', 'runs']) c.number(st[f], `${p}.settings.${f}`);
+    c.number(pr.achieved_gflops, `${p}.achieved_gflops`);
+    c.number(pr.coverage, `${p}.coverage`);
+    c.costs(pr.peaks, `${p}.peaks`, ['gemm_gflops', 'bandwidth_gbs']);
+    c.array(pr.layers, `${p}.layers`).forEach((l, i) => {
+      const lp = `${p}.layers[${i}]`;
+      const layer = c.costs(l, lp, ['median_us', 'share', 'madds', 'flops', 'mac_bytes', 'achieved_gflops', 'bound_us', 'roofline_efficiency']);
+      c.string(layer.name, `${lp}.name`);
+      c.strings(layer.nodes, `${lp}.nodes`);
+      c.strings(layer.ops, `${lp}.ops`);
+    });
+    c.strings(pr.uncovered, `${p}.uncovered`);
+  }
+}
+
+/** The report in `value`, or a ReportError naming the first field that is missing or of the wrong type. */
+export function checkReport(value: unknown): Report {
+  const c = new Checker();
+  const r = c.object(value, 'report');
+  if (r.version !== SUPPORTED_VERSION) {
+    throw new ReportError('report.version', `this renderer reads version ${SUPPORTED_VERSION}, the output has ${kind(r.version)}; re-run the cell`);
+  }
+  if (typeof r.verb !== 'string' || !VERBS.includes(r.verb)) throw new ReportError('report.verb', `expected one of ${VERBS.join(', ')}, got ${kind(r.verb)}`);
+  c.string(r.title, 'report.title');
+  c.array(r.models, 'report.models').forEach((m, i) => checkModel(c, m, `report.models[${i}]`));
+  c.strings(r.notes, 'report.notes');
+  if (r.sweep !== undefined) {
+    const s = c.object(r.sweep, 'report.sweep');
+    c.string(s.model, 'report.sweep.model');
+    c.strings(s.axes, 'report.sweep.axes');
+    c.array(s.points, 'report.sweep.points').forEach((pt, i) => {
+      const o = c.costs(pt, `report.sweep.points[${i}]`, COST_FIELDS);
+      c.object(o.settings, `report.sweep.points[${i}].settings`);
+      if (o.median_ms !== undefined) c.number(o.median_ms, `report.sweep.points[${i}].median_ms`);
+    });
+  }
+  return value as Report;
+}

@@ -1,0 +1,263 @@
+/**
+ * A report as DOM: comparison or sweep first, then each model with totals, published figures,
+ * measurements, charts, the architecture diagram, stages and layers. Text only through
+ * textContent: model and layer names come from user files.
+ */
+import type { ModelReport, Report } from './report-types';
+import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
+import { ChartEmbedder, ChartSet } from './chart-view';
+import { ChartTheme, DEFAULT_THEME, modelCharts, reportCharts } from './charts';
+import { diagramView } from './diagram-view';
+import { Disposable, el, section } from './dom';
+import { Column, CompareRow, LayerRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, shapeText, stageRows } from './rows';
+import { keyValueTable, sortableTable } from './table';
+import { ReportError, checkReport } from './validate';
+
+export interface RenderOptions {
+  readonly embedChart: ChartEmbedder;
+  readonly theme?: ChartTheme;
+}
+
+const fixed = (digits: number) => (v: number | undefined) => (v === undefined ? '—' : v.toFixed(digits));
+
+function totalsTable(doc: Document, model: ModelReport): HTMLTableElement {
+  const t = model.summary.totals;
+  const bytes = model.summary.bytes_per_element;
+  const rows = [{ ...t }];
+  const columns: Column<typeof t>[] = [
+    { header: 'Params (count)', title: 'Trainable parameters of the training graph (BatchNorm γ/β counted)', value: (r) => r.params },
+    { header: 'MAdds (multiply-adds)', title: 'Multiply-adds: what the papers call "FLOPs"', value: (r) => r.madds, text: (r) => `${formatCount(r.madds)} (${formatSI(r.madds)})` },
+    { header: 'FLOPs (2×MAdds + elementwise)', title: '2 × MAdds for conv and linear layers, plus the elementwise work of each op', value: (r) => r.flops, text: (r) => `${formatCount(r.flops)} (${formatSI(r.flops)})` },
+    { header: 'MAC (elements)', title: 'Memory access cost: input + output activations + weights of each op (ShuffleNetV2)', value: (r) => r.mac_elements },
+    { header: `MAC (bytes, ${bytes} B/element)`, value: (r) => r.mac_bytes, text: (r) => formatBytes(r.mac_bytes) },
+    { header: 'Intensity (FLOPs/byte)', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
+  ];
+  return sortableTable(doc, rows, columns, `Totals, computed by lcnb for input ${shapeText(model.summary.input)}`, 'lcnb-table lcnb-totals');
+}
+
+function publishedBlock(doc: Document, model: ModelReport): HTMLElement | undefined {
+  const figures = model.summary.published;
+  if (figures.length === 0) return undefined;
+  const box = el(doc, 'div', undefined, 'lcnb-published');
+  box.append(el(doc, 'h4', 'Published figures — reported by the papers, not computed by lcnb'));
+  const computed = (metric: string) =>
+    metric === 'params' ? formatSI(model.summary.totals.params) : metric === 'madds' ? formatSI(model.summary.totals.madds) : '';
+  const columns: Column<(typeof figures)[number]>[] = [
+    { header: 'Metric', value: (p) => publishedLabel(p).metric },
+    { header: 'Published value', value: (p) => p.value, text: (p) => publishedLabel(p).value },
+    { header: 'lcnb computes', title: 'The same quantity computed here, for comparison', value: (p) => computed(p.metric) || undefined, text: (p) => computed(p.metric) || '—' },
+    { header: 'Source', value: (p) => p.source },
+    { header: 'Measured on', value: (p) => p.settings, text: (p) => p.settings ?? '—' },
+  ];
+  box.append(sortableTable(doc, figures, columns, `${figures.length} figure${figures.length === 1 ? '' : 's'} from the literature`, 'lcnb-table lcnb-published-table'));
+  return box;
+}
+
+function measuredBlock(doc: Document, model: ModelReport): HTMLElement | undefined {
+  const p = model.profile;
+  if (!p) return undefined;
+  const s = p.settings;
+  const box = el(doc, 'div', undefined, 'lcnb-measured');
+  box.append(el(doc, 'h4', 'Measured on this machine'));
+  const headline = el(doc, 'p', undefined, 'lcnb-headline');
+  headline.append(
+    el(doc, 'strong', `${p.latency.median_ms.toFixed(3)} ms`),
+    doc.createTextNode(` median latency (p10 ${p.latency.p10_ms.toFixed(3)} ms, p90 ${p.latency.p90_ms.toFixed(3)} ms) — `),
+    el(doc, 'span', measuredWith(model), 'lcnb-settings'),
+  );
+  box.append(headline);
+  const rows: [string, string, string?][] = [
+    ['Provider', s.providerUsed === s.providerRequested ? s.providerUsed : `${s.providerUsed} (asked for ${s.providerRequested}${s.fallbackReason ? `: ${s.fallbackReason}` : ''})`],
+    ['Threads', `${s.threads} intra-op, ${s.interOpThreads} inter-op, ${s.executionMode}`],
+    ['Graph optimisation', s.optimization],
+    ['Warm-up + timed runs', `${s.warmup} + ${s.runs}`, 'Warm-up runs are discarded; latency is the median of the timed runs with the profiler off'],
+    ['Input', `${shapeText(p.input)} — ${s.inputFill}`],
+    ['Achieved (GFLOP/s)', p.achieved_gflops.toFixed(1), 'FLOPs / median latency'],
+    ['Coverage', `${percent(p.coverage)} of onnxruntime's run time is in the per-layer rows`, 'The rest is spent between kernels, in the executor and in the profiler itself'],
+    ['Profiler cost', `profiled median ${p.latency.profiled_median_ms.toFixed(3)} ms = ${p.latency.profiled_vs_unprofiled.toFixed(2)}× the unprofiled median`],
+    ['Machine peaks', `${p.peaks.gemm_gflops.toFixed(1)} GFLOP/s (GEMM), ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s${p.peaks.cached ? ' (cached)' : ''}`, p.peaks.method],
+    ['What ran', p.graph_form],
+    ['onnxruntime', s.onnxruntimeVersion],
+  ];
+  box.append(keyValueTable(doc, rows, 'Measurement settings'));
+  const notes = [...p.notes, ...(p.uncovered.length ? [`Not covered by any runtime kernel: ${p.uncovered.join(', ')}`] : [])];
+  if (notes.length) box.append(list(doc, notes, 'lcnb-notes'));
+  return box;
+}
+
+function list(doc: Document, items: readonly string[], className?: string): HTMLUListElement {
+  const ul = el(doc, 'ul', undefined, className);
+  for (const item of items) ul.append(el(doc, 'li', item));
+  return ul;
+}
+
+function stageTable(doc: Document, model: ModelReport): HTMLTableElement {
+  const rows = stageRows(model);
+  const columns: Column<StageRow>[] = [
+    { header: 'Stage', value: (r) => r.scope || TOP_LEVEL },
+    { header: 'Ops (count)', value: (r) => r.layers },
+    { header: 'Params (count)', value: (r) => r.params },
+    { header: 'MAdds (count)', value: (r) => r.madds },
+    { header: 'MAdds share (%)', value: (r) => r.madds_share, text: (r) => percent(r.madds_share) },
+    { header: 'FLOPs (count)', value: (r) => r.flops },
+    { header: 'MAC (bytes)', value: (r) => r.mac_bytes, text: (r) => formatBytes(r.mac_bytes) },
+  ];
+  if (model.profile) {
+    columns.push(
+      { header: 'Time (µs)', title: 'Summed kernel time of the layers whose main op is in the stage', value: (r) => r.median_us, text: (r) => fixed(1)(r.median_us) },
+      { header: 'Time share (%)', value: (r) => r.time_share, text: (r) => (r.time_share === undefined ? '—' : percent(r.time_share)) },
+    );
+  }
+  return sortableTable(doc, rows, columns, 'Per stage (first scope level)', 'lcnb-table lcnb-stages');
+}
+
+function layerTable(doc: Document, model: ModelReport): HTMLTableElement {
+  const rows = layerRows(model);
+  const measured = (r: LayerRow) => (r.timing?.kind === 'measured' ? r.timing.layer : undefined);
+  const timeText = (r: LayerRow) => {
+    const t = r.timing;
+    if (!t) return '—';
+    if (t.kind === 'uncovered') return 'not run';
+    if (t.kind === 'fused') return `in ${t.layer.name}`;
+    return t.layer.median_us.toFixed(1);
+  };
+  const columns: Column<LayerRow>[] = [
+    { header: '#', value: (r) => r.index + 1 },
+    { header: 'Layer', value: (r) => r.name },
+    { header: 'Op', value: (r) => r.op },
+    { header: 'Input shape', value: (r) => r.inputs.map(shapeText).join(', ') },
+    { header: 'Output shape', value: (r) => shapeText(r.output) },
+    { header: 'Params (count)', value: (r) => r.params },
+    { header: 'MAdds (count)', value: (r) => r.madds },
+    { header: 'FLOPs (count)', title: "Hover a cell for the op's counting rule", value: (r) => r.flops, cellTitle: (r) => r.flops_rule },
+    { header: 'MAC (bytes)', value: (r) => r.mac_bytes },
+    { header: 'Intensity (FLOPs/byte)', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
+  ];
+  if (model.profile) {
+    columns.push(
+      { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText },
+      { header: 'Share (%)', title: 'Share of the summed per-layer time', value: (r) => measured(r)?.share, text: (r) => (measured(r) ? percent(measured(r)!.share) : '—') },
+      { header: 'Achieved (GFLOP/s)', value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
+      { header: 'Roofline (% of bound)', title: "Time the machine's roofline allows / measured time", value: (r) => measured(r)?.roofline_efficiency, text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—') },
+      { header: 'Bound by', value: (r) => measured(r)?.bound, text: (r) => measured(r)?.bound ?? '—' },
+    );
+  }
+  return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
+}
+
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, open: boolean): HTMLElement {
+  const { details, body } = section(doc, model.summary.id, open, 'lcnb-model');
+  details.dataset.model = model.summary.id;
+  const summaryLine = details.querySelector('summary')!;
+  summaryLine.append(
+    el(
+      doc,
+      'span',
+      ` — ${formatSI(model.summary.totals.params)} params · ${formatSI(model.summary.totals.madds)} MAdds${model.profile ? ` · ${model.profile.latency.median_ms.toFixed(3)} ms measured` : ''}`,
+      'lcnb-muted',
+    ),
+  );
+  body.append(totalsTable(doc, model));
+  const pub = publishedBlock(doc, model);
+  if (pub) body.append(pub);
+  const measured = measuredBlock(doc, model);
+  if (measured) body.append(measured);
+  if (model.summary.uncounted.length) {
+    const box = el(doc, 'div', undefined, 'lcnb-uncounted');
+    box.append(el(doc, 'h4', `Uncounted ops (${model.summary.uncounted.length}): no cost rule, not in the totals`));
+    box.append(list(doc, model.summary.uncounted.map((u) => `${u.name} (${u.op})`)));
+    body.append(box);
+  }
+  const chartEntries = modelCharts(model, theme);
+  if (chartEntries.length) {
+    const { details: chartDetails, body: chartBody } = section(doc, 'Charts', true, 'lcnb-model-charts');
+    charts.add(chartBody, chartEntries);
+    body.append(chartDetails);
+  }
+  const { details: diagram, body: diagramBody } = section(doc, 'Architecture', true, 'lcnb-architecture');
+  diagramBody.append(diagramView(doc, model));
+  body.append(diagram);
+  const { details: stages, body: stagesBody } = section(doc, 'Stages', true, 'lcnb-stages-section');
+  stagesBody.append(stageTable(doc, model));
+  body.append(stages);
+  const { details: layers, body: layersBody } = section(doc, 'Layers', true, 'lcnb-layers-section');
+  const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
+  scroller.append(layerTable(doc, model));
+  layersBody.append(scroller);
+  body.append(layers);
+  return details;
+}
+
+function compareTable(doc: Document, report: Report): HTMLElement {
+  const rows = compareRows(report);
+  const anyMeasured = rows.some((r) => r.median_ms !== undefined);
+  const columns: Column<CompareRow>[] = [
+    { header: 'Model', value: (r) => r.id },
+    { header: 'Input', value: (r) => r.input },
+    { header: 'Params (M)', value: (r) => r.params, text: (r) => (r.params / 1e6).toFixed(3) },
+    { header: 'MAdds (M)', value: (r) => r.madds, text: (r) => (r.madds / 1e6).toFixed(1) },
+    { header: 'FLOPs (M)', value: (r) => r.flops, text: (r) => (r.flops / 1e6).toFixed(1) },
+    { header: 'MAC (MiB)', value: (r) => r.mac_bytes, text: (r) => (r.mac_bytes / 2 ** 20).toFixed(1) },
+    { header: 'Top-1 (%, published)', title: 'ImageNet top-1 reported by the paper; hover a model for the source', value: (r) => r.top1, text: (r) => fixed(1)(r.top1) },
+  ];
+  if (anyMeasured) {
+    columns.push(
+      { header: 'Median (ms, measured)', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
+      { header: 'p10–p90 (ms)', value: (r) => r.p90_ms, text: (r) => (r.p10_ms === undefined ? '—' : `${r.p10_ms.toFixed(3)}–${r.p90_ms!.toFixed(3)}`) },
+      { header: 'Achieved (GFLOP/s)', value: (r) => r.achieved_gflops, text: (r) => fixed(1)(r.achieved_gflops) },
+    );
+  }
+  const box = el(doc, 'div', undefined, 'lcnb-compare');
+  box.append(sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published, latency measured here`, 'lcnb-table lcnb-compare-table'));
+  const sources = rows.filter((r) => r.top1_source).map((r) => `${r.id}: top-1 from ${r.top1_source}`);
+  const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
+  const foot = [...settings.map((s) => `Latency measured with ${s}.`), ...sources];
+  if (foot.length) box.append(list(doc, foot, 'lcnb-footnotes'));
+  return box;
+}
+
+function sweepTable(doc: Document, report: Report): HTMLElement | undefined {
+  const sweep = report.sweep;
+  if (!sweep) return undefined;
+  type Point = (typeof sweep.points)[number];
+  const settingText = (v: Point['settings'][string] | undefined) => (v === undefined ? '—' : Array.isArray(v) ? v.join('×') : String(v));
+  const columns: Column<Point>[] = [
+    ...sweep.axes.map((axis): Column<Point> => ({ header: axis, value: (p) => (typeof p.settings[axis] === 'number' ? (p.settings[axis] as number) : settingText(p.settings[axis])), text: (p) => settingText(p.settings[axis]) })),
+    { header: 'Params (count)', value: (p) => p.params },
+    { header: 'MAdds (count)', value: (p) => p.madds },
+    { header: 'FLOPs (count)', value: (p) => p.flops },
+    { header: 'MAC (bytes)', value: (p) => p.mac_bytes, text: (p) => formatBytes(p.mac_bytes) },
+  ];
+  if (sweep.points.some((p) => p.median_ms !== undefined)) columns.push({ header: 'Median (ms, measured)', value: (p) => p.median_ms, text: (p) => fixed(3)(p.median_ms) });
+  return sortableTable(doc, sweep.points, columns, `Sweep of ${sweep.model} over ${sweep.axes.join(', ')}: ${sweep.points.length} points`, 'lcnb-table lcnb-sweep');
+}
+
+/** Renders `value` (an output item's JSON) into `element`; an invalid report renders as an error naming the field. */
+export function renderReport(element: HTMLElement, value: unknown, options: RenderOptions): Disposable {
+  const doc = element.ownerDocument;
+  const theme = options.theme ?? DEFAULT_THEME;
+  const root = el(doc, 'div', undefined, 'lcnb-report');
+  element.replaceChildren(root);
+  let report: Report;
+  try {
+    report = checkReport(value);
+  } catch (e) {
+    const message = e instanceof ReportError ? `This lcnb output cannot be shown: ${e.message}` : `This lcnb output cannot be shown: ${String(e)}`;
+    root.append(el(doc, 'p', message, 'lcnb-error'));
+    return { dispose: () => undefined };
+  }
+  const charts = new ChartSet(doc, options.embedChart);
+  root.dataset.verb = report.verb;
+  const header = el(doc, 'div', undefined, 'lcnb-header');
+  header.append(el(doc, 'span', report.verb, 'lcnb-verb'), el(doc, 'h3', report.title, 'lcnb-title'));
+  root.append(header);
+
+  if (report.models.length > 1) root.append(compareTable(doc, report));
+  const sweep = sweepTable(doc, report);
+  if (sweep) root.append(sweep);
+  charts.add(root, reportCharts(report, theme));
+  const several = report.models.length > 1;
+  for (const model of report.models) root.append(modelSection(doc, model, charts, theme, !several));
+  if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
+  return charts;
+}
