@@ -1,0 +1,159 @@
+/**
+ * Typed cells: what parseCell returns once a cell has no errors. Every value a user wrote keeps
+ * its source range, so whatever fails later (a build, a run) can still point at it.
+ */
+import type { BuildRequest, KnobValue } from '../zoo/index';
+import type { OptLevel } from './schema';
+import type { Range } from './types';
+
+/** A zoo model and the options written for it. */
+export interface ModelRef {
+  readonly id: string;
+  /** Range of the id. */
+  readonly range: Range;
+  readonly resolution?: number;
+  readonly classes?: number;
+  readonly batch?: number;
+  readonly width?: number;
+  readonly knobs: Readonly<Record<string, KnobValue>>;
+  /** Ranges of the values as written: 'resolution', 'classes', 'batch', 'width', 'input', 'knobs.<name>'. */
+  readonly ranges: Readonly<Record<string, Range>>;
+}
+
+/** Measurement settings; unset fields take the kernel's defaults (50 runs, 10 warm-up, 2 threads, its provider, opt all). */
+export interface ProfileSettings {
+  readonly runs?: number;
+  readonly warmup?: number;
+  readonly threads?: number;
+  readonly provider?: string;
+  readonly opt?: OptLevel;
+}
+
+export interface LayerSpec {
+  /** 1-based position in `layers`. */
+  readonly index: number;
+  readonly op: string;
+  /** Options as written (no defaults), without repeat, scope and from. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly repeat: number;
+  /** The layer's scope: its `scope:` or layer<index>. Repetitions are <scope>.1 … <scope>.N. */
+  readonly scope: string;
+  /** Scope of the earlier layer whose output this layer reads, when not the previous one. */
+  readonly from?: string;
+  /** The whole list item. */
+  readonly range: Range;
+  /** The op's name. */
+  readonly opRange: Range;
+  /** Ranges of the option values, and of repeat, scope and from when written. */
+  readonly argRanges: Readonly<Record<string, Range>>;
+}
+
+export interface NetworkSpec {
+  readonly name: string;
+  readonly range: Range;
+  readonly input: readonly number[];
+  readonly inputRange: Range;
+  readonly layers: readonly LayerSpec[];
+}
+
+interface CellBase {
+  /** Range of the verb's key. */
+  readonly range: Range;
+}
+
+export interface ModelCell extends CellBase {
+  readonly verb: 'model';
+  readonly model: ModelRef;
+  /** Settings for when a device kernel runs the cell; false: never measure. */
+  readonly profile?: ProfileSettings | false;
+}
+
+export interface NetworkCell extends CellBase {
+  readonly verb: 'network';
+  readonly network: NetworkSpec;
+  readonly profile?: ProfileSettings | false;
+}
+
+export interface CompareCell extends CellBase {
+  readonly verb: 'compare';
+  /** Each with the compare-wide resolution, classes and batch filled in where it sets none. */
+  readonly models: readonly ModelRef[];
+  readonly profile?: ProfileSettings | false;
+}
+
+export interface ProfileCell extends CellBase {
+  readonly verb: 'profile';
+  readonly target: { readonly kind: 'model'; readonly model: ModelRef } | { readonly kind: 'network'; readonly network: NetworkSpec };
+  readonly settings: ProfileSettings;
+}
+
+export interface SweepAxis {
+  readonly kind: 'width' | 'resolution' | 'knob';
+  /** 'width', 'resolution', or the knob's name. */
+  readonly name: string;
+  readonly values: readonly KnobValue[];
+  readonly ranges: readonly Range[];
+}
+
+export interface SweepCell extends CellBase {
+  readonly verb: 'sweep';
+  /** The model with the fixed options (classes, batch); the axes vary the rest. */
+  readonly model: ModelRef;
+  readonly axes: readonly SweepAxis[];
+  /** Measure every point with these settings; undefined: a static sweep. */
+  readonly profile?: ProfileSettings;
+}
+
+export interface ExportCell extends CellBase {
+  readonly verb: 'export';
+  readonly model: ModelRef;
+  readonly path: string;
+  readonly pathRange: Range;
+  readonly form: 'inference' | 'training';
+  readonly seed: number;
+}
+
+export type Cell = ModelCell | NetworkCell | CompareCell | ProfileCell | SweepCell | ExportCell;
+
+/** The zoo's build request for a model reference. */
+export function buildRequest(model: ModelRef): BuildRequest {
+  return { resolution: model.resolution, numClasses: model.classes, batch: model.batch, width: model.width, knobs: model.knobs };
+}
+
+export interface SweepGridPoint {
+  /** The value of every axis at this point, by axis name. */
+  readonly settings: Readonly<Record<string, KnobValue>>;
+  readonly request: BuildRequest;
+  /** For each axis, the index of its value at this point. */
+  readonly indices: readonly number[];
+}
+
+/** Every point of a sweep's grid (the first axis varies slowest), in the order they are written. */
+export function sweepPoints(cell: SweepCell): SweepGridPoint[] {
+  const points: SweepGridPoint[] = [];
+  const total = cell.axes.reduce((n, a) => n * a.values.length, 1);
+  for (let p = 0; p < total; p++) {
+    let rest = p;
+    const indices = new Array<number>(cell.axes.length);
+    for (let a = cell.axes.length - 1; a >= 0; a--) {
+      indices[a] = rest % cell.axes[a].values.length;
+      rest = Math.floor(rest / cell.axes[a].values.length);
+    }
+    const settings: Record<string, KnobValue> = {};
+    const knobs: Record<string, KnobValue> = { ...cell.model.knobs };
+    const request: { -readonly [K in keyof BuildRequest]: BuildRequest[K] } = buildRequest(cell.model);
+    cell.axes.forEach((axis, a) => {
+      const value = axis.values[indices[a]];
+      settings[axis.name] = value;
+      if (axis.kind === 'knob') knobs[axis.name] = value;
+      else request[axis.kind] = value as number;
+    });
+    points.push({ settings, request: { ...request, knobs }, indices });
+  }
+  return points;
+}
+
+/** The scope of a layer: its own `scope:` name, or layer<index>. */
+export function layerScopeName(index: number, scope?: string): string {
+  return scope ?? `layer${index}`;
+}

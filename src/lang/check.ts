@@ -1,0 +1,76 @@
+/**
+ * checkCell: parseCell, then build what the cell names (zoo models with their options, networks)
+ * so that a width, knob or layer that cannot build is reported at its line too.
+ */
+import { GraphError, UserError } from '../core/errors';
+import { buildModel } from '../zoo/index';
+import { buildRequest, Cell, ModelRef, sweepPoints } from './cells';
+import { buildNetwork } from './network';
+import { parseCell, ParseResult } from './parse';
+import { CellError, Diagnostic, Range } from './types';
+
+/** Sweep points built while checking; a larger sweep reports the rest when it runs. */
+export const CHECKED_SWEEP_POINTS = 64;
+
+/** The range a zoo build error is about: the knob or option it names, else the model id. */
+function blame(model: ModelRef, message: string, extra: Readonly<Record<string, Range>> = {}): Range {
+  const knob = /knob '([^']+)'/.exec(message)?.[1];
+  if (knob) return extra[`knobs.${knob}`] ?? model.ranges[`knobs.${knob}`] ?? model.range;
+  for (const key of ['width', 'resolution', 'batch', 'classes']) {
+    if (new RegExp(`\\b${key}\\b`).test(message)) return extra[key] ?? model.ranges[key] ?? model.range;
+  }
+  return model.range;
+}
+
+function tryModel(model: ModelRef, request = buildRequest(model), extra?: Readonly<Record<string, Range>>): Diagnostic | undefined {
+  try {
+    buildModel(model.id, request);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    return { message: e.message, severity: 'error', range: blame(model, e.message, extra) };
+  }
+}
+
+function tryNetwork(cell: Parameters<typeof buildNetwork>[0]): Diagnostic | undefined {
+  try {
+    buildNetwork(cell);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CellError) return e.toDiagnostic();
+    throw e;
+  }
+}
+
+function buildDiagnostics(cell: Cell): Diagnostic[] {
+  switch (cell.verb) {
+    case 'model':
+    case 'export':
+      return [tryModel(cell.model)].filter((d): d is Diagnostic => !!d);
+    case 'compare':
+      return cell.models.map((m) => tryModel(m)).filter((d): d is Diagnostic => !!d);
+    case 'network':
+      return [tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
+    case 'profile':
+      return [cell.target.kind === 'model' ? tryModel(cell.target.model) : tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
+    case 'sweep': {
+      const out = new Map<string, Diagnostic>();
+      for (const point of sweepPoints(cell).slice(0, CHECKED_SWEEP_POINTS)) {
+        const ranges: Record<string, Range> = {};
+        cell.axes.forEach((axis, a) => (ranges[axis.kind === 'knob' ? `knobs.${axis.name}` : axis.name] = axis.ranges[point.indices[a]]));
+        const d = tryModel(cell.model, point.request, ranges);
+        if (d) out.set(`${d.range.start.line}:${d.range.start.character}`, d);
+      }
+      return [...out.values()];
+    }
+  }
+}
+
+/** parseCell plus a build of every model and network the cell names. */
+export function checkCell(text: string): ParseResult {
+  const parsed = parseCell(text);
+  if (!parsed.cell) return parsed;
+  const built = buildDiagnostics(parsed.cell);
+  if (!built.length) return parsed;
+  return { diagnostics: [...parsed.diagnostics, ...built].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character) };
+}

@@ -1,0 +1,12 @@
+/** The cell language of .lcnb notebooks, VS Code-free: parse, diagnose, build, complete, hover. */
+export * from './types';
+export * from './cells';
+export { parseCell, knobProblem, MAX_SWEEP_POINTS } from './parse';
+export { checkCell, CHECKED_SWEEP_POINTS } from './check';
+export type { ParseResult } from './parse';
+export { CELL_SCHEMA, SCHEMA_ID, VERBS, VERB_DOCS, RESERVED_VERBS, OPT_LEVELS, KNOWN_PROVIDERS } from './schema';
+export type { Verb, OptLevel } from './schema';
+export { OPS, ACTIVATIONS, LAYER_KEYS } from './ops';
+export type { OpSpec, JsonSchema } from './ops';
+export { buildNetwork, layerScopes, inLayerScope } from './network';
+export type { BuiltNetwork, LayerScope } from './network';

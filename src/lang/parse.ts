@@ -1,0 +1,753 @@
+/**
+ * parseCell: YAML → a typed cell, or diagnostics at the exact line and column. Three passes:
+ * YAML syntax, the JSON Schema of the cell's verb (ajv), then the checks the schema cannot make
+ * (zoo ids, each model's knobs and their ranges, layer scopes and references).
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { isMap, isScalar, Node } from 'yaml';
+import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
+import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
+import { layerScopeName } from './cells';
+import { JsonSchema, LAYER_KEYS, OPS } from './ops';
+import { CELL_SCHEMA, KNOWN_PROVIDERS, RESERVED_VERBS, SCHEMA_ID, Verb, VERBS } from './schema';
+import { closest, didYouMean } from './suggest';
+import { Path, Tree } from './tree';
+import { Diagnostic, Range, Severity } from './types';
+
+export interface ParseResult {
+  /** Set when the cell has no errors (warnings allowed). */
+  readonly cell?: Cell;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** At most this many points in one sweep. */
+export const MAX_SWEEP_POINTS = 1000;
+
+let ajv: Ajv | undefined;
+const validators = new Map<Verb, ValidateFunction>();
+
+function validator(verb: Verb): ValidateFunction {
+  let v = validators.get(verb);
+  if (!v) {
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false, allowUnionTypes: true });
+      ajv.addSchema(CELL_SCHEMA as object);
+    }
+    v = ajv.getSchema(`${SCHEMA_ID}#/definitions/${verb}Cell`);
+    if (!v) throw new Error(`no schema for verb ${verb}`);
+    validators.set(verb, v);
+  }
+  return v;
+}
+
+const VERB_LIST = VERBS.join(', ');
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `a list [${value.map((v) => (typeof v === 'object' ? '…' : String(v))).join(', ')}]`;
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+const TYPE_TEXT: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'empty',
+};
+
+function typeText(types: string | string[]): string {
+  const list = (Array.isArray(types) ? types : [types]).map((t) => TYPE_TEXT[t] ?? t);
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0];
+}
+
+/** Where in a network a path points: its layer (1-based), op and option. */
+function layerPart(path: Path): { layer: number; op?: string; option?: string } | undefined {
+  const i = path.lastIndexOf('layers');
+  if (i < 0 || typeof path[i + 1] !== 'number') return undefined;
+  return { layer: (path[i + 1] as number) + 1, op: path[i + 2] as string | undefined, option: path[i + 3] as string | undefined };
+}
+
+/** How a message names the value at `path`. */
+function label(path: Path): string {
+  if (!path.length) return 'the cell';
+  const layer = layerPart(path);
+  if (layer) {
+    if (path.length === path.lastIndexOf('layers') + 2) return `layer ${layer.layer}`;
+    if (layer.option !== undefined) {
+      const rest = path.slice(path.lastIndexOf('layers') + 4);
+      return `'${[layer.option, ...rest].join('.')}' of ${layer.op} (layer ${layer.layer})`;
+    }
+    return `${layer.op} (layer ${layer.layer})`;
+  }
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (typeof last === 'number') return parent === 'models' ? `model ${last + 1} of compare` : `item ${last + 1} of '${String(parent)}'`;
+  if (parent === 'knobs') return `knob '${last}'`;
+  return `'${last}'`;
+}
+
+class Reader {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly tree: Tree,
+    readonly js: unknown,
+    readonly verb: Verb,
+  ) {}
+
+  report(message: string, range: Range, severity: Severity = 'error'): void {
+    this.diagnostics.push({ message, severity, range });
+  }
+
+  get(path: Path): unknown {
+    let v = this.js;
+    for (const seg of path) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[seg as string];
+    }
+    return v;
+  }
+
+  has(path: Path): boolean {
+    return this.get(path) !== undefined;
+  }
+
+  get hasErrors(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  // --- schema errors -------------------------------------------------------------------------
+
+  schemaErrors(errors: readonly ErrorObject[]): void {
+    const seen = new Set<string>();
+    for (const e of errors) {
+      const d = this.fromAjv(e);
+      if (!d) continue;
+      const key = `${d.message}@${d.range.start.line}:${d.range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.diagnostics.push(d);
+    }
+  }
+
+  private pathOf(pointer: string): (string | number)[] {
+    const path: (string | number)[] = [];
+    let v = this.js;
+    for (const raw of pointer.split('/').slice(1)) {
+      const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      const step = Array.isArray(v) ? Number(seg) : seg;
+      path.push(step);
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+    }
+    return path;
+  }
+
+  private fromAjv(e: ErrorObject): Diagnostic | undefined {
+    const path = this.pathOf(e.instancePath);
+    const parent = (e.parentSchema ?? {}) as JsonSchema;
+    const at = (message: string, range: Range): Diagnostic => ({ message, severity: 'error', range });
+    const what = label(path);
+    const layer = layerPart(path);
+    switch (e.keyword) {
+      case 'if':
+        return undefined;
+      case 'additionalProperties': {
+        const key = (e.params as { additionalProperty: string }).additionalProperty;
+        const range = this.tree.keyRange([...path, key]);
+        const allowed = Object.keys(parent.properties ?? {});
+        if (path.length === 0) return at(this.unknownTopKey(key, allowed), range);
+        if (layer && path.length === path.lastIndexOf('layers') + 2) {
+          const ops = [...OPS.keys()];
+          const hint = didYouMean(key, ops);
+          return at(`unknown op '${key}'${hint || `; ops: ${ops.join(', ')}`}`, range);
+        }
+        if (layer && path.length === path.lastIndexOf('layers') + 3) {
+          const options = allowed.filter((k) => !(k in LAYER_KEYS));
+          const list = options.length ? `its options: ${options.join(', ')}` : 'it takes no options';
+          return at(`${layer.op} has no option '${key}'${didYouMean(key, allowed)}; ${list}`, range);
+        }
+        if (path[path.length - 1] === 'profile') {
+          return at(`unknown profile setting '${key}'${didYouMean(key, allowed)}; settings: ${allowed.join(', ')}`, range);
+        }
+        return at(`${what} has no key '${key}'${didYouMean(key, allowed)}; its keys: ${allowed.join(', ')}`, range);
+      }
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        const hint = missing === 'input' ? ': [N, C, H, W]' : missing === 'layers' ? ' (a list of ops and blocks)' : '';
+        if (path.length === 0) return at(`a ${this.verb} cell needs '${missing}${hint}'`, this.tree.keyRange([this.verb]));
+        if (layer && layer.op && path.length === path.lastIndexOf('layers') + 3) return at(`${layer.op} needs '${missing}'`, this.tree.keyRange(path));
+        return at(`${what} needs '${missing}${hint}'`, this.tree.keyRange(path));
+      }
+      case 'type': {
+        const range = this.tree.range(path);
+        if (layer && path.length === path.lastIndexOf('layers') + 2) {
+          return at(`layer ${layer.layer} must be an op name (- relu) or an op with options (- conv: { out: 16 }), got ${describeValue(e.data)}`, range);
+        }
+        if (layer && path.length === path.lastIndexOf('layers') + 3 && e.data === null) {
+          const req = OPS.get(layer.op!)?.required ?? [];
+          return at(`${layer.op} needs options: ${layer.op}: { ${req.map((r) => `${r}: …`).join(', ')} }`, range);
+        }
+        return at(`${what} must be ${typeText((e.params as { type: string | string[] }).type)}, got ${describeValue(e.data)}`, range);
+      }
+      case 'enum': {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+        const range = this.tree.range(path);
+        if (layer && path.length === path.lastIndexOf('layers') + 2) {
+          const hint = didYouMean(String(e.data), allowed);
+          return at(`unknown op ${describeValue(e.data)}${hint || `; ops: ${allowed.join(', ')}`}`, range);
+        }
+        const hint = typeof e.data === 'string' ? didYouMean(e.data, allowed) : '';
+        return at(`${what} must be one of ${allowed.join(', ')}, got ${describeValue(e.data)}${hint}`, range);
+      }
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const sign = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
+        return at(`${what} must be ${sign} ${(e.params as { limit: number }).limit}, got ${describeValue(e.data)}`, this.tree.range(path));
+      }
+      case 'minItems':
+      case 'maxItems': {
+        const n = Array.isArray(e.data) ? e.data.length : 0;
+        if (parent.minItems !== undefined && parent.minItems === parent.maxItems) {
+          const shape = parent.minItems === 4 ? ' [N, C, H, W]' : '';
+          return at(`${what} must have ${parent.minItems} items${shape}, got ${n}`, this.tree.range(path));
+        }
+        const limit = (e.params as { limit: number }).limit;
+        const bound = e.keyword === 'minItems' ? 'at least' : 'at most';
+        return at(`${what} must have ${bound} ${limit} item${limit === 1 ? '' : 's'}, got ${n}`, this.tree.range(path));
+      }
+      case 'minLength':
+        return at(`${what} must not be empty`, this.tree.range(path));
+      case 'pattern':
+        return at(`${describeValue(e.data)} is not a scope name: letters, digits and _, with dots between parts (stage1.block2)`, this.tree.range(path));
+      default:
+        return at(`${what} ${e.message ?? 'is not valid'}`, this.tree.range(path));
+    }
+  }
+
+  private unknownTopKey(key: string, allowed: string[]): string {
+    const inside = this.verb === 'compare' || this.verb === 'sweep';
+    if (inside && ['profile', 'resolution', 'classes', 'batch', 'width', 'knobs', 'input', 'models', 'model'].includes(key)) {
+      return `'${key}' of a ${this.verb} cell goes inside it: ${this.verb}: { …, ${key}: … }`;
+    }
+    if (this.verb === 'export' && key === 'profile') return 'an export cell does not measure; write a profile cell to measure this model';
+    if (this.verb === 'network' && ['resolution', 'classes', 'batch', 'width', 'knobs'].includes(key)) {
+      return `'${key}' applies to zoo models; a network's input is 'input: [N, C, H, W]' and its classes are its last layer's`;
+    }
+    return `unknown key '${key}' in a ${this.verb} cell${didYouMean(key, allowed)}; its keys: ${allowed.join(', ')}`;
+  }
+
+  // --- models --------------------------------------------------------------------------------
+
+  /** Resolution and batch from `input: [N, 3, R, R]` or from resolution and batch. */
+  private size(base: Path, ranges: Record<string, Range>): { resolution?: number; batch?: number; classes?: number; width?: number } {
+    const out: { resolution?: number; batch?: number; classes?: number; width?: number } = {};
+    for (const key of ['resolution', 'classes', 'batch', 'width'] as const) {
+      const v = this.get([...base, key]);
+      if (typeof v === 'number') {
+        out[key] = v;
+        ranges[key] = this.tree.range([...base, key]);
+      }
+    }
+    const input = this.get([...base, 'input']);
+    if (Array.isArray(input) && input.length === 4 && input.every((d) => Number.isInteger(d) && d > 0)) {
+      const range = this.tree.range([...base, 'input']);
+      const [n, c, h, w] = input as number[];
+      if (out.resolution !== undefined || out.batch !== undefined) {
+        this.report(`give either input or resolution and batch, not both`, this.tree.keyRange([...base, 'input']));
+      } else if (c !== 3) {
+        this.report(`a zoo model takes 3 input channels, got ${c}`, this.tree.range([...base, 'input', 1]));
+      } else if (h !== w) {
+        this.report(`zoo models take square inputs [N, 3, R, R], got ${h}×${w}`, range);
+      } else {
+        out.batch = n;
+        out.resolution = h;
+        ranges.batch = range;
+        ranges.resolution = range;
+        ranges.input = range;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A zoo model at `idPath` with the options of the mapping at `base` (none when undefined), the
+   * compare-wide `shared` options filling in what it does not set.
+   */
+  model(
+    idPath: Path,
+    base: Path | undefined,
+    o: { shared?: Partial<ModelRef>; grid?: boolean } = {},
+  ): ModelRef | undefined {
+    const id = this.get(idPath);
+    if (typeof id !== 'string') return undefined;
+    const range = this.tree.range(idPath);
+    const model = findModel(id);
+    if (!model) {
+      const hint = didYouMean(id, zooModels().map((m) => m.id));
+      this.report(`unknown model id '${id}'${hint || " (run 'lcnb list' for the ids)"}`, range);
+    }
+    const ranges: Record<string, Range> = { ...(o.shared?.ranges ?? {}) };
+    let size: ReturnType<Reader['size']> = {};
+    const knobs: Record<string, KnobValue> = {};
+    if (base && !o.grid) {
+      size = this.size(base, ranges);
+      const written = this.get([...base, 'knobs']);
+      if (isRecord(written) && model) {
+        for (const [name, value] of Object.entries(written)) {
+          const spec = this.knob(id, model.knobs, name, [...base, 'knobs', name]);
+          if (!spec) continue;
+          const path = [...base, 'knobs', name];
+          ranges[`knobs.${name}`] = this.tree.range(path);
+          if (this.knobValue(id, spec, value as KnobValue, path)) knobs[name] = value as KnobValue;
+        }
+      }
+    } else if (base) {
+      for (const key of ['classes', 'batch'] as const) {
+        const v = this.get([...base, key]);
+        if (typeof v === 'number') {
+          size[key] = v;
+          ranges[key] = this.tree.range([...base, key]);
+        }
+      }
+    }
+    if (!model) return undefined;
+    const shared = o.shared ?? {};
+    const written = (key: 'resolution' | 'classes' | 'batch') => size[key] ?? shared[key];
+    return {
+      id,
+      range,
+      resolution: written('resolution'),
+      classes: written('classes'),
+      batch: written('batch'),
+      width: size.width,
+      knobs,
+      ranges,
+    };
+  }
+
+  /** The spec of knob `name` of model `id`, or an error at the knob's key. */
+  private knob(id: string, specs: readonly KnobSpec[], name: string, path: Path): KnobSpec | undefined {
+    const spec = specs.find((k) => k.name === name);
+    if (spec) return spec;
+    const names = specs.map((k) => k.name);
+    const list = names.length ? `its knobs: ${names.join(', ')}` : 'it has no knobs';
+    this.report(`${id} has no knob '${name}'${didYouMean(name, names)}; ${list}`, this.tree.keyRange(path));
+    return undefined;
+  }
+
+  private knobValue(id: string, spec: KnobSpec, value: KnobValue, path: Path): boolean {
+    const expected = knobProblem(spec, value);
+    if (!expected) return true;
+    this.report(`knob '${spec.name}' of ${id} must be ${expected}, got ${describeValue(value)}`, this.tree.range(path));
+    return false;
+  }
+
+  settings(path: Path, o: { fields?: Path } = {}): ProfileSettings | false | undefined {
+    const v = this.get(path);
+    if (v === undefined) return undefined;
+    if (v === false) return false;
+    const base = o.fields ?? path;
+    const s: { -readonly [K in keyof ProfileSettings]: ProfileSettings[K] } = {};
+    for (const key of ['runs', 'warmup', 'threads'] as const) {
+      const n = this.get([...base, key]);
+      if (typeof n === 'number') s[key] = n;
+    }
+    const provider = this.get([...base, 'provider']);
+    if (typeof provider === 'string') {
+      s.provider = provider;
+      if (!(KNOWN_PROVIDERS as readonly string[]).includes(provider)) {
+        this.report(
+          `provider '${provider}' is not one lcnb knows (${KNOWN_PROVIDERS.join(', ')})${didYouMean(provider, KNOWN_PROVIDERS)}; if onnxruntime cannot start it, the cell runs on cpu and says why`,
+          this.tree.range([...base, 'provider']),
+          'warning',
+        );
+      }
+    }
+    const opt = this.get([...base, 'opt']);
+    if (typeof opt === 'string') s.opt = opt as ProfileSettings['opt'];
+    return s;
+  }
+
+  // --- networks ------------------------------------------------------------------------------
+
+  network(base: Path, namePath: Path): NetworkSpec | undefined {
+    const name = this.get(namePath);
+    const input = this.get([...base, 'input']);
+    const items = this.get([...base, 'layers']);
+    const layers: LayerSpec[] = [];
+    const scopes = new Map<string, number>();
+    if (Array.isArray(items)) {
+      items.forEach((item, i) => {
+        const layer = this.layer([...base, 'layers', i], i + 1, item, scopes);
+        if (layer) layers.push(layer);
+      });
+    }
+    if (typeof name !== 'string' || !Array.isArray(input) || !Array.isArray(items)) return undefined;
+    return { name, range: this.tree.range(namePath), input: input as number[], inputRange: this.tree.range([...base, 'input']), layers };
+  }
+
+  private layer(path: Path, index: number, item: unknown, scopes: Map<string, number>): LayerSpec | undefined {
+    const range = this.tree.range(path);
+    let op: string;
+    let args: Record<string, unknown> = {};
+    let opRange = range;
+    const argRanges: Record<string, Range> = {};
+    const extra: Record<string, unknown> = {};
+    if (typeof item === 'string') {
+      op = item;
+      const spec = OPS.get(op);
+      if (!spec) return undefined;
+      if (spec.required?.length) {
+        this.report(`${op} needs options: - ${op}: { ${spec.required.map((r) => `${r}: …`).join(', ')} }`, range);
+        return undefined;
+      }
+    } else if (isRecord(item)) {
+      const keys = Object.keys(item);
+      const ops = keys.filter((k) => OPS.has(k));
+      if (!ops.length) {
+        if (keys.every((k) => k in LAYER_KEYS)) this.report(`layer ${index} has no op (e.g. - conv: { out: 16 })`, range);
+        return undefined;
+      }
+      if (ops.length > 1) {
+        this.report(`layer ${index} has two ops, ${ops[0]} and ${ops[1]}; give each its own '- ' item`, this.tree.keyRange([...path, ops[1]]));
+        return undefined;
+      }
+      op = ops[0];
+      opRange = this.tree.keyRange([...path, op]);
+      const value = item[op];
+      if (value !== null && !isRecord(value)) return undefined;
+      for (const key of Object.keys(LAYER_KEYS)) {
+        if (item[key] !== undefined) {
+          extra[key] = item[key];
+          argRanges[key] = this.tree.range([...path, key]);
+        }
+      }
+      for (const [key, v] of Object.entries(value ?? {})) {
+        const argPath = [...path, op, key];
+        if (key in LAYER_KEYS) {
+          if (extra[key] !== undefined) {
+            this.report(`'${key}' is given twice, beside ${op} and inside its options`, this.tree.keyRange(argPath));
+            return undefined;
+          }
+          extra[key] = v;
+        } else {
+          args[key] = v;
+        }
+        argRanges[key] = this.tree.range(argPath);
+      }
+      for (const [a, b] of OPS.get(op)!.exclusive ?? []) {
+        if (args[a] !== undefined && args[b] !== undefined) {
+          this.report(`give ${a} or ${b}, not both`, this.tree.keyRange([...path, op, b]));
+          return undefined;
+        }
+      }
+    } else {
+      return undefined;
+    }
+    const repeat = typeof extra.repeat === 'number' ? extra.repeat : 1;
+    const userScope = typeof extra.scope === 'string' ? extra.scope : undefined;
+    const scope = layerScopeName(index, userScope);
+    const scopeRange = argRanges.scope ?? opRange;
+    for (const [other, at] of scopes) {
+      const clash =
+        other === scope
+          ? `scope '${scope}' is already layer ${at}'s`
+          : scope.startsWith(`${other}.`)
+            ? `scope '${scope}' would sit inside layer ${at}'s scope '${other}'`
+            : other.startsWith(`${scope}.`)
+              ? `scope '${scope}' would contain layer ${at}'s scope '${other}'`
+              : undefined;
+      if (clash) {
+        this.report(`${clash}; give one of them another scope: name`, scopeRange);
+        return undefined;
+      }
+    }
+    const from = typeof extra.from === 'string' ? extra.from : undefined;
+    if (from !== undefined && !this.reference(from, scopes, argRanges.from)) return undefined;
+    for (const ref of refsOf(op, args)) {
+      const refRange = ref.item === undefined ? argRanges.with : this.tree.range([...path, op, 'with', ref.item]);
+      if (!this.reference(ref.name, scopes, refRange)) return undefined;
+    }
+    scopes.set(scope, index);
+    return { index, op, args, repeat, scope, from, range, opRange, argRanges };
+  }
+
+  private reference(name: string, scopes: ReadonlyMap<string, number>, range: Range): boolean {
+    if (name === 'input' || scopes.has(name)) return true;
+    const known = ['input', ...scopes.keys()];
+    this.report(`no earlier layer has scope '${name}'${didYouMean(name, known)}; earlier scopes: ${known.join(', ')}`, range);
+    return false;
+  }
+
+  // --- cells ---------------------------------------------------------------------------------
+
+  cell(): Cell | undefined {
+    const range = this.tree.keyRange([this.verb]);
+    switch (this.verb) {
+      case 'model': {
+        const model = this.model(['model'], []);
+        const profile = this.settings(['profile']);
+        return model && { verb: 'model', range, model, profile };
+      }
+      case 'network': {
+        const network = this.network([], ['network']);
+        const profile = this.settings(['profile']);
+        return network && { verb: 'network', range, network, profile };
+      }
+      case 'compare':
+        return this.compare(range);
+      case 'profile':
+        return this.profile(range);
+      case 'sweep':
+        return this.sweep(range);
+      case 'export': {
+        const model = this.model(['export'], []);
+        const path = this.get(['path']);
+        if (typeof path === 'string' && path && !path.toLowerCase().endsWith('.onnx')) {
+          this.report(`path '${path}' does not end in .onnx`, this.tree.range(['path']), 'warning');
+        }
+        const form = this.get(['form']);
+        const seed = this.get(['seed']);
+        if (!model || typeof path !== 'string') return undefined;
+        return {
+          verb: 'export',
+          range,
+          model,
+          path,
+          pathRange: this.tree.range(['path']),
+          form: form === 'training' ? 'training' : 'inference',
+          seed: typeof seed === 'number' ? seed : 0,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private compare(range: Range): Cell | undefined {
+    const sharedRanges: Record<string, Range> = {};
+    const shared = this.size(['compare'], sharedRanges);
+    const items = this.get(['compare', 'models']);
+    const models: ModelRef[] = [];
+    let complete = Array.isArray(items);
+    if (Array.isArray(items)) {
+      items.forEach((item, i) => {
+        const path = ['compare', 'models', i];
+        const model =
+          typeof item === 'string'
+            ? this.model(path, undefined, { shared: { ...shared, ranges: sharedRanges } })
+            : isRecord(item)
+              ? this.model([...path, 'model'], path, { shared: { ...shared, ranges: sharedRanges } })
+              : undefined;
+        if (model) models.push(model);
+        else complete = false;
+      });
+    }
+    const profile = this.settings(['compare', 'profile']);
+    return complete ? { verb: 'compare', range, models, profile } : undefined;
+  }
+
+  private profile(range: Range): Cell | undefined {
+    const target = this.get(['profile']);
+    if (typeof target === 'string') {
+      const model = this.model(['profile'], []);
+      const settings = this.settings([], { fields: [] }) || {};
+      return model && { verb: 'profile', range, target: { kind: 'model', model }, settings };
+    }
+    if (!isRecord(target)) return undefined;
+    for (const key of this.tree.keys([])) {
+      if (key !== 'profile') this.report(`with profile: { … }, put '${key}' inside it`, this.tree.keyRange([key]));
+    }
+    const settings = this.settings(['profile']) || {};
+    const hasModel = target.model !== undefined;
+    const hasNetwork = target.network !== undefined;
+    if (hasModel && hasNetwork) {
+      this.report('profile one thing: a zoo model (model:) or a network (network:, input:, layers:)', this.tree.keyRange(['profile', 'network']));
+      return undefined;
+    }
+    if (hasModel) {
+      if (target.layers !== undefined) this.report("'layers' belong to a network; this profiles the zoo model named by model:", this.tree.keyRange(['profile', 'layers']));
+      const model = this.model(['profile', 'model'], ['profile']);
+      return model && { verb: 'profile', range, target: { kind: 'model', model }, settings };
+    }
+    if (hasNetwork) {
+      for (const key of ['resolution', 'classes', 'batch', 'width', 'knobs']) {
+        if (target[key] !== undefined) {
+          this.report(`'${key}' applies to zoo models; a network's size is its input: [N, C, H, W]`, this.tree.keyRange(['profile', key]));
+        }
+      }
+      for (const key of ['input', 'layers']) {
+        if (target[key] === undefined) this.report(`a network needs '${key}'${key === 'input' ? ': [N, C, H, W]' : ''}`, this.tree.keyRange(['profile', 'network']));
+      }
+      const network = this.network(['profile'], ['profile', 'network']);
+      return network && { verb: 'profile', range, target: { kind: 'network', network }, settings };
+    }
+    this.report('profile needs a zoo id (profile: mobilenet_v2_x1_0), or model: or network: inside it', range);
+    return undefined;
+  }
+
+  private sweep(range: Range): Cell | undefined {
+    const model = this.model(['sweep', 'model'], ['sweep'], { grid: true });
+    const spec = model && findModel(model.id);
+    const axes: SweepAxis[] = [];
+    for (const key of this.tree.keys(['sweep'])) {
+      if (key === 'width' || key === 'resolution') {
+        const values = this.get(['sweep', key]);
+        if (Array.isArray(values)) axes.push(this.axis(key, key, ['sweep', key], values as KnobValue[]));
+      } else if (key === 'knobs' && spec) {
+        const grid = this.get(['sweep', 'knobs']);
+        if (!isRecord(grid)) continue;
+        for (const [name, values] of Object.entries(grid)) {
+          const knob = this.knob(spec.id, spec.knobs, name, ['sweep', 'knobs', name]);
+          if (!knob || !Array.isArray(values)) continue;
+          values.forEach((v, i) => this.knobValue(spec.id, knob, v as KnobValue, ['sweep', 'knobs', name, i]));
+          axes.push(this.axis('knob', name, ['sweep', 'knobs', name], values as KnobValue[]));
+        }
+      }
+    }
+    const points = axes.reduce((n, a) => n * a.values.length, 1);
+    if (points > MAX_SWEEP_POINTS) {
+      this.report(`this sweep has ${points} points (${axes.map((a) => a.values.length).join(' × ')}); at most ${MAX_SWEEP_POINTS}`, range);
+    } else if (!axes.length && model) {
+      this.report('this sweep varies nothing: give width: […], resolution: […] or knobs: { name: […] }', range, 'warning');
+    }
+    const profile = this.settings(['sweep', 'profile']);
+    return model && { verb: 'sweep', range, model, axes, profile: profile || undefined };
+  }
+
+  private axis(kind: SweepAxis['kind'], name: string, path: Path, values: KnobValue[]): SweepAxis {
+    const ranges = values.map((_, i) => this.tree.range([...path, i]));
+    const seen = new Set<string>();
+    values.forEach((v, i) => {
+      const key = JSON.stringify(v);
+      if (seen.has(key)) this.report(`${describeValue(v)} is already in this list`, ranges[i], 'warning');
+      seen.add(key);
+    });
+    return { kind, name, values, ranges };
+  }
+}
+
+/** The names an add/concat layer refers to with `with`, and their list positions. */
+function refsOf(op: string, args: Readonly<Record<string, unknown>>): { name: string; item?: number }[] {
+  if (op !== 'add' && op !== 'concat') return [];
+  const w = args.with;
+  if (typeof w === 'string') return [{ name: w }];
+  if (Array.isArray(w)) return w.flatMap((name, item) => (typeof name === 'string' ? [{ name, item }] : []));
+  return [];
+}
+
+/** What a knob value should be when it is not (e.g. "a number from 0 to 1"), or undefined when it is fine. */
+export function knobProblem(spec: KnobSpec, value: KnobValue): string | undefined {
+  const inRange = (v: number) => (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
+  const rangeText = spec.min !== undefined || spec.max !== undefined ? ` from ${spec.min ?? '−∞'} to ${spec.max ?? '∞'}` : '';
+  switch (spec.kind) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && inRange(value) ? undefined : `a number${rangeText}`;
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) && inRange(value) ? undefined : `a whole number${rangeText}`;
+    case 'choice':
+      return typeof value === 'string' && spec.choices?.includes(value) ? undefined : `one of ${spec.choices?.join(', ')}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'true or false';
+    case 'indices':
+      return Array.isArray(value) && value.every((v) => Number.isInteger(v) && inRange(v)) ? undefined : `a list of block numbers${rangeText}`;
+  }
+}
+
+const SYNTAX_MESSAGES: Record<string, string> = {
+  MULTIPLE_DOCS: "a cell holds one YAML document; remove the '---'",
+  TAB_AS_INDENT: 'YAML indents with spaces, not tabs',
+};
+
+function syntaxDiagnostics(tree: Tree): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (severity: Severity) => (e: { code: string; message: string; pos: [number, number] }) => {
+    let [start, end] = e.pos;
+    if (end <= start) end = Math.min(start + 1, tree.text.length);
+    let message = SYNTAX_MESSAGES[e.code] ?? e.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^[^:\s,{}[\]]+/.exec(tree.text.slice(start))?.[0] ?? '?';
+      end = start + key.length;
+      message = `key '${key}' appears twice in this mapping`;
+    }
+    out.push({ message: `YAML: ${message}`, severity, range: tree.idx.range(start, end) });
+  };
+  tree.doc.errors.forEach(add('error'));
+  tree.doc.warnings.forEach(add('warning'));
+  return out;
+}
+
+/** The cell's verb, or a diagnostic saying why there is not exactly one. */
+function verbOf(tree: Tree): { verb?: Verb; diagnostic?: Diagnostic } {
+  const root = tree.root;
+  const empty = !root || (isScalar(root) && (root.value === null || root.value === ''));
+  if (empty) {
+    return { diagnostic: { message: `empty cell: write one verb, e.g. model: mobilenet_v2_x1_0 (verbs: ${VERB_LIST})`, severity: 'error', range: tree.idx.range(0, 0) } };
+  }
+  if (!isMap(root)) {
+    return { diagnostic: { message: `a cell is a mapping with one verb (${VERB_LIST}), e.g. model: mobilenet_v2_x1_0`, severity: 'error', range: tree.idx.nodeRange(root as Node) } };
+  }
+  const keys = tree.keys([]);
+  const verbs = keys.filter((k): k is Verb => (VERBS as readonly string[]).includes(k));
+  if (!verbs.length) {
+    const first = keys[0] ?? '';
+    const hint = closest(first, VERBS);
+    return {
+      diagnostic: {
+        message: `unknown verb '${first}'${hint.length ? ` (did you mean ${hint.join(', ')}?)` : ''}; a cell starts with one of ${VERB_LIST}`,
+        severity: 'error',
+        range: tree.keyRange([first]),
+      },
+    };
+  }
+  // Beside another verb, profile: holds that cell's measurement settings.
+  const main = verbs.length > 1 ? verbs.filter((v) => v !== 'profile') : verbs;
+  if (main.length > 1) {
+    return {
+      diagnostic: {
+        message: `a cell has exactly one verb; this one has ${main.map((v) => `'${v}'`).join(' and ')}: split it into ${main.length} cells`,
+        severity: 'error',
+        range: tree.keyRange([main[1]]),
+      },
+    };
+  }
+  return { verb: main[0] };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+/** Parses one cell's text: the typed cell when it has no errors, and every diagnostic with its range. */
+export function parseCell(text: string): ParseResult {
+  const tree = new Tree(text);
+  const syntax = syntaxDiagnostics(tree);
+  if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax.sort(byPosition) };
+  const { verb, diagnostic } = verbOf(tree);
+  if (!verb) return { diagnostics: [...syntax, diagnostic!].sort(byPosition) };
+  if (RESERVED_VERBS.includes(verb)) {
+    const what = verb === 'detect' ? 'detection heads (YOLO, PicoDet)' : 'segmentation heads (DeepLabV3+)';
+    return {
+      diagnostics: [
+        ...syntax,
+        { message: `'${verb}' is reserved: ${what} arrive with a later release of lcnb`, severity: 'error' as const, range: tree.keyRange([verb]) },
+      ].sort(byPosition),
+    };
+  }
+  const js = tree.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const reader = new Reader(tree, js, verb);
+  const validate = validator(verb);
+  if (!validate(js)) reader.schemaErrors(validate.errors ?? []);
+  const cell = reader.cell();
+  if (!cell && !reader.hasErrors) reader.report(`this ${verb} cell is incomplete`, tree.keyRange([verb]));
+  const diagnostics = [...syntax, ...reader.diagnostics].sort(byPosition);
+  return reader.hasErrors || !cell ? { diagnostics } : { cell, diagnostics };
+}

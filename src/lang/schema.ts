@@ -1,0 +1,262 @@
+/**
+ * The cell language as a JSON Schema (draft-07). parseCell validates each verb's part of it;
+ * the extension may register the whole of it for YAML tooling. Zoo ids and knobs are checked
+ * by parse.ts (they depend on the model), so the schema only says they are strings and values.
+ */
+import { JsonSchema, LAYER_KEYS, OPS } from './ops';
+
+export const SCHEMA_ID = 'https://lcnb.invalid/schemas/cell.json';
+
+export const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export', 'detect', 'segment'] as const;
+export type Verb = (typeof VERBS)[number];
+/** Verbs whose heads and necks arrive with a later release. */
+export const RESERVED_VERBS: readonly Verb[] = ['detect', 'segment'];
+
+export const VERB_DOCS: Readonly<Record<Verb, string>> = {
+  model: 'Instantiate a zoo model: summary table, diagram and per-layer costs (measured too when a device kernel runs the cell)',
+  network: 'A network written layer by layer; zoo blocks are usable as ops',
+  compare: 'Several models side by side, with their published top-1 and a Pareto chart',
+  profile: "Measure a model's latency and every layer's time on this machine",
+  sweep: 'Costs (and, with profile, latency) over a grid of widths, resolutions and knob values',
+  export: 'Write a zoo model as an ONNX file (opset 17, deterministic weights)',
+  detect: 'Reserved: backbone swap in a detector (heads arrive with a later release)',
+  segment: 'Reserved: backbone swap in a segmenter (heads arrive with a later release)',
+};
+
+export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+export type OptLevel = (typeof OPT_LEVELS)[number];
+export const KNOWN_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
+
+const zooId: JsonSchema = { type: 'string', description: "A zoo model id, e.g. mobilenet_v2_x1_0 ('lcnb list' shows them all)" };
+const resolution: JsonSchema = { type: 'integer', minimum: 1, maximum: 8192, description: 'Square input resolution in pixels', default: 224 };
+const classes: JsonSchema = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'Number of classes', default: 1000 };
+const batch: JsonSchema = { type: 'integer', minimum: 1, maximum: 4096, description: 'Batch size', default: 1 };
+const width: JsonSchema = {
+  type: 'number',
+  exclusiveMinimum: 0,
+  maximum: 16,
+  description: "Width multiplier (default: the variant's own, e.g. 0.5 for mobilenet_v2_x0_5)",
+};
+const knobValue: JsonSchema = { type: ['number', 'string', 'boolean', 'array'], items: { type: 'integer' } };
+const knobs: JsonSchema = {
+  type: 'object',
+  description: "The paper's ablation knobs of this model, as name: value ('lcnb list --json' shows each model's)",
+  additionalProperties: knobValue,
+};
+const input: JsonSchema = {
+  type: 'array',
+  items: { type: 'integer', minimum: 1 },
+  minItems: 4,
+  maxItems: 4,
+  description: 'Input shape [N, C, H, W]',
+};
+const modelInput: JsonSchema = { ...input, description: 'Input shape [N, 3, R, R]: the same as batch N and resolution R' };
+
+const settings: Record<string, JsonSchema> = {
+  runs: { type: 'integer', minimum: 1, maximum: 100_000, description: 'Timed runs (median and p90 are taken over them)', default: 50 },
+  warmup: { type: 'integer', minimum: 0, maximum: 100_000, description: 'Warm-up runs, discarded', default: 10 },
+  threads: { type: 'integer', minimum: 1, maximum: 1024, description: 'Intra-op threads', default: 2 },
+  provider: {
+    type: 'string',
+    description: "Execution provider: cpu, cuda, tensorrt, webgpu, dml, coreml (default: the notebook kernel's); lcnb falls back to cpu and says why when it cannot start",
+  },
+  opt: { type: 'string', enum: OPT_LEVELS, description: "onnxruntime's graph optimisation level", default: 'all' },
+};
+
+const profileSettings: JsonSchema = {
+  type: ['object', 'boolean'],
+  description: 'Measurement settings; true for the defaults, false to never measure this cell',
+  properties: settings,
+  additionalProperties: false,
+};
+
+const modelOptions: Record<string, JsonSchema> = { resolution, classes, batch, width, knobs, input: modelInput };
+
+function layerItem(): JsonSchema {
+  const names = [...OPS.keys()];
+  const opSchemas: Record<string, JsonSchema> = {};
+  for (const spec of OPS.values()) {
+    const needsOptions = (spec.required ?? []).length > 0;
+    opSchemas[spec.name] = {
+      type: needsOptions ? 'object' : ['object', 'null'],
+      description: spec.origin ? `${spec.doc} — ${spec.origin}` : spec.doc,
+      properties: { ...spec.options, ...LAYER_KEYS },
+      additionalProperties: false,
+      ...(needsOptions ? { required: [...spec.required!] } : {}),
+    };
+  }
+  return {
+    description: 'A layer: one op or zoo block with its options, plus repeat, scope and from',
+    if: { type: 'string' },
+    then: { type: 'string', enum: names },
+    else: { type: 'object', properties: { ...opSchemas, ...LAYER_KEYS }, additionalProperties: false },
+  };
+}
+
+const layers: JsonSchema = { type: 'array', minItems: 1, items: { $ref: '#/definitions/layer' }, description: 'The layers, in order' };
+
+const definitions: Record<string, JsonSchema> = {
+  layer: layerItem(),
+  modelItem: {
+    type: 'object',
+    required: ['model'],
+    properties: { model: zooId, ...modelOptions },
+    additionalProperties: false,
+  },
+  modelCell: {
+    type: 'object',
+    required: ['model'],
+    properties: { model: { ...zooId, description: VERB_DOCS.model }, ...modelOptions, profile: profileSettings },
+    additionalProperties: false,
+  },
+  networkCell: {
+    type: 'object',
+    required: ['network', 'input', 'layers'],
+    properties: {
+      network: { type: 'string', description: `${VERB_DOCS.network}. Its value names the network` },
+      input,
+      layers,
+      profile: profileSettings,
+    },
+    additionalProperties: false,
+  },
+  compareCell: {
+    type: 'object',
+    required: ['compare'],
+    properties: {
+      compare: {
+        type: 'object',
+        description: VERB_DOCS.compare,
+        required: ['models'],
+        properties: {
+          models: {
+            type: 'array',
+            minItems: 1,
+            description: 'Zoo ids, or { model, width, knobs, … } for a variant',
+            items: { if: { type: 'string' }, then: zooId, else: { $ref: '#/definitions/modelItem' } },
+          },
+          resolution,
+          classes,
+          batch,
+          input: modelInput,
+          profile: profileSettings,
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  profileCell: {
+    type: 'object',
+    required: ['profile'],
+    properties: {
+      profile: {
+        description: `${VERB_DOCS.profile}: a zoo id, or { model | network, … }`,
+        if: { type: 'string' },
+        then: zooId,
+        else: {
+          type: 'object',
+          properties: {
+            model: zooId,
+            network: { type: 'string', description: 'Name of a network written in this cell (with input and layers)' },
+            input,
+            layers,
+            resolution,
+            classes,
+            batch,
+            width,
+            knobs,
+            ...settings,
+          },
+          additionalProperties: false,
+        },
+      },
+      ...modelOptions,
+      ...settings,
+    },
+    additionalProperties: false,
+  },
+  sweepCell: {
+    type: 'object',
+    required: ['sweep'],
+    properties: {
+      sweep: {
+        type: 'object',
+        description: VERB_DOCS.sweep,
+        required: ['model'],
+        properties: {
+          model: zooId,
+          width: { type: 'array', minItems: 1, items: width, description: 'Width multipliers to try' },
+          resolution: { type: 'array', minItems: 1, items: resolution, description: 'Resolutions to try' },
+          knobs: {
+            type: 'object',
+            description: 'Knob values to try, as name: [value, …] (a list of lists for a block-list knob)',
+            additionalProperties: { type: 'array', minItems: 1, items: knobValue },
+          },
+          classes,
+          batch,
+          profile: { ...profileSettings, description: 'Measure every point (true, or settings); without it the sweep is static' },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  exportCell: {
+    type: 'object',
+    required: ['export', 'path'],
+    properties: {
+      export: { ...zooId, description: VERB_DOCS.export },
+      path: { type: 'string', minLength: 1, description: "Where to write the .onnx file, relative to the notebook's folder" },
+      form: { type: 'string', enum: ['inference', 'training'], description: 'inference folds every BatchNorm into its conv; training keeps the graph as built', default: 'inference' },
+      seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of the deterministic weights', default: 0 },
+      ...modelOptions,
+    },
+    additionalProperties: false,
+  },
+  detectCell: { type: 'object', required: ['detect'], description: VERB_DOCS.detect },
+  segmentCell: { type: 'object', required: ['segment'], description: VERB_DOCS.segment },
+};
+
+/** The whole language: a cell is exactly one of the verb schemas. */
+export const CELL_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: SCHEMA_ID,
+  title: 'lcnb notebook cell',
+  description: 'A code cell of an .lcnb notebook: a YAML mapping with exactly one verb',
+  oneOf: VERBS.map((verb) => ({ $ref: `#/definitions/${verb}Cell` })),
+  definitions,
+};
+
+/** The schema of `<verb>Cell` followed along `path` (object keys and list indices), if it describes it. */
+export function schemaAt(verb: Verb, path: readonly (string | number)[], value?: unknown): JsonSchema | undefined {
+  let schema: JsonSchema | undefined = definitions[`${verb}Cell`];
+  for (let i = 0; i < path.length && schema; i++) {
+    schema = resolve(schema, valueAt(value, path.slice(0, i)));
+    const seg = path[i];
+    if (typeof seg === 'number') {
+      schema = schema.items;
+    } else {
+      const props: Record<string, JsonSchema> | undefined = schema.properties;
+      schema = props && Object.prototype.hasOwnProperty.call(props, seg) ? props[seg] : typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    }
+  }
+  return schema && resolve(schema, valueAt(value, path));
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
+  return v;
+}
+
+/** Follows $ref and picks the if/then/else branch that applies to `value` (a string or not). */
+function resolve(schema: JsonSchema, value: unknown): JsonSchema {
+  let s = schema;
+  for (let guard = 0; guard < 8; guard++) {
+    if (s.$ref) s = definitions[s.$ref.replace('#/definitions/', '')];
+    else if (s.if && s.then && s.else) s = typeof value === 'string' ? s.then : s.else;
+    else break;
+  }
+  return s;
+}
