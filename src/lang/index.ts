@@ -10,3 +10,7 @@ export { OPS, ACTIVATIONS, LAYER_KEYS } from './ops';
 export type { OpSpec, JsonSchema } from './ops';
 export { buildNetwork, layerScopes, inLayerScope } from './network';
 export type { BuiltNetwork, LayerScope } from './network';
+export { completionsAt } from './complete';
+export type { CompletionItem, CompletionKind } from './complete';
+export { hoverTargetAt } from './hover';
+export type { HoverTarget } from './hover';
