@@ -55,10 +55,12 @@ function base(theme: ChartTheme, title: string, subtitle: string | string[]): Ve
   return { $schema: SCHEMA, width: 'container', height: HEIGHT, autosize: { type: 'fit-x', contains: 'padding' }, config: config(theme), title: { text: title, subtitle } };
 }
 
+export const RUNTIME_OP = 'runtime only';
+
 /** The op of the layer's main node (its conv or linear layer when it has one). */
 export function mainOp(layer: ProfiledLayer): string {
   const i = layer.nodes.indexOf(layer.name);
-  return layer.ops[i >= 0 ? i : 0] ?? '?';
+  return layer.ops[i >= 0 ? i : 0] ?? RUNTIME_OP;
 }
 
 function layerDatum(layer: ProfiledLayer, order: number) {
@@ -66,7 +68,7 @@ function layerDatum(layer: ProfiledLayer, order: number) {
     order,
     name: layer.name,
     op: mainOp(layer),
-    ops: layer.ops.join(' + '),
+    ops: layer.ops.length ? layer.ops.join(' + ') : `${RUNTIME_OP} (${layer.runtime_nodes.join(', ')})`,
     fused: layer.fused ? 'yes' : 'no',
     median_us: layer.median_us,
     share_pct: 100 * layer.share,
@@ -100,7 +102,10 @@ export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_
   const p = model.profile;
   if (!p || p.layers.length === 0) return undefined;
   return {
-    ...base(theme, `${model.summary.id}: time per layer`, [settingsLine(model), 'runtime kernels in execution order; fused kernels carry the time of every op they cover']),
+    ...base(theme, `${model.summary.id}: time per layer`, [
+      settingsLine(model),
+      "onnxruntime's kernels in execution order; a fused kernel's time covers every op in it",
+    ]),
     data: { values: p.layers.map((l, i) => layerDatum(l, i + 1)) },
     mark: { type: 'bar', tooltip: true },
     encoding: {
@@ -135,7 +140,8 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
   return {
     ...base(theme, `${model.summary.id}: MAdds vs time, on this machine's roofline`, [
       settingsLine(model),
-      `line: compute roof at the measured ${p.peaks.gemm_gflops.toFixed(0)} GFLOP/s (FLOPs = 2·MAdds); hollow: each layer's bound max(FLOPs / peak, bytes / ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s)`,
+      `dashed: compute roof, 2·MAdds at the measured ${p.peaks.gemm_gflops.toFixed(0)} GFLOP/s`,
+      `hollow: each layer's bound, max(FLOPs / peak, bytes / ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s)`,
       ...(left > 0 ? [`${left} layer${left === 1 ? '' : 's'} without multiply-adds not shown`] : []),
     ]),
     layer: [
@@ -173,7 +179,8 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
   return {
     ...base(theme, `${model.summary.id}: roofline`, [
       settingsLine(model),
-      `roofs: ${peak.toFixed(0)} GFLOP/s (GEMM peak) and ${bw.toFixed(1)} GB/s (bandwidth), measured on this machine; dot size: share of time`,
+      `roofs measured on this machine: ${peak.toFixed(0)} GFLOP/s (GEMM), ${bw.toFixed(1)} GB/s`,
+      'dot size: share of the time',
     ]),
     layer: [
       {
@@ -203,6 +210,7 @@ interface ParetoDatum {
   lo?: number;
   hi?: number;
   source: string;
+  labelLeft?: boolean;
 }
 
 /** The models no other model beats on both axes (higher top-1 at lower cost), by increasing cost. */
@@ -260,8 +268,13 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
   if (axis === 'latency') layers.push({ mark: { type: 'rule', color: theme.muted }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y } });
   layers.push(
     { mark: { type: 'point', filled: true, size: 70, color: theme.category[0] }, encoding: { x, y, tooltip } },
-    { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'id' } } },
+    // Labels of the rightmost points go on their left, so they stay inside the plot.
+    { transform: [{ filter: 'datum.labelLeft' }], mark: { type: 'text', align: 'right', dx: -7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'id' } } },
+    { transform: [{ filter: '!datum.labelLeft' }], mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'id' } } },
   );
+  const xs = data.map((d) => d.x);
+  const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
+  for (const d of data) d.labelLeft = xMax > xMin && d.x > xMin + 0.7 * (xMax - xMin);
   return {
     ...base(theme, axis === 'latency' ? 'Top-1 vs latency on this machine' : 'Top-1 vs MAdds', [...subtitle.filter(Boolean), ...left]),
     data: { values: data },

@@ -2,6 +2,7 @@
 import type { ModelReport } from './report-types';
 import { formatBytes, formatSI } from '../../src/shared/format';
 import { el, svg } from './dom';
+import { runtimeOnly } from './rows';
 import { DiagramLayout, DiagramMetric, HEAT_LEVELS, METRIC_LABELS, defaultCollapsed, diagramModel, layoutDiagram } from './layout';
 
 let nextId = 0;
@@ -38,7 +39,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
     const g = svg(doc, 'g', { class: `lcnb-cluster depth-${c.depth}` });
     g.dataset.group = c.group;
     g.append(svg(doc, 'rect', { x: c.x, y: c.y, width: c.width, height: c.height, rx: 6 }));
-    const label = svg(doc, 'text', { x: c.x + 8, y: c.y + 14, class: 'lcnb-cluster-label' }, c.label);
+    const label = svg(doc, 'text', { x: c.labelAt.x, y: c.labelAt.y + 4, 'text-anchor': 'middle', class: 'lcnb-cluster-label' }, c.label);
     label.append(svg(doc, 'title', {}, `${c.group}: click to collapse`));
     activate(label, c.group);
     g.append(label);
@@ -53,7 +54,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
     const path = svg(doc, 'path', { d, class: 'lcnb-edge', 'marker-end': `url(#${markerId})` });
     path.append(svg(doc, 'title', {}, `${e.tensor}: ${e.label}`));
     edges.append(path);
-    if (e.labelAt) edges.append(svg(doc, 'text', { x: e.labelAt.x, y: e.labelAt.y + 4, class: 'lcnb-edge-label' }, e.label));
+    if (e.labelAt) edges.append(svg(doc, 'text', { x: e.labelAt.x, y: e.labelAt.y + 4, 'text-anchor': 'middle', class: 'lcnb-edge-label' }, e.label));
   }
   root.append(edges);
 
@@ -64,7 +65,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
     g.append(svg(doc, 'title', {}, b.details.join('\n')));
     g.append(svg(doc, 'rect', { width: b.width, height: b.height, rx: b.kind === 'group' ? 6 : 3 }));
     const text = svg(doc, 'text', { x: b.width / 2, y: 6, 'text-anchor': 'middle' });
-    b.lines.forEach((line, i) => text.append(svg(doc, 'tspan', { x: b.width / 2, dy: i === 0 ? 15 : 15, class: i === 0 ? 'lcnb-box-head' : 'lcnb-box-line' }, line)));
+    b.lines.forEach((line, i) => text.append(svg(doc, 'tspan', { x: b.width / 2, dy: 15, class: i === 0 ? 'lcnb-box-head' : 'lcnb-box-line' }, line)));
     g.append(text);
     if (b.kind === 'group' && b.group) activate(g, b.group);
     boxes.append(g);
@@ -99,7 +100,13 @@ export function diagramView(doc: Document, model: ModelReport): HTMLElement {
   const hint = el(doc, 'span', 'Click a ▸ box to open a stage or block, a ▾ label to close it.', 'lcnb-muted');
   controls.append(label, expandAll, collapseAll, legend, hint);
   const canvas = el(doc, 'div', undefined, 'lcnb-diagram-canvas');
-  wrap.append(controls, canvas);
+  wrap.append(controls);
+  const extra = runtimeOnly(model);
+  if (extra.length) {
+    const us = extra.reduce((a, l) => a + l.median_us, 0);
+    wrap.append(el(doc, 'p', `Not drawn: ${extra.length} kernel${extra.length === 1 ? '' : 's'} onnxruntime added (${us.toFixed(1)} µs), which cover no op of the graph — see the Stages table.`, 'lcnb-muted'));
+  }
+  wrap.append(canvas);
 
   const redraw = () => {
     const layout = layoutDiagram(data, collapsed, metric);

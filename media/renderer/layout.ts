@@ -54,6 +54,8 @@ export interface DiagramBox {
 export interface DiagramCluster {
   readonly group: string;
   readonly label: string;
+  /** Centre of the label. */
+  readonly labelAt: Point;
   readonly depth: number;
   readonly x: number;
   readonly y: number;
@@ -242,7 +244,8 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
         ...(op.shownUs !== undefined ? [`${op.shownUs.toFixed(1)} µs measured`] : []),
         ...(op.timingNote ? [op.timingNote] : []),
       ];
-      units.set(id, { id, kind: 'op', lines: [op.op, shortName(op.name, parentGroups), metricText(metric, value)].filter(Boolean), details, value, parent });
+      const shown = metric === 'latency' && op.ownUs === undefined && op.shownUs !== undefined ? `fused, ${metricText(metric, value)}` : metricText(metric, value);
+      units.set(id, { id, kind: 'op', lines: [op.op, shortName(op.name, parentGroups), shown].filter(Boolean), details, value, parent });
     }
   }
   for (const unit of units.values()) {
@@ -305,14 +308,45 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
   const g = new Graph({ compound: true, multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 30, edgesep: 12, marginx: 12, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));
+  // Each cluster's label is a node of its own, tied above everything in the cluster, so dagre
+  // leaves room for it (dagre reserves none for cluster labels).
+  const labelId = (group: string) => `label:${group}`;
+  const clusterLabel = (group: string) => {
+    const count = model.groups.get(group) ?? 0;
+    return `▾ ${group} · ${count} op${count === 1 ? '' : 's'}`;
+  };
   for (const group of usedClusters) {
-    g.setNode(clusterId(group), { width: 0, height: 0, paddingTop: 24 });
+    g.setNode(clusterId(group), {});
+    g.setNode(labelId(group), { width: Math.ceil(clusterLabel(group).length * CHAR_W) + 8, height: LINE_H + 2 });
+    g.setParent(labelId(group), clusterId(group));
     const parents = groupsOf(group).slice(0, -1);
     if (parents.length) g.setParent(clusterId(group), clusterId(parents[parents.length - 1]));
   }
   for (const unit of units.values()) {
     g.setNode(unit.id, boxSize(unit.lines));
     if (unit.parent) g.setParent(unit.id, unit.parent);
+  }
+  // A label points at its cluster's entries (units no edge from inside the cluster reaches), or at
+  // the label of the sub-cluster holding them: one edge or two per cluster, not a fan to every op.
+  const clustersOf = (unitId: string): string[] => {
+    const parent = units.get(unitId)?.parent;
+    return parent ? groupsOf(parent.slice('cluster:'.length)) : [];
+  };
+  const fedFrom = new Map<string, string[]>();
+  for (const e of edges.values()) fedFrom.set(e.to, [...(fedFrom.get(e.to) ?? []), e.from]);
+  for (const unit of units.values()) {
+    const chain = clustersOf(unit.id);
+    chain.forEach((group, depth) => {
+      const fromInside = (fedFrom.get(unit.id) ?? []).some((from) => clustersOf(from).includes(group));
+      if (fromInside) return;
+      const target = depth + 1 < chain.length ? labelId(chain[depth + 1]) : unit.id;
+      g.setEdge(labelId(group), target, { minlen: 1 }, 'label');
+    });
+  }
+  // What feeds a cluster ranks above its label, so clusters stack instead of overlapping.
+  for (const e of edges.values()) {
+    const outer = clustersOf(e.to).find((group) => !clustersOf(e.from).includes(group));
+    if (outer) g.setEdge(e.from, labelId(outer), { minlen: 1 }, 'label');
   }
   for (const e of edges.values()) {
     const label = shapeText(model.shapes[e.tensor] ?? []);
@@ -338,10 +372,11 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
   });
   const clusters: DiagramCluster[] = [...usedClusters].map((group) => {
     const n = g.node(clusterId(group));
-    const count = model.groups.get(group) ?? 0;
+    const label = g.node(labelId(group));
     return {
       group,
-      label: `▾ ${group} · ${count} op${count === 1 ? '' : 's'}`,
+      label: clusterLabel(group),
+      labelAt: { x: label.x!, y: label.y! },
       depth: groupsOf(group).length,
       x: n.x! - n.width / 2,
       y: n.y! - n.height / 2,

@@ -69,6 +69,13 @@ export function stageOf(scope: string): string {
 }
 
 export const TOP_LEVEL = '(top level)';
+/** Stage row of kernels the runtime added (layout reorders at optimisation 'all'): no IR op, real time. */
+export const RUNTIME_ONLY = '(runtime only)';
+
+/** Kernels onnxruntime ran that cover no op of lcnb's graph. */
+export function runtimeOnly(model: ModelReport): ProfiledLayer[] {
+  return model.profile ? model.profile.layers.filter((l) => l.nodes.length === 0) : [];
+}
 
 export interface StageRow extends SummaryScope {
   /** Summed kernel time of the stage's measured layers, µs. */
@@ -85,8 +92,7 @@ export function stageTimes(model: ModelReport): Map<string, number> {
   const scopeOf = new Map(model.summary.layers.map((l) => [l.name, l.scope]));
   for (const layer of model.profile.layers) {
     const scope = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
-    if (scope === undefined) continue;
-    const stage = stageOf(scope);
+    const stage = scope === undefined ? RUNTIME_ONLY : stageOf(scope);
     times.set(stage, (times.get(stage) ?? 0) + layer.median_us);
   }
   return times;
@@ -96,7 +102,9 @@ export function stageRows(model: ModelReport): StageRow[] {
   const times = stageTimes(model);
   const totalUs = [...times.values()].reduce((a, b) => a + b, 0);
   const totalMadds = model.summary.totals.madds;
-  return model.summary.scopes.map((scope) => {
+  const scopes = [...model.summary.scopes];
+  if (times.has(RUNTIME_ONLY)) scopes.push({ scope: RUNTIME_ONLY, layers: 0, params: 0, madds: 0, flops: 0, mac_elements: 0, mac_bytes: 0, intensity: 0 });
+  return scopes.map((scope) => {
     const us = model.profile ? (times.get(scope.scope) ?? 0) : undefined;
     return {
       ...scope,

@@ -17,6 +17,7 @@ export class ReportError extends Error {
 }
 
 function kind(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
@@ -29,17 +30,17 @@ class Checker {
   }
 
   array(value: unknown, path: string): unknown[] {
-    if (!Array.isArray(value)) throw new ReportError(path, `expected an array, got ${value === undefined ? 'nothing' : kind(value)}`);
+    if (!Array.isArray(value)) throw new ReportError(path, `expected an array, got ${kind(value)}`);
     return value;
   }
 
   number(value: unknown, path: string): number {
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new ReportError(path, `expected a number, got ${value === undefined ? 'nothing' : kind(value)}`);
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new ReportError(path, `expected a number, got ${kind(value)}`);
     return value;
   }
 
   string(value: unknown, path: string): string {
-    if (typeof value !== 'string') throw new ReportError(path, `expected a string, got ${value === undefined ? 'nothing' : kind(value)}`);
+    if (typeof value !== 'string') throw new ReportError(path, `expected a string, got ${kind(value)}`);
     return value;
   }
 

@@ -9,7 +9,7 @@ import { ChartEmbedder, ChartSet } from './chart-view';
 import { ChartTheme, DEFAULT_THEME, modelCharts, reportCharts } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, shapeText, stageRows } from './rows';
+import { Column, CompareRow, LayerRow, RUNTIME_ONLY, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, runtimeOnly, shapeText, stageRows } from './rows';
 import { keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
@@ -94,7 +94,7 @@ function list(doc: Document, items: readonly string[], className?: string): HTML
 function stageTable(doc: Document, model: ModelReport): HTMLTableElement {
   const rows = stageRows(model);
   const columns: Column<StageRow>[] = [
-    { header: 'Stage', value: (r) => r.scope || TOP_LEVEL },
+    { header: 'Stage', value: (r) => r.scope || TOP_LEVEL, cellTitle: (r) => (r.scope === RUNTIME_ONLY ? 'Kernels onnxruntime added (layout reorders) that cover no op of the graph' : r.scope) },
     { header: 'Ops (count)', value: (r) => r.layers },
     { header: 'Params (count)', value: (r) => r.params },
     { header: 'MAdds (count)', value: (r) => r.madds },
@@ -184,6 +184,19 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
   scroller.append(layerTable(doc, model));
   layersBody.append(scroller);
+  const extra = runtimeOnly(model);
+  if (extra.length) {
+    const us = extra.reduce((a, l) => a + l.median_us, 0);
+    const share = extra.reduce((a, l) => a + l.share, 0);
+    layersBody.append(
+      el(
+        doc,
+        'p',
+        `Also measured: ${extra.length} kernel${extra.length === 1 ? '' : 's'} onnxruntime added that cover no op of lcnb's graph (layout reorders and the like), ${us.toFixed(1)} µs, ${percent(share)} of the per-layer time: ${extra.map((l) => `${l.runtime_nodes.join(' + ')} ${l.median_us.toFixed(1)} µs`).join(', ')}`,
+        'lcnb-muted lcnb-runtime-only',
+      ),
+    );
+  }
   body.append(layers);
   return details;
 }

@@ -80,6 +80,8 @@ describe('renderer DOM', () => {
     const measured = root.querySelector('.lcnb-measured').textContent;
     assert.match(measured, /median latency \(p10 [\d.]+ ms, p90 [\d.]+ ms\) — cpu, 2 threads, optimization all, 5 warm-up \+ 20 runs/);
     assert.match(measured, /Coverage80\.0% of onnxruntime's run time/);
+    assert.match(root.querySelector('.lcnb-runtime-only').textContent, /2 kernels onnxruntime added .* ReorderInput 6\.0 µs, ReorderOutput 4\.0 µs$/);
+    assert.match(root.querySelector('.lcnb-diagram').textContent, /Not drawn: 2 kernels onnxruntime added \(10\.0 µs\)/);
     const layerHeaders = [...root.querySelectorAll('.lcnb-layers th')].map((th: any) => th.textContent);
     for (const h of ['Time (µs)', 'Share (%)', 'Achieved (GFLOP/s)', 'Roofline (% of bound)']) assert.ok(layerHeaders.includes(h), h);
     assert.deepEqual(

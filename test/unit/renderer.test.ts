@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import { ChartEntry, DEFAULT_THEME, modelCharts, paretoFront, reportCharts } from '../../media/renderer/charts';
 import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/renderer/layout';
-import { layerRows, sortRows, stageRows } from '../../media/renderer/rows';
+import { layerRows, RUNTIME_ONLY, sortRows, stageRows } from '../../media/renderer/rows';
 import { checkReport, ReportError } from '../../media/renderer/validate';
 import { report } from '../../src/run/reports';
 import { compareReport, sweepReport, zooReport } from './renderer-fixtures';
@@ -68,7 +68,9 @@ describe('renderer charts (vega-lite)', () => {
   it('the bars carry one datum per profiled layer, and the roof lines come from profile.peaks', () => {
     const [bars, scatter, roof] = modelCharts(profiled);
     const p = profiled.profile!;
-    assert.equal(((bars.spec.data as { values: unknown[] }).values).length, p.layers.length);
+    const barData = (bars.spec.data as { values: { op: string; ops: string }[] }).values;
+    assert.equal(barData.length, p.layers.length);
+    assert.deepEqual(barData[0], { ...barData[0], op: 'runtime only', ops: 'runtime only (ReorderInput)' });
     const scatterRoof = (scatter.spec.layer as { data: { values: { madds: number; us: number }[] } }[])[0].data.values;
     for (const point of scatterRoof) assert.ok(Math.abs(point.us - (2 * point.madds) / (p.peaks.gemm_gflops * 1e3)) < 1e-9);
     const roofline = (roof.spec.layer as { data: { values: { intensity: number; gflops: number }[] } }[])[0].data.values;
@@ -224,7 +226,7 @@ describe('renderer diagram layout (dagre)', () => {
     const pdata = diagramModel(profiled);
     const layout = layoutDiagram(pdata, defaultCollapsed(pdata), 'latency');
     const sum = layout.boxes.reduce((a, b) => a + (b.value ?? 0), 0);
-    const total = profiled.profile!.layers.reduce((a, l) => a + l.median_us, 0);
+    const total = profiled.profile!.layers.filter((l) => l.nodes.length > 0).reduce((a, l) => a + l.median_us, 0);
     assert.ok(Math.abs(sum - total) < 1e-6 * total);
     assert.ok(layout.boxes.some((b) => b.heat === HEAT_LEVELS - 1));
     const unprofiled = layoutDiagram(data, defaultCollapsed(data), 'latency');
@@ -261,9 +263,10 @@ describe('renderer rows', () => {
     assert.equal(bn.timing?.kind === 'fused' && bn.timing.layer.name, 'stem.conv');
   });
 
-  it('stage rows sum the kernel time of their layers to the whole', () => {
+  it('stage rows sum the kernel time of their layers to the whole, kernels the runtime added in a row of their own', () => {
     const model = zooReport('mobilenet_v3_small_x1_0', { profiled: true });
     const stages = stageRows(model);
+    assert.deepEqual(stages[stages.length - 1], { ...stages[stages.length - 1], scope: RUNTIME_ONLY, layers: 0, median_us: 10 });
     const total = model.profile!.layers.reduce((a, l) => a + l.median_us, 0);
     assert.ok(Math.abs(stages.reduce((a, s) => a + (s.median_us ?? 0), 0) - total) < 1e-6 * total);
     assert.ok(Math.abs(stages.reduce((a, s) => a + (s.time_share ?? 0), 0) - 1) < 1e-9);
