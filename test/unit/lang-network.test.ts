@@ -221,6 +221,34 @@ layers:
     );
   });
 
+  it('GhostNetV2 written with ghost_bottleneck_v2 equals ghostnet_v2_x1_0 (DFC from the third bottleneck on)', () => {
+    sameAsZoo(
+      `network: ghostnet_v2
+input: [1, 3, 224, 224]
+layers:
+  - conv: { out: 16, s: 2, act: relu }
+  - ghost_bottleneck_v2: { mid: 16, out: 16, dfc: false }
+  - ghost_bottleneck_v2: { mid: 48, out: 24, s: 2, dfc: false }
+  - ghost_bottleneck_v2: { mid: 72, out: 24 }
+  - ghost_bottleneck_v2: { mid: 72, out: 40, k: 5, s: 2, se: true }
+  - ghost_bottleneck_v2: { mid: 120, out: 40, k: 5, se: true }
+  - ghost_bottleneck_v2: { mid: 240, out: 80, s: 2 }
+  - ghost_bottleneck_v2: { mid: 200, out: 80 }
+  - ghost_bottleneck_v2: { mid: 184, out: 80, repeat: 2 }
+  - ghost_bottleneck_v2: { mid: 480, out: 112, se: true }
+  - ghost_bottleneck_v2: { mid: 672, out: 112, se: true }
+  - ghost_bottleneck_v2: { mid: 672, out: 160, k: 5, s: 2, se: true }
+  - ghost_bottleneck_v2: { mid: 960, out: 160, k: 5 }
+  - ghost_bottleneck_v2: { mid: 960, out: 160, k: 5, se: true }
+  - ghost_bottleneck_v2: { mid: 960, out: 160, k: 5 }
+  - ghost_bottleneck_v2: { mid: 960, out: 160, k: 5, se: true }
+  - conv: { out: 960, k: 1, act: relu }
+  - classifier: { hidden: 1280, hidden_bias: true, act: relu, dropout: 0.2, classes: 1000 }
+`,
+      'ghostnet_v2_x1_0',
+    );
+  });
+
   it('layers sit in scope layer<k>, repeats in layer<k>.<r>, or the scope: given', () => {
     const { built } = totals(
       'network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8 }\n  - relu: { repeat: 2 }\n  - dwconv:\n    scope: stage1.mix\n  - conv: { out: 8, scope: tail }\n    repeat: 3\n',

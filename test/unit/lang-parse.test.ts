@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildRequest, checkCell, parseCell, sweepPoints, type Cell, type Diagnostic } from '../../src/lang/index';
 
@@ -226,5 +228,15 @@ describe('cell language: diagnostics at the exact line and column', () => {
     assert.match(d.message, /knob 'ratio' 0.3 gives c·r = 22 × 0.3/);
     const w = only('model: shufflenet_v2_x1_0\nwidth: 0.75\n', [1, 7], [1, 11], (r) => checkCell('model: shufflenet_v2_x1_0\nwidth: 0.75\n').diagnostics.concat(r.diagnostics));
     assert.match(w.message, /width 0.75 is not available/);
+  });
+});
+
+describe('cell language: docs/cell-language.md', () => {
+  it('every complete cell in the reference parses, builds and has no diagnostics', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'cell-language.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const cells = blocks.filter((b) => /^(model|network|compare|profile|sweep|export):/m.test(b.split('\n')[0]));
+    assert.ok(cells.length >= 8, `${cells.length} cells`);
+    for (const text of cells) assert.deepEqual(checkCell(text).diagnostics, [], text);
   });
 });
