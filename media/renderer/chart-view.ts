@@ -16,28 +16,26 @@ export const vegaEmbedder: ChartEmbedder = async (container, spec) => {
   return { dispose: () => result.finalize() };
 };
 
-/** Chart colours from VS Code's theme variables, falling back to defaults outside VS Code. */
-export function themeFrom(element: HTMLElement): ChartTheme {
-  const view = element.ownerDocument.defaultView;
-  const style = view?.getComputedStyle ? view.getComputedStyle(element) : undefined;
-  const read = (name: string, fallback: string) => style?.getPropertyValue(name).trim() || fallback;
-  return {
-    foreground: read('--vscode-foreground', DEFAULT_THEME.foreground),
-    muted: read('--vscode-descriptionForeground', DEFAULT_THEME.muted),
-    grid: read('--vscode-editorWidget-border', DEFAULT_THEME.grid),
-    font: read('--vscode-font-family', DEFAULT_THEME.font),
-    roof: read('--vscode-charts-red', DEFAULT_THEME.roof),
-    category: [
-      read('--vscode-charts-blue', DEFAULT_THEME.category[0]),
-      read('--vscode-charts-yellow', DEFAULT_THEME.category[1]),
-      read('--vscode-charts-green', DEFAULT_THEME.category[2]),
-      read('--vscode-charts-red', DEFAULT_THEME.category[3]),
-      read('--vscode-charts-purple', DEFAULT_THEME.category[4]),
-      read('--vscode-charts-orange', DEFAULT_THEME.category[5]),
-      ...DEFAULT_THEME.category.slice(6),
-    ],
-  };
-}
+/**
+ * Chart colours as VS Code's theme variables: vega writes them into SVG attributes, where the
+ * webview resolves them, so charts follow a theme switch without being drawn again.
+ */
+export const VSCODE_THEME: ChartTheme = {
+  foreground: `var(--vscode-foreground, ${DEFAULT_THEME.foreground})`,
+  muted: `var(--vscode-descriptionForeground, ${DEFAULT_THEME.muted})`,
+  grid: `var(--vscode-editorWidget-border, ${DEFAULT_THEME.grid})`,
+  font: 'var(--vscode-font-family, sans-serif)',
+  roof: `var(--vscode-charts-red, ${DEFAULT_THEME.roof})`,
+  category: [
+    `var(--vscode-charts-blue, ${DEFAULT_THEME.category[0]})`,
+    `var(--vscode-charts-yellow, ${DEFAULT_THEME.category[1]})`,
+    `var(--vscode-charts-green, ${DEFAULT_THEME.category[2]})`,
+    `var(--vscode-charts-red, ${DEFAULT_THEME.category[3]})`,
+    `var(--vscode-charts-purple, ${DEFAULT_THEME.category[4]})`,
+    `var(--vscode-charts-orange, ${DEFAULT_THEME.category[5]})`,
+    ...DEFAULT_THEME.category.slice(6),
+  ],
+};
 
 export class ChartSet implements Disposable {
   private readonly disposables: Disposable[] = [];

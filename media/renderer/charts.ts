@@ -117,6 +117,17 @@ export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_
   };
 }
 
+/** A log axis with ticks and grid lines at powers of ten only, not at every 2…9 in between. */
+export function logAxis(values: readonly number[], format?: string): Record<string, unknown> {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return {};
+  const from = Math.floor(Math.log10(Math.min(...positive)));
+  const to = Math.ceil(Math.log10(Math.max(...positive)));
+  const ticks: number[] = [];
+  for (let e = from; e <= to; e++) ticks.push(Number(`1e${e}`));
+  return { values: ticks, ...(format ? { format } : {}) };
+}
+
 function logDomain(values: readonly number[]): [number, number] {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
@@ -136,7 +147,8 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
   const roofUs = (madds: number) => (2 * madds) / (p.peaks.gemm_gflops * 1e3);
   const roof = [lo, hi].map((madds) => ({ madds, us: roofUs(madds) }));
   const left = p.layers.length - points.length;
-  const x = { field: 'madds', type: 'quantitative', title: 'MAdds per layer (log)', scale: { type: 'log' } };
+  const x = { field: 'madds', type: 'quantitative', title: 'MAdds per layer (log)', scale: { type: 'log' }, axis: logAxis([lo, hi], '~s') };
+  const yAxis = logAxis([...roof.map((r) => r.us), ...points.flatMap((d) => [d.bound_us, d.median_us])]);
   return {
     ...base(theme, `${model.summary.id}: MAdds vs time, on this machine's roofline`, [
       settingsLine(model),
@@ -148,7 +160,7 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
       {
         data: { values: roof },
         mark: { type: 'line', color: theme.roof, strokeDash: [6, 3], clip: true },
-        encoding: { x: { ...x, field: 'madds' }, y: { field: 'us', type: 'quantitative', scale: { type: 'log' }, title: 'time (µs, log)' } },
+        encoding: { x: { ...x, field: 'madds' }, y: { field: 'us', type: 'quantitative', scale: { type: 'log' }, axis: yAxis, title: 'time (µs, log)' } },
       },
       {
         data: { values: points },
@@ -175,7 +187,8 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
   const ridge = peak / bw;
   const [lo, hi] = logDomain([...points.map((d) => d.intensity), ridge]);
   const roof = [lo, ridge, hi].map((intensity) => ({ intensity, gflops: Math.min(peak, bw * intensity) }));
-  const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' } };
+  const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' }, axis: logAxis([lo, hi]) };
+  const yAxis = logAxis([...roof.map((r) => r.gflops), ...points.map((d) => d.gflops)]);
   return {
     ...base(theme, `${model.summary.id}: roofline`, [
       settingsLine(model),
@@ -186,7 +199,7 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
       {
         data: { values: roof },
         mark: { type: 'line', color: theme.roof, strokeDash: [6, 3] },
-        encoding: { x, y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' }, title: 'achieved GFLOP/s (log)' } },
+        encoding: { x, y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' }, axis: yAxis, title: 'achieved GFLOP/s (log)' } },
       },
       {
         data: { values: points },

@@ -1,6 +1,6 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
-import { themeFrom, vegaEmbedder } from './chart-view';
+import { VSCODE_THEME, vegaEmbedder } from './chart-view';
 import type { Disposable } from './dom';
 import styles from './renderer.css';
 import { renderReport } from './view';
@@ -39,7 +39,7 @@ export const activate: ActivationFunction = () => {
         element.replaceChildren(p);
         return;
       }
-      rendered.set(item.id, renderReport(element, value, { embedChart: vegaEmbedder, theme: themeFrom(element) }));
+      rendered.set(item.id, renderReport(element, value, { embedChart: vegaEmbedder, theme: VSCODE_THEME }));
     },
     disposeOutputItem(id) {
       if (id !== undefined) {

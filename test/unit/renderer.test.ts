@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
-import { ChartEntry, DEFAULT_THEME, modelCharts, paretoFront, reportCharts } from '../../media/renderer/charts';
+import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, reportCharts } from '../../media/renderer/charts';
 import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/renderer/layout';
 import { layerRows, RUNTIME_ONLY, sortRows, stageRows } from '../../media/renderer/rows';
 import { checkReport, ReportError } from '../../media/renderer/validate';
@@ -100,6 +100,11 @@ describe('renderer charts (vega-lite)', () => {
     }
   });
 
+  it('log axes tick at powers of ten only', () => {
+    assert.deepEqual(logAxis([0.03, 420]), { values: [0.01, 0.1, 1, 10, 100, 1000] });
+    assert.deepEqual(logAxis([5, 8e6], '~s'), { values: [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7], format: '~s' });
+  });
+
   it('the Pareto front keeps the models nothing beats on both axes', () => {
     const front = paretoFront([
       { x: 1, top1: 60 },
@@ -188,8 +193,11 @@ describe('renderer diagram layout (dagre)', () => {
     for (const e of layout.edges) assert.equal(e.label, shapes[e.tensor].join('×'));
     const stem = layout.edges.find((e) => e.from === 'input:input');
     assert.equal(stem?.label, '1×3×224×224');
-    // Clusters enclose their ops.
+    // Clusters enclose their ops and their label, which sits above everything in them.
     for (const c of layout.clusters) {
+      assert.ok(c.labelAt.x > c.x && c.labelAt.x < c.x + c.width && c.labelAt.y > c.y && c.labelAt.y < c.y + c.height, `${c.group} label inside`);
+      const top = Math.min(...opBoxes.filter((b) => groupsOf(model.graph.nodes.find((n) => `op:${n.name}` === b.id)!.scope).includes(c.group)).map((b) => b.y));
+      assert.ok(c.labelAt.y < top, `${c.group} label above its ops`);
       for (const node of model.graph.nodes.filter((n) => groupsOf(n.scope).includes(c.group))) {
         const b = opBoxes.find((o) => o.id === `op:${node.name}`)!;
         assert.ok(b.x >= c.x - 1 && b.x + b.width <= c.x + c.width + 1 && b.y >= c.y - 1 && b.y + b.height <= c.y + c.height + 1, `${node.name} inside ${c.group}`);
