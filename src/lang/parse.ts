@@ -4,7 +4,7 @@
  * (zoo ids, each model's knobs and their ranges, layer scopes and references).
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isScalar, Node } from 'yaml';
+import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { layerScopeName } from './cells';
@@ -188,6 +188,9 @@ class Reader {
         const range = this.tree.range(path);
         if (layer && path.length === path.lastIndexOf('layers') + 2) {
           return at(`layer ${layer.layer} must be an op name (- relu) or an op with options (- conv: { out: 16 }), got ${describeValue(e.data)}`, range);
+        }
+        if (path[path.length - 2] === 'models' && typeof path[path.length - 1] === 'number') {
+          return at(`${what} must be a zoo id or { model: <id>, … }, got ${describeValue(e.data)}`, range);
         }
         if (layer && path.length === path.lastIndexOf('layers') + 3 && e.data === null) {
           const req = OPS.get(layer.op!)?.required ?? [];
@@ -682,6 +685,13 @@ function syntaxDiagnostics(tree: Tree): Diagnostic[] {
   };
   tree.doc.errors.forEach(add('error'));
   tree.doc.warnings.forEach(add('warning'));
+  visit(tree.doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        out.push({ message: 'keys are plain names, not lists or mappings', severity: 'error', range: tree.idx.nodeRange(pair.key as Node) });
+      }
+    },
+  });
   return out;
 }
 

@@ -22,7 +22,7 @@ export class Tree {
 
   constructor(readonly text: string) {
     this.idx = new LineIndex(text);
-    this.doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   }
 
   get root(): Node | null {

@@ -240,3 +240,37 @@ describe('cell language: docs/cell-language.md', () => {
     for (const text of cells) assert.deepEqual(checkCell(text).diagnostics, [], text);
   });
 });
+
+describe('cell language: robustness', () => {
+  it('every prefix of the reference cells, and odd YAML, gives diagnostics, never an exception', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'cell-language.md'), 'utf8');
+    const cells = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    cells.push(
+      'compare:\n  models: [123, {model: 5}, [a]]\n',
+      'model: &a fasternet_t0\nknobs: *a\n',
+      '? [a, b]\n: c\n',
+      'network: n\ninput: [1,3,32,32]\nlayers:\n  - conv: 5\n  - {}\n  - []\n  - null\n  - repeat: 2\n  - conv: {out: 3}\n    relu:\n',
+    );
+    for (const cell of cells) {
+      for (let cut = 0; cut <= cell.length; cut += 3) {
+        const text = cell.slice(0, cut);
+        const result = checkCell(text);
+        assert.ok(result.cell || result.diagnostics.some((d) => d.severity === 'error'), text);
+      }
+    }
+  });
+
+  it('odd values get messages that say what is expected', () => {
+    const r = parseCell('compare:\n  models: [123, {model: 5}]\n');
+    assert.deepEqual(r.diagnostics.map((d) => d.message), [
+      "model 1 of compare must be a zoo id or { model: <id>, … }, got 123",
+      "'model' must be a string, got 5",
+    ]);
+    assert.deepEqual(parseCell('? [a, b]\n: c\n').diagnostics.map((d) => d.message), ['keys are plain names, not lists or mappings']);
+    const layers = parseCell('network: n\ninput: [1, 3, 8, 8]\nlayers:\n  - {}\n  - conv: {out: 3}\n    relu:\n').diagnostics;
+    assert.deepEqual(layers.map((d) => [d.range.start.line, d.message]), [
+      [3, 'layer 1 has no op (e.g. - conv: { out: 16 })'],
+      [5, "layer 2 has two ops, conv and relu; give each its own '- ' item"],
+    ]);
+  });
+});
