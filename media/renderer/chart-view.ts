@@ -1,6 +1,6 @@
 /**
- * Embeds vega-lite charts. Each chart is drawn when it first scrolls into view, so tables and the
- * diagram appear at once and charts inside collapsed sections get their real width.
+ * Embeds vega-lite charts. Each chart is drawn once its box has a width (at once when visible,
+ * when its section is opened otherwise), so charts in collapsed sections get their real width.
  */
 import type { ChartEntry, ChartTheme, VegaLiteSpec } from './charts';
 import { DEFAULT_THEME } from './charts';
@@ -39,7 +39,7 @@ export const VSCODE_THEME: ChartTheme = {
 
 export class ChartSet implements Disposable {
   private readonly disposables: Disposable[] = [];
-  private readonly observer?: IntersectionObserver;
+  private readonly observer?: ResizeObserver;
   private readonly pending = new Map<Element, () => void>();
   private disposed = false;
 
@@ -48,10 +48,10 @@ export class ChartSet implements Disposable {
     private readonly embedder: ChartEmbedder,
   ) {
     const view = doc.defaultView as (Window & typeof globalThis) | null;
-    if (view && typeof view.IntersectionObserver === 'function') {
-      this.observer = new view.IntersectionObserver((entries) => {
+    if (view && typeof view.ResizeObserver === 'function') {
+      this.observer = new view.ResizeObserver((entries) => {
         for (const entry of entries) {
-          if (!entry.isIntersecting) continue;
+          if (entry.contentRect.width <= 0) continue;
           const draw = this.pending.get(entry.target);
           this.pending.delete(entry.target);
           this.observer?.unobserve(entry.target);
