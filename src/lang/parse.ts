@@ -9,7 +9,7 @@ import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
-import { CELL_SCHEMA, KNOWN_PROVIDERS, RESERVED_VERBS, SCHEMA_ID, Verb, VERBS } from './schema';
+import { CELL_SCHEMA, KNOWN_PROVIDERS, RESERVED_VERBS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
 import { Path, Tree } from './tree';
 import { Diagnostic, Range, Severity } from './types';
@@ -196,7 +196,9 @@ class Reader {
           const req = OPS.get(layer.op!)?.required ?? [];
           return at(`${layer.op} needs options: ${layer.op}: { ${req.map((r) => `${r}: …`).join(', ')} }`, range);
         }
-        return at(`${what} must be ${typeText((e.params as { type: string | string[] }).type)}, got ${describeValue(e.data)}`, range);
+        const axis = path[0] === 'sweep' && (path[1] === 'width' || path[1] === 'resolution' || path[1] === 'knobs') && path.length === (path[1] === 'knobs' ? 3 : 2);
+        const hint = axis ? '; a sweep axis lists the values to try, e.g. [0.5, 1.0]' : '';
+        return at(`${what} must be ${typeText((e.params as { type: string | string[] }).type)}, got ${describeValue(e.data)}${hint}`, range);
       }
       case 'enum': {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
@@ -346,10 +348,10 @@ class Reader {
     return undefined;
   }
 
-  private knobValue(id: string, spec: KnobSpec, value: KnobValue, path: Path): boolean {
+  private knobValue(id: string, spec: KnobSpec, value: KnobValue, path: Path, hint = ''): boolean {
     const expected = knobProblem(spec, value);
     if (!expected) return true;
-    this.report(`knob '${spec.name}' of ${id} must be ${expected}, got ${describeValue(value)}`, this.tree.range(path));
+    this.report(`knob '${spec.name}' of ${id} must be ${expected}, got ${describeValue(value)}${hint}`, this.tree.range(path));
     return false;
   }
 
@@ -566,8 +568,9 @@ class Reader {
       return model && { verb: 'profile', range, target: { kind: 'model', model }, settings };
     }
     if (!isRecord(target)) return undefined;
+    const known = Object.keys(schemaAt('profile', [])?.properties ?? {});
     for (const key of this.tree.keys([])) {
-      if (key !== 'profile') this.report(`with profile: { … }, put '${key}' inside it`, this.tree.keyRange([key]));
+      if (key !== 'profile' && known.includes(key)) this.report(`with profile: { … }, put '${key}' inside it`, this.tree.keyRange([key]));
     }
     const settings = this.settings(['profile']) || {};
     const hasModel = target.model !== undefined;
@@ -611,7 +614,7 @@ class Reader {
         for (const [name, values] of Object.entries(grid)) {
           const knob = this.knob(spec.id, spec.knobs, name, ['sweep', 'knobs', name]);
           if (!knob || !Array.isArray(values)) continue;
-          values.forEach((v, i) => this.knobValue(spec.id, knob, v as KnobValue, ['sweep', 'knobs', name, i]));
+          values.forEach((v, i) => this.knobValue(spec.id, knob, v as KnobValue, ['sweep', 'knobs', name, i], knob.kind === 'indices' ? ' (a sweep lists the values to try: [[12, 13], []])' : ''));
           axes.push(this.axis('knob', name, ['sweep', 'knobs', name], values as KnobValue[]));
         }
       }
@@ -619,7 +622,7 @@ class Reader {
     const points = axes.reduce((n, a) => n * a.values.length, 1);
     if (points > MAX_SWEEP_POINTS) {
       this.report(`this sweep has ${points} points (${axes.map((a) => a.values.length).join(' × ')}); at most ${MAX_SWEEP_POINTS}`, range);
-    } else if (!axes.length && model) {
+    } else if (!axes.length && model && !['width', 'resolution', 'knobs'].some((k) => this.has(['sweep', k]))) {
       this.report('this sweep varies nothing: give width: […], resolution: […] or knobs: { name: […] }', range, 'warning');
     }
     const profile = this.settings(['sweep', 'profile']);

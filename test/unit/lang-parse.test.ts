@@ -159,6 +159,8 @@ describe('cell language: diagnostics at the exact line and column', () => {
     assert.equal(c.message, "'out' of conv (layer 1) must be a whole number, got 8.5");
     const d = only('model: fasternet_t0\nwidth: 0\n', [1, 7]);
     assert.equal(d.message, "'width' must be > 0, got 0");
+    const f = only('sweep:\n  model: fasternet_t0\n  width: 0.5\n', [2, 9], [2, 12]);
+    assert.equal(f.message, "'width' must be a list, got 0.5; a sweep axis lists the values to try, e.g. [0.5, 1.0]");
     const e = only('network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8, act: relu7 }\n', [3, 25], [3, 30]);
     assert.match(e.message, /'act' of conv \(layer 1\) must be one of relu, relu6, .*got 'relu7' \(did you mean relu, relu6\?\)/);
   });
