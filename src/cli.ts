@@ -4,14 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
 import { summaryText, textTable } from './core/report';
 import { Graph } from './core/ir';
 import { PublishedFigure, summarize } from './core/summary';
+import { decodeNotebook, encodeNotebook, NotebookFormatError } from './notebook/format';
 import { readOnnxFile } from './onnx/file';
+import { runNotebook } from './run/notebook';
 import { OPSET } from './onnx/proto';
 import { exportOnnx } from './onnx/writer';
 import { formatBytes, formatSI } from './shared/format';
@@ -27,6 +29,7 @@ const USAGE = `usage:
   lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
   lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
                [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--json]
+  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>]
   lcnb list [--json]
   lcnb --version
 
@@ -219,6 +222,52 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
   }
 }
 
+async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one .lcnb notebook');
+  const path = resolve(positionals[0]);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new UserError(`cannot read ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data;
+  try {
+    data = decodeNotebook(bytes, positionals[0]);
+  } catch (e) {
+    if (e instanceof NotebookFormatError) throw new UserError(e.message);
+    throw e;
+  }
+  const kernel = values.kernel === 'static' ? undefined : kernelClient();
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const result = await runNotebook(
+      data,
+      { kernel, provider: values.kernel === 'static' ? 'cpu' : values.kernel, baseDir: dirname(path), signal: abort.signal },
+      (cell, ms) => err.write(`lcnb: cell ${cell} done in ${ms} ms\n`),
+    );
+    if (values.out) {
+      try {
+        await writeFile(values.out, encodeNotebook(result.data));
+      } catch (e) {
+        throw new UserError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+    if (result.failure) throw new UserError(`${positionals[0]}: cell ${result.failure.cell} failed: ${result.failure.message}`);
+    return `ran ${result.executed} code cells of ${positionals[0]}${values.out ? `, wrote ${values.out}` : ''}\n`;
+  } finally {
+    process.off('SIGINT', interrupt);
+    await kernel?.dispose();
+  }
+}
+
 function listCommand(args: string[]): string {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const models = zooModels();
@@ -250,6 +299,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return 0;
       case 'profile':
         out.write(await profileCommand(rest, err));
+        return 0;
+      case 'run':
+        out.write(await runCommand(rest, err));
         return 0;
       case 'list':
         out.write(listCommand(rest));

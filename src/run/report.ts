@@ -3,7 +3,7 @@
  * below, with a markdown fallback beside it. Types only, so the webview side can import them.
  */
 import type { ModelSummary } from '../core/summary';
-import type { ModelProfile } from '../../kernels/profileModel';
+import type { ModelProfile } from '../../kernels/profileTypes';
 
 export const REPORT_MIME = 'application/vnd.lcnb.report+json';
 export const REPORT_VERSION = 1;

@@ -1,0 +1,143 @@
+/**
+ * Runs one cell: parses it, builds what it names, measures it when a device kernel is given, and
+ * returns its report with the markdown fallback. The notebook controllers and `lcnb run` share it.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { GraphError, UserError } from '../core/errors';
+import { Graph } from '../core/ir';
+import { PublishedFigure, summarize } from '../core/summary';
+import { buildNetwork, buildRequest, Cell, CellError, checkCell, ModelRef, ProfileSettings, sweepPoints } from '../lang';
+import { exportOnnx } from '../onnx/writer';
+import { formatBytes } from '../shared/format';
+import { BuildRequest, buildModelWithFigures } from '../zoo';
+import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
+import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
+import { reportMarkdown } from './markdown';
+import { modelReport, report } from './reports';
+import { ModelReport, Report, SweepPoint } from './report';
+
+export interface ExecutionContext {
+  /** The device kernel; absent when the notebook runs static analysis only. */
+  readonly kernel?: KernelClient;
+  /** Provider a cell measures with when it names none. */
+  readonly provider: string;
+  /** Folder that relative paths (export cells) resolve against. */
+  readonly baseDir: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (what: string) => void;
+}
+
+export interface CellOutcome {
+  readonly report: Report;
+  readonly markdown: string;
+}
+
+/** A cell that could not run: the message says where (line, column) when it is about the cell's text. */
+export class CellFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CellFailure';
+  }
+}
+
+export const DEFAULT_PROFILE = { runs: 50, warmup: 10, threads: 2, opt: 'all' } as const;
+
+function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionContext): ProfileOptions {
+  return {
+    provider: settings?.provider ?? ctx.provider,
+    threads: settings?.threads ?? DEFAULT_PROFILE.threads,
+    runs: settings?.runs ?? DEFAULT_PROFILE.runs,
+    warmup: settings?.warmup ?? DEFAULT_PROFILE.warmup,
+    optimization: settings?.opt ?? DEFAULT_PROFILE.opt,
+  };
+}
+
+function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): { graph: Graph; published: readonly PublishedFigure[] } {
+  try {
+    return buildModelWithFigures(model.id, request);
+  } catch (e) {
+    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, model.range);
+    throw e;
+  }
+}
+
+async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext): Promise<ModelProfile | undefined> {
+  if (!ctx.kernel) return undefined;
+  const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${graph.name}: ${p.phase}`);
+  return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
+}
+
+const STATIC_NOTE = 'Static analysis: counted, not measured. Pick an "ONNX Runtime" kernel to measure latency on this machine.';
+
+async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
+  const measuring = (settings: ProfileSettings | false | undefined) => settings !== false && !!ctx.kernel;
+  const notes = ctx.kernel ? [] : [STATIC_NOTE];
+  switch (cell.verb) {
+    case 'model': {
+      const { graph, published } = buildZoo(cell.model);
+      const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
+      return report('model', cell.model.id, [modelReport(graph, published, profile)], { notes });
+    }
+    case 'network': {
+      const { graph } = buildNetwork(cell);
+      const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
+      return report('network', cell.network.name, [modelReport(graph, [], profile)], { notes });
+    }
+    case 'compare': {
+      const models: ModelReport[] = [];
+      for (const ref of cell.models) {
+        const { graph, published } = buildZoo(ref);
+        const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
+        models.push(modelReport(graph, published, profile));
+      }
+      return report('compare', `compare: ${cell.models.map((m) => m.id).join(', ')}`, models, { notes });
+    }
+    case 'profile': {
+      const target = cell.target.kind === 'model' ? buildZoo(cell.target.model) : { graph: buildNetwork(cell).graph, published: [] };
+      const profile = await measure(target.graph, cell.settings, ctx);
+      return report('profile', target.graph.name, [modelReport(target.graph, target.published, profile)], { notes });
+    }
+    case 'sweep': {
+      const points: SweepPoint[] = [];
+      for (const point of sweepPoints(cell)) {
+        const { graph } = buildZoo(cell.model, point.request);
+        const totals = summarize(graph).totals;
+        const profile = cell.profile && ctx.kernel ? await measure(graph, cell.profile, ctx) : undefined;
+        points.push({ settings: point.settings, params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.mac_bytes, median_ms: profile?.latency.median_ms });
+      }
+      const sweepNotes = cell.profile && !ctx.kernel ? [STATIC_NOTE] : [];
+      return report('sweep', `sweep: ${cell.model.id}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
+    }
+    case 'export': {
+      const { graph, published } = buildZoo(cell.model);
+      const path = isAbsolute(cell.path) ? cell.path : resolve(ctx.baseDir, cell.path);
+      const exported = exportOnnx(graph, { form: cell.form, seed: cell.seed });
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, exported.bytes);
+      } catch (e) {
+        throw new CellError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, cell.pathRange);
+      }
+      const folded = Object.keys(exported.folded).length;
+      const note = `Wrote ${path} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${cell.form} form${cell.form === 'inference' ? `, ${folded} BatchNorm layers folded` : ''}, seed ${cell.seed}).`;
+      return report('export', cell.model.id, [modelReport(graph, published)], { notes: [note] });
+    }
+  }
+}
+
+export async function executeCell(text: string, ctx: ExecutionContext): Promise<CellOutcome> {
+  const parsed = checkCell(text);
+  const error = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (error || !parsed.cell) {
+    const d = error ?? parsed.diagnostics[0];
+    throw new CellFailure(d ? `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message}` : 'empty cell');
+  }
+  try {
+    const r = await run(parsed.cell, ctx);
+    return { report: r, markdown: reportMarkdown(r) };
+  } catch (e) {
+    if (e instanceof CellError || e instanceof UserError || e instanceof GraphError || e instanceof KernelError) throw new CellFailure(e.message);
+    throw e;
+  }
+}
