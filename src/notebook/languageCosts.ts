@@ -108,6 +108,11 @@ function settingsText(profile: ModelProfile): string {
   return `${s.providerUsed}, ${s.threads} thread${s.threads === 1 ? '' : 's'}, optimization '${s.optimization}', ${s.warmup} warm-up + ${s.runs} runs`;
 }
 
+function measuredLine(p: ModelProfile): string {
+  const l = p.latency;
+  return `**Measured** on this machine (last run): median **${l.median_ms.toFixed(3)} ms** (p10 ${l.p10_ms.toFixed(3)}, p90 ${l.p90_ms.toFixed(3)}), ${p.achieved_gflops.toFixed(1)} GFLOPS achieved — ${settingsText(p)}.`;
+}
+
 /** Whether a report's model is the graph built now (the cell may have changed since it ran). */
 function reportMatches(model: ModelReport | undefined, graph: Graph | undefined, totals: Cost | undefined): boolean {
   if (!model || !graph || !totals) return false;
@@ -278,7 +283,7 @@ export class CellAnalysis {
   /** The hover at `offset`: a model's totals, a layer's costs, or a key's documentation. */
   hover(offset: number, report?: Report): CostHover | undefined {
     const target = hoverTargetAt(this.text, offset);
-    if (!target) return undefined;
+    if (!target) return this.networkHover(offset, report);
     switch (target.kind) {
       case 'key':
         return { markdown: target.doc, range: target.range };
@@ -330,11 +335,36 @@ export class CellAnalysis {
     const rm = report.models[build.reportIndex];
     if (!reportMatches(rm, build.graph, build.totals)) return rm ? [STALE_NOTE] : [];
     if (!rm.profile) return [STATIC_NOTE];
-    const p = rm.profile;
-    const l = p.latency;
-    return [
-      `**Measured** on this machine (last run): median **${l.median_ms.toFixed(3)} ms** (p10 ${l.p10_ms.toFixed(3)}, p90 ${l.p90_ms.toFixed(3)}), ${p.achieved_gflops.toFixed(1)} GFLOPS achieved — ${settingsText(p)}.`,
-    ];
+    return [measuredLine(rm.profile)];
+  }
+
+  /** On the network's name: the whole network's totals, and its latency once profiled. */
+  private networkHover(offset: number, report?: Report): CostHover | undefined {
+    const net = this.network;
+    if (!net) return undefined;
+    const r = net.spec.range;
+    const at = this.lineStarts();
+    if (offset < at[r.start.line] + r.start.character || offset > at[r.end.line] + r.end.character) return undefined;
+    const out = [`**${net.spec.name}** — network of ${net.spec.layers.length} layer${net.spec.layers.length === 1 ? '' : 's'}`, ''];
+    if (!net.graph || !net.totals) {
+      out.push(`Not built: ${net.error?.message ?? 'unknown error'}`);
+      return { markdown: out.join('\n'), range: r };
+    }
+    const g = net.graph;
+    out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(g.shapes.get(g.outputs[g.outputs.length - 1]) ?? [])}`, net.totals));
+    if (report?.models[0]) {
+      const rm = this.reportModel(report);
+      if (!rm) out.push('', STALE_NOTE);
+      else if (!rm.profile) out.push('', STATIC_NOTE);
+      else out.push('', measuredLine(rm.profile));
+    }
+    return { markdown: out.join('\n'), range: r };
+  }
+
+  private lineStarts(): number[] {
+    const starts = [0];
+    for (let i = 0; i < this.text.length; i++) if (this.text[i] === '\n') starts.push(i + 1);
+    return starts;
   }
 
   layerHover(scope: string, index: number, op: string, report?: Report): string | undefined {
