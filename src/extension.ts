@@ -5,6 +5,7 @@ import { createStatusBarItem } from './commands/statusBar';
 import { NotebookKernels } from './notebook/controller';
 import { CellResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
+import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
 import { KernelClient } from '../kernels/client';
 
