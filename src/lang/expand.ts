@@ -1,0 +1,478 @@
+/**
+ * "Expand Model into Layers": a `model:` cell rewritten as a `network:` cell of the zoo's blocks,
+ * one layer per block of the paper's stage table (identical consecutive blocks folded into one
+ * layer with `repeat`), with the model's width, knobs, resolution and classes already applied, so
+ * the network has exactly the model's params, MAdds, FLOPs and memory access cost. The expansion is
+ * built and compared with the zoo model before it is returned.
+ */
+import { UserError } from '../core/errors';
+import { summarize, SummaryTotals } from '../core/summary';
+import { makeDivisible } from '../zoo/blocks';
+import { GHOSTNET_STAGES } from '../zoo/ghostnet';
+import { BuildRequest, buildModel, findModel, KnobValue, ZooModel } from '../zoo/index';
+import { DEFAULT_CLASSES, DEFAULT_RESOLUTION } from '../zoo/registry';
+import { shuffleV1Channels } from '../zoo/shufflenet_v1';
+import { buildRequest, ProfileSettings } from './cells';
+import { checkCell } from './check';
+import { buildNetwork } from './network';
+import { OPS } from './ops';
+import { parseCell } from './parse';
+import { CellError } from './types';
+
+export interface Expansion {
+  /** The `network:` cell's text. */
+  readonly text: string;
+  /** The zoo id that was expanded (also the network's name). */
+  readonly id: string;
+}
+
+/** The options a zoo model is built with, defaults filled in (the zoo's own resolution). */
+interface Resolved {
+  readonly resolution: number;
+  readonly classes: number;
+  readonly batch: number;
+  readonly width: number;
+  readonly knobs: Readonly<Record<string, KnobValue>>;
+}
+
+type Args = Record<string, unknown>;
+
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+interface Layer {
+  readonly op: string;
+  readonly args: Args;
+  readonly scope: string;
+  readonly repeat: number;
+}
+
+/** A block of a stage table, before identical neighbours are folded together. */
+interface Block {
+  readonly op: string;
+  readonly args: Args;
+}
+
+/** Options written even when they equal the op's default, because the papers' tables show them. */
+const ALWAYS: Readonly<Record<string, readonly string[]>> = {
+  conv: ['k'],
+  classifier: ['act'],
+  dropout: ['p'],
+  shufflenet_v1_unit: ['groups'],
+  fasternet_block: ['ratio', 'expand', 'act'],
+};
+
+/** The options that differ from the op's defaults (and those ALWAYS shows), in the order given. */
+function compact(op: string, args: Args): Args {
+  const spec = OPS.get(op);
+  if (!spec) throw new Error(`expand: no op '${op}'`);
+  const keep = ALWAYS[op] ?? [];
+  const out: Args = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined) continue;
+    if (!(key in spec.options)) throw new Error(`expand: op '${op}' has no option '${key}'`);
+    if (!keep.includes(key) && !spec.required?.includes(key) && JSON.stringify(spec.options[key].default) === JSON.stringify(value)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+function layer(op: string, args: Args, scope: string): Layer {
+  return { op, args: compact(op, args), scope, repeat: 1 };
+}
+
+/**
+ * A stage's blocks as layers: blocks numbered from `first` through the network (as the zoo scopes
+ * them, stage2.block3), runs of identical blocks folded into one repeated layer (stage2.blocks4_6).
+ */
+function stage(name: string, first: number, blocks: readonly Block[]): Layer[] {
+  const layers: Layer[] = [];
+  let i = 0;
+  while (i < blocks.length) {
+    const args = compact(blocks[i].op, blocks[i].args);
+    const key = JSON.stringify([blocks[i].op, args]);
+    let j = i + 1;
+    while (j < blocks.length && JSON.stringify([blocks[j].op, compact(blocks[j].op, blocks[j].args)]) === key) j++;
+    const from = first + i;
+    const to = first + j - 1;
+    layers.push({ op: blocks[i].op, args, scope: from === to ? `${name}.block${from}` : `${name}.blocks${from}_${to}`, repeat: j - i });
+    i = j;
+  }
+  return layers;
+}
+
+/** Stages of blocks numbered 1… through the network, scoped stage<offset + i>. */
+function stages(tables: readonly (readonly Block[])[], offset = 1, before?: (i: number) => Layer[]): Layer[] {
+  let first = 1;
+  return tables.flatMap((blocks, i) => {
+    const name = `stage${i + offset}`;
+    const layers = [...(before?.(i) ?? []), ...stage(name, first, blocks)];
+    first += blocks.length;
+    return layers;
+  });
+}
+
+// The stage tables the zoo families keep to themselves, copied from them (the tests check every
+// zoo id against its expansion, so a change on either side fails there).
+
+/** SqueezeNet: stem and Fire modules [squeeze, expand1x1, expand3x3] per stage (src/zoo/squeezenet.ts). */
+const SQUEEZENET: Readonly<Record<string, { stem: { out: number; k: number }; stages: [number, number, number][][] }>> = {
+  squeezenet1_0: {
+    stem: { out: 96, k: 7 },
+    stages: [
+      [[16, 64, 64], [16, 64, 64], [32, 128, 128]],
+      [[32, 128, 128], [48, 192, 192], [48, 192, 192], [64, 256, 256]],
+      [[64, 256, 256]],
+    ],
+  },
+  squeezenet1_1: {
+    stem: { out: 64, k: 3 },
+    stages: [
+      [[16, 64, 64], [16, 64, 64]],
+      [[32, 128, 128], [32, 128, 128]],
+      [[48, 192, 192], [48, 192, 192], [64, 256, 256], [64, 256, 256]],
+    ],
+  },
+};
+
+/** ShuffleNet v1 and V2: units per stage, the first of each at stride 2 (Tables 1 and 5). */
+const SHUFFLE_REPEATS = [4, 8, 4];
+
+/** ShuffleNetV2 Table 5: Conv1, Stage2–4 and Conv5 channels per width (src/zoo/shufflenet_v2.ts). */
+const SHUFFLENET_V2: ReadonlyMap<number, readonly number[]> = new Map([
+  [0.5, [24, 48, 96, 192, 1024]],
+  [1.0, [24, 116, 232, 464, 1024]],
+  [1.5, [24, 176, 352, 704, 1024]],
+  [2.0, [24, 244, 488, 976, 2048]],
+]);
+
+/** MobileNetV1 Table 1: [output channels, stride] of the 13 depthwise-separable layers per stage. */
+const MOBILENET_V1: [number, number][][] = [
+  [[64, 1]],
+  [[128, 2], [128, 1]],
+  [[256, 2], [256, 1]],
+  [[512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1]],
+  [[1024, 2], [1024, 1]],
+];
+
+/** MobileNetV2 Table 2: expansion t, channels c, repeats n, first stride s. */
+const MOBILENET_V2: [number, number, number, number][] = [
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
+];
+
+/** MobileNetV3 Tables 1 and 2: [kernel, expanded, out, SE, h-swish, stride] per stage, and the head FC width. */
+type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];
+const MOBILENET_V3: Readonly<Record<'large' | 'small', { stages: Bneck[][]; lastChannel: number }>> = {
+  large: {
+    lastChannel: 1280,
+    stages: [
+      [[3, 16, 16, false, false, 1]],
+      [[3, 64, 24, false, false, 2], [3, 72, 24, false, false, 1]],
+      [[5, 72, 40, true, false, 2], [5, 120, 40, true, false, 1], [5, 120, 40, true, false, 1]],
+      [
+        [3, 240, 80, false, true, 2],
+        [3, 200, 80, false, true, 1],
+        [3, 184, 80, false, true, 1],
+        [3, 184, 80, false, true, 1],
+        [3, 480, 112, true, true, 1],
+        [3, 672, 112, true, true, 1],
+      ],
+      [[5, 672, 160, true, true, 2], [5, 960, 160, true, true, 1], [5, 960, 160, true, true, 1]],
+    ],
+  },
+  small: {
+    lastChannel: 1024,
+    stages: [
+      [[3, 16, 16, true, false, 2]],
+      [[3, 72, 24, false, false, 2], [3, 88, 24, false, false, 1]],
+      [
+        [5, 96, 40, true, true, 2],
+        [5, 240, 40, true, true, 1],
+        [5, 240, 40, true, true, 1],
+        [5, 120, 48, true, true, 1],
+        [5, 144, 48, true, true, 1],
+      ],
+      [[5, 288, 96, true, true, 2], [5, 576, 96, true, true, 1], [5, 576, 96, true, true, 1]],
+    ],
+  },
+};
+
+/** FasterNet cfg/fasternet_<name>.yaml: embed_dim and depths (feature_dim 1280 for all). */
+const FASTERNET: Readonly<Record<string, { embed: number; depths: readonly number[] }>> = {
+  fasternet_t0: { embed: 40, depths: [1, 2, 8, 2] },
+  fasternet_t1: { embed: 64, depths: [1, 2, 8, 2] },
+  fasternet_t2: { embed: 96, depths: [1, 2, 8, 2] },
+  fasternet_s: { embed: 128, depths: [1, 2, 13, 2] },
+  fasternet_m: { embed: 144, depths: [3, 4, 18, 3] },
+  fasternet_l: { embed: 192, depths: [3, 4, 18, 3] },
+};
+
+/** PP-LCNet NET_CONFIG: [stride, output channels] of blocks 1–13 per stage. */
+const PPLCNET: [number, number][][] = [
+  [[1, 32]],
+  [[2, 64], [1, 64]],
+  [[2, 128], [1, 128]],
+  [[2, 256], [1, 256], [1, 256], [1, 256], [1, 256], [1, 256]],
+  [[2, 512], [1, 512]],
+];
+
+/** A family's layers for one model at resolved options. */
+type Expander = (model: ZooModel, o: Resolved) => Layer[];
+
+const EXPANDERS: Readonly<Record<string, Expander>> = {
+  SqueezeNet: (model, o) => {
+    const v = SQUEEZENET[model.id];
+    const ch = (c: number) => Math.max(1, Math.round(c * o.width));
+    return [
+      layer('conv', { out: ch(v.stem.out), k: v.stem.k, s: 2, p: 0, bias: true, bn: false, act: 'relu' }, 'stem.conv1'),
+      layer('maxpool', { k: 3, s: 2, ceil: true }, 'stem.maxpool'),
+      ...stages(
+        v.stages.map((fires) => fires.map(([s, e1, e3]) => ({ op: 'fire', args: { squeeze: ch(s), expand1x1: ch(e1), expand3x3: ch(e3) } }))),
+        1,
+        (i) => (i > 0 ? [layer('maxpool', { k: 3, s: 2, ceil: true }, `stage${i + 1}.maxpool`)] : []),
+      ),
+      layer('dropout', { p: 0.5 }, 'classifier.dropout'),
+      layer('conv', { out: o.classes, k: 1, bias: true, bn: false, act: 'relu' }, 'classifier.conv10'),
+      layer('gap', {}, 'classifier.pool'),
+      layer('flatten', {}, 'classifier.flatten'),
+    ];
+  },
+  ShuffleNetV1: (model, o) => {
+    const groups = Number(/_g(\d+)_/.exec(model.id)?.[1]);
+    const { stem, stages: widths } = shuffleV1Channels(groups, o.width);
+    const units = SHUFFLE_REPEATS.map((n, i) =>
+      Array.from({ length: n }, (_, r): Block => ({
+        op: 'shufflenet_v1_unit',
+        args: { out: widths[i], groups, s: r === 0 ? 2 : 1, group_first: !(i === 0 && r === 0) },
+      })),
+    );
+    return [
+      ...shuffleStem(stem),
+      ...stages(units, 2),
+      layer('classifier', { classes: o.classes, bias: false }, 'classifier'),
+    ];
+  },
+  ShuffleNetV2: (_model, o) => {
+    const c = SHUFFLENET_V2.get(o.width)!;
+    const units = SHUFFLE_REPEATS.map((n, i) =>
+      Array.from({ length: n }, (_, r): Block => ({ op: 'shufflenet_v2_unit', args: { out: c[i + 1], s: r === 0 ? 2 : 1 } })),
+    );
+    return [
+      ...shuffleStem(c[0]),
+      ...stages(units, 2),
+      layer('conv', { out: c[4], k: 1, act: 'relu' }, 'head.conv5'),
+      layer('classifier', { classes: o.classes }, 'classifier'),
+    ];
+  },
+  MobileNetV1: (_model, o) => {
+    const ch = (c: number) => Math.floor(c * o.width);
+    return [
+      layer('conv', { out: ch(32), k: 3, s: 2, act: 'relu' }, 'stem'),
+      ...stages(MOBILENET_V1.map((rows) => rows.map(([out, s]) => ({ op: 'depthwise_separable', args: { out: ch(out), s } })))),
+      layer('classifier', { classes: o.classes }, 'classifier'),
+    ];
+  },
+  MobileNetV2: (_model, o) => {
+    const ch = (c: number) => makeDivisible(c * o.width);
+    return [
+      layer('conv', { out: ch(32), k: 3, s: 2, act: 'relu6' }, 'stem'),
+      ...stages(
+        MOBILENET_V2.map(([t, c, n, s]) =>
+          Array.from({ length: n }, (_, r): Block => ({ op: 'inverted_residual', args: { out: ch(c), s: r === 0 ? s : 1, expand: t } })),
+        ),
+      ),
+      layer('conv', { out: makeDivisible(1280 * Math.max(1, o.width)), k: 1, act: 'relu6' }, 'head'),
+      layer('classifier', { classes: o.classes, dropout: 0.2 }, 'classifier'),
+    ];
+  },
+  MobileNetV3: (model, o) => {
+    const v = MOBILENET_V3[model.id.includes('_large_') ? 'large' : 'small'];
+    const ch = (c: number) => makeDivisible(c * o.width);
+    const act = o.knobs.act as string;
+    const useSe = o.knobs.se as boolean;
+    const stageBlocks = v.stages.map((rows) =>
+      rows.map(([k, expanded, out, se, hs, s]): Block => ({
+        op: 'inverted_residual',
+        args: { out: ch(out), s, k, hidden: ch(expanded), act: hs ? act : 'relu', se: se && useSe },
+      })),
+    );
+    const last = v.stages[v.stages.length - 1];
+    return [
+      layer('conv', { out: ch(16), k: 3, s: 2, act }, 'stem'),
+      ...stages(stageBlocks),
+      layer('conv', { out: 6 * ch(last[last.length - 1][2]), k: 1, act }, 'head'),
+      layer('gap', {}, 'classifier.pool'),
+      layer('flatten', {}, 'classifier.flatten'),
+      layer('fc', { out: ch(v.lastChannel) }, 'classifier.fc1'),
+      layer(act, {}, 'classifier.act'),
+      layer('dropout', { p: 0.2 }, 'classifier.dropout'),
+      layer('fc', { out: o.classes }, 'classifier.fc2'),
+    ];
+  },
+  GhostNet: (_model, o) =>
+    ghostnet(o, (_index, args) => ({ op: 'ghost_bottleneck', args: { ...args, ratio: o.knobs.ratio, dw_kernel: o.knobs.dw_kernel } })),
+  // GhostNetV2 gives DFC attention to bottlenecks 3–16 only (the reference's layer_id > 1).
+  GhostNetV2: (_model, o) => ghostnet(o, (index, args) => ({ op: 'ghost_bottleneck_v2', args: { ...args, dfc: (o.knobs.dfc as boolean) && index > 1 } })),
+  FasterNet: (model, o) => {
+    const v = FASTERNET[model.id];
+    const embed = Math.floor(v.embed * o.width);
+    const act = o.knobs.act;
+    const blocks = v.depths.map((n) =>
+      Array.from({ length: n }, (): Block => ({ op: 'fasternet_block', args: { ratio: o.knobs.ratio, expand: o.knobs.mlp_ratio, act } })),
+    );
+    return [
+      layer('conv', { out: embed, k: 4, s: 4 }, 'stem'),
+      ...stages(blocks, 1, (i) => (i > 0 ? [layer('conv', { out: embed * 2 ** i, k: 2, s: 2 }, `stage${i + 1}.merge`)] : [])),
+      layer('classifier', { hidden: 1280, act, classes: o.classes }, 'classifier'),
+    ];
+  },
+  'PP-LCNet': (_model, o) => {
+    const ch = (c: number) => makeDivisible(c * o.width);
+    const act = o.knobs.act;
+    const se = new Set(o.knobs.se_blocks as number[]);
+    const k5 = new Set(o.knobs.k5_blocks as number[]);
+    let block = 0;
+    const blocks = PPLCNET.map((rows) =>
+      rows.map(([s, out]): Block => {
+        block++;
+        return { op: 'depthsep_conv', args: { out: ch(out), s, k: k5.has(block) ? 5 : 3, se: se.has(block), act } };
+      }),
+    );
+    return [
+      layer('conv', { out: ch(16), k: 3, s: 2, act }, 'stem'),
+      ...stages(blocks),
+      layer('classifier', o.knobs.last_conv ? { hidden: 1280, act, dropout: 0.2, classes: o.classes } : { classes: o.classes }, 'classifier'),
+    ];
+  },
+};
+
+/** ShuffleNet's Conv1 3×3/2 → BN → ReLU and MaxPool 3×3/2. */
+function shuffleStem(out: number): Layer[] {
+  return [layer('conv', { out, k: 3, s: 2, act: 'relu' }, 'stem.conv1'), layer('maxpool', { k: 3, s: 2, p: 1 }, 'stem.maxpool')];
+}
+
+/** GhostNet's skeleton (shared with GhostNetV2): stem, Table 1's bottlenecks, the 960·width conv and the 1280-wide head. */
+function ghostnet(o: Resolved, bottleneck: (index: number, args: Args) => Block): Layer[] {
+  const ch = (c: number) => makeDivisible(c * o.width, 4);
+  let index = 0;
+  const blocks = GHOSTNET_STAGES.map((rows) => rows.map(([k, exp, out, se, s]) => bottleneck(index++, { mid: ch(exp), out: ch(out), k, s, se })));
+  const last = GHOSTNET_STAGES[GHOSTNET_STAGES.length - 1];
+  return [
+    layer('conv', { out: ch(16), k: 3, s: 2, act: 'relu' }, 'stem'),
+    ...stages(blocks),
+    layer('conv', { out: ch(last[last.length - 1][1]), k: 1, act: 'relu' }, 'head.conv'),
+    layer('classifier', { hidden: 1280, hidden_bias: true, act: 'relu', dropout: 0.2, classes: o.classes }, 'classifier'),
+  ];
+}
+
+const PLAIN = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const YAML_WORDS = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
+
+function yamlValue(value: unknown): string {
+  if (typeof value === 'string') return PLAIN.test(value) && !YAML_WORDS.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return entries.length ? `{ ${entries.map(([k, v]) => `${k}: ${yamlValue(v)}`).join(', ')} }` : '{}';
+  }
+  throw new Error(`expand: cannot write ${String(value)} as YAML`);
+}
+
+function profileLine(profile: ProfileSettings | false | undefined): string | undefined {
+  if (profile === undefined) return undefined;
+  if (profile === false) return 'profile: false';
+  const { runs, warmup, threads, provider, opt } = profile;
+  const settings = { runs, warmup, threads, provider, opt };
+  return Object.values(settings).some((v) => v !== undefined) ? `profile: ${yamlValue(settings)}` : 'profile: true';
+}
+
+/** What differs from the model as published, for the header line. */
+function settingsNote(model: ZooModel, o: Resolved): string {
+  const notes: string[] = [];
+  if (o.width !== model.width) notes.push(`width ${o.width}`);
+  for (const knob of model.knobs) {
+    const value = o.knobs[knob.name];
+    if (JSON.stringify(value) !== JSON.stringify(knob.default)) notes.push(`${knob.name} ${yamlValue(value)}`);
+  }
+  return notes.length ? ` (${notes.join(', ')})` : '';
+}
+
+function render(model: ZooModel, o: Resolved, layers: readonly Layer[], profile: ProfileSettings | false | undefined): string {
+  const lines = [
+    `# model: ${model.id}${settingsNote(model, o)}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
+    `network: ${model.id}`,
+    `input: [${o.batch}, 3, ${o.resolution}, ${o.resolution}]`,
+    'layers:',
+  ];
+  for (const l of layers) {
+    lines.push(`  - ${l.op}: ${yamlValue(l.args)}`);
+    if (l.repeat > 1) lines.push(`    repeat: ${l.repeat}`);
+    lines.push(`    scope: ${l.scope}`);
+  }
+  const p = profileLine(profile);
+  if (p) lines.push(p);
+  return `${lines.join('\n')}\n`;
+}
+
+function costs(t: SummaryTotals) {
+  return { params: t.params, madds: t.madds, flops: t.flops, mac_elements: t.mac_elements };
+}
+
+/**
+ * A zoo model as the text of a `network:` cell. Unknown ids, options or knobs, and widths or knobs
+ * the family cannot build with, throw the zoo's UserError.
+ */
+export function expandZooModel(id: string, request: BuildRequest = {}, profile?: ProfileSettings | false): Expansion {
+  const zoo = buildModel(id, request);
+  const model = findModel(id)!;
+  const expander = EXPANDERS[model.family];
+  if (!expander) throw new UserError(`${id}: the ${model.family} family cannot be expanded into layers yet`);
+  const o: Resolved = {
+    resolution: request.resolution ?? DEFAULT_RESOLUTION,
+    classes: request.numClasses ?? DEFAULT_CLASSES,
+    batch: request.batch ?? 1,
+    width: request.width ?? model.width,
+    knobs: Object.fromEntries(model.knobs.map((k) => [k.name, request.knobs?.[k.name] ?? k.default])),
+  };
+  const text = render(model, o, expander(model, o), profile);
+
+  // A wrong expansion would be worse than none: it must parse, build and cost what the model does.
+  const parsed = parseCell(text);
+  const problem = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (problem || !parsed.cell) {
+    throw new Error(`expand: the expansion of ${id} does not parse: line ${(problem?.range.start.line ?? 0) + 1}: ${problem?.message}\n${text}`);
+  }
+  if (parsed.cell.verb !== 'network') throw new Error(`expand: the expansion of ${id} is a ${parsed.cell.verb} cell`);
+  const mine = costs(summarize(buildNetwork(parsed.cell).graph).totals);
+  const theirs = costs(summarize(zoo).totals);
+  if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+    throw new Error(`expand: the expansion of ${id} costs ${JSON.stringify(mine)}, the model ${JSON.stringify(theirs)}`);
+  }
+  return { text, id };
+}
+
+/**
+ * The command's core: a `model:` cell's text as a `network:` cell with identical costs. A cell
+ * that is not a model cell, has errors, or names a model that cannot build throws a CellError at
+ * the line and column concerned.
+ */
+export function expandModel(cellText: string): Expansion {
+  const { cell, diagnostics } = checkCell(cellText);
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error || !cell) throw new CellError(error?.message ?? 'this cell does not parse', error?.range ?? ZERO);
+  if (cell.verb !== 'model') {
+    throw new CellError(`only a model: cell expands into layers; this is a ${cell.verb} cell`, cell.range);
+  }
+  try {
+    return expandZooModel(cell.model.id, buildRequest(cell.model), cell.profile);
+  } catch (e) {
+    if (e instanceof UserError) throw new CellError(e.message, cell.model.range);
+    throw e;
+  }
+}
