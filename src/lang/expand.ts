@@ -111,8 +111,8 @@ function stages(tables: readonly (readonly Block[])[], offset = 1, before?: (i: 
   });
 }
 
-// The stage tables the zoo families keep to themselves, copied from them (the tests check every
-// zoo id against its expansion, so a change on either side fails there).
+// Stage tables the zoo families do not export. The unit tests expand every zoo id and compare its
+// costs with the zoo's, so a change on one side alone fails there.
 
 /** SqueezeNet: stem and Fire modules [squeeze, expand1x1, expand3x3] per stage (src/zoo/squeezenet.ts). */
 const SQUEEZENET: Readonly<Record<string, { stem: { out: number; k: number }; stages: [number, number, number][][] }>> = {
