@@ -1,5 +1,6 @@
 /** Wiring only: creates the log and status bar and registers commands. */
 import * as vscode from 'vscode';
+import { expandModelIntoLayers } from './commands/expandModel';
 import { showModelSummary } from './commands/showModelSummary';
 import { createStatusBarItem } from './commands/statusBar';
 import { NotebookKernels } from './notebook/controller';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void kernel?.dispose() },
     createStatusBarItem(),
     vscode.commands.registerCommand('lcnb.showLog', () => log.show()),
+    vscode.commands.registerCommand('lcnb.expandModel', (cell?: unknown) => expandModelIntoLayers(log, cell)),
     vscode.workspace.registerNotebookSerializer('lcnb', new LcnbSerializer(), LCNB_SERIALIZER_OPTIONS),
     vscode.commands.registerCommand('lcnb.showModelSummary', (id?: string) =>
       showModelSummary(context.extensionUri, log, typeof id === 'string' ? id : undefined),
