@@ -48,7 +48,8 @@ export function fasternetBlock(b: GraphBuilder, x: Tensor, o: FasterNetBlockOpti
   });
 }
 
-interface Variant {
+export interface FasterNetVariant {
+  /** The id's suffix: fasternet_<name>. */
   name: string;
   embed: number;
   depths: readonly number[];
@@ -74,7 +75,7 @@ function published(params: number, madds: number, top1: number, cpuMs: number, a
 }
 
 /** embed_dim, depths and act_layer of cfg/fasternet_<name>.yaml (all: mlp_ratio 2, n_div 4, feature_dim 1280). */
-const VARIANTS: Variant[] = [
+export const FASTERNET_VARIANTS: readonly FasterNetVariant[] = [
   { name: 't0', embed: 40, depths: [1, 2, 8, 2], act: 'gelu', published: published(3.9e6, 0.34e9, 71.9, 9.2, 143) },
   { name: 't1', embed: 64, depths: [1, 2, 8, 2], act: 'gelu', published: published(7.6e6, 0.85e9, 76.2, 17.7, 285) },
   { name: 't2', embed: 96, depths: [1, 2, 8, 2], act: 'relu', published: published(15.0e6, 1.91e9, 78.9, 33.5, 497) },
@@ -84,7 +85,7 @@ const VARIANTS: Variant[] = [
   { name: 'l', embed: 192, depths: [3, 4, 18, 3], act: 'relu', published: published(93.5e6, 15.52e9, 83.5, 219.5) },
 ];
 
-function knobs(v: Variant): KnobSpec[] {
+function knobs(v: FasterNetVariant): KnobSpec[] {
   return [
     {
       name: 'ratio',
@@ -119,7 +120,7 @@ function partialChannels(channels: number, ratio: number): number | undefined {
   return rounded >= 1 && Math.abs(exact - rounded) < 1e-9 * channels ? rounded : undefined;
 }
 
-function build(id: string, v: Variant, options: ZooBuildOptions) {
+function build(id: string, v: FasterNetVariant, options: ZooBuildOptions) {
   const ratio = options.knobs.ratio as number;
   const mlpRatio = options.knobs.mlp_ratio as number;
   const act = options.knobs.act as Activation;
@@ -165,7 +166,7 @@ function build(id: string, v: Variant, options: ZooBuildOptions) {
 export const fasternet: ZooFamily = {
   family: 'FasterNet',
   paper: 'arXiv:2303.03667',
-  models: VARIANTS.map((v) => {
+  models: FASTERNET_VARIANTS.map((v) => {
     const id = `fasternet_${v.name}`;
     return { id, width: 1, published: v.published, knobs: knobs(v), build: (options: ZooBuildOptions) => build(id, v, options) };
   }),

@@ -57,7 +57,7 @@ function checkKnob(model: ZooModel, spec: KnobSpec, value: KnobValue): void {
 }
 
 /** The full options for `model`: defaults overlaid with what is set, every value checked. */
-function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
+export function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
   const options: ZooBuildOptions = {
     resolution: request.resolution ?? DEFAULT_RESOLUTION,
     numClasses: request.numClasses ?? DEFAULT_CLASSES,

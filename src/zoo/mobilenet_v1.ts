@@ -9,7 +9,7 @@ import { classifier, convBnAct, depthwiseSeparable } from './blocks';
 import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /** [output channels, stride] of the 13 depthwise-separable layers, grouped by output resolution. */
-const STAGES: [number, number][][] = [
+export const MOBILENET_V1_STAGES: readonly (readonly [number, number])[][] = [
   [[64, 1]],
   [[128, 2], [128, 1]],
   [[256, 2], [256, 1]],
@@ -24,7 +24,7 @@ function build(id: string, options: ZooBuildOptions) {
   const channels = (c: number) => Math.floor(c * options.width);
   x = convBnAct(b, x, { out: channels(32), k: 3, s: 2 }, 'relu', 'stem');
   let block = 0;
-  STAGES.forEach((stage, i) =>
+  MOBILENET_V1_STAGES.forEach((stage, i) =>
     b.scope(`stage${i + 1}`, () => {
       for (const [out, s] of stage) x = depthwiseSeparable(b, x, { out: channels(out), s }, `block${++block}`);
     }),

@@ -50,7 +50,7 @@ export function invertedResidual(b: GraphBuilder, x: Tensor, o: InvertedResidual
 }
 
 /** Table 2's bottleneck rows: expansion t, output channels c, repeats n, first stride s. */
-const ROWS: [number, number, number, number][] = [
+export const MOBILENET_V2_ROWS: readonly (readonly [number, number, number, number])[] = [
   [1, 16, 1, 1],
   [6, 24, 2, 2],
   [6, 32, 3, 2],
@@ -66,7 +66,7 @@ function build(id: string, options: ZooBuildOptions) {
   let x = b.input('input', inputShape(options));
   x = convBnAct(b, x, { out: makeDivisible(32 * width), k: 3, s: 2 }, 'relu6', 'stem');
   let block = 0;
-  ROWS.forEach(([t, c, n, s], i) =>
+  MOBILENET_V2_ROWS.forEach(([t, c, n, s], i) =>
     b.scope(`stage${i + 1}`, () => {
       const out = makeDivisible(c * width);
       for (let r = 0; r < n; r++) x = invertedResidual(b, x, { out, s: r === 0 ? s : 1, expand: t }, `block${++block}`);

@@ -19,10 +19,10 @@ import { invertedResidual } from './mobilenet_v2';
 import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
 
 /** One bneck row: kernel, expanded channels, output channels, SE, h-swish (else ReLU), stride. */
-type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];
+export type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];
 
 /** Table 1, grouped by output resolution (stage1 at 112×112 … stage5 at 7×7). */
-const LARGE: Bneck[][] = [
+const LARGE: readonly (readonly Bneck[])[] = [
   [[3, 16, 16, false, false, 1]],
   [
     [3, 64, 24, false, false, 2],
@@ -49,7 +49,7 @@ const LARGE: Bneck[][] = [
 ];
 
 /** Table 2, grouped by output resolution (stage1 at 56×56 … stage4 at 7×7). */
-const SMALL: Bneck[][] = [
+const SMALL: readonly (readonly Bneck[])[] = [
   [[3, 16, 16, true, false, 2]],
   [
     [3, 72, 24, false, false, 2],
@@ -69,6 +69,18 @@ const SMALL: Bneck[][] = [
   ],
 ];
 
+export interface MobileNetV3Variant {
+  readonly stages: readonly (readonly Bneck[])[];
+  /** Width of the head's first FC. */
+  readonly lastChannel: number;
+}
+
+/** Large (Table 1) and Small (Table 2): their bneck stages and the head FC width. */
+export const MOBILENET_V3_VARIANTS: Readonly<Record<'large' | 'small', MobileNetV3Variant>> = {
+  large: { stages: LARGE, lastChannel: 1280 },
+  small: { stages: SMALL, lastChannel: 1024 },
+};
+
 const KNOBS: KnobSpec[] = [
   {
     name: 'se',
@@ -86,7 +98,7 @@ const KNOBS: KnobSpec[] = [
   },
 ];
 
-function build(id: string, stages: Bneck[][], lastChannel: number, options: ZooBuildOptions) {
+function build(id: string, { stages, lastChannel }: MobileNetV3Variant, options: ZooBuildOptions) {
   const b = new GraphBuilder(id);
   const channels = (c: number) => makeDivisible(c * options.width);
   const hswish = options.knobs.act as Activation;
@@ -145,12 +157,12 @@ function paper(top1: number, madds: number, params: number, pixelMs: [number, nu
 const large = widthVariants('mobilenet_v3_large', [
   { width: 0.75, published: paper(73.3, 155e6, 4.0e6, [39, 46, 40]) },
   { width: 1.0, published: paper(75.2, 219e6, 5.4e6, [51, 61, 44]) },
-], KNOBS, (id, options) => build(id, LARGE, 1280, options));
+], KNOBS, (id, options) => build(id, MOBILENET_V3_VARIANTS.large, options));
 
 const small = widthVariants('mobilenet_v3_small', [
   { width: 0.75, published: paper(65.4, 44e6, 2.4e6, [12.8, 15.6, 11.7]) },
   { width: 1.0, published: paper(67.4, 66e6, 2.9e6, [15.8, 19.4, 14.4]) },
-], KNOBS, (id, options) => build(id, SMALL, 1024, options));
+], KNOBS, (id, options) => build(id, MOBILENET_V3_VARIANTS.small, options));
 
 export const mobilenetV3: ZooFamily = {
   family: 'MobileNetV3',

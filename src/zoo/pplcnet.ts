@@ -35,14 +35,14 @@ export function depthSepConv(b: GraphBuilder, x: Tensor, o: DepthSepConvOptions,
 }
 
 /** NET_CONFIG's [stride, output channels at scale 1] for blocks 1–13, grouped as blocks2…blocks6. */
-const STAGES: [number, number][][] = [
+export const PPLCNET_STAGES: readonly (readonly [number, number])[][] = [
   [[1, 32]],
   [[2, 64], [1, 64]],
   [[2, 128], [1, 128]],
   [[2, 256], [1, 256], [1, 256], [1, 256], [1, 256], [1, 256]],
   [[2, 512], [1, 512]],
 ];
-const BLOCKS = STAGES.flat().length;
+const BLOCKS = PPLCNET_STAGES.flat().length;
 const DEFAULT_SE = [12, 13];
 const DEFAULT_K5 = [7, 8, 9, 10, 11, 12, 13];
 const STEM = 16;
@@ -97,7 +97,7 @@ function build(id: string, options: ZooBuildOptions) {
   let x = b.input('input', inputShape(options));
   x = convBnAct(b, x, { out: channels(STEM), k: 3, s: 2 }, act, 'stem');
   let block = 0;
-  STAGES.forEach((stage, i) =>
+  PPLCNET_STAGES.forEach((stage, i) =>
     b.scope(`stage${i + 1}`, () => {
       for (const [s, out] of stage) {
         block++;

@@ -64,7 +64,8 @@ export const WIDTHS = [0.25, 0.5, 1.0, 1.5, 2.0] as const;
 
 /** Stage-2 output channels of ShuffleNet 1× per group (paper Table 1). */
 const STAGE2_1X: Readonly<Record<number, number>> = { 1: 144, 2: 200, 3: 240, 4: 272, 8: 384 };
-const REPEATS = [4, 8, 4];
+/** Units per stage (Stage2–Stage4), the first of each at stride 2. */
+export const SHUFFLENET_V1_REPEATS: readonly number[] = [4, 8, 4];
 
 /** Stem and Stage2–Stage4 output channels for `groups` at `width` (see the rule above). */
 export function shuffleV1Channels(groups: number, width: number): { stem: number; stages: [number, number, number] } {
@@ -80,7 +81,7 @@ function build(id: string, groups: number, options: ZooBuildOptions) {
   let x = b.input('input', inputShape(options));
   x = convPoolStem(b, x, stem);
   let block = 0;
-  REPEATS.forEach((repeats, i) =>
+  SHUFFLENET_V1_REPEATS.forEach((repeats, i) =>
     b.scope(`stage${i + 2}`, () => {
       for (let r = 0; r < repeats; r++) {
         const first = r === 0;

@@ -48,18 +48,19 @@ export function shuffleV2Unit(b: GraphBuilder, x: Tensor, o: { out: number; stri
 }
 
 /** Output channels of Conv1, Stage2, Stage3, Stage4 and Conv5 per width (paper Table 5). */
-const CHANNELS: ReadonlyMap<number, readonly number[]> = new Map([
+export const SHUFFLENET_V2_CHANNELS: ReadonlyMap<number, readonly number[]> = new Map([
   [0.5, [24, 48, 96, 192, 1024]],
   [1.0, [24, 116, 232, 464, 1024]],
   [1.5, [24, 176, 352, 704, 1024]],
   [2.0, [24, 244, 488, 976, 2048]],
 ]);
-const REPEATS = [4, 8, 4];
+/** Units per stage (Stage2–Stage4), the first of each at stride 2. */
+export const SHUFFLENET_V2_REPEATS: readonly number[] = [4, 8, 4];
 
 function build(id: string, options: ZooBuildOptions) {
-  const channels = CHANNELS.get(options.width);
+  const channels = SHUFFLENET_V2_CHANNELS.get(options.width);
   if (!channels) {
-    const widths = [...CHANNELS.keys()].map((w) => w.toFixed(1)).join(', ');
+    const widths = [...SHUFFLENET_V2_CHANNELS.keys()].map((w) => w.toFixed(1)).join(', ');
     throw new UserError(
       `${id}: width ${options.width} is not available: ShuffleNetV2 defines its channels only for widths ${widths} (arXiv:1807.11164 Table 5)`,
     );
@@ -68,7 +69,7 @@ function build(id: string, options: ZooBuildOptions) {
   let x = b.input('input', inputShape(options));
   x = convPoolStem(b, x, channels[0]);
   let block = 0;
-  REPEATS.forEach((repeats, i) =>
+  SHUFFLENET_V2_REPEATS.forEach((repeats, i) =>
     b.scope(`stage${i + 2}`, () => {
       for (let r = 0; r < repeats; r++) x = shuffleV2Unit(b, x, { out: channels[i + 1], stride: r === 0 ? 2 : 1 }, `block${++block}`);
     }),

@@ -34,14 +34,15 @@ export function fire(b: GraphBuilder, x: Tensor, o: FireOptions, scope: string):
   });
 }
 
-interface Variant {
+export interface SqueezeNetVariant {
   stem: { out: number; k: number };
   /** Fire modules per stage as [squeeze, expand1x1, expand3x3]; a 3×3/2 max pool precedes each stage after the first. */
-  stages: [number, number, number][][];
+  stages: readonly (readonly [number, number, number])[][];
 }
 
-const VARIANTS: Record<'1_0' | '1_1', Variant> = {
-  '1_0': {
+/** Stem and Fire modules of each variant, by model id. */
+export const SQUEEZENET_VARIANTS: Readonly<Record<'squeezenet1_0' | 'squeezenet1_1', SqueezeNetVariant>> = {
+  squeezenet1_0: {
     stem: { out: 96, k: 7 },
     stages: [
       [[16, 64, 64], [16, 64, 64], [32, 128, 128]],
@@ -49,7 +50,7 @@ const VARIANTS: Record<'1_0' | '1_1', Variant> = {
       [[64, 256, 256]],
     ],
   },
-  '1_1': {
+  squeezenet1_1: {
     stem: { out: 64, k: 3 },
     stages: [
       [[16, 64, 64], [16, 64, 64]],
@@ -63,7 +64,7 @@ function maxPool(b: GraphBuilder, x: Tensor, local: string): Tensor {
   return b.add1('MaxPool', local, [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], ceil_mode: true });
 }
 
-function build(id: string, variant: Variant, options: ZooBuildOptions) {
+function build(id: string, variant: SqueezeNetVariant, options: ZooBuildOptions) {
   const b = new GraphBuilder(id);
   const channels = (c: number) => Math.max(1, Math.round(c * options.width));
   let x = b.input('input', inputShape(options));
@@ -112,14 +113,14 @@ export const squeezenet: ZooFamily = {
         { metric: 'top1', value: 57.5, source: 'arXiv:1707.01083 Table 6 (SqueezeNet, 42.5% top-1 error)' },
       ],
       knobs: [],
-      build: (options: ZooBuildOptions) => build('squeezenet1_0', VARIANTS['1_0'], options),
+      build: (options: ZooBuildOptions) => build('squeezenet1_0', SQUEEZENET_VARIANTS.squeezenet1_0, options),
     },
     {
       id: 'squeezenet1_1',
       width: 1.0,
       published: torchvision('SqueezeNet1_1_Weights', { params: 1_235_496, madds: 0.349e9, top1: 58.178 }),
       knobs: [],
-      build: (options: ZooBuildOptions) => build('squeezenet1_1', VARIANTS['1_1'], options),
+      build: (options: ZooBuildOptions) => build('squeezenet1_1', SQUEEZENET_VARIANTS.squeezenet1_1, options),
     },
   ],
 };
