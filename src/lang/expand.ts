@@ -8,10 +8,16 @@
 import { UserError } from '../core/errors';
 import { summarize, SummaryTotals } from '../core/summary';
 import { makeDivisible } from '../zoo/blocks';
+import { FASTERNET_VARIANTS } from '../zoo/fasternet';
 import { GHOSTNET_STAGES } from '../zoo/ghostnet';
-import { BuildRequest, buildModel, findModel, KnobValue, ZooModel } from '../zoo/index';
-import { DEFAULT_CLASSES, DEFAULT_RESOLUTION } from '../zoo/registry';
-import { shuffleV1Channels } from '../zoo/shufflenet_v1';
+import { BuildRequest, buildModel, findModel, resolveOptions, ZooBuildOptions, ZooModel } from '../zoo/index';
+import { MOBILENET_V1_STAGES } from '../zoo/mobilenet_v1';
+import { MOBILENET_V2_ROWS } from '../zoo/mobilenet_v2';
+import { MOBILENET_V3_VARIANTS } from '../zoo/mobilenet_v3';
+import { PPLCNET_STAGES } from '../zoo/pplcnet';
+import { SHUFFLENET_V1_REPEATS, shuffleV1Channels } from '../zoo/shufflenet_v1';
+import { SHUFFLENET_V2_CHANNELS, SHUFFLENET_V2_REPEATS } from '../zoo/shufflenet_v2';
+import { SQUEEZENET_VARIANTS } from '../zoo/squeezenet';
 import { buildRequest, ProfileSettings } from './cells';
 import { checkCell } from './check';
 import { buildNetwork } from './network';
@@ -24,15 +30,6 @@ export interface Expansion {
   readonly text: string;
   /** The zoo id that was expanded (also the network's name). */
   readonly id: string;
-}
-
-/** The options a zoo model is built with, defaults filled in (the zoo's own resolution). */
-interface Resolved {
-  readonly resolution: number;
-  readonly classes: number;
-  readonly batch: number;
-  readonly width: number;
-  readonly knobs: Readonly<Record<string, KnobValue>>;
 }
 
 type Args = Record<string, unknown>;
@@ -111,122 +108,12 @@ function stages(tables: readonly (readonly Block[])[], offset = 1, before?: (i: 
   });
 }
 
-// Stage tables the zoo families do not export. The unit tests expand every zoo id and compare its
-// costs with the zoo's, so a change on one side alone fails there.
-
-/** SqueezeNet: stem and Fire modules [squeeze, expand1x1, expand3x3] per stage (src/zoo/squeezenet.ts). */
-const SQUEEZENET: Readonly<Record<string, { stem: { out: number; k: number }; stages: [number, number, number][][] }>> = {
-  squeezenet1_0: {
-    stem: { out: 96, k: 7 },
-    stages: [
-      [[16, 64, 64], [16, 64, 64], [32, 128, 128]],
-      [[32, 128, 128], [48, 192, 192], [48, 192, 192], [64, 256, 256]],
-      [[64, 256, 256]],
-    ],
-  },
-  squeezenet1_1: {
-    stem: { out: 64, k: 3 },
-    stages: [
-      [[16, 64, 64], [16, 64, 64]],
-      [[32, 128, 128], [32, 128, 128]],
-      [[48, 192, 192], [48, 192, 192], [64, 256, 256], [64, 256, 256]],
-    ],
-  },
-};
-
-/** ShuffleNet v1 and V2: units per stage, the first of each at stride 2 (Tables 1 and 5). */
-const SHUFFLE_REPEATS = [4, 8, 4];
-
-/** ShuffleNetV2 Table 5: Conv1, Stage2–4 and Conv5 channels per width (src/zoo/shufflenet_v2.ts). */
-const SHUFFLENET_V2: ReadonlyMap<number, readonly number[]> = new Map([
-  [0.5, [24, 48, 96, 192, 1024]],
-  [1.0, [24, 116, 232, 464, 1024]],
-  [1.5, [24, 176, 352, 704, 1024]],
-  [2.0, [24, 244, 488, 976, 2048]],
-]);
-
-/** MobileNetV1 Table 1: [output channels, stride] of the 13 depthwise-separable layers per stage. */
-const MOBILENET_V1: [number, number][][] = [
-  [[64, 1]],
-  [[128, 2], [128, 1]],
-  [[256, 2], [256, 1]],
-  [[512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1]],
-  [[1024, 2], [1024, 1]],
-];
-
-/** MobileNetV2 Table 2: expansion t, channels c, repeats n, first stride s. */
-const MOBILENET_V2: [number, number, number, number][] = [
-  [1, 16, 1, 1],
-  [6, 24, 2, 2],
-  [6, 32, 3, 2],
-  [6, 64, 4, 2],
-  [6, 96, 3, 1],
-  [6, 160, 3, 2],
-  [6, 320, 1, 1],
-];
-
-/** MobileNetV3 Tables 1 and 2: [kernel, expanded, out, SE, h-swish, stride] per stage, and the head FC width. */
-type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];
-const MOBILENET_V3: Readonly<Record<'large' | 'small', { stages: Bneck[][]; lastChannel: number }>> = {
-  large: {
-    lastChannel: 1280,
-    stages: [
-      [[3, 16, 16, false, false, 1]],
-      [[3, 64, 24, false, false, 2], [3, 72, 24, false, false, 1]],
-      [[5, 72, 40, true, false, 2], [5, 120, 40, true, false, 1], [5, 120, 40, true, false, 1]],
-      [
-        [3, 240, 80, false, true, 2],
-        [3, 200, 80, false, true, 1],
-        [3, 184, 80, false, true, 1],
-        [3, 184, 80, false, true, 1],
-        [3, 480, 112, true, true, 1],
-        [3, 672, 112, true, true, 1],
-      ],
-      [[5, 672, 160, true, true, 2], [5, 960, 160, true, true, 1], [5, 960, 160, true, true, 1]],
-    ],
-  },
-  small: {
-    lastChannel: 1024,
-    stages: [
-      [[3, 16, 16, true, false, 2]],
-      [[3, 72, 24, false, false, 2], [3, 88, 24, false, false, 1]],
-      [
-        [5, 96, 40, true, true, 2],
-        [5, 240, 40, true, true, 1],
-        [5, 240, 40, true, true, 1],
-        [5, 120, 48, true, true, 1],
-        [5, 144, 48, true, true, 1],
-      ],
-      [[5, 288, 96, true, true, 2], [5, 576, 96, true, true, 1], [5, 576, 96, true, true, 1]],
-    ],
-  },
-};
-
-/** FasterNet cfg/fasternet_<name>.yaml: embed_dim and depths (feature_dim 1280 for all). */
-const FASTERNET: Readonly<Record<string, { embed: number; depths: readonly number[] }>> = {
-  fasternet_t0: { embed: 40, depths: [1, 2, 8, 2] },
-  fasternet_t1: { embed: 64, depths: [1, 2, 8, 2] },
-  fasternet_t2: { embed: 96, depths: [1, 2, 8, 2] },
-  fasternet_s: { embed: 128, depths: [1, 2, 13, 2] },
-  fasternet_m: { embed: 144, depths: [3, 4, 18, 3] },
-  fasternet_l: { embed: 192, depths: [3, 4, 18, 3] },
-};
-
-/** PP-LCNet NET_CONFIG: [stride, output channels] of blocks 1–13 per stage. */
-const PPLCNET: [number, number][][] = [
-  [[1, 32]],
-  [[2, 64], [1, 64]],
-  [[2, 128], [1, 128]],
-  [[2, 256], [1, 256], [1, 256], [1, 256], [1, 256], [1, 256]],
-  [[2, 512], [1, 512]],
-];
-
 /** A family's layers for one model at resolved options. */
-type Expander = (model: ZooModel, o: Resolved) => Layer[];
+type Expander = (model: ZooModel, o: ZooBuildOptions) => Layer[];
 
 const EXPANDERS: Readonly<Record<string, Expander>> = {
   SqueezeNet: (model, o) => {
-    const v = SQUEEZENET[model.id];
+    const v = SQUEEZENET_VARIANTS[model.id as keyof typeof SQUEEZENET_VARIANTS];
     const ch = (c: number) => Math.max(1, Math.round(c * o.width));
     return [
       layer('conv', { out: ch(v.stem.out), k: v.stem.k, s: 2, p: 0, bias: true, bn: false, act: 'relu' }, 'stem.conv1'),
@@ -237,7 +124,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
         (i) => (i > 0 ? [layer('maxpool', { k: 3, s: 2, ceil: true }, `stage${i + 1}.maxpool`)] : []),
       ),
       layer('dropout', { p: 0.5 }, 'classifier.dropout'),
-      layer('conv', { out: o.classes, k: 1, bias: true, bn: false, act: 'relu' }, 'classifier.conv10'),
+      layer('conv', { out: o.numClasses, k: 1, bias: true, bn: false, act: 'relu' }, 'classifier.conv10'),
       layer('gap', {}, 'classifier.pool'),
       layer('flatten', {}, 'classifier.flatten'),
     ];
@@ -245,7 +132,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
   ShuffleNetV1: (model, o) => {
     const groups = Number(/_g(\d+)_/.exec(model.id)?.[1]);
     const { stem, stages: widths } = shuffleV1Channels(groups, o.width);
-    const units = SHUFFLE_REPEATS.map((n, i) =>
+    const units = SHUFFLENET_V1_REPEATS.map((n, i) =>
       Array.from({ length: n }, (_, r): Block => ({
         op: 'shufflenet_v1_unit',
         args: { out: widths[i], groups, s: r === 0 ? 2 : 1, group_first: !(i === 0 && r === 0) },
@@ -254,27 +141,27 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     return [
       ...shuffleStem(stem),
       ...stages(units, 2),
-      layer('classifier', { classes: o.classes, bias: false }, 'classifier'),
+      layer('classifier', { classes: o.numClasses, bias: false }, 'classifier'),
     ];
   },
   ShuffleNetV2: (_model, o) => {
-    const c = SHUFFLENET_V2.get(o.width)!;
-    const units = SHUFFLE_REPEATS.map((n, i) =>
+    const c = SHUFFLENET_V2_CHANNELS.get(o.width)!;
+    const units = SHUFFLENET_V2_REPEATS.map((n, i) =>
       Array.from({ length: n }, (_, r): Block => ({ op: 'shufflenet_v2_unit', args: { out: c[i + 1], s: r === 0 ? 2 : 1 } })),
     );
     return [
       ...shuffleStem(c[0]),
       ...stages(units, 2),
       layer('conv', { out: c[4], k: 1, act: 'relu' }, 'head.conv5'),
-      layer('classifier', { classes: o.classes }, 'classifier'),
+      layer('classifier', { classes: o.numClasses }, 'classifier'),
     ];
   },
   MobileNetV1: (_model, o) => {
     const ch = (c: number) => Math.floor(c * o.width);
     return [
       layer('conv', { out: ch(32), k: 3, s: 2, act: 'relu' }, 'stem'),
-      ...stages(MOBILENET_V1.map((rows) => rows.map(([out, s]) => ({ op: 'depthwise_separable', args: { out: ch(out), s } })))),
-      layer('classifier', { classes: o.classes }, 'classifier'),
+      ...stages(MOBILENET_V1_STAGES.map((rows) => rows.map(([out, s]) => ({ op: 'depthwise_separable', args: { out: ch(out), s } })))),
+      layer('classifier', { classes: o.numClasses }, 'classifier'),
     ];
   },
   MobileNetV2: (_model, o) => {
@@ -282,16 +169,16 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     return [
       layer('conv', { out: ch(32), k: 3, s: 2, act: 'relu6' }, 'stem'),
       ...stages(
-        MOBILENET_V2.map(([t, c, n, s]) =>
+        MOBILENET_V2_ROWS.map(([t, c, n, s]) =>
           Array.from({ length: n }, (_, r): Block => ({ op: 'inverted_residual', args: { out: ch(c), s: r === 0 ? s : 1, expand: t } })),
         ),
       ),
       layer('conv', { out: makeDivisible(1280 * Math.max(1, o.width)), k: 1, act: 'relu6' }, 'head'),
-      layer('classifier', { classes: o.classes, dropout: 0.2 }, 'classifier'),
+      layer('classifier', { classes: o.numClasses, dropout: 0.2 }, 'classifier'),
     ];
   },
   MobileNetV3: (model, o) => {
-    const v = MOBILENET_V3[model.id.includes('_large_') ? 'large' : 'small'];
+    const v = MOBILENET_V3_VARIANTS[model.id.includes('_large_') ? 'large' : 'small'];
     const ch = (c: number) => makeDivisible(c * o.width);
     const act = o.knobs.act as string;
     const useSe = o.knobs.se as boolean;
@@ -311,7 +198,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
       layer('fc', { out: ch(v.lastChannel) }, 'classifier.fc1'),
       layer(act, {}, 'classifier.act'),
       layer('dropout', { p: 0.2 }, 'classifier.dropout'),
-      layer('fc', { out: o.classes }, 'classifier.fc2'),
+      layer('fc', { out: o.numClasses }, 'classifier.fc2'),
     ];
   },
   GhostNet: (_model, o) =>
@@ -319,7 +206,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
   // GhostNetV2 gives DFC attention to bottlenecks 3–16 only (the reference's layer_id > 1).
   GhostNetV2: (_model, o) => ghostnet(o, (index, args) => ({ op: 'ghost_bottleneck_v2', args: { ...args, dfc: (o.knobs.dfc as boolean) && index > 1 } })),
   FasterNet: (model, o) => {
-    const v = FASTERNET[model.id];
+    const v = FASTERNET_VARIANTS.find((f) => `fasternet_${f.name}` === model.id)!;
     const embed = Math.floor(v.embed * o.width);
     const act = o.knobs.act;
     const blocks = v.depths.map((n) =>
@@ -328,7 +215,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     return [
       layer('conv', { out: embed, k: 4, s: 4 }, 'stem'),
       ...stages(blocks, 1, (i) => (i > 0 ? [layer('conv', { out: embed * 2 ** i, k: 2, s: 2 }, `stage${i + 1}.merge`)] : [])),
-      layer('classifier', { hidden: 1280, act, classes: o.classes }, 'classifier'),
+      layer('classifier', { hidden: 1280, act, classes: o.numClasses }, 'classifier'),
     ];
   },
   'PP-LCNet': (_model, o) => {
@@ -337,7 +224,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     const se = new Set(o.knobs.se_blocks as number[]);
     const k5 = new Set(o.knobs.k5_blocks as number[]);
     let block = 0;
-    const blocks = PPLCNET.map((rows) =>
+    const blocks = PPLCNET_STAGES.map((rows) =>
       rows.map(([s, out]): Block => {
         block++;
         return { op: 'depthsep_conv', args: { out: ch(out), s, k: k5.has(block) ? 5 : 3, se: se.has(block), act } };
@@ -346,7 +233,7 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     return [
       layer('conv', { out: ch(16), k: 3, s: 2, act }, 'stem'),
       ...stages(blocks),
-      layer('classifier', o.knobs.last_conv ? { hidden: 1280, act, dropout: 0.2, classes: o.classes } : { classes: o.classes }, 'classifier'),
+      layer('classifier', o.knobs.last_conv ? { hidden: 1280, act, dropout: 0.2, classes: o.numClasses } : { classes: o.numClasses }, 'classifier'),
     ];
   },
 };
@@ -357,7 +244,7 @@ function shuffleStem(out: number): Layer[] {
 }
 
 /** GhostNet's skeleton (shared with GhostNetV2): stem, Table 1's bottlenecks, the 960·width conv and the 1280-wide head. */
-function ghostnet(o: Resolved, bottleneck: (index: number, args: Args) => Block): Layer[] {
+function ghostnet(o: ZooBuildOptions, bottleneck: (index: number, args: Args) => Block): Layer[] {
   const ch = (c: number) => makeDivisible(c * o.width, 4);
   let index = 0;
   const blocks = GHOSTNET_STAGES.map((rows) => rows.map(([k, exp, out, se, s]) => bottleneck(index++, { mid: ch(exp), out: ch(out), k, s, se })));
@@ -366,7 +253,7 @@ function ghostnet(o: Resolved, bottleneck: (index: number, args: Args) => Block)
     layer('conv', { out: ch(16), k: 3, s: 2, act: 'relu' }, 'stem'),
     ...stages(blocks),
     layer('conv', { out: ch(last[last.length - 1][1]), k: 1, act: 'relu' }, 'head.conv'),
-    layer('classifier', { hidden: 1280, hidden_bias: true, act: 'relu', dropout: 0.2, classes: o.classes }, 'classifier'),
+    layer('classifier', { hidden: 1280, hidden_bias: true, act: 'relu', dropout: 0.2, classes: o.numClasses }, 'classifier'),
   ];
 }
 
@@ -393,7 +280,7 @@ function profileLine(profile: ProfileSettings | false | undefined): string | und
 }
 
 /** What differs from the model as published, for the header line. */
-function settingsNote(model: ZooModel, o: Resolved): string {
+function settingsNote(model: ZooModel, o: ZooBuildOptions): string {
   const notes: string[] = [];
   if (o.width !== model.width) notes.push(`width ${o.width}`);
   for (const knob of model.knobs) {
@@ -403,7 +290,7 @@ function settingsNote(model: ZooModel, o: Resolved): string {
   return notes.length ? ` (${notes.join(', ')})` : '';
 }
 
-function render(model: ZooModel, o: Resolved, layers: readonly Layer[], profile: ProfileSettings | false | undefined): string {
+function render(model: ZooModel, o: ZooBuildOptions, layers: readonly Layer[], profile: ProfileSettings | false | undefined): string {
   const lines = [
     `# model: ${model.id}${settingsNote(model, o)}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
     `network: ${model.id}`,
@@ -433,13 +320,7 @@ export function expandZooModel(id: string, request: BuildRequest = {}, profile?:
   const model = findModel(id)!;
   const expander = EXPANDERS[model.family];
   if (!expander) throw new UserError(`${id}: the ${model.family} family cannot be expanded into layers yet`);
-  const o: Resolved = {
-    resolution: request.resolution ?? DEFAULT_RESOLUTION,
-    classes: request.numClasses ?? DEFAULT_CLASSES,
-    batch: request.batch ?? 1,
-    width: request.width ?? model.width,
-    knobs: Object.fromEntries(model.knobs.map((k) => [k.name, request.knobs?.[k.name] ?? k.default])),
-  };
+  const o = resolveOptions(model, request);
   const text = render(model, o, expander(model, o), profile);
 
   // A wrong expansion would be worse than none: it must parse, build and cost what the model does.
