@@ -194,31 +194,43 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
   const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
   const { graph } = await loadModel(positionals[0], values);
-  const kernel = kernelClient();
+  return withKernel(true, async (kernel, signal) => {
+    try {
+      const profile = await profileModel(
+        kernel as KernelClient,
+        graph,
+        {
+          provider: values.provider,
+          threads: positiveInt('threads', values.threads) ?? 2,
+          runs: positiveInt('runs', values.runs) ?? 50,
+          warmup,
+          optimization,
+        },
+        { signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
+        /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
+      );
+      return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
+    } catch (e) {
+      if (e instanceof KernelError) throw new UserError(e.message);
+      throw e;
+    }
+  });
+}
+
+/**
+ * Runs `body` with a kernel process (when `wanted`) and an abort signal that Ctrl-C fires; the
+ * kernel is disposed however `body` ends.
+ */
+async function withKernel<T>(wanted: boolean, body: (kernel: KernelClient | undefined, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const kernel = wanted ? kernelClient() : undefined;
   const abort = new AbortController();
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   try {
-    const profile = await profileModel(
-      kernel,
-      graph,
-      {
-        provider: values.provider,
-        threads: positiveInt('threads', values.threads) ?? 2,
-        runs: positiveInt('runs', values.runs) ?? 50,
-        warmup,
-        optimization,
-      },
-      { signal: abort.signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
-      /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
-    );
-    return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
-  } catch (e) {
-    if (e instanceof KernelError) throw new UserError(e.message);
-    throw e;
+    return await body(kernel, abort.signal);
   } finally {
     process.off('SIGINT', interrupt);
-    await kernel.dispose();
+    await kernel?.dispose();
   }
 }
 
@@ -243,14 +255,10 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
     if (e instanceof NotebookFormatError) throw new UserError(e.message);
     throw e;
   }
-  const kernel = values.kernel === 'static' ? undefined : kernelClient();
-  const abort = new AbortController();
-  const interrupt = () => abort.abort();
-  process.once('SIGINT', interrupt);
-  try {
+  return withKernel(values.kernel !== 'static', async (kernel, signal) => {
     const result = await runNotebook(
       data,
-      { kernel, provider: values.kernel === 'static' ? 'cpu' : values.kernel, baseDir: dirname(path), signal: abort.signal },
+      { kernel, provider: values.kernel === 'static' ? 'cpu' : values.kernel, baseDir: dirname(path), signal },
       (cell, ms) => err.write(`lcnb: cell ${cell} done in ${ms} ms\n`),
     );
     if (values.out) {
@@ -262,10 +270,7 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
     }
     if (result.failure) throw new UserError(`${positionals[0]}: cell ${result.failure.cell} failed: ${result.failure.message}`);
     return `ran ${result.executed} code cells of ${positionals[0]}${values.out ? `, wrote ${values.out}` : ''}\n`;
-  } finally {
-    process.off('SIGINT', interrupt);
-    await kernel?.dispose();
-  }
+  });
 }
 
 function listCommand(args: string[]): string {
