@@ -1,10 +1,13 @@
 // End-to-end tests in a real VS Code (code-server in headless chromium). `npm run test:e2e`;
-// expects `npm run build` to have run. Two parts:
-//   1. UI: command palette → "lcnb: Show Model Summary" → mobilenet_v1_x1_0 → the webview panel
-//      shows the model's totals. Screenshot in test-output/e2e/summary.png.
-//   2. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
+// expects `npm run build` to have run. Three parts:
+//   1. UI, summary: command palette → "lcnb: Show Model Summary" → mobilenet_v1_x1_0 → the
+//      webview panel shows the model's totals. Screenshot in test-output/e2e/summary.png.
+//   2. UI, notebook (notebook-ui.mjs): getting-started.lcnb, kernel "ONNX Runtime · CPU", Run All,
+//      the reports in the output webview, a hover. Screenshots test-output/e2e/notebook-*.png.
+//   3. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
 //      host (smoke-test driver + extensionTestsPath), its result comes back through
 //      window.codeAutomationExit(code) and its report through the file in LCNB_E2E_REPORT.
+// Each server opens a temporary copy of notebooks/, so nothing in the clone is written.
 // Logs of both servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
 // LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output).
 import fs from 'node:fs';
@@ -20,6 +23,7 @@ import {
   startCodeServer,
 } from '../../scripts/code-server.mjs';
 import { buildSuite, repoRoot } from './build-suite.mjs';
+import { NOTEBOOK, notebookUiTest } from './notebook-ui.mjs';
 
 const MODEL = 'mobilenet_v1_x1_0';
 // Params and MAdds of MobileNetV1 1.0 at 224×224, as the panel formats them.
@@ -132,8 +136,27 @@ async function newPage(browser, name) {
 // ---------------------------------------------------------------------------------------------
 // 1. UI
 
-async function uiTest(browser, toolchain) {
-  const server = await startServer('ui', { toolchain, folder: notebooks, extensionDevelopmentPath: repoRoot });
+/**
+ * A temporary copy of notebooks/ to open as the workspace, and a temporary directory for the
+ * server's TMPDIR (a kernel stopped with its server leaves its temp dir behind), both removed at
+ * cleanup after the server has stopped.
+ */
+function scratchFor(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lcnb-e2e-${name}-`));
+  closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const folder = path.join(dir, 'notebooks');
+  fs.cpSync(notebooks, folder, { recursive: true });
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  return { folder, tmp };
+}
+
+async function uiServer(toolchain) {
+  const { folder, tmp } = scratchFor('ui');
+  return startServer('ui', { toolchain, folder, extensionDevelopmentPath: repoRoot, env: { TMPDIR: tmp } });
+}
+
+async function uiTest(browser, server) {
   const page = await newPage(browser, 'ui');
   try {
     await page.goto(server.url, { timeout: TIMEOUT.workbench });
@@ -161,6 +184,28 @@ async function uiTest(browser, toolchain) {
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, 'failure-ui.png') }).catch(() => {});
     throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-ui.png, logs: test-output/e2e/*-ui.log)`);
+  } finally {
+    await page.context().close(); // its window's extension host idles from here on
+  }
+}
+
+async function notebookTest(browser, server) {
+  const page = await newPage(browser, 'notebook');
+  try {
+    await page.goto(server.url, { timeout: TIMEOUT.workbench });
+    await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT.workbench });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT.workbench });
+    // Hovers come with the language features; a build without them gets no hover check.
+    const hover = fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8').includes('registerHoverProvider');
+    const shots = await notebookUiTest(page, { outDir, log, hover });
+    log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
+  } catch (e) {
+    await page.screenshot({ path: path.join(outDir, 'failure-notebook.png') }).catch(() => {});
+    throw new Error(
+      `${e.message}\n(screenshot: test-output/e2e/failure-notebook.png, logs: test-output/e2e/code-server-ui.log, console-notebook.log)`,
+    );
+  } finally {
+    await page.context().close();
   }
 }
 
@@ -218,13 +263,14 @@ async function pickFromQuickPick(page, label) {
 async function extensionHostTest(browser, toolchain, extensionTestsPath) {
   const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-e2e-report-')), 'report.json');
   closers.push(async () => fs.rmSync(path.dirname(reportFile), { recursive: true, force: true }));
+  const { folder, tmp } = scratchFor('host');
   const server = await startServer('host', {
     toolchain,
-    folder: notebooks,
+    folder,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath,
     smokeTestDriver: true,
-    env: { LCNB_E2E_REPORT: reportFile },
+    env: { LCNB_E2E_REPORT: reportFile, TMPDIR: tmp },
   });
   const page = await newPage(browser, 'host');
   let exit;
@@ -300,13 +346,32 @@ async function main() {
   let failed = 0;
   const failures = [];
   try {
-    log('UI test: Show Model Summary from the command palette');
+    let server;
     try {
-      await uiTest(browser, toolchain);
-      passed++;
+      server = await uiServer(toolchain);
     } catch (e) {
-      failed++;
-      failures.push(`UI test: ${e.message}`);
+      failed += 2;
+      failures.push(`UI tests: ${e.message}`);
+    }
+    if (server) {
+      log('UI test: Show Model Summary from the command palette');
+      try {
+        await uiTest(browser, server);
+        passed++;
+      } catch (e) {
+        failed++;
+        failures.push(`UI test: ${e.message}`);
+      }
+      log(`UI test: notebook ${NOTEBOOK}`);
+      try {
+        if (stopping) throw new Error('interrupted');
+        await notebookTest(browser, server);
+        passed++;
+      } catch (e) {
+        failed++;
+        failures.push(`UI notebook test: ${e.message}`);
+      }
+      await server.stop(); // frees the CPU for the next server; its log is written at cleanup
     }
     log('extension-host suite');
     try {
