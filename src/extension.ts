@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
       showModelSummary(context.extensionUri, log, typeof id === 'string' ? id : undefined),
     ),
   );
+  registerLanguageFeatures(context, results);
 }
 
 export function deactivate(): void {}
