@@ -20,6 +20,13 @@ export interface RenderOptions {
 
 const fixed = (digits: number) => (v: number | undefined) => (v === undefined ? '—' : v.toFixed(digits));
 
+/** A horizontal scroller around a wide table, so its right-hand columns stay reachable in the output area. */
+function scrollX(doc: Document, table: HTMLTableElement): HTMLElement {
+  const box = el(doc, 'div', undefined, 'lcnb-scroll-x');
+  box.append(table);
+  return box;
+}
+
 function totalsTable(doc: Document, model: ModelReport): HTMLTableElement {
   const t = model.summary.totals;
   const bytes = model.summary.bytes_per_element;
@@ -49,7 +56,7 @@ function publishedBlock(doc: Document, model: ModelReport): HTMLElement | undefi
     { header: 'Source', value: (p) => p.source },
     { header: 'Measured on', value: (p) => p.settings, text: (p) => p.settings ?? '—' },
   ];
-  box.append(sortableTable(doc, figures, columns, `${figures.length} figure${figures.length === 1 ? '' : 's'} from the literature`, 'lcnb-table lcnb-published-table'));
+  box.append(scrollX(doc, sortableTable(doc, figures, columns, `${figures.length} figure${figures.length === 1 ? '' : 's'} from the literature`, 'lcnb-table lcnb-published-table')));
   return box;
 }
 
@@ -157,7 +164,7 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
       'lcnb-muted',
     ),
   );
-  body.append(totalsTable(doc, model));
+  body.append(scrollX(doc, totalsTable(doc, model)));
   const pub = publishedBlock(doc, model);
   if (pub) body.append(pub);
   const measured = measuredBlock(doc, model);
@@ -178,7 +185,7 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   diagramBody.append(diagramView(doc, model));
   body.append(diagram);
   const { details: stages, body: stagesBody } = section(doc, 'Stages', true, 'lcnb-stages-section');
-  stagesBody.append(stageTable(doc, model));
+  stagesBody.append(scrollX(doc, stageTable(doc, model)));
   body.append(stages);
   const { details: layers, body: layersBody } = section(doc, 'Layers', true, 'lcnb-layers-section');
   const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
@@ -221,7 +228,7 @@ function compareTable(doc: Document, report: Report): HTMLElement {
     );
   }
   const box = el(doc, 'div', undefined, 'lcnb-compare');
-  box.append(sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published, latency measured here`, 'lcnb-table lcnb-compare-table'));
+  box.append(scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published, latency measured here`, 'lcnb-table lcnb-compare-table')));
   const sources = rows.filter((r) => r.top1_source).map((r) => `${r.id}: top-1 from ${r.top1_source}`);
   const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
   const foot = [...settings.map((s) => `Latency measured with ${s}.`), ...sources];
@@ -242,7 +249,7 @@ function sweepTable(doc: Document, report: Report): HTMLElement | undefined {
     { header: 'MAC (bytes)', value: (p) => p.mac_bytes, text: (p) => formatBytes(p.mac_bytes) },
   ];
   if (sweep.points.some((p) => p.median_ms !== undefined)) columns.push({ header: 'Median (ms, measured)', value: (p) => p.median_ms, text: (p) => fixed(3)(p.median_ms) });
-  return sortableTable(doc, sweep.points, columns, `Sweep of ${sweep.model} over ${sweep.axes.join(', ')}: ${sweep.points.length} points`, 'lcnb-table lcnb-sweep');
+  return scrollX(doc, sortableTable(doc, sweep.points, columns, `Sweep of ${sweep.model} over ${sweep.axes.join(', ')}: ${sweep.points.length} points`, 'lcnb-table lcnb-sweep'));
 }
 
 /** Renders `value` (an output item's JSON) into `element`; an invalid report renders as an error naming the field. */

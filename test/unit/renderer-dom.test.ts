@@ -61,6 +61,7 @@ describe('renderer DOM', () => {
     const { root, embedded } = render(report('model', 'mobilenet', [zooReport('mobilenet_v3_small_x1_0')]));
     const totals = [...root.querySelectorAll('.lcnb-totals th')].map((th: any) => th.textContent);
     assert.deepEqual(totals.slice(0, 3), ['Params (count)', 'MAdds (multiply-adds)', 'FLOPs (2×MAdds + elementwise)']);
+    for (const cls of ['lcnb-totals', 'lcnb-published-table', 'lcnb-stages']) assert.ok(root.querySelector(`.lcnb-scroll-x > table.${cls}`), cls);
     const published = root.querySelector('.lcnb-published');
     assert.match(published.textContent, /Published figures — reported by the papers, not computed by lcnb/);
     assert.match(published.textContent, /arXiv:1905\.02244/);
@@ -133,6 +134,7 @@ describe('renderer DOM', () => {
     const first = root.querySelector('.lcnb-header').nextElementSibling;
     assert.ok(first.classList.contains('lcnb-compare'));
     assert.equal(first.querySelectorAll('tbody tr').length, 5);
+    assert.ok(first.querySelector('.lcnb-scroll-x > table.lcnb-compare-table'), 'the wide comparison table scrolls sideways on its own');
     const headers = [...first.querySelectorAll('th')].map((th: any) => th.textContent);
     assert.ok(headers.includes('Top-1 (%, published)') && headers.includes('Median (ms, measured)'));
     const models = root.querySelectorAll('details.lcnb-model');
