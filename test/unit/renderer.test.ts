@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
-import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, reportCharts } from '../../media/renderer/charts';
+import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, paretoSpec, placeLabels, reportCharts, wrapLine } from '../../media/renderer/charts';
 import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/renderer/layout';
 import { layerRows, RUNTIME_ONLY, sortRows, stageRows } from '../../media/renderer/rows';
 import { checkReport, ReportError } from '../../media/renderer/validate';
@@ -116,6 +116,35 @@ describe('renderer charts (vega-lite)', () => {
       front.map((p) => p.x),
       [1, 2, 4],
     );
+  });
+
+  it('top-1 vs latency: the axis spans the medians, a long p90 is cut at its edge and kept in the tooltip', () => {
+    const r = compareReport(true);
+    const slow = r.models[0].profile!.latency;
+    slow.p90_ms = slow.median_ms * 50;
+    const spec = paretoSpec(r, 'latency')!;
+    const values = (spec.data as { values: { id: string; x: number; hi: number; hiClip: number; pos: string }[] }).values;
+    const layers = spec.layer as { mark: { type: string }; encoding: { x: { scale: { domain: [number, number] } } } }[];
+    const [, hiDomain] = layers[0].encoding.x.scale.domain;
+    assert.ok(hiDomain < 2 * Math.max(...values.map((v) => v.x)), 'the domain follows the medians');
+    const cut = values.find((v) => v.id === r.models[0].summary.id)!;
+    assert.equal(cut.hi, slow.p90_ms);
+    assert.equal(cut.hiClip, hiDomain);
+    assert.ok(values.every((v) => v.pos), 'every point has a label position');
+    const subtitle = (spec.title as { subtitle: string[] }).subtitle;
+    assert.ok(subtitle.every((line) => line.length <= 52), subtitle.join(' | '));
+  });
+
+  it('point labels go where they overlap neither each other nor the Pareto line', () => {
+    const points = [
+      { id: 'alpha_model', x: 1, top1: 70 },
+      { id: 'beta_model', x: 1.05, top1: 70.2 },
+      { id: 'gamma_model', x: 3, top1: 76 },
+    ];
+    const pos = placeLabels(points, [points[0], points[1], points[2]], [0.5, 3.5], [68, 78]);
+    assert.notEqual(pos[0], pos[1], 'two close points get different sides');
+    assert.ok(['nw', 'sw', 'w', 's'].includes(pos[2]), `the rightmost label stays inside the plot (${pos[2]})`);
+    assert.deepEqual(wrapLine('one two three four', 9), ['one two', 'three', 'four']);
   });
 
   it('sweep: the varied setting vs MAdds, and vs latency when the sweep was profiled', async () => {
