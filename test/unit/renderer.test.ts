@@ -119,9 +119,10 @@ describe('renderer charts (vega-lite)', () => {
   });
 
   it('top-1 vs latency: the axis spans the medians, a long p90 is cut at its edge and kept in the tooltip', () => {
-    const r = compareReport(true);
-    const slow = r.models[0].profile!.latency;
-    slow.p90_ms = slow.median_ms * 50;
+    const base = compareReport(true);
+    const first = base.models[0];
+    const slow = { ...first.profile!.latency, p90_ms: first.profile!.latency.median_ms * 50 };
+    const r = { ...base, models: [{ ...first, profile: { ...first.profile!, latency: slow } }, ...base.models.slice(1)] };
     const spec = paretoSpec(r, 'latency')!;
     const values = (spec.data as { values: { id: string; x: number; hi: number; hiClip: number; pos: string }[] }).values;
     const layers = spec.layer as { mark: { type: string }; encoding: { x: { scale: { domain: [number, number] } } } }[];
