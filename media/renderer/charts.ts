@@ -36,6 +36,8 @@ export interface ChartEntry {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const HEIGHT = 240;
+/** Legend labels are op names ("GlobalAveragePool", "BatchNormalization"), longer than vega's 160 px default allows in VS Code's font. */
+const LEGEND_LABEL_LIMIT = 280;
 
 function config(theme: ChartTheme): Record<string, unknown> {
   const axis = { labelColor: theme.muted, titleColor: theme.foreground, gridColor: theme.grid, domainColor: theme.grid, tickColor: theme.grid, titleFontWeight: 'normal' };
@@ -44,7 +46,7 @@ function config(theme: ChartTheme): Record<string, unknown> {
     font: theme.font,
     view: { stroke: null },
     axis,
-    legend: { labelColor: theme.muted, titleColor: theme.foreground, titleFontWeight: 'normal' },
+    legend: { labelColor: theme.muted, titleColor: theme.foreground, titleFontWeight: 'normal', labelLimit: LEGEND_LABEL_LIMIT },
     title: { color: theme.foreground, subtitleColor: theme.muted, anchor: 'start', fontWeight: 'normal', fontSize: 13, subtitleFontSize: 11 },
     range: { category: [...theme.category] },
     text: { color: theme.foreground },

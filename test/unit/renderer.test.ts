@@ -79,6 +79,12 @@ describe('renderer charts (vega-lite)', () => {
     assert.ok(Math.abs(ridge.intensity - p.peaks.gemm_gflops / p.peaks.bandwidth_gbs) < 1e-9);
   });
 
+  it('legend labels are not cut: a long op name such as GlobalAveragePool fits', () => {
+    const [bars] = modelCharts(profiled);
+    const legend = (bars.spec.config as { legend: { labelLimit: number } }).legend;
+    assert.ok(legend.labelLimit >= 'BatchNormalization'.length * 9);
+  });
+
   it('an unprofiled model has no latency charts', () => {
     assert.deepEqual(modelCharts(zooReport('squeezenet1_1')), []);
   });
