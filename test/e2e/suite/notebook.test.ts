@@ -48,6 +48,28 @@ describe('lcnb notebooks', () => {
     assert.match(code[0].document.getText(), /^model: mobilenet_v3_small_x1_0$/m);
   });
 
+  it('Expand Model into Layers rewrites a model cell into a network cell, undoably', async () => {
+    const uri = vscode.Uri.joinPath(workspaceFolder(), 'getting-started.lcnb');
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(notebook);
+    const cell = notebook.getCells().find((c) => c.document.getText().startsWith('model: fasternet_t0'));
+    assert.ok(cell, 'the fasternet_t0 model cell');
+    const before = cell.document.getText();
+    const text = await vscode.commands.executeCommand<string | undefined>('lcnb.expandModel', cell);
+    assert.ok(text, 'the command returns the new cell text');
+    assert.equal(cell.document.getText(), text);
+    assert.match(text, /^network: fasternet_t0$/m);
+    assert.match(text, /fasternet_block: \{[^}]*ratio: 0\.5/, 'the knob is applied in the expanded layers');
+    await vscode.commands.executeCommand('undo');
+    if (cell.document.getText() !== before) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(cell.document.uri, new vscode.Range(cell.document.positionAt(0), cell.document.positionAt(cell.document.getText().length)), before);
+      await vscode.workspace.applyEdit(edit);
+    }
+    assert.equal(cell.document.getText(), before);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('refuses a malformed .lcnb, naming line and column, and leaves the file as it was', async () => {
     scratch = fs.mkdtempSync(path.join(workspaceFolder().fsPath, '.lcnb-e2e-'));
     const file = path.join(scratch, 'broken.lcnb');
