@@ -193,19 +193,42 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   layersBody.append(scroller);
   const extra = runtimeOnly(model);
   if (extra.length) {
-    const us = extra.reduce((a, l) => a + l.median_us, 0);
-    const share = extra.reduce((a, l) => a + l.share, 0);
-    layersBody.append(
-      el(
-        doc,
-        'p',
-        `Also measured: ${extra.length} kernel${extra.length === 1 ? '' : 's'} onnxruntime added that cover no op of lcnb's graph (layout reorders and the like), ${us.toFixed(1)} µs, ${percent(share)} of the per-layer time: ${extra.map((l) => `${l.runtime_nodes.join(' + ')} ${l.median_us.toFixed(1)} µs`).join(', ')}`,
-        'lcnb-muted lcnb-runtime-only',
-      ),
-    );
+    const line = el(doc, 'p', runtimeOnlyText(extra), 'lcnb-muted lcnb-runtime-only');
+    line.title = extra.map((l) => `${l.runtime_nodes.join(' + ')}: ${l.median_us.toFixed(1)} µs`).join('\n');
+    layersBody.append(line);
   }
   body.append(layers);
   return details;
+}
+
+/** A runtime kernel's kind: its node name without onnxruntime's `_token_<n>` suffix. */
+function runtimeKind(name: string): string {
+  return name.replace(/_token_\d+$/, '');
+}
+
+/**
+ * One line for the kernels onnxruntime added that cover no op of the graph: counted and summed
+ * by kind (layout reorders together), not listed one by one; the list is the line's tooltip.
+ */
+export function runtimeOnlyText(extra: readonly { runtime_nodes: readonly string[]; median_us: number; share: number }[]): string {
+  const groups = new Map<string, { count: number; us: number }>();
+  for (const l of extra) {
+    const kinds = [...new Set(l.runtime_nodes.map(runtimeKind))];
+    const key = kinds.every((k) => /^Reorder(Input|Output)$/.test(k)) ? 'reorder' : kinds.join(' + ');
+    const g = groups.get(key) ?? { count: 0, us: 0 };
+    g.count++;
+    g.us += l.median_us;
+    groups.set(key, g);
+  }
+  const us = extra.reduce((a, l) => a + l.median_us, 0);
+  const share = extra.reduce((a, l) => a + l.share, 0);
+  const name = (key: string, n: number) => {
+    const plural = n === 1 ? '' : 's';
+    return key === 'reorder' ? `layout reorder${plural}` : key ? `${key} kernel${plural}` : `kernel${plural}`;
+  };
+  const parts = [...groups].map(([key, g]) => `${g.count} ${name(key, g.count)}`);
+  const detail = groups.size > 1 ? ` (${[...groups].map(([key, g]) => `${name(key, 2)} ${g.us.toFixed(1)} µs`).join(', ')})` : '';
+  return `Also measured: ${parts.join(', ')} onnxruntime inserted: ${us.toFixed(1)} µs in total${detail}, ${percent(share)} of the per-layer time. They cover no op of lcnb's graph; hover for the list.`;
 }
 
 function compareTable(doc: Document, report: Report): HTMLElement {

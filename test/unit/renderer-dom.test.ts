@@ -81,7 +81,9 @@ describe('renderer DOM', () => {
     const measured = root.querySelector('.lcnb-measured').textContent;
     assert.match(measured, /median latency \(p10 [\d.]+ ms, p90 [\d.]+ ms\) — cpu, 2 threads, optimization all, 5 warm-up \+ 20 runs/);
     assert.match(measured, /Coverage80\.0% of onnxruntime's run time/);
-    assert.match(root.querySelector('.lcnb-runtime-only').textContent, /2 kernels onnxruntime added .* ReorderInput 6\.0 µs, ReorderOutput 4\.0 µs$/);
+    const runtimeLine = root.querySelector('.lcnb-runtime-only');
+    assert.match(runtimeLine.textContent, /^Also measured: 2 layout reorders onnxruntime inserted: 10\.0 µs in total, [\d.]+% of the per-layer time\./);
+    assert.equal(runtimeLine.title, 'ReorderInput: 6.0 µs\nReorderOutput: 4.0 µs');
     assert.match(root.querySelector('.lcnb-diagram').textContent, /Not drawn: 2 kernels onnxruntime added \(10\.0 µs\)/);
     const layerHeaders = [...root.querySelectorAll('.lcnb-layers th')].map((th: any) => th.textContent);
     for (const h of ['Time (µs)', 'Share (%)', 'Achieved (GFLOP/s)', 'Roofline (% of bound)']) assert.ok(layerHeaders.includes(h), h);
@@ -94,6 +96,16 @@ describe('renderer DOM', () => {
       [...select.querySelectorAll('option')].map((o: any) => o.value),
       ['madds', 'mac', 'params', 'latency'],
     );
+  });
+
+  it('the kernels onnxruntime added are summed by kind, not listed one by one', async () => {
+    const { runtimeOnlyText } = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as {
+      runtimeOnlyText: (extra: { runtime_nodes: string[]; median_us: number; share: number }[]) => string;
+    };
+    const reorders = Array.from({ length: 22 }, (_, i) => ({ runtime_nodes: [`ReorderOutput_token_${i}`], median_us: 108.5 / 22, share: 0.002 }));
+    assert.equal(runtimeOnlyText(reorders), "Also measured: 22 layout reorders onnxruntime inserted: 108.5 µs in total, 4.4% of the per-layer time. They cover no op of lcnb's graph; hover for the list.");
+    const mixed = runtimeOnlyText([...reorders.slice(0, 2), { runtime_nodes: ['MemcpyToHost_token_1'], median_us: 3, share: 0.01 }]);
+    assert.match(mixed, /^Also measured: 2 layout reorders, 1 MemcpyToHost kernel onnxruntime inserted: 12\.9 µs in total \(layout reorders 9\.9 µs, MemcpyToHost kernels 3\.0 µs\)/);
   });
 
   it('clicking a header sorts the layer table, clicking again reverses it', () => {
