@@ -60,7 +60,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
 
   const boxes = svg(doc, 'g', { class: 'lcnb-boxes' });
   for (const b of layout.boxes) {
-    const g = svg(doc, 'g', { class: `lcnb-box kind-${b.kind}${b.heat >= 0 ? ` heat-${b.heat}` : ''}`, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` });
+    const g = svg(doc, 'g', { class: `lcnb-box kind-${b.kind}${b.heat >= 0 ? ` heat-${b.heat}` : ''}${b.fusedInto !== undefined ? ' fused' : ''}`, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` });
     g.dataset.id = b.id;
     g.append(svg(doc, 'title', {}, b.details.join('\n')));
     g.append(svg(doc, 'rect', { width: b.width, height: b.height, rx: b.kind === 'group' ? 6 : 3 }));

@@ -45,6 +45,8 @@ export interface DiagramBox {
   readonly value?: number;
   /** 0 (no cost) … HEAT_LEVELS - 1 (the costliest visible box); -1 for inputs and outputs. */
   readonly heat: number;
+  /** For an op the runtime fused into another op's kernel: that op (its box carries the time). */
+  readonly fusedInto?: string;
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -92,8 +94,10 @@ interface OpInfo {
   readonly params: number;
   /** Kernel time when this op is a measured layer's main node (each kernel counted once). */
   readonly ownUs?: number;
-  /** The time shown on this op's box: its kernel's, fused or not. */
+  /** The time of the kernel that covers this op, fused or not (in the hover text). */
   readonly shownUs?: number;
+  /** The op whose kernel covers this one, when the runtime fused it into another op's kernel. */
+  readonly fusedInto?: string;
   readonly timingNote?: string;
 }
 
@@ -128,12 +132,14 @@ export function diagramModel(model: ModelReport): DiagramModel {
     let ownUs: number | undefined;
     let shownUs: number | undefined;
     let timingNote: string | undefined;
+    let fusedInto: string | undefined;
     if (t?.kind === 'measured') {
       ownUs = shownUs = t.layer.median_us;
       if (t.layer.fused) timingNote = `one kernel with ${t.layer.nodes.filter((n) => n !== node.name).join(', ')}`;
     } else if (t?.kind === 'fused') {
       shownUs = t.layer.median_us;
-      timingNote = `fused into ${t.layer.name}; the time is that kernel's`;
+      fusedInto = t.layer.name;
+      timingNote = `fused into ${t.layer.name}: the kernel's time is counted on its box`;
     } else if (t?.kind === 'uncovered') {
       timingNote = 'no runtime kernel covers it';
     }
@@ -146,6 +152,7 @@ export function diagramModel(model: ModelReport): DiagramModel {
       params: cost?.params ?? 0,
       ownUs,
       shownUs,
+      fusedInto,
       timingNote,
     };
   });
@@ -173,7 +180,8 @@ function metricText(metric: DiagramMetric, value: number | undefined): string {
   }
 }
 
-function opValue(op: OpInfo, metric: DiagramMetric, inGroup: boolean): number | undefined {
+/** An op's value for the metric; a fused op has no time of its own (its kernel's is on the op it was fused into). */
+function opValue(op: OpInfo, metric: DiagramMetric): number | undefined {
   switch (metric) {
     case 'madds':
       return op.madds;
@@ -182,7 +190,7 @@ function opValue(op: OpInfo, metric: DiagramMetric, inGroup: boolean): number | 
     case 'params':
       return op.params;
     case 'latency':
-      return inGroup ? op.ownUs : op.shownUs;
+      return op.ownUs;
   }
 }
 
@@ -205,6 +213,7 @@ interface Unit {
   details: string[];
   value?: number;
   parent?: string;
+  fusedInto?: string;
 }
 
 /**
@@ -232,20 +241,21 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
         unit = { id, kind: 'group', group: hidden, lines: [], details: [], value: 0, parent };
         units.set(id, unit);
       }
-      const v = opValue(op, metric, true);
+      const v = opValue(op, metric);
       if (v !== undefined) unit.value = (unit.value ?? 0) + v;
     } else {
       const id = `op:${op.name}`;
       unitOfOp.set(op.name, id);
-      const value = opValue(op, metric, false);
+      const value = opValue(op, metric);
       const details = [
         `${op.name} (${op.op})`,
         `${formatSI(op.params)} params · ${formatSI(op.madds)} MAdds · MAC ${formatBytes(op.mac)}`,
-        ...(op.shownUs !== undefined ? [`${op.shownUs.toFixed(1)} µs measured`] : []),
+        ...(op.ownUs !== undefined ? [`${op.ownUs.toFixed(1)} µs measured`] : op.shownUs !== undefined ? [`${op.shownUs.toFixed(1)} µs measured for the fused kernel`] : []),
         ...(op.timingNote ? [op.timingNote] : []),
       ];
-      const shown = metric === 'latency' && op.ownUs === undefined && op.shownUs !== undefined ? `fused, ${metricText(metric, value)}` : metricText(metric, value);
-      units.set(id, { id, kind: 'op', lines: [op.op, shortName(op.name, parentGroups), shown].filter(Boolean), details, value, parent });
+      const fused = metric === 'latency' && op.fusedInto !== undefined;
+      const shown = fused ? `fused into ${shortName(op.fusedInto!, parentGroups)}` : metricText(metric, value);
+      units.set(id, { id, kind: 'op', lines: [op.op, shortName(op.name, parentGroups), shown].filter(Boolean), details, value, parent, fusedInto: fused ? op.fusedInto : undefined });
     }
   }
   for (const unit of units.values()) {
@@ -363,7 +373,8 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
       lines: u.lines,
       details: u.details,
       value: u.value,
-      heat: u.kind === 'op' || u.kind === 'group' ? heatLevel(u.value, maxValue) : -1,
+      heat: u.fusedInto !== undefined ? -1 : u.kind === 'op' || u.kind === 'group' ? heatLevel(u.value, maxValue) : -1,
+      fusedInto: u.fusedInto,
       x: n.x! - n.width / 2,
       y: n.y! - n.height / 2,
       width: n.width,

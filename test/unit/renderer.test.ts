@@ -277,6 +277,25 @@ describe('renderer diagram layout (dagre)', () => {
     assert.ok(unprofiled.boxes.some((b) => b.lines.some((l) => l.endsWith('MAdds'))));
   });
 
+  it('a fused op names the op it was fused into, without its time or heat; the time is counted once', () => {
+    const profiled = zooReport('mobilenet_v3_small_x1_0', { profiled: true });
+    const pdata = diagramModel(profiled);
+    const layout = layoutDiagram(pdata, new Set(), 'latency');
+    const fused = layout.boxes.filter((b) => b.fusedInto !== undefined);
+    assert.ok(fused.length > 0);
+    for (const b of fused) {
+      assert.match(b.lines[b.lines.length - 1], /^fused into \S+$/);
+      assert.equal(b.value, undefined);
+      assert.equal(b.heat, -1);
+      assert.ok(layout.boxes.some((o) => o.id === `op:${b.fusedInto}` && (o.value ?? 0) > 0), `${b.id} points at a timed box`);
+    }
+    assert.ok(!layout.boxes.some((b) => b.lines.some((l) => /^fused, /.test(l))));
+    const sum = layout.boxes.reduce((a, b) => a + (b.value ?? 0), 0);
+    const total = profiled.profile!.layers.filter((l) => l.nodes.length > 0).reduce((a, l) => a + l.median_us, 0);
+    assert.ok(Math.abs(sum - total) < 1e-6 * total, 'expanded, each kernel is still counted once');
+    assert.ok(layoutDiagram(pdata, new Set(), 'madds').boxes.every((b) => b.fusedInto === undefined), 'only the latency view marks fused ops');
+  });
+
   it('heat levels: zero stays blank, the costliest box is hottest, small costs stay visible', () => {
     assert.equal(heatLevel(0, 10), 0);
     assert.equal(heatLevel(undefined, 10), 0);
