@@ -17,6 +17,20 @@ after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
+describe('running a notebook', () => {
+  it('stops at the first failed cell, with the failure as an error output naming line and column', async () => {
+    const cell = (value: string) => ({ kind: NotebookCellKind.Code, languageId: 'lcnb', value });
+    const data = { cells: [cell('model: mobilenet_v1_x0_25'), cell('model: mobilenet_v9'), cell('model: mobilenet_v1_x0_5')] };
+    const run = await runNotebook(data, { provider: 'cpu', baseDir: cache });
+    assert.equal(run.failure?.cell, 2);
+    assert.match(run.failure?.message ?? '', /^line 1, column 8: .*mobilenet_v9/);
+    assert.equal(run.executed, 2);
+    assert.equal(run.data.cells[1].executionSummary?.success, false);
+    assert.equal(run.data.cells[1].outputs?.[0].items[0].mime, 'application/vnd.code.notebook.error');
+    assert.equal(run.data.cells[2].outputs, undefined, 'the cell after the failure did not run');
+  });
+});
+
 describe('sample notebooks', () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.lcnb'))) {
     it(`${file} runs every cell and re-saves byte-identical`, async () => {
