@@ -165,6 +165,21 @@ const SE_OPTION: JsonSchema = {
   additionalProperties: false,
 };
 
+function poolOp(name: string, doc: string, op: 'MaxPool' | 'AveragePool'): OpSpec {
+  return {
+    name,
+    doc,
+    options: {
+      k: int('Window size'),
+      s: int('Stride; default k'),
+      p: { type: 'integer', minimum: 0, description: 'Padding on every side', default: 0 },
+      ceil: bool('Round the output size up (ceil_mode)', false),
+    },
+    required: ['k'],
+    build: pool(op),
+  };
+}
+
 const SPECS: OpSpec[] = [
   {
     name: 'conv',
@@ -208,30 +223,8 @@ const SPECS: OpSpec[] = [
   activationOp('sigmoid', 'Sigmoid'),
   activationOp('silu', 'SiLU (swish): x · sigmoid(x)'),
   activationOp('gelu', 'GELU'),
-  {
-    name: 'maxpool',
-    doc: 'Max pooling over k×k windows',
-    options: {
-      k: int('Window size'),
-      s: int('Stride; default k'),
-      p: { type: 'integer', minimum: 0, description: 'Padding on every side', default: 0 },
-      ceil: bool('Round the output size up (ceil_mode)', false),
-    },
-    required: ['k'],
-    build: pool('MaxPool'),
-  },
-  {
-    name: 'avgpool',
-    doc: 'Average pooling over k×k windows (the border divides by the whole window, as PyTorch does)',
-    options: {
-      k: int('Window size'),
-      s: int('Stride; default k'),
-      p: { type: 'integer', minimum: 0, description: 'Padding on every side', default: 0 },
-      ceil: bool('Round the output size up (ceil_mode)', false),
-    },
-    required: ['k'],
-    build: pool('AveragePool'),
-  },
+  poolOp('maxpool', 'Max pooling over k×k windows', 'MaxPool'),
+  poolOp('avgpool', 'Average pooling over k×k windows (the border divides by the whole window, as PyTorch does)', 'AveragePool'),
   { name: 'gap', doc: 'Global average pooling: [N, C, H, W] → [N, C, 1, 1]', options: {}, build: (ctx) => ctx.scoped(() => ctx.b.add1('GlobalAveragePool', 'pool', [ctx.x])) },
   { name: 'flatten', doc: 'Flatten to [N, C·H·W]', options: {}, build: (ctx) => ctx.scoped(() => ctx.b.add1('Flatten', 'flatten', [ctx.x], { axis: 1 })) },
   {
