@@ -34,7 +34,11 @@ interface LineShape {
   blank: boolean;
 }
 
-function stripComment(s: string): string {
+/**
+ * Index of the first character outside quotes that `found` accepts, or -1 when there is none or
+ * a character `stop` accepts comes first.
+ */
+function scanUnquoted(s: string, found: (c: string, i: number) => boolean, stop: (c: string) => boolean = () => false): number {
   let quote: string | undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
@@ -42,29 +46,27 @@ function stripComment(s: string): string {
       if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") {
       quote = c;
-    } else if (c === '#' && (i === 0 || /\s/.test(s[i - 1]))) {
-      return s.slice(0, i);
-    }
-  }
-  return s;
-}
-
-/** Index of the `:` that ends a key on this text (outside quotes and brackets), or -1. */
-function keyColon(s: string): number {
-  let quote: string | undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '{' || c === '[') {
+    } else if (stop(c)) {
       return -1;
-    } else if (c === ':' && (i + 1 === s.length || /\s/.test(s[i + 1]))) {
+    } else if (found(c, i)) {
       return i;
     }
   }
   return -1;
+}
+
+function stripComment(s: string): string {
+  const hash = scanUnquoted(s, (c, i) => c === '#' && (i === 0 || /\s/.test(s[i - 1])));
+  return hash < 0 ? s : s.slice(0, hash);
+}
+
+/** Index of the `:` that ends a key on this text (outside quotes and brackets), or -1. */
+function keyColon(s: string): number {
+  return scanUnquoted(
+    s,
+    (c, i) => c === ':' && (i + 1 === s.length || /\s/.test(s[i + 1])),
+    (c) => c === '{' || c === '[',
+  );
 }
 
 function shapeOf(line: string): LineShape {
