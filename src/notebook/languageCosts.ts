@@ -418,13 +418,17 @@ export class CellAnalysis {
   /** Short costs at the end of each layer line and of each model or network line. */
   inlayHints(report?: Report): CostHint[] {
     const lines = this.text.split('\n').map((l) => l.replace(/\r$/, ''));
-    const hints: { anchor: Range; label: string; tooltip: string }[] = [];
+    const hints: { anchor: Range; label: string; tooltip: string; short?: string }[] = [];
     for (const m of this.modelBuilds) {
       if (!m.totals || m.sweepPoint) continue;
       let label = shortCost(m.totals);
+      let short = `${formatSI(m.totals.madds)} MAdds`;
       const rm = m.reportIndex !== undefined ? report?.models[m.reportIndex] : undefined;
-      if (rm?.profile && reportMatches(rm, m.graph, m.totals)) label += ` · ${rm.profile.latency.median_ms.toFixed(2)} ms`;
-      hints.push({ anchor: m.ref.range, label, tooltip: `${m.ref.id}: ${plainCost(m.totals)}` });
+      if (rm?.profile && reportMatches(rm, m.graph, m.totals)) {
+        label += ` · ${rm.profile.latency.median_ms.toFixed(2)} ms`;
+        short = `${rm.profile.latency.median_ms.toFixed(2)} ms`;
+      }
+      hints.push({ anchor: m.ref.range, label, short, tooltip: `${m.ref.id}: ${plainCost(m.totals)}` });
     }
     const net = this.network;
     if (net) {
@@ -447,9 +451,11 @@ export class CellAnalysis {
     for (const h of hints) perLine.set(h.anchor.start.line, (perLine.get(h.anchor.start.line) ?? 0) + 1);
     return hints.map((h) => {
       const line = h.anchor.start.line;
-      // Alone on its line: after the line's end. Several on one line (a flow list): after each.
-      const position = perLine.get(line) === 1 ? { line, character: (lines[line] ?? '').trimEnd().length } : h.anchor.end;
-      return { position, label: h.label, tooltip: h.tooltip };
+      // Alone on its line: after the line's end. Several on one line (a flow list): a shorter
+      // hint after each, so the line stays readable; the tooltip has the full cost.
+      const alone = perLine.get(line) === 1;
+      const position = alone ? { line, character: (lines[line] ?? '').trimEnd().length } : h.anchor.end;
+      return { position, label: alone ? h.label : (h.short ?? h.label), tooltip: h.tooltip };
     });
   }
 }

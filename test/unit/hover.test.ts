@@ -189,6 +189,11 @@ describe('editor inlay hints', () => {
       hints.map((h) => h.position.character),
       [text.split('\n')[1].indexOf(','), text.split('\n')[1].indexOf(']')],
     );
+    assert.deepEqual(
+      hints.map((h) => h.label),
+      ['335.4M MAdds', '300.8M MAdds'],
+      'a short label per id keeps a flow list readable',
+    );
   });
 });
 
