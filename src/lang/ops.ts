@@ -180,6 +180,15 @@ function poolOp(name: string, doc: string, op: 'MaxPool' | 'AveragePool'): OpSpe
   };
 }
 
+/** Options both Ghost bottlenecks (v1 and v2) take. */
+const GHOST_BOTTLENECK_OPTIONS = {
+  mid: int('Expanded (hidden) channels'),
+  out: OUT,
+  k: KERNEL,
+  s: STRIDE,
+  se: bool('Squeeze-and-excitation (squeeze make_divisible(mid / 4, 4), hard-sigmoid gate)', false),
+};
+
 const SPECS: OpSpec[] = [
   {
     name: 'conv',
@@ -434,11 +443,7 @@ const SPECS: OpSpec[] = [
     origin: 'GhostNet (zoo/ghostnet.ts ghostBottleneck)',
     doc: 'Ghost module → [k×k depthwise at stride 2] → [SE] → Ghost module, plus a shortcut (identity, or depthwise + 1×1 when the shape changes)',
     options: {
-      mid: int('Expanded (hidden) channels'),
-      out: OUT,
-      k: KERNEL,
-      s: STRIDE,
-      se: bool('Squeeze-and-excitation (squeeze make_divisible(mid / 4, 4), hard-sigmoid gate)', false),
+      ...GHOST_BOTTLENECK_OPTIONS,
       ratio: int('Ghost ratio s of both Ghost modules', { minimum: 2, default: 2 }),
       dw_kernel: int('Kernel d of the cheap depthwise ops (odd)', { default: 3 }),
     },
@@ -450,11 +455,7 @@ const SPECS: OpSpec[] = [
     origin: 'GhostNetV2 (zoo/ghostnet_v2.ts ghostBottleneckV2)',
     doc: 'Ghost bottleneck whose first Ghost module is scaled by DFC attention',
     options: {
-      mid: int('Expanded (hidden) channels'),
-      out: OUT,
-      k: KERNEL,
-      s: STRIDE,
-      se: bool('Squeeze-and-excitation (squeeze make_divisible(mid / 4, 4), hard-sigmoid gate)', false),
+      ...GHOST_BOTTLENECK_OPTIONS,
       dfc: bool('DFC attention on the first Ghost module', true),
     },
     required: ['mid', 'out'],
