@@ -1,18 +1,20 @@
 // End-to-end tests in a real VS Code (code-server in headless chromium). `npm run test:e2e`;
-// expects `npm run build` to have run. Three parts:
-//   1. UI, summary: command palette → "lcnb: Show Model Summary" → mobilenet_v1_x1_0 → the
-//      webview panel shows the model's totals. Screenshot in test-output/e2e/summary.png.
-//   2. UI, notebook (notebook-ui.mjs): getting-started.lcnb, kernel "ONNX Runtime · CPU", Run All,
-//      the reports in the output webview, a hover. Screenshots test-output/e2e/notebook-*.png.
-//   3. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
+// expects `npm run build` to have run. Two parts:
+//   1. UI: every module in test/e2e/ui/ (see UiTest below), each in a fresh browser context on a
+//      workbench whose folder is a temporary copy of notebooks/; screenshots and a failure
+//      screenshot per test in test-output/e2e/. Tests that need another server (another
+//      setting, an untrusted workspace) say so with `server`; one server runs per name.
+//   2. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
 //      host (smoke-test driver + extensionTestsPath), its result comes back through
 //      window.codeAutomationExit(code) and its report through the file in LCNB_E2E_REPORT.
 // Each server opens a temporary copy of notebooks/, so nothing in the clone is written.
-// Logs of both servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
-// LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output).
+// Logs of the servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
+// LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output),
+// LCNB_E2E_ONLY=<substring> (run only the UI tests whose file name contains it, and no suite).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM_ARGS,
@@ -23,11 +25,6 @@ import {
   startCodeServer,
 } from '../../scripts/code-server.mjs';
 import { buildSuite, repoRoot } from './build-suite.mjs';
-import { NOTEBOOK, notebookUiTest } from './notebook-ui.mjs';
-
-const MODEL = 'mobilenet_v1_x1_0';
-// Params and MAdds of MobileNetV1 1.0 at 224×224, as the panel formats them.
-const EXPECTED_TEXT = ['4,231,976', '568,740,352'];
 const outDir = path.join(repoRoot, 'test-output', 'e2e');
 const notebooks = path.join(repoRoot, 'notebooks');
 const verbose = process.env.LCNB_E2E_VERBOSE === '1';
@@ -151,110 +148,65 @@ function scratchFor(name) {
   return { folder, tmp };
 }
 
-async function uiServer(toolchain) {
-  const { folder, tmp } = scratchFor('ui');
-  return startServer('ui', { toolchain, folder, extensionDevelopmentPath: repoRoot, env: { TMPDIR: tmp } });
+/**
+ * @typedef {object} UiContext
+ * @property {(message: string) => void} log
+ * @property {(file: string) => Promise<string>} shot screenshot into test-output/e2e/<file>;
+ *   returns the path to print
+ * @property {string} outDir test-output/e2e
+ * @property {string} folder the workspace folder the server opened (a copy of notebooks/)
+ * @property {string} repoRoot
+ *
+ * @typedef {object} UiTest a module in test/e2e/ui/
+ * @property {string} title
+ * @property {(page: import('playwright-core').Page, ctx: UiContext) => Promise<void>} run
+ *   runs on a loaded workbench (explorer shown)
+ * @property {{ name: string, options?: object }} [server] another server than the default 'ui'
+ *   one; `options` go to startCodeServer (settings, …)
+ */
+
+/** The UI test modules, in file-name order, as [file, module]. */
+async function uiTests() {
+  const dir = path.join(repoRoot, 'test', 'e2e', 'ui');
+  const only = process.env.LCNB_E2E_ONLY;
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs') && (!only || f.includes(only)))
+    .sort();
+  return Promise.all(files.map(async (f) => [f, await import(pathToFileURL(path.join(dir, f)).href)]));
 }
 
-async function uiTest(browser, server) {
-  const page = await newPage(browser, 'ui');
+async function uiServer(toolchain, name, options = {}) {
+  const { folder, tmp } = scratchFor(name);
+  const server = await startServer(name, {
+    toolchain,
+    folder,
+    extensionDevelopmentPath: repoRoot,
+    ...options,
+    env: { TMPDIR: tmp, ...options.env },
+  });
+  return { server, folder };
+}
+
+/** Runs one UI test module on `server` in a fresh browser context. */
+async function runUiTest(browser, { server, folder }, file, test) {
+  const name = path.basename(file, '.mjs');
+  const page = await newPage(browser, name);
   try {
     await page.goto(server.url, { timeout: TIMEOUT.workbench });
     await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT.workbench });
     await page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT.workbench });
-
-    await runFromCommandPalette(page, 'lcnb: Show Model Summary');
-
-    await pickFromQuickPick(page, MODEL);
-
-    const title = `Summary: ${MODEL}`;
-    await page
-      .locator('.tabs-container .tab', { has: page.locator('.tab-label', { hasText: title }) })
-      .first()
-      .waitFor({ timeout: TIMEOUT.step });
-
-    // A webview lives in an iframe (class "webview") holding another iframe with its content.
-    const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    for (const text of EXPECTED_TEXT) {
-      await content.getByText(text, { exact: false }).first().waitFor({ timeout: TIMEOUT.webview });
-    }
-    await page.waitForTimeout(500); // let the panel finish painting before the screenshot
-    await page.screenshot({ path: path.join(outDir, 'summary.png') });
-    log(`UI: tab "${title}" shows ${EXPECTED_TEXT.join(' and ')}; screenshot test-output/e2e/summary.png`);
+    const shot = async (f) => {
+      await page.screenshot({ path: path.join(outDir, f) });
+      return `test-output/e2e/${f}`;
+    };
+    await test.run(page, { log, shot, outDir, folder, repoRoot });
   } catch (e) {
-    await page.screenshot({ path: path.join(outDir, 'failure-ui.png') }).catch(() => {});
-    throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-ui.png, logs: test-output/e2e/*-ui.log)`);
+    await page.screenshot({ path: path.join(outDir, `failure-${name}.png`) }).catch(() => {});
+    throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-${name}.png, logs: test-output/e2e/*-${test.server?.name ?? 'ui'}.log, console-${name}.log)`);
   } finally {
     await page.context().close(); // its window's extension host idles from here on
   }
-}
-
-async function notebookTest(browser, server) {
-  const page = await newPage(browser, 'notebook');
-  try {
-    await page.goto(server.url, { timeout: TIMEOUT.workbench });
-    await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT.workbench });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT.workbench });
-    // Hovers come with the language features; a build without them gets no hover check.
-    const hover = fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8').includes('registerHoverProvider');
-    const shots = await notebookUiTest(page, { outDir, log, hover });
-    log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
-  } catch (e) {
-    await page.screenshot({ path: path.join(outDir, 'failure-notebook.png') }).catch(() => {});
-    throw new Error(
-      `${e.message}\n(screenshot: test-output/e2e/failure-notebook.png, logs: test-output/e2e/code-server-ui.log, console-notebook.log)`,
-    );
-  } finally {
-    await page.context().close();
-  }
-}
-
-/** Opens the command palette with F1 and runs the command whose label is `label`. */
-async function runFromCommandPalette(page, label) {
-  const deadline = Date.now() + TIMEOUT.step;
-  const input = page.locator('.quick-input-widget input.input');
-  const row = page
-    .locator('.quick-input-widget .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: label }) });
-  // Commands of the extension under development appear once its host has registered them.
-  for (;;) {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: TIMEOUT.step });
-    await page.keyboard.press('F1');
-    await input.waitFor({ timeout: TIMEOUT.step });
-    await input.fill(`>${label}`);
-    try {
-      await row.first().waitFor({ timeout: 3000 });
-      break;
-    } catch (e) {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`"${label}" not found in the command palette`);
-    }
-  }
-  await row.first().click({ timeout: TIMEOUT.step });
-}
-
-/** Types `label` into the quick pick that the command opened and picks the row labelled so. */
-async function pickFromQuickPick(page, label) {
-  const input = page.locator('.quick-input-widget input.input');
-  const row = page
-    .locator('.quick-input-widget .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
-  // The extension's quick pick replaces the command palette once its items are ready; text typed
-  // before that lands in the palette, so type again until the row shows up.
-  const deadline = Date.now() + TIMEOUT.step;
-  for (;;) {
-    const value = await input.inputValue({ timeout: TIMEOUT.step });
-    if (!value.startsWith('>')) {
-      if (value !== label) await input.fill(label);
-      try {
-        await row.first().waitFor({ timeout: 2000 });
-        break;
-      } catch {}
-    }
-    if (Date.now() > deadline) throw new Error(`no "${label}" in the quick pick`);
-    await page.waitForTimeout(250);
-  }
-  await row.first().click({ timeout: TIMEOUT.step });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,42 +298,44 @@ async function main() {
   let failed = 0;
   const failures = [];
   try {
-    let server;
-    try {
-      server = await uiServer(toolchain);
-    } catch (e) {
-      failed += 2;
-      failures.push(`UI tests: ${e.message}`);
-    }
-    if (server) {
-      log('UI test: Show Model Summary from the command palette');
+    const tests = await uiTests();
+    const servers = [...new Set(tests.map(([, t]) => t.server?.name ?? 'ui'))];
+    for (const serverName of servers) {
+      const group = tests.filter(([, t]) => (t.server?.name ?? 'ui') === serverName);
+      let server;
       try {
-        await uiTest(browser, server);
-        passed++;
+        server = await uiServer(toolchain, serverName, group[0][1].server?.options);
       } catch (e) {
-        failed++;
-        failures.push(`UI test: ${e.message}`);
+        failed += group.length;
+        failures.push(`UI server '${serverName}': ${e.message}`);
+        continue;
       }
-      log(`UI test: notebook ${NOTEBOOK}`);
+      for (const [file, test] of group) {
+        log(`UI test ${file}: ${test.title}`);
+        try {
+          if (stopping) throw new Error('interrupted');
+          await runUiTest(browser, server, file, test);
+          passed++;
+        } catch (e) {
+          failed++;
+          failures.push(`UI test ${file}: ${e.message}`);
+        }
+      }
+      await server.server.stop(); // frees the CPU for the next server; its log is written at cleanup
+    }
+    if (process.env.LCNB_E2E_ONLY) {
+      log('LCNB_E2E_ONLY is set: the extension-host suite is skipped');
+    } else {
+      log('extension-host suite');
       try {
         if (stopping) throw new Error('interrupted');
-        await notebookTest(browser, server);
-        passed++;
+        const report = await extensionHostTest(browser, toolchain, extensionTestsPath);
+        passed += report.passes;
       } catch (e) {
-        failed++;
-        failures.push(`UI notebook test: ${e.message}`);
+        passed += e.report?.passes ?? 0;
+        failed += e.report?.failures || 1;
+        failures.push(`extension-host suite: ${e.message}`);
       }
-      await server.stop(); // frees the CPU for the next server; its log is written at cleanup
-    }
-    log('extension-host suite');
-    try {
-      if (stopping) throw new Error('interrupted');
-      const report = await extensionHostTest(browser, toolchain, extensionTestsPath);
-      passed += report.passes;
-    } catch (e) {
-      passed += e.report?.passes ?? 0;
-      failed += e.report?.failures || 1;
-      failures.push(`extension-host suite: ${e.message}`);
     }
   } finally {
     await cleanup();

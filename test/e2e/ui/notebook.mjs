@@ -2,9 +2,11 @@
 // "ONNX Runtime · CPU" kernel, Run All, then check what the cells show: execution order and
 // status bar in the workbench, the rendered reports inside the notebook's output webview, and
 // a hover on a layer line of the network cell. Screenshots go to test-output/e2e/notebook-*.png.
-import path from 'node:path';
+import { openFile, waitFor } from '../actions.mjs';
 
-export const NOTEBOOK = 'getting-started.lcnb';
+export const title = 'notebook getting-started.lcnb: Run All on the CPU kernel';
+
+const NOTEBOOK = 'getting-started.lcnb';
 const KERNEL = 'ONNX Runtime · CPU';
 const KERNEL_SOURCE = 'lcnb — lightweight CNN lab';
 // Params of mobilenet_v3_small_x1_0 as the totals table formats them.
@@ -21,16 +23,8 @@ const TIMEOUT = {
   hover: 30_000,
 };
 
-/**
- * @param {import('playwright-core').Page} page a workbench whose folder holds NOTEBOOK
- * @param {{ outDir: string, log: (message: string) => void, hover?: boolean }} options
- *   hover: also hover a layer line (when the extension registers a hover provider)
- */
-export async function notebookUiTest(page, { outDir, log, hover = true }) {
-  const shot = async (name) => {
-    await page.screenshot({ path: path.join(outDir, name) });
-    return `test-output/e2e/${name}`;
-  };
+/** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
+export async function run(page, { log, shot }) {
   const shots = [];
 
   await openFile(page, NOTEBOOK);
@@ -126,15 +120,11 @@ export async function notebookUiTest(page, { outDir, log, hover = true }) {
   // Hover a layer line of the network cell.
   const network = code.find((c) => c.text.startsWith('network:'));
   if (!network) throw new Error(`no network cell in the notebook: ${JSON.stringify(code)}`);
-  if (hover) {
-    const hoverText = await hoverLayerLine(page, list, network.index, HOVER_LINE);
-    log(`notebook: hover on "${HOVER_LINE}" says: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
-    shots.push(await shot('notebook-hover.png'));
-    await page.mouse.move(5, 5);
-    await page.keyboard.press('Escape');
-  } else {
-    log('notebook: SKIPPED the hover check: dist/extension.js registers no hover provider');
-  }
+  const hoverText = await hoverLayerLine(page, list, network.index, HOVER_LINE);
+  log(`notebook: hover on "${HOVER_LINE}" says: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
+  shots.push(await shot('notebook-hover.png'));
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
 
   // Compare cell: the comparison table, measured.
   const compare = outputs.locator('.lcnb-report[data-verb="compare"]').first();
@@ -164,48 +154,10 @@ export async function notebookUiTest(page, { outDir, log, hover = true }) {
 
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
-  return shots;
+  log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** Polls `fn` until it returns something other than undefined/false, or `ms` pass. */
-async function waitFor(fn, ms, interval = 250) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, interval));
-  }
-}
-
-/** Opens `name` with Quick Open (Ctrl+P) and waits for its tab. */
-async function openFile(page, name) {
-  const input = page.locator('.quick-input-widget input.input');
-  const row = page
-    .locator('.quick-input-widget .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
-  const deadline = Date.now() + TIMEOUT.step;
-  // File search answers once the workspace is indexed; until then the list stays empty.
-  for (;;) {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: TIMEOUT.step });
-    await page.keyboard.press('Control+P');
-    await input.waitFor({ timeout: TIMEOUT.step });
-    await input.fill(name);
-    try {
-      await row.first().waitFor({ timeout: 3000 });
-      break;
-    } catch {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`Quick Open does not find ${name}`);
-    }
-  }
-  await row.first().click({ timeout: TIMEOUT.step });
-  await page
-    .locator('.tabs-container .tab.active', { has: page.locator('.tab-label', { hasText: name }) })
-    .waitFor({ timeout: TIMEOUT.step });
-}
 
 /**
  * Picks `kernel` with the toolbar's kernel picker. The picker first asks for a kernel source
