@@ -21,13 +21,13 @@ export interface RenderOptions {
 const fixed = (digits: number) => (v: number | undefined) => (v === undefined ? '—' : v.toFixed(digits));
 
 /** A horizontal scroller around a wide table, so its right-hand columns stay reachable in the output area. */
-function scrollX(doc: Document, table: HTMLTableElement): HTMLElement {
+export function scrollX(doc: Document, table: HTMLTableElement): HTMLElement {
   const box = el(doc, 'div', undefined, 'lcnb-scroll-x');
   box.append(table);
   return box;
 }
 
-function totalsTable(doc: Document, model: ModelReport): HTMLTableElement {
+export function totalsTable(doc: Document, model: ModelReport): HTMLTableElement {
   const t = model.summary.totals;
   const bytes = model.summary.bytes_per_element;
   const rows = [{ ...t }];
@@ -60,7 +60,7 @@ function publishedBlock(doc: Document, model: ModelReport): HTMLElement | undefi
   return box;
 }
 
-function measuredBlock(doc: Document, model: ModelReport): HTMLElement | undefined {
+export function measuredBlock(doc: Document, model: ModelReport): HTMLElement | undefined {
   const p = model.profile;
   if (!p) return undefined;
   const s = p.settings;
@@ -98,7 +98,7 @@ function list(doc: Document, items: readonly string[], className?: string): HTML
   return ul;
 }
 
-function stageTable(doc: Document, model: ModelReport): HTMLTableElement {
+export function stageTable(doc: Document, model: ModelReport): HTMLTableElement {
   const rows = stageRows(model);
   const columns: Column<StageRow>[] = [
     { header: 'Stage', value: (r) => r.scope || TOP_LEVEL, cellTitle: (r) => (r.scope === RUNTIME_ONLY ? 'Kernels onnxruntime added (layout reorders) that cover no op of the graph' : r.scope) },
@@ -118,7 +118,7 @@ function stageTable(doc: Document, model: ModelReport): HTMLTableElement {
   return sortableTable(doc, rows, columns, 'Per stage (first scope level)', 'lcnb-table lcnb-stages');
 }
 
-function layerTable(doc: Document, model: ModelReport): HTMLTableElement {
+export function layerTable(doc: Document, model: ModelReport): HTMLTableElement {
   const rows = layerRows(model);
   const measured = (r: LayerRow) => (r.timing?.kind === 'measured' ? r.timing.layer : undefined);
   const timeText = (r: LayerRow) => {
