@@ -79,6 +79,10 @@ function publishedText(p: PublishedFigure): string {
       return `MAdds ${formatSI(p.value)}`;
     case 'top1':
       return `ImageNet top-1 ${p.value}%`;
+    case 'map':
+      return `COCO mAP ${p.value}`;
+    case 'miou':
+      return `mIoU ${p.value}%`;
     case 'latency_ms':
       return `latency ${p.value} ms${p.settings ? ` (${p.settings})` : ''}`;
   }

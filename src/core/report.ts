@@ -6,6 +6,8 @@ const METRIC_LABEL: Record<PublishedFigure['metric'], (v: number) => string> = {
   params: (v) => `params ${formatSI(v)}`,
   madds: (v) => `MAdds ${formatSI(v)}`,
   top1: (v) => `ImageNet top-1 ${v}%`,
+  map: (v) => `COCO mAP ${v}`,
+  miou: (v) => `mIoU ${v}%`,
   latency_ms: (v) => `latency ${v} ms`,
 };
 

@@ -31,7 +31,8 @@ export interface SummaryScope extends SummaryTotals {
   layers: number;
 }
 
-export type PublishedMetric = 'params' | 'madds' | 'top1' | 'latency_ms';
+/** `map`: COCO box mAP (%); `miou`: segmentation mean IoU (%). */
+export type PublishedMetric = 'params' | 'madds' | 'top1' | 'map' | 'miou' | 'latency_ms';
 
 /** A number the paper (or its official repository) reports, always with where it says so. */
 export interface PublishedFigure {
