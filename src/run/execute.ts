@@ -22,6 +22,8 @@ export interface ExecutionContext {
   readonly kernel?: KernelClient;
   /** Provider a cell measures with when it names none. */
   readonly provider: string;
+  /** Measurement settings a cell that names none takes (the extension's settings); else DEFAULT_PROFILE. */
+  readonly defaults?: { readonly threads?: number; readonly runs?: number; readonly warmup?: number; readonly optimization?: ProfileOptions['optimization'] };
   /** Folder that relative paths (export cells) resolve against. */
   readonly baseDir: string;
   readonly signal?: AbortSignal;
@@ -46,10 +48,10 @@ export const DEFAULT_PROFILE = { runs: 50, warmup: 10, threads: 2, opt: 'all' } 
 function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionContext): ProfileOptions {
   return {
     provider: settings?.provider ?? ctx.provider,
-    threads: settings?.threads ?? DEFAULT_PROFILE.threads,
-    runs: settings?.runs ?? DEFAULT_PROFILE.runs,
-    warmup: settings?.warmup ?? DEFAULT_PROFILE.warmup,
-    optimization: settings?.opt ?? DEFAULT_PROFILE.opt,
+    threads: settings?.threads ?? ctx.defaults?.threads ?? DEFAULT_PROFILE.threads,
+    runs: settings?.runs ?? ctx.defaults?.runs ?? DEFAULT_PROFILE.runs,
+    warmup: settings?.warmup ?? ctx.defaults?.warmup ?? DEFAULT_PROFILE.warmup,
+    optimization: settings?.opt ?? ctx.defaults?.optimization ?? DEFAULT_PROFILE.opt,
   };
 }
 
