@@ -24,12 +24,14 @@ const node = {
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { kernel: 'kernels/main.ts' }, outdir: 'dist' },
+  // The .onnx editor's reader runs on a worker thread, so a large file never blocks the extension host.
+  { ...node, entryPoints: { onnxParseWorker: 'src/editor/parseWorker.ts' }, outdir: 'dist' },
   {
     ...common,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    entryPoints: { summaryView: 'media/summaryView.ts' },
+    entryPoints: { summaryView: 'media/summaryView.ts', onnxEditor: 'media/onnxEditor/main.ts' },
     outdir: 'dist/media',
   },
   {

@@ -8,6 +8,7 @@ import { CellResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
+import { registerOnnxEditor } from './editor/onnxEditorProvider';
 import { KernelClient } from '../kernels/client';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellStatusBar(results)),
     { dispose: () => void kernel?.dispose() },
     createStatusBarItem(),
+    registerOnnxEditor(context, kernelClient, log),
     vscode.commands.registerCommand('lcnb.showLog', () => log.show()),
     vscode.commands.registerCommand('lcnb.expandModel', (cell?: unknown) => expandModelIntoLayers(log, cell)),
     vscode.workspace.registerNotebookSerializer('lcnb', new LcnbSerializer(), LCNB_SERIALIZER_OPTIONS),

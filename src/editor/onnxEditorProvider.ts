@@ -1,0 +1,303 @@
+/**
+ * The read-only custom editor for `*.onnx`: the file is parsed on a worker thread (parseWorker.ts)
+ * and shown stage by stage in a webview (media/onnxEditor); Profile runs the file as it is in the
+ * profiling kernel; Export hands the report to the lcnb.export* commands.
+ */
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { Graph } from '../core/ir';
+import { ModelSummary } from '../core/summary';
+import { DEFAULT_PROFILE } from '../run/execute';
+import { DiagramGraph, Report } from '../run/report';
+import { report } from '../run/reports';
+import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
+import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
+import { OPTIMIZATION_LEVELS, Optimization } from '../../kernels/protocol';
+import { checkEditorRequest, EditorUpdate, ExportFormat } from './messages';
+import { parseInWorker } from './parseClient';
+
+export const ONNX_EDITOR_VIEW_TYPE = 'lcnb.onnxEditor';
+
+const EXPORT_COMMANDS: Record<ExportFormat, { command: string; label: string }> = {
+  csv: { command: 'lcnb.exportReportCsv', label: 'Report as CSV' },
+  json: { command: 'lcnb.exportReportJson', label: 'Report as JSON' },
+  markdown: { command: 'lcnb.exportReportMarkdown', label: 'Report as Markdown' },
+  netron: { command: 'lcnb.exportNetronAttachment', label: 'Netron attachment' },
+};
+
+export const UNTRUSTED_PROFILE_MESSAGE =
+  'This workspace is not trusted, so lcnb does not load models into onnxruntime. The costs and the diagram above need no trust; to profile, trust the folder with "Workspace: Manage Workspace Trust" in the command palette.';
+
+/** Provider, threads, warm-up, runs and optimisation from the lcnb.* settings, defaults where unset or invalid. */
+function profileOptions(): ProfileOptions {
+  const config = vscode.workspace.getConfiguration('lcnb');
+  const positive = (key: string, fallback: number) => {
+    const v = config.get<number>(key);
+    return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
+  };
+  const optimization = config.get<string>('optimization');
+  const provider = config.get<string>('provider');
+  return {
+    provider: typeof provider === 'string' && provider ? provider : 'cpu',
+    threads: positive('threads', DEFAULT_PROFILE.threads),
+    runs: positive('runs', DEFAULT_PROFILE.runs),
+    warmup: positive('warmup', DEFAULT_PROFILE.warmup),
+    optimization: (OPTIMIZATION_LEVELS as readonly string[]).includes(optimization ?? '') ? (optimization as Optimization) : DEFAULT_PROFILE.opt,
+  };
+}
+
+function optionsText(o: ProfileOptions): string {
+  return `${o.provider}, ${o.threads} thread${o.threads === 1 ? '' : 's'}, ${o.warmup} warm-up + ${o.runs} runs, optimization ${o.optimization}`;
+}
+
+function progressText(p: KernelProgress): string {
+  const step = `${Math.min(p.done + 1, p.total)} of ${p.total}`;
+  switch (p.phase) {
+    case 'load':
+      return 'Loading the model into onnxruntime…';
+    case 'warmup':
+      return `Warm-up run ${step}…`;
+    case 'runs':
+      return `Profiled run ${step}…`;
+    case 'baseline':
+      return `Unprofiled run ${step}…`;
+  }
+}
+
+interface OnnxDocument extends vscode.CustomDocument {
+  readonly uri: vscode.Uri;
+}
+
+/** One open editor: what has been read so far (replayed whenever the webview (re)loads) and the running profile. */
+class EditorSession implements vscode.Disposable {
+  private readonly parsed: EditorUpdate[] = [];
+  private summary: ModelSummary | undefined;
+  private diagram: DiagramGraph | undefined;
+  private graph: Graph | undefined;
+  private profile: ModelProfile | undefined;
+  private profiling: AbortController | undefined;
+  private readonly parsing = new AbortController();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly path: string;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly uri: vscode.Uri,
+    private readonly deps: EditorDeps,
+  ) {
+    this.path = uri.fsPath;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m) => this.onMessage(m)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: 'trust', trusted: true })),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    void this.read();
+  }
+
+  private post(update: EditorUpdate): void {
+    void this.panel.webview.postMessage(update);
+  }
+
+  /** Posts a parse stage and keeps it for a webview that loads later. */
+  private stage(update: EditorUpdate): void {
+    this.parsed.push(update);
+    this.post(update);
+  }
+
+  private async read(): Promise<void> {
+    const start = performance.now();
+    const name = basename(this.path);
+    const log = this.deps.log;
+    if (this.uri.scheme !== 'file') {
+      this.stage({ type: 'parseError', message: `${this.uri.toString()}: lcnb reads .onnx files from disk; this one is on '${this.uri.scheme}:'. Open it with "Reopen Editor With…" → Text Editor instead.` });
+      return;
+    }
+    let sizeBytes: number;
+    try {
+      sizeBytes = (await stat(this.path)).size;
+    } catch (e) {
+      this.stage({ type: 'parseError', message: `cannot read ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    this.stage({ type: 'file', name, sizeBytes, trusted: vscode.workspace.isTrusted, profileSettings: optionsText(profileOptions()) });
+    const times: string[] = [];
+    await parseInWorker(
+      this.deps.workerFile,
+      { path: this.path },
+      (message) => {
+        switch (message.type) {
+          case 'header':
+            times.push(`header ${message.ms} ms`);
+            this.stage(message);
+            return;
+          case 'summary':
+            times.push(`summary ${message.ms} ms`);
+            this.summary = message.summary;
+            this.stage(message);
+            return;
+          case 'diagram':
+            times.push(`diagram ${message.ms} ms`);
+            this.diagram = message.diagram;
+            this.graph = message.graph;
+            this.stage({ type: 'diagram', diagram: message.diagram, ms: message.ms });
+            return;
+          case 'error':
+            log.warn(`onnx editor: ${message.message}`);
+            this.stage({ type: 'parseError', message: message.message });
+            return;
+          case 'done':
+            return;
+        }
+      },
+      this.parsing.signal,
+    );
+    log.info(`onnx editor: opened ${name} (${sizeBytes} bytes) in ${Math.round(performance.now() - start)} ms (in the reader: ${times.join(', ') || 'failed'})`);
+  }
+
+  private onMessage(value: unknown): void {
+    const request = checkEditorRequest(value);
+    if (!request) {
+      this.deps.log.warn(`onnx editor: ignored a malformed message from the webview: ${JSON.stringify(value)?.slice(0, 200)}`);
+      return;
+    }
+    switch (request.type) {
+      case 'ready':
+        for (const update of this.parsed) this.post(update);
+        if (this.profile) this.post({ type: 'profileResult', profile: this.profile });
+        return;
+      case 'profile':
+        void this.runProfile();
+        return;
+      case 'cancelProfile':
+        this.profiling?.abort();
+        return;
+      case 'export':
+        void this.export(request.format);
+        return;
+    }
+  }
+
+  private async runProfile(): Promise<void> {
+    if (this.profiling) return;
+    if (!vscode.workspace.isTrusted) {
+      this.post({ type: 'profileError', message: UNTRUSTED_PROFILE_MESSAGE, cancelled: false });
+      return;
+    }
+    const graph = this.graph;
+    if (!graph) {
+      this.post({ type: 'profileError', message: 'The model has not been read (see above), so there is nothing to profile.', cancelled: false });
+      return;
+    }
+    const abort = new AbortController();
+    this.profiling = abort;
+    const options = profileOptions();
+    this.deps.log.info(`onnx editor: profiling ${this.path} with ${optionsText(options)}`);
+    this.post({ type: 'profileProgress', text: `Starting the profiling kernel (${optionsText(options)})…` });
+    try {
+      const profile = await profileModel(this.deps.kernel(), graph, options, { signal: abort.signal, onProgress: (p) => this.post({ type: 'profileProgress', text: progressText(p) }) }, this.path);
+      this.profile = profile;
+      this.post({ type: 'profileResult', profile });
+      this.deps.log.info(`onnx editor: ${basename(this.path)} median ${profile.latency.median_ms.toFixed(3)} ms`);
+    } catch (e) {
+      const cancelled = e instanceof KernelError && e.reason === 'cancelled';
+      const message = e instanceof Error ? e.message : String(e);
+      if (!cancelled) this.deps.log.error(`onnx editor: profiling ${this.path} failed: ${message}`);
+      this.post({ type: 'profileError', message: cancelled ? 'Profiling cancelled.' : `Profiling failed: ${message}`, cancelled });
+    } finally {
+      this.profiling = undefined;
+    }
+  }
+
+  /** The report the exports write: this file's summary, diagram and (once measured) profile. */
+  private report(): Report | undefined {
+    if (!this.summary || !this.diagram) return undefined;
+    const title = basename(this.path);
+    return report(this.profile ? 'profile' : 'model', title, [{ summary: this.summary, graph: this.diagram, profile: this.profile }]);
+  }
+
+  private async export(format: ExportFormat): Promise<void> {
+    const { command, label } = EXPORT_COMMANDS[format];
+    const r = this.report();
+    if (!r) {
+      this.post({ type: 'notice', level: 'error', text: `Export ${label}: the model has not been read, so there is no report to export.` });
+      return;
+    }
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes(command)) {
+      this.post({ type: 'notice', level: 'error', text: `Export ${label} is not available: this build of lcnb does not register the command ${command}.` });
+      return;
+    }
+    try {
+      const written = await vscode.commands.executeCommand<unknown>(command, { report: r, suggestedName: basename(this.path).replace(/\.onnx$/i, '') });
+      if (written instanceof vscode.Uri) this.post({ type: 'notice', level: 'info', text: `Exported ${label} to ${written.scheme === 'file' ? written.fsPath : written.toString()}.` });
+    } catch (e) {
+      this.post({ type: 'notice', level: 'error', text: `Export ${label} failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  dispose(): void {
+    this.parsing.abort();
+    this.profiling?.abort();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+interface EditorDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly workerFile: string;
+  readonly kernel: () => KernelClient;
+  readonly log: vscode.LogOutputChannel;
+}
+
+class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocument> {
+  constructor(private readonly deps: EditorDeps) {}
+
+  openCustomDocument(uri: vscode.Uri): OnnxDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: OnnxDocument, panel: vscode.WebviewPanel): void {
+    const scripts = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
+    const styles = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [scripts, styles] };
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(scripts, 'onnxEditor.js'));
+    const rendererStyle = webview.asWebviewUri(vscode.Uri.joinPath(styles, 'renderer', 'renderer.css'));
+    const editorStyle = webview.asWebviewUri(vscode.Uri.joinPath(styles, 'onnxEditor', 'onnxEditor.css'));
+    webview.html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${rendererStyle}">
+<link rel="stylesheet" href="${editorStyle}">
+<title>ONNX model</title>
+</head>
+<body>
+<main id="root" class="lcnb-report lcnb-onnx-editor"><p class="lcnb-muted">Reading the file…</p></main>
+<script type="module" nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+    const session = new EditorSession(panel, document.uri, this.deps);
+    panel.onDidDispose(() => session.dispose());
+  }
+}
+
+/** Registers the `.onnx` editor; `kernel` is the window's profiling kernel, shared with the notebooks. */
+export function registerOnnxEditor(context: vscode.ExtensionContext, kernel: () => KernelClient, log: vscode.LogOutputChannel): vscode.Disposable {
+  const deps: EditorDeps = {
+    extensionUri: context.extensionUri,
+    workerFile: vscode.Uri.joinPath(context.extensionUri, 'dist', 'onnxParseWorker.js').fsPath,
+    kernel,
+    log,
+  };
+  return vscode.window.registerCustomEditorProvider(ONNX_EDITOR_VIEW_TYPE, new OnnxEditorProvider(deps), {
+    supportsMultipleEditorsPerDocument: true,
+    webviewOptions: { retainContextWhenHidden: false },
+  });
+}
