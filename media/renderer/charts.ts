@@ -4,7 +4,7 @@
  * Field names in the data are fixed identifiers, never user text (a '.' in a field name is a path).
  */
 import type { ModelProfile, ModelReport, ProfiledLayer, Report, SweepPoint } from './report-types';
-import { measuredWith, published } from './rows';
+import { measuredWith, PARTS, published, splitRows } from './rows';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ export const DEFAULT_THEME: ChartTheme = {
 
 export interface ChartEntry {
   /** Stable identifier of the chart kind, for tests and the e2e suite. */
-  readonly kind: 'latency-bars' | 'madds-latency' | 'roofline' | 'pareto-latency' | 'pareto-madds' | 'sweep-madds' | 'sweep-latency';
+  readonly kind: 'latency-bars' | 'madds-latency' | 'roofline' | 'pareto-latency' | 'pareto-madds' | 'sweep-madds' | 'sweep-latency' | 'split-madds' | 'split-latency';
   readonly title: string;
   readonly spec: VegaLiteSpec;
 }
@@ -528,6 +528,56 @@ export function sweepSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
   };
 }
 
+const UNATTRIBUTED = 'in no part';
+
+/**
+ * One stacked bar per backbone: MAdds (computed) or measured time, split backbone / neck / head
+ * (time also shows what falls in no part: inserted kernels and the gaps between kernels).
+ */
+export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const h = report.headed;
+  if (!h) return undefined;
+  const rows = splitRows(report);
+  if (y === 'latency' && !rows.some((r) => r.ms)) return undefined;
+  const stack = y === 'madds' ? [...PARTS] : [...PARTS, UNATTRIBUTED];
+  const values = rows.flatMap((r, row) => {
+    if (y === 'latency' && !r.ms) return [];
+    const total = y === 'madds' ? r.total.madds / 1e6 : stack.reduce((a, part) => a + (part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as (typeof PARTS)[number]]), 0);
+    return stack.map((part, order) => {
+      const v = y === 'madds' ? r.madds[part as (typeof PARTS)[number]] / 1e6 : part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as (typeof PARTS)[number]];
+      return { backbone: r.label, row, part, order, value: v, share_pct: total > 0 ? (100 * v) / total : 0, total };
+    });
+  });
+  const unit = y === 'madds' ? 'MAdds (millions, computed by lcnb)' : 'time (ms, measured here)';
+  const measured = report.models.find((m) => m.profile);
+  const subtitle =
+    y === 'madds'
+      ? [`${h.head.title} at ${h.resolution}×${h.resolution}, ${h.classes} classes`, "split by the graph's top-level scopes"]
+      : [
+          'median profiled run: each kernel counted in the part of its main op',
+          `${UNATTRIBUTED}: kernels onnxruntime inserted and time between kernels`,
+          ...(measured ? [settingsLine(measured)] : []),
+        ];
+  return {
+    ...base(theme, `${h.head.title}: ${y === 'madds' ? 'MAdds' : 'time'} per part, by backbone`, subtitle),
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'backbone', type: 'nominal', title: null, sort: { field: 'row' } },
+      x: { field: 'value', type: 'quantitative', title: unit, stack: 'zero' },
+      color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: stack }, sort: stack },
+      order: { field: 'order', type: 'quantitative' },
+      tooltip: [
+        { field: 'backbone', title: 'backbone' },
+        { field: 'part', title: 'part' },
+        { field: 'value', title: y === 'madds' ? 'MAdds (M)' : 'time (ms)', format: y === 'madds' ? ',.1f' : ',.3f' },
+        { field: 'share_pct', title: 'share (%)', format: '.1f' },
+        { field: 'total', title: y === 'madds' ? 'total MAdds (M)' : 'profiled run (ms)', format: y === 'madds' ? ',.1f' : ',.3f' },
+      ],
+    },
+  };
+}
+
 /** Charts for one model: per-layer latency, MAdds vs latency and the roofline, when it was profiled. */
 export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): ChartEntry[] {
   const out: ChartEntry[] = [];
@@ -543,7 +593,12 @@ export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEM
 /** Charts about the whole report: accuracy/cost for `compare`, the varied setting for `sweep`. */
 export function reportCharts(report: Report, theme: ChartTheme = DEFAULT_THEME): ChartEntry[] {
   const out: ChartEntry[] = [];
-  if (report.models.length > 1) {
+  if (report.headed) {
+    const madds = splitSpec(report, 'madds', theme);
+    if (madds) out.push({ kind: 'split-madds', title: 'MAdds per part', spec: madds });
+    const latency = splitSpec(report, 'latency', theme);
+    if (latency) out.push({ kind: 'split-latency', title: 'Time per part', spec: latency });
+  } else if (report.models.length > 1) {
     const latency = paretoSpec(report, 'latency', theme);
     if (latency) out.push({ kind: 'pareto-latency', title: 'Top-1 vs latency', spec: latency });
     const madds = paretoSpec(report, 'madds', theme);

@@ -36,7 +36,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
 
   const clusters = svg(doc, 'g', { class: 'lcnb-clusters' });
   for (const c of [...layout.clusters].sort((a, b) => a.depth - b.depth)) {
-    const g = svg(doc, 'g', { class: `lcnb-cluster depth-${c.depth}` });
+    const g = svg(doc, 'g', { class: `lcnb-cluster depth-${c.depth}${c.part ? ` lcnb-part part-${c.part}` : ''}` });
     g.dataset.group = c.group;
     g.append(svg(doc, 'rect', { x: c.x, y: c.y, width: c.width, height: c.height, rx: 6 }));
     const label = svg(doc, 'text', { x: c.labelAt.x, y: c.labelAt.y + 4, 'text-anchor': 'middle', class: 'lcnb-cluster-label' }, c.label);
@@ -60,7 +60,7 @@ function drawSvg(doc: Document, layout: DiagramLayout, markerId: string, onToggl
 
   const boxes = svg(doc, 'g', { class: 'lcnb-boxes' });
   for (const b of layout.boxes) {
-    const g = svg(doc, 'g', { class: `lcnb-box kind-${b.kind}${b.heat >= 0 ? ` heat-${b.heat}` : ''}${b.fusedInto !== undefined ? ' fused' : ''}`, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` });
+    const g = svg(doc, 'g', { class: `lcnb-box kind-${b.kind}${b.heat >= 0 ? ` heat-${b.heat}` : ''}${b.fusedInto !== undefined ? ' fused' : ''}${b.part ? ` lcnb-part part-${b.part}` : ''}`, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` });
     g.dataset.id = b.id;
     g.append(svg(doc, 'title', {}, b.details.join('\n')));
     g.append(svg(doc, 'rect', { width: b.width, height: b.height, rx: b.kind === 'group' ? 6 : 3 }));

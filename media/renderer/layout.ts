@@ -19,6 +19,10 @@ export const METRIC_LABELS: Record<DiagramMetric, string> = {
 
 /** Groups deeper than this (stage = 1, block = 2) are never made. */
 const GROUP_DEPTH = 2;
+/** A detector or segmenter nests one level deeper: part (backbone, neck, head), stage, block. */
+const PART_GROUP_DEPTH = 3;
+/** The top-level scopes of a model built with a head. */
+export const MODEL_PARTS: readonly string[] = ['backbone', 'neck', 'head'];
 /** Above this many ops, a diagram opens with every group collapsed. */
 export const COLLAPSE_ABOVE = 60;
 export const HEAT_LEVELS = 6;
@@ -38,6 +42,8 @@ export interface DiagramBox {
   readonly kind: 'op' | 'group' | 'input' | 'output';
   /** For groups: its scope path ('stage3' or 'stage3.block2'). */
   readonly group?: string;
+  /** For a group that is a whole part of a detector or segmenter: backbone, neck or head. */
+  readonly part?: string;
   readonly lines: readonly string[];
   /** Hover text, one item per line. */
   readonly details: readonly string[];
@@ -55,6 +61,8 @@ export interface DiagramBox {
 
 export interface DiagramCluster {
   readonly group: string;
+  /** Set when the cluster is a whole part of a detector or segmenter: backbone, neck or head. */
+  readonly part?: string;
   readonly label: string;
   /** Centre of the label. */
   readonly labelAt: Point;
@@ -112,21 +120,29 @@ export interface DiagramModel {
   /** Every group, in order of first appearance, with its op count. */
   readonly groups: ReadonlyMap<string, number>;
   readonly profiled: boolean;
+  /** The graph's top-level scopes are backbone, neck and head: those are its outer groups. */
+  readonly parts: boolean;
 }
 
-export function groupsOf(scope: string): string[] {
+export function groupsOf(scope: string, depth = GROUP_DEPTH): string[] {
   if (!scope) return [];
   const parts = scope.split('.');
-  return parts.slice(0, GROUP_DEPTH).map((_, i) => parts.slice(0, i + 1).join('.'));
+  return parts.slice(0, depth).map((_, i) => parts.slice(0, i + 1).join('.'));
+}
+
+/** Whether every op of the graph sits in backbone, neck or head (a model built by detect: or segment:). */
+export function hasParts(nodes: readonly { readonly scope: string }[]): boolean {
+  return nodes.length > 0 && nodes.every((n) => MODEL_PARTS.includes(n.scope.split('.')[0]));
 }
 
 export function diagramModel(model: ModelReport): DiagramModel {
   const costs = new Map(model.summary.layers.map((l) => [l.name, l]));
   const timing = timingByNode(model);
   const groups = new Map<string, number>();
+  const parts = hasParts(model.graph.nodes);
   const ops = model.graph.nodes.map((node): OpInfo => {
     const cost = costs.get(node.name);
-    const nodeGroups = groupsOf(node.scope);
+    const nodeGroups = groupsOf(node.scope, parts ? PART_GROUP_DEPTH : GROUP_DEPTH);
     for (const g of nodeGroups) groups.set(g, (groups.get(g) ?? 0) + 1);
     const t = timing.get(node.name);
     let ownUs: number | undefined;
@@ -158,12 +174,20 @@ export function diagramModel(model: ModelReport): DiagramModel {
   });
   const opInputs = new Map(model.graph.nodes.map((n) => [n.name, n.inputs]));
   const opOutputs = new Map(model.graph.nodes.map((n) => [n.name, n.outputs]));
-  return { id: model.summary.id, ops, inputs: model.graph.inputs, shapes: model.graph.shapes, opInputs, opOutputs, groups, profiled: !!model.profile };
+  return { id: model.summary.id, ops, inputs: model.graph.inputs, shapes: model.graph.shapes, opInputs, opOutputs, groups, profiled: !!model.profile, parts };
 }
 
-/** Big models open with every stage and block collapsed, small ones fully expanded. */
+/**
+ * Big models open with every stage and block collapsed, small ones fully expanded. A detector or
+ * segmenter opens with its three parts drawn around their collapsed stages.
+ */
 export function defaultCollapsed(model: DiagramModel): Set<string> {
-  return model.ops.length > COLLAPSE_ABOVE ? new Set(model.groups.keys()) : new Set();
+  if (model.ops.length <= COLLAPSE_ABOVE) return new Set();
+  return new Set([...model.groups.keys()].filter((g) => !(model.parts && MODEL_PARTS.includes(g))));
+}
+
+function partOfGroup(model: DiagramModel, group: string): string | undefined {
+  return model.parts && MODEL_PARTS.includes(group) ? group : undefined;
 }
 
 function metricText(metric: DiagramMetric, value: number | undefined): string {
@@ -329,7 +353,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
     g.setNode(clusterId(group), {});
     g.setNode(labelId(group), { width: Math.ceil(clusterLabel(group).length * CHAR_W) + 8, height: LINE_H + 2 });
     g.setParent(labelId(group), clusterId(group));
-    const parents = groupsOf(group).slice(0, -1);
+    const parents = groupsOf(group, PART_GROUP_DEPTH).slice(0, -1);
     if (parents.length) g.setParent(clusterId(group), clusterId(parents[parents.length - 1]));
   }
   for (const unit of units.values()) {
@@ -340,7 +364,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
   // the label of the sub-cluster holding them: one edge or two per cluster, not a fan to every op.
   const clustersOf = (unitId: string): string[] => {
     const parent = units.get(unitId)?.parent;
-    return parent ? groupsOf(parent.slice('cluster:'.length)) : [];
+    return parent ? groupsOf(parent.slice('cluster:'.length), PART_GROUP_DEPTH) : [];
   };
   const fedFrom = new Map<string, string[]>();
   for (const e of edges.values()) fedFrom.set(e.to, [...(fedFrom.get(e.to) ?? []), e.from]);
@@ -370,6 +394,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
       id: u.id,
       kind: u.kind,
       group: u.group,
+      part: u.group === undefined ? undefined : partOfGroup(model, u.group),
       lines: u.lines,
       details: u.details,
       value: u.value,
@@ -386,9 +411,10 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
     const label = g.node(labelId(group));
     return {
       group,
+      part: partOfGroup(model, group),
       label: clusterLabel(group),
       labelAt: { x: label.x!, y: label.y! },
-      depth: groupsOf(group).length,
+      depth: groupsOf(group, PART_GROUP_DEPTH).length,
       x: n.x! - n.width / 2,
       y: n.y! - n.height / 2,
       width: n.width,

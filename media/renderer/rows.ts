@@ -2,7 +2,7 @@
  * The rows behind the renderer's tables: layers joined with their measured times, stages, models
  * side by side. Pure functions over the report, so tests run them without a DOM.
  */
-import type { ModelReport, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
+import type { ModelPart, ModelReport, PartSplit, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
 import { formatSI } from '../../src/shared/format';
 
 export type SortValue = number | string | undefined;
@@ -17,6 +17,8 @@ export interface Column<Row> {
   readonly text?: (row: Row) => string;
   /** Hover text of a cell. */
   readonly cellTitle?: (row: Row) => string;
+  /** A heading over this column and its neighbours with the same group. */
+  readonly group?: string;
 }
 
 /** Numbers compare as numbers, text as text; rows without a value go last in either direction. */
@@ -120,16 +122,71 @@ export function published(model: ModelReport, metric: PublishedFigure['metric'])
 }
 
 export function publishedLabel(p: PublishedFigure): { metric: string; value: string } {
-  switch (p.metric) {
+  // Metrics a newer lcnb may add are shown by name rather than dropped.
+  switch (p.metric as string) {
     case 'params':
       return { metric: 'Params', value: formatSI(p.value) };
     case 'madds':
       return { metric: 'MAdds', value: formatSI(p.value) };
     case 'top1':
       return { metric: 'Top-1 accuracy', value: `${p.value}%` };
+    case 'map':
+      return { metric: 'COCO box mAP', value: String(p.value) };
+    case 'miou':
+      return { metric: 'mIoU', value: `${p.value}%` };
     case 'latency_ms':
       return { metric: 'Latency', value: `${p.value} ms` };
+    default:
+      return { metric: p.metric, value: String(p.value) };
   }
+}
+
+/** The detector's or segmenter's accuracy (COCO mAP or mIoU) as published for this pair, if any. */
+export function publishedAccuracy(model: ModelReport): PublishedFigure | undefined {
+  return model.summary.published.find((p) => (p.metric as string) === 'map' || (p.metric as string) === 'miou');
+}
+
+/** The parts of a detector or segmenter, in the order data flows through them. */
+export const PARTS: readonly ModelPart[] = ['backbone', 'neck', 'head'];
+
+/** One row of the backbone / neck / head split table: a backbone under the head. */
+export interface SplitRow {
+  readonly label: string;
+  readonly taps: string;
+  readonly params: Readonly<Record<ModelPart, number>>;
+  readonly madds: Readonly<Record<ModelPart, number>>;
+  readonly flops: Readonly<Record<ModelPart, number>>;
+  readonly mac_bytes: Readonly<Record<ModelPart, number>>;
+  readonly total: { readonly params: number; readonly madds: number; readonly flops: number; readonly mac_bytes: number };
+  /** Measured, ms: each part's kernels, and the run's time in no part (inserted kernels + between kernels). */
+  readonly ms?: Readonly<Record<ModelPart, number>> & { readonly unattributed: number };
+  readonly median_ms?: number;
+  readonly accuracy?: PublishedFigure;
+  readonly published_latency?: PublishedFigure;
+}
+
+export function splitRows(report: Report): SplitRow[] {
+  const h = report.headed;
+  if (!h) return [];
+  return h.splits.map((s, i) => {
+    const model = report.models[i];
+    const by = (f: (p: PartSplit) => number) => Object.fromEntries(s.parts.map((p) => [p.part, f(p)])) as Record<ModelPart, number>;
+    const sum = (f: (p: PartSplit) => number) => s.parts.reduce((a, p) => a + f(p), 0);
+    const t = s.timing;
+    return {
+      label: s.label,
+      taps: s.taps.map((tap) => `stride ${tap.stride}: ${tap.node} (${tap.channels} ch)`).join('\n'),
+      params: by((p) => p.params),
+      madds: by((p) => p.madds),
+      flops: by((p) => p.flops),
+      mac_bytes: by((p) => p.mac_bytes),
+      total: { params: sum((p) => p.params), madds: sum((p) => p.madds), flops: sum((p) => p.flops), mac_bytes: sum((p) => p.mac_bytes) },
+      ms: t ? { ...by((p) => (p.median_us ?? 0) / 1e3), unattributed: (t.runtime_only_us + t.between_kernels_us) / 1e3 } : undefined,
+      median_ms: model?.profile?.latency.median_ms,
+      accuracy: model && publishedAccuracy(model),
+      published_latency: model && published(model, 'latency_ms'),
+    };
+  });
 }
 
 export interface CompareRow {

@@ -30,8 +30,23 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
     );
   };
 
+  // Columns that share a group get a header cell spanning them, in a row above their own.
+  if (columns.some((c) => c.group !== undefined)) {
+    const groupRow = el(doc, 'tr', undefined, 'lcnb-group-row');
+    for (let i = 0; i < columns.length; ) {
+      let span = 1;
+      while (i + span < columns.length && columns[i + span].group === columns[i].group) span++;
+      const th = el(doc, 'th', columns[i].group ?? '', columns[i].group ? 'lcnb-group' : undefined);
+      th.colSpan = span;
+      th.setAttribute('scope', 'colgroup');
+      groupRow.append(th);
+      i += span;
+    }
+    head.append(groupRow);
+  }
+
   columns.forEach((column, i) => {
-    const th = el(doc, 'th', column.header);
+    const th = el(doc, 'th', column.header, column.group ? 'lcnb-in-group' : undefined);
     th.tabIndex = 0;
     th.title = column.title ? `${column.title} — click to sort` : 'Click to sort';
     th.setAttribute('scope', 'col');

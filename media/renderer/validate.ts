@@ -5,7 +5,8 @@
 import type { Report } from './report-types';
 
 const SUPPORTED_VERSION = 1;
-const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export'];
+const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export', 'detect', 'segment'];
+const PARTS = ['backbone', 'neck', 'head'];
 
 export class ReportError extends Error {
   constructor(
@@ -151,5 +152,36 @@ export function checkReport(value: unknown): Report {
       if (o.median_ms !== undefined) c.number(o.median_ms, `report.sweep.points[${i}].median_ms`);
     });
   }
+  if (r.headed !== undefined) checkHeaded(c, r.headed, (r.models as unknown[]).length);
   return value as Report;
+}
+
+function checkHeaded(c: Checker, value: unknown, models: number): void {
+  const h = c.object(value, 'report.headed');
+  c.string(h.task, 'report.headed.task');
+  const head = c.object(h.head, 'report.headed.head');
+  for (const f of ['id', 'title', 'paper', 'reference']) c.string(head[f], `report.headed.head.${f}`);
+  c.number(h.resolution, 'report.headed.resolution');
+  c.number(h.classes, 'report.headed.classes');
+  const splits = c.array(h.splits, 'report.headed.splits');
+  if (splits.length !== models) throw new ReportError('report.headed.splits', `expected one split per model (${models}), got ${splits.length}`);
+  splits.forEach((sp, i) => {
+    const p = `report.headed.splits[${i}]`;
+    const s = c.object(sp, p);
+    c.string(s.backbone, `${p}.backbone`);
+    c.string(s.label, `${p}.label`);
+    const parts = c.array(s.parts, `${p}.parts`);
+    parts.forEach((pt, j) => {
+      const part = c.costs(pt, `${p}.parts[${j}]`, [...COST_FIELDS, 'layers']);
+      if (!PARTS.includes(part.part as string)) throw new ReportError(`${p}.parts[${j}].part`, `expected one of ${PARTS.join(', ')}, got ${kind(part.part)}`);
+      if (part.median_us !== undefined) c.number(part.median_us, `${p}.parts[${j}].median_us`);
+    });
+    c.array(s.taps, `${p}.taps`).forEach((t, j) => {
+      const tap = c.object(t, `${p}.taps[${j}]`);
+      c.number(tap.stride, `${p}.taps[${j}].stride`);
+      c.string(tap.node, `${p}.taps[${j}].node`);
+      c.number(tap.channels, `${p}.taps[${j}].channels`);
+    });
+    if (s.timing !== undefined) c.costs(s.timing, `${p}.timing`, ['run_us', 'runtime_only_us', 'between_kernels_us', 'spanning_kernels']);
+  });
 }

@@ -9,7 +9,7 @@ import { ChartEmbedder, ChartSet } from './chart-view';
 import { ChartTheme, DEFAULT_THEME, modelCharts, reportCharts } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, RUNTIME_ONLY, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, runtimeOnly, shapeText, stageRows } from './rows';
+import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
 import { keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
@@ -259,6 +259,56 @@ function compareTable(doc: Document, report: Report): HTMLElement {
   return box;
 }
 
+const PART_TITLES = { backbone: 'Backbone', neck: 'Neck', head: 'Head' } as const;
+
+/** Rows = backbones; columns per part for params, MAdds, FLOPs, MAC and (measured) time; published figures beside. */
+function splitTable(doc: Document, report: Report): HTMLElement | undefined {
+  const h = report.headed;
+  if (!h) return undefined;
+  const rows = splitRows(report);
+  const millions = (v: number) => (v / 1e6).toFixed(2);
+  const perPart = (group: string, title: string, get: (r: SplitRow) => Record<string, number>, text: (v: number) => string, total?: (r: SplitRow) => number): Column<SplitRow>[] => [
+    ...PARTS.map((part): Column<SplitRow> => ({ group, header: PART_TITLES[part], title: `${title}: ${part}`, value: (r) => get(r)[part], text: (r) => text(get(r)[part]) })),
+    ...(total ? [{ group, header: 'Total', title: `${title}: whole model`, value: total, text: (r: SplitRow) => text(total(r)) }] : []),
+  ];
+  const columns: Column<SplitRow>[] = [
+    { header: 'Backbone', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, cellTitle: (r) => `Taps the head reads:
+${r.taps}` },
+    ...perPart('Params (M)', 'Trainable parameters', (r) => r.params, millions, (r) => r.total.params),
+    ...perPart('MAdds (M)', 'Multiply-adds, computed by lcnb', (r) => r.madds, millions, (r) => r.total.madds),
+    ...perPart('FLOPs (M)', '2 × MAdds + elementwise work', (r) => r.flops, millions),
+    ...perPart('MAC (MiB)', 'Memory access cost, float32', (r) => r.mac_bytes, (v) => (v / 2 ** 20).toFixed(1)),
+  ];
+  if (rows.some((r) => r.ms)) {
+    const ms = (r: SplitRow) => r.ms as Record<string, number> | undefined;
+    columns.push(
+      ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
+      { group: 'Time (ms, measured)', header: 'In no part', title: 'Kernels onnxruntime inserted (layout reorders) and the time between kernels, in a profiled run', value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—') },
+      { group: 'Time (ms, measured)', header: 'Median latency', title: 'Median of the timed runs with the profiler off', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
+    );
+  }
+  const metric = h.task === 'detect' ? 'COCO mAP' : 'mIoU (%)';
+  columns.push(
+    { group: 'Published (paper)', header: metric, title: `${metric} reported by the paper for this pair; hover for the source`, value: (r) => r.accuracy?.value, cellTitle: (r) => r.accuracy?.source ?? 'not published for this pair at these settings' },
+    { group: 'Published (paper)', header: 'Latency (ms)', title: "The paper's latency for this pair, on the paper's hardware; hover for the source and settings", value: (r) => r.published_latency?.value, cellTitle: (r) => (r.published_latency ? `${r.published_latency.source}; ${r.published_latency.settings ?? 'settings not stated'}` : 'not published for this pair at these settings') },
+  );
+  const box = el(doc, 'div', undefined, 'lcnb-split');
+  const task = h.task === 'detect' ? 'detector' : 'segmenter';
+  box.append(
+    el(doc, 'p', `${h.head.title} ${task} at ${h.resolution}×${h.resolution}, ${h.classes} classes — ${h.head.paper}; counts match ${h.head.reference}.`, 'lcnb-head-line'),
+    scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} backbone${rows.length === 1 ? '' : 's'} under ${h.head.title}: costs computed by lcnb per part, time measured here, mAP/mIoU and latency as published`, 'lcnb-table lcnb-split-table')),
+  );
+  const foot: string[] = [];
+  const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
+  foot.push(...settings.map((s) => `Measured with ${s}. Part times come from profiled runs; "in no part" is what onnxruntime spent outside the graph's ops.`));
+  for (const r of rows) {
+    for (const p of [r.accuracy, r.published_latency]) if (p) foot.push(`${r.label}: ${publishedLabel(p).metric} ${publishedLabel(p).value}${p.settings ? ` (${p.settings})` : ''} — ${p.source}`);
+  }
+  if (!rows.some((r) => r.accuracy || r.published_latency)) foot.push(`No published figures for these pairs at these settings: the papers report other backbones, sizes or class counts.`);
+  box.append(list(doc, foot, 'lcnb-footnotes'));
+  return box;
+}
+
 function sweepTable(doc: Document, report: Report): HTMLElement | undefined {
   const sweep = report.sweep;
   if (!sweep) return undefined;
@@ -295,7 +345,9 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   header.append(el(doc, 'span', report.verb, 'lcnb-verb'), el(doc, 'h3', report.title, 'lcnb-title'));
   root.append(header);
 
-  if (report.models.length > 1) root.append(compareTable(doc, report));
+  const split = splitTable(doc, report);
+  if (split) root.append(split);
+  else if (report.models.length > 1) root.append(compareTable(doc, report));
   const sweep = sweepTable(doc, report);
   if (sweep) root.append(sweep);
   charts.add(root, reportCharts(report, theme));

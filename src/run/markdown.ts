@@ -3,8 +3,10 @@
  * GitHub, in another editor): totals, published figures with sources, stages, the costliest
  * layers and, when measured, latency with its settings.
  */
+import type { PublishedFigure } from '../core/summary';
 import { formatBytes, formatCount, formatSI } from '../shared/format';
-import { ModelReport, Report } from './report';
+import { HeadedSection, ModelReport, Report } from './report';
+import { splitRows, timingNote } from './split';
 
 const LAYERS_SHOWN = 12;
 
@@ -24,8 +26,7 @@ function modelMarkdown(m: ModelReport): string[] {
   if (s.published.length) {
     out.push('', 'Published (not computed here):');
     for (const p of s.published) {
-      const value = p.metric === 'top1' ? `top-1 ${p.value}%` : p.metric === 'latency_ms' ? `${p.value} ms (${p.settings ?? 'settings not stated'})` : `${p.metric === 'madds' ? 'MAdds' : 'params'} ${formatSI(p.value)}`;
-      out.push(`- ${value} — ${p.source}`);
+      out.push(`- ${publishedText(p)} — ${p.source}`);
     }
   }
   if (m.profile) {
@@ -48,9 +49,67 @@ function modelMarkdown(m: ModelReport): string[] {
   return out;
 }
 
+/** A published figure as one phrase: "top-1 75.2%", "COCO mAP 26.9", "41 ms (Intel …)". */
+export function publishedText(p: PublishedFigure): string {
+  switch (p.metric as string) {
+    case 'top1':
+      return `top-1 ${p.value}%`;
+    case 'map':
+      return `COCO mAP ${p.value}`;
+    case 'miou':
+      return `mIoU ${p.value}%`;
+    case 'latency_ms':
+      return `${p.value} ms (${p.settings ?? 'settings not stated'})`;
+    case 'madds':
+      return `MAdds ${formatSI(p.value)}`;
+    case 'params':
+      return `params ${formatSI(p.value)}`;
+    default:
+      return `${p.metric} ${p.value}`;
+  }
+}
+
+/** The accuracy figure of a detector or segmenter (mAP or mIoU), if published for this pair. */
+function accuracy(m: ModelReport): PublishedFigure | undefined {
+  return m.summary.published.find((p) => (p.metric as string) === 'map' || (p.metric as string) === 'miou');
+}
+
+function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): string[] {
+  const task = h.task === 'detect' ? 'detector' : 'segmenter';
+  const out = [
+    '',
+    `**${h.head.title}** ${task} (${h.head.paper}; counts match ${h.head.reference}) at ${h.resolution}×${h.resolution}, ${h.classes} classes. Costs computed by lcnb, split by the graph's top-level scopes.`,
+    '',
+  ];
+  const anyMeasured = models.some((m) => m.profile);
+  const header = ['backbone', 'params', 'MAdds', 'backbone / neck / head MAdds', ...(anyMeasured ? ['median ms (measured)', 'backbone / neck / head ms (measured)'] : []), 'published'];
+  const rows = h.splits.map((s, i) => {
+    const m = models[i];
+    const madds = s.parts.reduce((a, p) => a + p.madds, 0);
+    const params = s.parts.reduce((a, p) => a + p.params, 0);
+    const shares = s.parts.map((p) => (madds > 0 ? `${((100 * p.madds) / madds).toFixed(0)}%` : '—')).join(' / ');
+    const times = s.timing ? s.parts.map((p) => ((p.median_us ?? 0) / 1e3).toFixed(2)).join(' / ') : '—';
+    const paper = m?.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds').map(publishedText).join('; ') || '—';
+    return [s.label, formatSI(params), formatSI(madds), shares, ...(anyMeasured ? [m?.profile ? m.profile.latency.median_ms.toFixed(3) : '—', times] : []), paper];
+  });
+  out.push(...table(header, rows));
+  const sources = [...new Set(models.flatMap((m) => m.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds').map((p) => p.source)))];
+  if (sources.length) out.push('', `Published figures (the paper's, not measured here): ${sources.join('; ')}.`);
+  else out.push('', `No published ${h.task === 'detect' ? 'mAP' : 'mIoU'} for these pairs at these settings.`);
+  h.splits.forEach((s) => {
+    const split = splitRows(s);
+    out.push('', `#### ${s.label} under ${h.head.title}`, '', `Taps read: ${s.taps.map((t) => `stride ${t.stride} (${t.node}, ${t.channels} channels)`).join(', ') || '—'}.`, '', ...table(split.header, split.rows));
+    const note = timingNote(s);
+    if (note) out.push('', note);
+  });
+  return out;
+}
+
 export function reportMarkdown(r: Report): string {
   const out = [`## ${r.title}`];
-  if (r.models.length > 1) {
+  if (r.headed) {
+    out.push(...headedMarkdown(r.headed, r.models));
+  } else if (r.models.length > 1) {
     out.push(
       '',
       ...table(

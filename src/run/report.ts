@@ -44,13 +44,71 @@ export interface SweepPoint {
   readonly median_ms?: number;
 }
 
+/** The three top-level scopes of a detector or segmenter built by `detect:` / `segment:`. */
+export type ModelPart = 'backbone' | 'neck' | 'head';
+export const MODEL_PARTS: readonly ModelPart[] = ['backbone', 'neck', 'head'];
+
+/** One part's costs (computed) and, when measured, the summed time of its kernels. */
+export interface PartSplit {
+  readonly part: ModelPart;
+  /** IR ops in the part (0 for a head without a neck). */
+  readonly layers: number;
+  readonly params: number;
+  readonly madds: number;
+  readonly flops: number;
+  readonly mac_bytes: number;
+  /** Summed median time of the measured kernels whose main op is in this part, µs. */
+  readonly median_us?: number;
+}
+
+/** Where a profiled run's time went besides the three parts. */
+export interface SplitTiming {
+  /** onnxruntime's own duration of a profiled run (median), µs: what the parts and the rest add up to. */
+  readonly run_us: number;
+  /** Kernels onnxruntime inserted that cover no op of the graph (layout reorders), µs. */
+  readonly runtime_only_us: number;
+  /** The rest of the run: between kernels, in the executor and the profiler, µs. */
+  readonly between_kernels_us: number;
+  /** Measured kernels that cover ops of two parts (fused across a boundary), counted in the part of their main op. */
+  readonly spanning_kernels: number;
+}
+
+/** A feature map the head reads from the backbone. */
+export interface SplitTap {
+  readonly stride: number;
+  readonly node: string;
+  readonly channels: number;
+}
+
+/** One backbone under the head: its cost split (and time split, when measured). */
+export interface BackboneSplit {
+  /** The backbone's zoo id. */
+  readonly backbone: string;
+  /** How the row is labelled: the id, with width and knobs when they differ from the variant's. */
+  readonly label: string;
+  readonly parts: readonly PartSplit[];
+  readonly taps: readonly SplitTap[];
+  readonly timing?: SplitTiming;
+}
+
+/** What a `detect` or `segment` cell adds to its report: the head and one split per backbone (same order as `models`). */
+export interface HeadedSection {
+  readonly task: 'detect' | 'segment';
+  readonly head: { readonly id: string; readonly title: string; readonly paper: string; readonly reference: string };
+  readonly resolution: number;
+  readonly classes: number;
+  readonly splits: readonly BackboneSplit[];
+}
+
 export interface Report {
   readonly version: typeof REPORT_VERSION;
-  readonly verb: 'model' | 'network' | 'compare' | 'profile' | 'sweep' | 'export';
+  readonly verb: 'model' | 'network' | 'compare' | 'profile' | 'sweep' | 'export' | 'detect' | 'segment';
   readonly title: string;
-  /** One per model; `compare` has several, `sweep` none (see `sweep`). */
+  /** One per model; `compare`, `detect` and `segment` may have several (one per backbone), `sweep` none (see `sweep`). */
   readonly models: readonly ModelReport[];
   readonly sweep?: { readonly model: string; readonly axes: readonly string[]; readonly points: readonly SweepPoint[] };
+  /** `detect` and `segment` cells: the head and the backbone / neck / head split of every model. */
+  readonly headed?: HeadedSection;
   /** Written files (export), and anything the reader should know. */
   readonly notes: readonly string[];
 }

@@ -16,6 +16,6 @@ export function modelReport(graph: Graph, published: readonly PublishedFigure[] 
   return { summary: summarize(graph, {}, published), profile, graph: diagramOf(graph) };
 }
 
-export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'notes'>> = {}): Report {
-  return { version: REPORT_VERSION, verb, title, models, sweep: extra.sweep, notes: extra.notes ?? [] };
+export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes'>> = {}): Report {
+  return { version: REPORT_VERSION, verb, title, models, sweep: extra.sweep, ...(extra.headed ? { headed: extra.headed } : {}), notes: extra.notes ?? [] };
 }

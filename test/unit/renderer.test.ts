@@ -362,7 +362,7 @@ describe('renderer report check', () => {
     const good = JSON.parse(JSON.stringify(report('model', 'm', [zooReport('squeezenet1_1')])));
     const cases: [(r: any) => void, string][] = [
       [(r) => (r.version = 2), 'report.version'],
-      [(r) => (r.verb = 'train'), 'report.verb: expected one of model, network, compare, profile, sweep, export, got string "train"'],
+      [(r) => (r.verb = 'train'), 'report.verb: expected one of model, network, compare, profile, sweep, export, detect, segment, got string "train"'],
       [(r) => delete r.models[0].summary.totals.madds, 'report.models[0].summary.totals.madds: expected a number, got nothing'],
       [(r) => (r.models[0].summary.layers[3].name = 7), 'report.models[0].summary.layers[3].name: expected a string, got number 7'],
       [(r) => (r.models[0].graph.nodes = {}), 'report.models[0].graph.nodes: expected an array, got an object'],

@@ -1,0 +1,107 @@
+/**
+ * The backbone / neck / head split of a detector or segmenter: costs from the summary's top-level
+ * scopes, and, when it was measured, the per-layer kernel times grouped the same way, with what
+ * no part accounts for (kernels onnxruntime inserted, time between kernels) said separately.
+ */
+import type { ModelSummary } from '../core/summary';
+import { formatBytes, formatSI } from '../shared/format';
+import type { ModelProfile } from '../../kernels/profileTypes';
+import { BackboneSplit, MODEL_PARTS, ModelPart, PartSplit, SplitTap, SplitTiming } from './report';
+
+/** The part a scope path belongs to: its first level, when that is backbone, neck or head. */
+export function partOf(scope: string): ModelPart | undefined {
+  const first = scope.split('.')[0];
+  return (MODEL_PARTS as readonly string[]).includes(first) ? (first as ModelPart) : undefined;
+}
+
+interface TimeSplit {
+  readonly byPart: ReadonlyMap<ModelPart, number>;
+  readonly timing: SplitTiming;
+}
+
+/** Each measured kernel counts once, in the part of its main op (the one the layer is named after). */
+function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
+  const scopeOf = new Map(summary.layers.map((l) => [l.name, l.scope]));
+  const byPart = new Map<ModelPart, number>(MODEL_PARTS.map((p) => [p, 0]));
+  let runtimeOnly = 0;
+  let spanning = 0;
+  let attributed = 0;
+  for (const layer of profile.layers) {
+    attributed += layer.median_us;
+    const main = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
+    const part = main === undefined ? undefined : partOf(main);
+    if (!part) {
+      runtimeOnly += layer.median_us;
+      continue;
+    }
+    byPart.set(part, (byPart.get(part) ?? 0) + layer.median_us);
+    const parts = new Set(layer.nodes.map((n) => partOf(scopeOf.get(n) ?? '')).filter((p) => p !== undefined));
+    if (parts.size > 1) spanning++;
+  }
+  const runUs = profile.latency.profiled_run_ms * 1e3;
+  return {
+    byPart,
+    timing: { run_us: runUs, runtime_only_us: runtimeOnly, between_kernels_us: Math.max(0, runUs - attributed), spanning_kernels: spanning },
+  };
+}
+
+/** The split of one headed model, from its summary (top-level scopes) and its profile when measured. */
+export function backboneSplit(summary: ModelSummary, profile: ModelProfile | undefined, backbone: { id: string; label: string; taps: readonly SplitTap[] }): BackboneSplit {
+  const time = profile ? timeSplit(summary, profile) : undefined;
+  const parts: PartSplit[] = MODEL_PARTS.map((part) => {
+    const scope = summary.scopes.find((s) => s.scope === part);
+    return {
+      part,
+      layers: scope?.layers ?? 0,
+      params: scope?.params ?? 0,
+      madds: scope?.madds ?? 0,
+      flops: scope?.flops ?? 0,
+      mac_bytes: scope?.mac_bytes ?? 0,
+      ...(time ? { median_us: time.byPart.get(part) ?? 0 } : {}),
+    };
+  });
+  return { backbone: backbone.id, label: backbone.label, parts, taps: [...backbone.taps], ...(time ? { timing: time.timing } : {}) };
+}
+
+const ms = (us: number) => (us / 1e3).toFixed(3);
+
+/** The split as rows of text cells (shared by the markdown fallback and the CLI's text output). */
+export function splitRows(split: BackboneSplit): { header: string[]; rows: string[][] } {
+  const total = split.parts.reduce(
+    (a, p) => ({ params: a.params + p.params, madds: a.madds + p.madds, flops: a.flops + p.flops, mac: a.mac + p.mac_bytes, us: a.us + (p.median_us ?? 0) }),
+    { params: 0, madds: 0, flops: 0, mac: 0, us: 0 },
+  );
+  const share = (x: number, of: number) => (of > 0 ? `${((100 * x) / of).toFixed(1)}%` : '—');
+  const measured = split.timing !== undefined;
+  const header = ['part', 'ops', 'params', 'MAdds', 'MAdds share', 'FLOPs', 'MAC (bytes)', ...(measured ? ['time (ms)', 'time share'] : [])];
+  const runUs = split.timing?.run_us ?? 0;
+  const rows = split.parts.map((p) => [
+    p.part,
+    String(p.layers),
+    formatSI(p.params),
+    formatSI(p.madds),
+    share(p.madds, total.madds),
+    formatSI(p.flops),
+    formatBytes(p.mac_bytes),
+    ...(measured ? [ms(p.median_us ?? 0), share(p.median_us ?? 0, runUs)] : []),
+  ]);
+  if (split.timing) {
+    const t = split.timing;
+    rows.push(['inserted by onnxruntime', '—', '—', '—', '—', '—', '—', ms(t.runtime_only_us), share(t.runtime_only_us, runUs)]);
+    rows.push(['between kernels', '—', '—', '—', '—', '—', '—', ms(t.between_kernels_us), share(t.between_kernels_us, runUs)]);
+  }
+  rows.push(['total', String(split.parts.reduce((a, p) => a + p.layers, 0)), formatSI(total.params), formatSI(total.madds), '100%', formatSI(total.flops), formatBytes(total.mac), ...(measured ? [ms(runUs), '100%'] : [])]);
+  return { header, rows };
+}
+
+/** One line on what the time split covers, printed under it. */
+export function timingNote(split: BackboneSplit): string | undefined {
+  const t = split.timing;
+  if (!t) return undefined;
+  const unattributed = t.runtime_only_us + t.between_kernels_us;
+  const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
+  return (
+    `Times are medians of profiled runs (${ms(t.run_us)} ms each in onnxruntime): each kernel counts in the part of its main op; ` +
+    `${ms(unattributed)} ms (${t.run_us > 0 ? ((100 * unattributed) / t.run_us).toFixed(1) : '0.0'}%) is in no part — ${ms(t.runtime_only_us)} ms in kernels onnxruntime inserted, ${ms(t.between_kernels_us)} ms between kernels.${spanning}`
+  );
+}
