@@ -1,0 +1,182 @@
+/** The .onnx editor's VS Code-free parts: the staged parse, the worker that runs it, and the check of webview messages. */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { summarize } from '../../src/core/summary';
+import { checkEditorRequest, ParseMessage } from '../../src/editor/messages';
+import { parseInWorker } from '../../src/editor/parseClient';
+import { parseOnnxStages } from '../../src/editor/parseStages';
+import { onnx } from '../../src/onnx/proto';
+import { exportOnnx } from '../../src/onnx/writer';
+import { buildModel } from '../../src/zoo';
+import { bundleParseWorker } from './editor-helpers';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'onnx');
+const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, { madds: number; file_params: number; input: number[] }>;
+const scratch = mkdtempSync(join(tmpdir(), 'lcnb-editor-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+/** The worker bundled as scripts/build.mjs bundles it (tsx does not reach into worker threads). */
+const workerFile = bundleParseWorker(scratch);
+
+async function stages(path: string): Promise<ParseMessage[]> {
+  const messages: ParseMessage[] = [];
+  await parseOnnxStages({ path }, (m) => messages.push(m));
+  return messages;
+}
+
+function only<T extends ParseMessage['type']>(messages: ParseMessage[], type: T): Extract<ParseMessage, { type: T }> {
+  const found = messages.filter((m) => m.type === type);
+  assert.equal(found.length, 1, `one '${type}' message in ${messages.map((m) => m.type).join(', ')}`);
+  return found[0] as Extract<ParseMessage, { type: T }>;
+}
+
+describe('ONNX editor: staged parse', () => {
+  it('posts header, summary, diagram and done in that order', async () => {
+    const messages = await stages(join(fixtures, 'torch_tiny_shuffle.onnx'));
+    assert.deepEqual(
+      messages.map((m) => m.type),
+      ['header', 'summary', 'diagram', 'done'],
+    );
+  });
+
+  for (const [name, want] of Object.entries(expected)) {
+    it(`PyTorch-exported ${name}: header and costs as the fixture's reference counts`, async () => {
+      const messages = await stages(join(fixtures, `${name}.onnx`));
+      const { header } = only(messages, 'header');
+      assert.equal(header.fileName, `${name}.onnx`);
+      assert.match(header.producer, /pytorch/);
+      assert.ok(header.opset >= 11);
+      assert.deepEqual(header.inputs[0].shape, want.input);
+      const { summary } = only(messages, 'summary');
+      assert.equal(summary.totals.madds, want.madds);
+      assert.equal(summary.totals.params, want.file_params);
+      const { diagram, graph } = only(messages, 'diagram');
+      assert.equal(diagram.nodes.length, graph.nodes.length);
+      assert.equal(header.nodes, graph.nodes.length);
+    });
+  }
+
+  it('an exported zoo model: the same summary as reading the graph directly', async () => {
+    const graph = buildModel('mobilenet_v2_x0_35', { resolution: 96 });
+    const path = join(scratch, 'mobilenet_v2_x0_35.onnx');
+    writeFileSync(path, exportOnnx(graph, { form: 'training' }).bytes);
+    const messages = await stages(path);
+    const { summary } = only(messages, 'summary');
+    assert.deepEqual(summary.totals, summarize(graph).totals);
+    assert.equal(only(messages, 'header').header.metadata['lcnb.form'], 'training');
+  });
+
+  it('ops outside the registry are listed as uncounted, not counted as 0', async () => {
+    const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
+    const { summary } = only(messages, 'summary');
+    assert.deepEqual(summary.uncounted, [
+      { name: '/stem/lrn/LRN', op: 'LRN' },
+      { name: '/body/act/Softplus', op: 'Softplus' },
+    ]);
+    assert.ok(!summary.layers.some((l) => l.op === 'LRN' || l.op === 'Softplus'), 'uncounted ops have no cost row');
+    const { diagram } = only(messages, 'diagram');
+    assert.ok(diagram.nodes.some((n) => n.op === 'LRN'), 'the diagram still draws them');
+  });
+
+  it('a truncated file is one error that names the file and says why', async () => {
+    const bytes = readFileSync(join(fixtures, 'torch_tiny_se.onnx'));
+    const path = join(scratch, 'cut.onnx');
+    writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
+    const messages = await stages(path);
+    assert.deepEqual(messages.map((m) => m.type), ['error']);
+    assert.match(only(messages, 'error').message, /cut\.onnx: not a readable ONNX model \(truncated or corrupt protobuf: /);
+  });
+
+  it('a missing file and external data outside the folder are errors, not crashes', async () => {
+    const missing = await stages(join(scratch, 'nope.onnx'));
+    assert.match(only(missing, 'error').message, /cannot read .*nope\.onnx: ENOENT/);
+    const path = join(scratch, 'ext.onnx');
+    const tensor = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [1, 4].map((d) => ({ dimValue: d })) } } } });
+    const model = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'ext',
+        node: [{ name: 'add', opType: 'Add', input: ['x', 'w'], output: ['y'] }],
+        input: [tensor('x')],
+        output: [tensor('y')],
+        initializer: [{ name: 'w', dims: [4], dataType: 1, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: '../secrets.bin' }] }],
+      },
+    }).finish();
+    writeFileSync(path, model);
+    const external = await stages(path);
+    assert.match(only(external, 'error').message, /ext\.onnx: tensor 'w' keeps its data at '\.\.\/secrets\.bin', outside the model's folder; lcnb refuses to follow it/);
+  });
+});
+
+describe('ONNX editor: parse worker', () => {
+  it('runs the stages on a worker thread; the IR arrives with its shape map', async () => {
+    const messages: ParseMessage[] = [];
+    await parseInWorker(workerFile, { path: join(fixtures, 'foreign_ops.onnx') }, (m) => messages.push(m));
+    assert.deepEqual(
+      messages.map((m) => m.type),
+      ['header', 'summary', 'diagram', 'done'],
+    );
+    const { graph } = only(messages, 'diagram');
+    assert.ok(graph.shapes instanceof Map);
+    assert.deepEqual(graph.shapes.get('logits'), [1, 10]);
+    assert.equal(only(messages, 'summary').summary.uncounted.length, 2);
+  });
+
+  it('reports a broken file as one error and ends', async () => {
+    const path = join(scratch, 'garbage.onnx');
+    writeFileSync(path, 'this is not a model at all');
+    const messages: ParseMessage[] = [];
+    await parseInWorker(workerFile, { path }, (m) => messages.push(m));
+    assert.deepEqual(messages.map((m) => m.type), ['error']);
+    assert.match(only(messages, 'error').message, /garbage\.onnx: not a readable ONNX model/);
+  });
+
+  it('a worker that cannot start is an error message', async () => {
+    const messages: ParseMessage[] = [];
+    await parseInWorker(join(scratch, 'no-such-worker.js'), { path: join(fixtures, 'foreign_ops.onnx') }, (m) => messages.push(m));
+    assert.equal(messages.length, 1);
+    assert.match(only(messages, 'error').message, /ONNX reader/);
+  });
+
+  it('stops when cancelled, posting nothing more', async () => {
+    const abort = new AbortController();
+    const messages: ParseMessage[] = [];
+    const done = parseInWorker(workerFile, { path: join(fixtures, 'foreign_ops.onnx') }, (m) => messages.push(m), abort.signal);
+    abort.abort();
+    await done;
+    assert.deepEqual(messages, []);
+  });
+});
+
+describe('ONNX editor: messages from the webview', () => {
+  it('accepts the known requests', () => {
+    assert.deepEqual(checkEditorRequest({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(checkEditorRequest({ type: 'profile' }), { type: 'profile' });
+    assert.deepEqual(checkEditorRequest({ type: 'cancelProfile' }), { type: 'cancelProfile' });
+    for (const format of ['csv', 'json', 'markdown', 'netron']) assert.deepEqual(checkEditorRequest({ type: 'export', format }), { type: 'export', format });
+  });
+
+  it('refuses anything else', () => {
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'profile',
+      42,
+      ['profile'],
+      {},
+      { type: 'Profile' },
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'profile', path: '/etc/passwd' },
+      { type: 'export' },
+      { type: 'export', format: 'exe' },
+      { type: 'export', format: ['csv'] },
+      { type: 'export', format: 'csv', path: '/tmp/x' },
+      { type: { toString: () => 'ready' } },
+      Object.create({ type: 'ready' }),
+    ];
+    for (const value of bad) assert.equal(checkEditorRequest(value), undefined, JSON.stringify(value) ?? String(value));
+  });
+});
