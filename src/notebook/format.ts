@@ -212,6 +212,9 @@ const SYNTAX_MESSAGES: Partial<Record<ParseErrorCode, string>> = {
   [ParseErrorCode.InvalidCharacter]: 'control characters in a string must be escaped (\\n, \\t, \\u0000)',
 };
 
+/** Deepest nesting of objects and arrays read (notebook metadata is the only place that nests freely). */
+const MAX_DEPTH = 512;
+
 const NOTEBOOK_KEYS = ['lcnb', 'metadata', 'cells'] as const;
 const CELL_KEYS = ['kind', 'language', 'metadata', 'source', 'execution', 'outputs'] as const;
 const EXECUTION_KEYS = ['order', 'success', 'startTime', 'endTime'] as const;
@@ -288,6 +291,7 @@ class Reader {
   }
 
   notebook(): NotebookDocumentData {
+    this.checkDepth();
     const errors: ParseError[] = [];
     const root = parseTree(this.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     if (errors.length > 0) this.syntaxError(errors[0], root);
@@ -315,6 +319,22 @@ class Reader {
     if (cellsNode.type !== 'array') this.fail(cellsNode.offset, `cells must be an array, found ${describe(cellsNode)}`);
     const cells = (cellsNode.children ?? []).map((node, i) => this.cell(node, child('cells', i)));
     return { cells, metadata: withUnknown(metadata, this.unknown(top, NOTEBOOK_KEYS)) };
+  }
+
+  /** Nesting deeper than MAX_DEPTH is refused before parsing: the parser and the readers recurse. */
+  private checkDepth(): void {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < this.text.length; i++) {
+      const c = this.text.charCodeAt(i);
+      if (inString) {
+        if (c === 0x5c) i++;
+        else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x5b || c === 0x7b) {
+        if (++depth > MAX_DEPTH) this.fail(i, `objects and arrays nested more than ${MAX_DEPTH} levels deep`);
+      } else if (c === 0x5d || c === 0x7d) depth--;
+    }
   }
 
   private syntaxError(error: ParseError, root: Node | undefined): never {
