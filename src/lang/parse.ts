@@ -755,7 +755,14 @@ export function parseCell(text: string): ParseResult {
       ].sort(byPosition),
     };
   }
-  const js = tree.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let js: unknown;
+  try {
+    js = tree.doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    // yaml refuses a document whose aliases expand too often (a "billion laughs" bomb).
+    const message = 'this cell expands YAML aliases (*name) too many times; write the values out';
+    return { diagnostics: [...syntax, { message, severity: 'error' as const, range: tree.keyRange([verb]) }].sort(byPosition) };
+  }
   const reader = new Reader(tree, js, verb);
   const validate = validator(verb);
   if (!validate(js)) reader.schemaErrors(validate.errors ?? []);
