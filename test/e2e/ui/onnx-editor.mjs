@@ -1,0 +1,104 @@
+// The .onnx custom editor in code-server: a model with ops outside lcnb's registry (LRN,
+// Softplus: listed as uncounted), profiled with the Profile button; a zoo model exported by the
+// CLI (totals, collapsed diagram); a truncated file (one clear error). Screenshots go to
+// test-output/e2e/onnx-editor-*.png.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openFile, runFromCommandPalette } from '../actions.mjs';
+
+export const title = 'ONNX editor: a foreign model profiled, a zoo export, a broken file';
+
+const FOREIGN = 'foreign_ops.onnx';
+const ZOO = 'mobilenet_v2_x0_35.onnx';
+const BROKEN = 'cut.onnx';
+// mobilenet_v2_x0_35 at 224×224 in training form: the zoo's params, as the totals table formats them.
+const ZOO_PARAMS = '1,677,128';
+
+const TIMEOUT = { step: 30_000, render: 60_000, profile: 3 * 60_000 };
+
+/** The content frame of the webview opened last (the test closes all editors before opening the next). */
+function activeWebview(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
+export async function run(page, { log, shot, folder, repoRoot }) {
+  const fixtures = path.join(repoRoot, 'test', 'fixtures', 'onnx');
+  fs.copyFileSync(path.join(fixtures, FOREIGN), path.join(folder, FOREIGN));
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin', 'lcnb.js'), 'export', 'mobilenet_v2_x0_35', '--form', 'training', '-o', path.join(folder, ZOO)], { stdio: 'pipe' });
+  const whole = fs.readFileSync(path.join(fixtures, 'torch_tiny_se.onnx'));
+  fs.writeFileSync(path.join(folder, BROKEN), whole.subarray(0, whole.length >> 1));
+  const shots = [];
+  await runFromCommandPalette(page, 'View: Close All Editors');
+
+  // 1. A model written by another tool, with two ops lcnb has no cost rule for.
+  await openFile(page, FOREIGN);
+  let view = activeWebview(page);
+  const editor = view.locator('.lcnb-onnx-editor');
+  await editor.locator('.lcnb-editor-title h2', { hasText: FOREIGN }).waitFor({ timeout: TIMEOUT.render });
+  await editor.locator('table.lcnb-totals').waitFor({ timeout: TIMEOUT.render });
+  const uncounted = editor.locator('.lcnb-uncounted li');
+  await uncounted.first().waitFor({ timeout: TIMEOUT.render });
+  const uncountedText = await uncounted.allInnerTexts();
+  for (const op of ['/stem/lrn/LRN (LRN)', '/body/act/Softplus (Softplus)']) {
+    if (!uncountedText.includes(op)) throw new Error(`uncounted ops listed: ${JSON.stringify(uncountedText)}, missing ${op}`);
+  }
+  const layerRows = await editor.locator('table.lcnb-layers tbody tr').count();
+  if (layerRows !== 6) throw new Error(`the layer table of ${FOREIGN} has ${layerRows} rows, expected the 6 counted ops`);
+  const boxes = editor.locator('.lcnb-architecture svg.lcnb-diagram-svg g.lcnb-box');
+  await boxes.first().waitFor({ state: 'attached', timeout: TIMEOUT.render });
+  const diagramText = await editor.locator('.lcnb-architecture svg').textContent();
+  if (!diagramText?.includes('LRN')) throw new Error('the diagram does not draw the LRN op');
+  log(`onnx editor: ${FOREIGN}: ${layerRows} layer rows, ${await boxes.count()} diagram boxes, uncounted ${uncountedText.join(', ')}`);
+  shots.push(await shot('onnx-editor-foreign.png'));
+
+  // Profile it: latency and per-layer times inline.
+  const profile = editor.locator('.lcnb-editor-toolbar button', { hasText: /^Profile$/ });
+  await profile.click({ timeout: TIMEOUT.step });
+  const headline = editor.locator('.lcnb-measured .lcnb-headline');
+  await headline.waitFor({ timeout: TIMEOUT.profile });
+  const latency = (await headline.innerText()).trim();
+  if (!/\d+\.\d{3} ms median latency/.test(latency)) throw new Error(`the measured headline reads "${latency}"`);
+  const timed = await editor.locator('table.lcnb-layers thead th', { hasText: 'Time (µs)' }).count();
+  if (timed !== 1) throw new Error('the layer table has no Time (µs) column after profiling');
+  log(`onnx editor: Profile → "${latency.split('\n')[0]}"`);
+  await editor.locator('.lcnb-measured').scrollIntoViewIfNeeded();
+  shots.push(await shot('onnx-editor-profiled.png'));
+
+  // Export without a command to take it says so, or the command's save dialog opens.
+  await editor.locator('.lcnb-editor-toolbar button[data-format="csv"]').click({ timeout: TIMEOUT.step });
+  await page.waitForTimeout(1000);
+  const status = (await editor.locator('.lcnb-editor-status').innerText()).trim();
+  const dialog = page.locator('.quick-input-widget:visible, .monaco-dialog-box:visible');
+  if (await dialog.count()) await page.keyboard.press('Escape');
+  log(`onnx editor: Export CSV → ${(await dialog.count()) ? 'a save dialog' : `"${status}"`}`);
+
+  await runFromCommandPalette(page, 'View: Close All Editors');
+
+  // 2. A zoo model exported by the CLI: totals as the zoo counts them, the diagram opens collapsed by stage.
+  await openFile(page, ZOO);
+  view = activeWebview(page);
+  const zoo = view.locator('.lcnb-onnx-editor');
+  await zoo.locator('.lcnb-editor-title h2', { hasText: ZOO }).waitFor({ timeout: TIMEOUT.render });
+  await zoo.locator('table.lcnb-totals td', { hasText: ZOO_PARAMS }).first().waitFor({ timeout: TIMEOUT.render });
+  await zoo.locator('.lcnb-architecture svg.lcnb-diagram-svg g.lcnb-box.kind-group').first().waitFor({ state: 'attached', timeout: TIMEOUT.render });
+  const none = await zoo.locator('p', { hasText: 'Uncounted ops: none' }).count();
+  if (none !== 1) throw new Error(`${ZOO}: expected "Uncounted ops: none"`);
+  log(`onnx editor: ${ZOO}: totals show ${ZOO_PARAMS} params, diagram collapsed by stage`);
+  shots.push(await shot('onnx-editor-zoo.png'));
+
+  await runFromCommandPalette(page, 'View: Close All Editors');
+
+  // 3. A truncated file: one error saying where and why.
+  await openFile(page, BROKEN);
+  view = activeWebview(page);
+  const error = view.locator('.lcnb-onnx-editor .lcnb-error');
+  await error.waitFor({ timeout: TIMEOUT.render });
+  const message = (await error.innerText()).trim();
+  if (!/cut\.onnx: not a readable ONNX model \(truncated or corrupt protobuf/.test(message)) throw new Error(`the broken file shows "${message}"`);
+  log(`onnx editor: ${BROKEN}: "${message}"`);
+  shots.push(await shot('onnx-editor-broken.png'));
+
+  log(`UI: the .onnx editor showed two models, profiled one, refused a broken file; screenshots ${shots.join(', ')}`);
+}
