@@ -1,14 +1,21 @@
-/** Wiring only: creates the log and status bar and registers commands. */
+/** Wiring only: creates the log, the kernel client, the status bar, and registers providers and commands. */
 import * as vscode from 'vscode';
+import { compareModelsCommand } from './commands/compareModels';
+import { config, Lcnb } from './commands/context';
 import { expandModelIntoLayers } from './commands/expandModel';
+import { exportModelOnnx } from './commands/exportModel';
+import { exportReport } from './commands/exportReport';
+import { newNotebook, openSampleNotebooks } from './commands/notebooks';
+import { profileModelCommand } from './commands/profileModel';
+import { selectExecutionProvider } from './commands/selectProvider';
 import { showModelSummary } from './commands/showModelSummary';
-import { createStatusBarItem } from './commands/statusBar';
+import { LcnbStatusBar } from './commands/statusBar';
+import { onDidChangeConfig } from './config';
 import { NotebookKernels } from './notebook/controller';
 import { CellResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
-import { registerOnnxEditor } from './editor/onnxEditorProvider';
 import { KernelClient } from '../kernels/client';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -19,20 +26,37 @@ export function activate(context: vscode.ExtensionContext): void {
   const kernelClient = () =>
     (kernel ??= new KernelClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath, { onLog: (line) => log.trace(`kernel: ${line}`) }));
   const results = new CellResults();
+  const lcnb: Lcnb = { extension: context, log, kernel: kernelClient, results };
+  const statusBar = new LcnbStatusBar(() => config(lcnb));
+  const cellItems = cellStatusBar(results, () => config(lcnb).headlineFlops);
+  const command = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
     results,
-    new NotebookKernels(kernelClient, results, log),
-    vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellStatusBar(results)),
+    new NotebookKernels(lcnb),
+    cellItems,
+    vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellItems),
     { dispose: () => void kernel?.dispose() },
-    createStatusBarItem(),
-    registerOnnxEditor(context, kernelClient, log),
-    vscode.commands.registerCommand('lcnb.showLog', () => log.show()),
-    vscode.commands.registerCommand('lcnb.expandModel', (cell?: unknown) => expandModelIntoLayers(log, cell)),
+    statusBar,
+    onDidChangeConfig(() => {
+      statusBar.update();
+      cellItems.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => statusBar.update()),
     vscode.workspace.registerNotebookSerializer('lcnb', new LcnbSerializer(), LCNB_SERIALIZER_OPTIONS),
-    vscode.commands.registerCommand('lcnb.showModelSummary', (id?: string) =>
-      showModelSummary(context.extensionUri, log, typeof id === 'string' ? id : undefined),
-    ),
+    command('lcnb.showLog', () => log.show()),
+    command('lcnb.expandModel', (cell?: unknown) => expandModelIntoLayers(log, cell)),
+    command('lcnb.showModelSummary', (id?: unknown) => showModelSummary(context.extensionUri, log, typeof id === 'string' ? id : undefined)),
+    command('lcnb.profileModel', (arg?: unknown) => profileModelCommand(lcnb, arg)),
+    command('lcnb.compareModels', () => compareModelsCommand(lcnb)),
+    command('lcnb.newNotebook', () => newNotebook(lcnb)),
+    command('lcnb.openSampleNotebooks', () => openSampleNotebooks(lcnb)),
+    command('lcnb.selectExecutionProvider', () => selectExecutionProvider(lcnb)),
+    command('lcnb.exportModelOnnx', (arg?: unknown) => exportModelOnnx(lcnb, arg)),
+    command('lcnb.exportReportCsv', (arg?: unknown) => exportReport(lcnb, 'csv', arg)),
+    command('lcnb.exportReportJson', (arg?: unknown) => exportReport(lcnb, 'json', arg)),
+    command('lcnb.exportReportMarkdown', (arg?: unknown) => exportReport(lcnb, 'markdown', arg)),
+    command('lcnb.exportNetronAttachment', (arg?: unknown) => exportReport(lcnb, 'netron', arg)),
   );
   registerLanguageFeatures(context, results);
 }

@@ -1,34 +1,44 @@
 /**
  * Notebook kernels in the picker: "Static analysis (no execution)" and one "ONNX Runtime · <EP>"
- * per execution provider this machine can start. Cells run one after another with Jupyter-style
- * execution order and timing; Run All stops at the first failed cell; interrupt cancels the job.
+ * per execution provider this machine can start; the one of setting lcnb.provider is preferred.
+ * Cells run one after another with Jupyter-style execution order and timing; Run All stops at the
+ * first failed cell; interrupt cancels the job. Unset measurement settings come from lcnb.*.
  */
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { KernelClient } from '../../kernels/client';
+import { onDidChangeConfig } from '../config';
+import { config, executionContext, Lcnb } from '../commands/context';
+import { providerLabel } from '../commands/pickers';
+import { requireTrust, untrustedMessage } from '../commands/trust';
 import { CellFailure, executeCell, ExecutionContext } from '../run/execute';
 import { errorItems, outcomeItems } from '../run/notebook';
-import { CellResults } from './results';
 
 const NOTEBOOK_TYPE = 'lcnb';
-const PROVIDER_LABELS: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
+const ORT_ACTION = 'Running cells on an ONNX Runtime kernel';
 
 export class NotebookKernels implements vscode.Disposable {
-  private readonly controllers: vscode.NotebookController[] = [];
+  private readonly controllers = new Map<string | undefined, vscode.NotebookController>();
   private readonly disposables: vscode.Disposable[] = [];
   private order = 0;
   private running: AbortController | undefined;
   private discovery: Promise<void> | undefined;
 
-  constructor(
-    private readonly kernel: () => KernelClient,
-    private readonly results: CellResults,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor(private readonly lcnb: Lcnb) {
     this.add('lcnb-static', 'Static analysis (no execution)', 'Counts params, MAdds, FLOPs and memory traffic; runs nothing.', undefined);
     this.add('lcnb-ort-cpu', 'ONNX Runtime · CPU', 'Counts, then measures latency with onnxruntime on this machine.', 'cpu');
     // Other providers need onnxruntime to say whether they can start: ask once a notebook opens.
-    this.disposables.push(vscode.workspace.onDidOpenNotebookDocument((doc) => doc.notebookType === NOTEBOOK_TYPE && void this.discoverProviders()));
+    this.disposables.push(
+      vscode.workspace.onDidOpenNotebookDocument((doc) => {
+        if (doc.notebookType !== NOTEBOOK_TYPE) return;
+        this.prefer(doc);
+        void this.discoverProviders().then(() => this.prefer(doc));
+      }),
+      onDidChangeConfig(() => vscode.workspace.notebookDocuments.forEach((d) => d.notebookType === NOTEBOOK_TYPE && this.prefer(d))),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.discovery = undefined;
+        void this.discoverProviders();
+      }),
+    );
+    for (const doc of vscode.workspace.notebookDocuments) if (doc.notebookType === NOTEBOOK_TYPE) this.prefer(doc);
   }
 
   private add(id: string, label: string, description: string, provider: string | undefined): void {
@@ -38,20 +48,28 @@ export class NotebookKernels implements vscode.Disposable {
     controller.description = description;
     controller.executeHandler = (cells, notebook, c) => this.execute(cells, notebook, c, provider);
     controller.interruptHandler = () => this.running?.abort();
-    this.controllers.push(controller);
+    this.controllers.set(provider, controller);
+  }
+
+  /** Marks the kernel of setting lcnb.provider as preferred for `doc` (the static one when untrusted). */
+  private prefer(doc: vscode.NotebookDocument): void {
+    const wanted = vscode.workspace.isTrusted ? config(this.lcnb, doc.uri).provider : undefined;
+    for (const [provider, controller] of this.controllers) {
+      controller.updateNotebookAffinity(doc, provider === wanted ? vscode.NotebookControllerAffinity.Preferred : vscode.NotebookControllerAffinity.Default);
+    }
   }
 
   private discoverProviders(): Promise<void> {
     this.discovery ??= (async () => {
       if (!vscode.workspace.isTrusted) return;
       try {
-        for (const p of await this.kernel().providers()) {
-          if (p.name === 'cpu' || !p.available) continue;
-          this.add(`lcnb-ort-${p.name}`, `ONNX Runtime · ${PROVIDER_LABELS[p.name] ?? p.name}`, `Measures with onnxruntime's ${p.name} execution provider.`, p.name);
-          this.log.info(`execution provider ${p.name} is available`);
+        for (const p of await this.lcnb.kernel().providers()) {
+          if (p.name === 'cpu' || !p.available || this.controllers.has(p.name)) continue;
+          this.add(`lcnb-ort-${p.name}`, `ONNX Runtime · ${providerLabel(p.name)}`, `Measures with onnxruntime's ${p.name} execution provider.`, p.name);
+          this.lcnb.log.info(`execution provider ${p.name} is available`);
         }
       } catch (e) {
-        this.log.warn(`could not list execution providers: ${(e as Error).message}`);
+        this.lcnb.log.warn(`could not list execution providers: ${(e as Error).message}`);
       }
     })();
     return this.discovery;
@@ -60,16 +78,12 @@ export class NotebookKernels implements vscode.Disposable {
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController, provider: string | undefined): Promise<void> {
     const abort = new AbortController();
     this.running = abort;
-    const context: ExecutionContext = {
-      kernel: provider ? this.kernel() : undefined,
-      provider: provider ?? 'cpu',
-      baseDir: notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd()),
-      signal: abort.signal,
-      onProgress: (what) => this.log.info(what),
-    };
+    // Refused once per run with a notification that offers to trust; each cell's output says why too.
+    const untrusted = !!provider && !requireTrust(ORT_ACTION);
+    const context: ExecutionContext = executionContext(this.lcnb, { provider, scope: notebook.uri, signal: abort.signal });
     try {
       for (const cell of cells) {
-        const ok = await this.executeCell(cell, controller, context, provider);
+        const ok = await this.executeCell(cell, controller, context, untrusted);
         if (!ok || abort.signal.aborted) break;
       }
     } finally {
@@ -77,24 +91,22 @@ export class NotebookKernels implements vscode.Disposable {
     }
   }
 
-  private async executeCell(cell: vscode.NotebookCell, controller: vscode.NotebookController, context: ExecutionContext, provider: string | undefined): Promise<boolean> {
+  private async executeCell(cell: vscode.NotebookCell, controller: vscode.NotebookController, context: ExecutionContext, untrusted: boolean): Promise<boolean> {
     const execution = controller.createNotebookCellExecution(cell);
     execution.executionOrder = ++this.order;
     execution.start(Date.now());
     const cancel = execution.token.onCancellationRequested(() => this.running?.abort());
     try {
-      if (provider && !vscode.workspace.isTrusted) {
-        throw new CellFailure('this workspace is not trusted, so lcnb does not load models into onnxruntime. Trust the workspace (Manage Workspace Trust) or pick the "Static analysis" kernel.');
-      }
+      if (untrusted) throw new CellFailure(`${untrustedMessage(ORT_ACTION).replace(/^lcnb: /, '')} Or pick the "Static analysis" kernel.`);
       const outcome = await executeCell(cell.document.getText(), context);
-      this.results.set(cell.document.uri, outcome.report);
+      this.lcnb.results.set(cell.document.uri, outcome.report);
       await execution.replaceOutput(new vscode.NotebookCellOutput(outcomeItems(outcome).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime))));
       execution.end(true, Date.now());
       return true;
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
-      if (!(error instanceof CellFailure)) this.log.error(`cell failed: ${error.stack ?? error.message}`);
-      this.results.set(cell.document.uri, undefined);
+      if (!(error instanceof CellFailure)) this.lcnb.log.error(`cell failed: ${error.stack ?? error.message}`);
+      this.lcnb.results.set(cell.document.uri, undefined);
       await execution.replaceOutput(new vscode.NotebookCellOutput(errorItems(error).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime))));
       execution.end(false, Date.now());
       return false;
@@ -105,6 +117,6 @@ export class NotebookKernels implements vscode.Disposable {
 
   dispose(): void {
     this.running?.abort();
-    for (const d of [...this.controllers, ...this.disposables]) d.dispose();
+    for (const d of [...this.controllers.values(), ...this.disposables]) d.dispose();
   }
 }

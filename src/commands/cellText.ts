@@ -1,0 +1,36 @@
+/**
+ * The cell text the palette commands put in the notebooks they open: written out in full (every
+ * measurement setting named) so that re-running the saved notebook measures the same way.
+ * VS Code-free, so a unit test can check that each one parses.
+ */
+import type { Optimization } from '../../kernels/protocol';
+
+export interface MeasureSettings {
+  readonly provider: string;
+  readonly threads: number;
+  readonly runs: number;
+  readonly warmup: number;
+  readonly optimization: Optimization;
+}
+
+/** A `profile:` cell for a zoo model. */
+export function profileCellText(id: string, s: MeasureSettings): string {
+  return [`profile: ${id}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`, ''].join('\n');
+}
+
+/** A `compare:` cell; `measure` false counts only (profile: false). */
+export function compareCellText(ids: readonly string[], measure: MeasureSettings | false): string {
+  const profile = measure
+    ? `{ runs: ${measure.runs}, warmup: ${measure.warmup}, threads: ${measure.threads}, provider: ${measure.provider}, opt: ${measure.optimization} }`
+    : 'false';
+  return ['compare:', '  models:', ...ids.map((id) => `    - ${id}`), `  profile: ${profile}`, ''].join('\n');
+}
+
+/** The first cell of a new notebook: a model to look at, with what to try next in comments. */
+export const STARTER_CELL = [
+  '# One verb per cell: model, network, compare, profile, sweep, export.',
+  '# Hover a model id for its totals; Ctrl+Space lists the zoo. Pick a kernel (top right) and run.',
+  'model: mobilenet_v3_small_x1_0',
+  'resolution: 224',
+  '',
+].join('\n');

@@ -1,0 +1,49 @@
+/** "lcnb: Export Model to ONNX…": zoo model → form → save dialog → an .onnx file (opset 17, seeded weights). */
+import * as vscode from 'vscode';
+import { GraphError, UserError } from '../core/errors';
+import { exportOnnx, ExportForm } from '../onnx/writer';
+import { formatBytes } from '../shared/format';
+import { buildModel } from '../zoo';
+import { Lcnb } from './context';
+import { failed } from './failures';
+import { checkZooId, pickZooModel } from './pickers';
+
+const TITLE = 'lcnb: Export Model to ONNX…';
+
+export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode.Uri | undefined> {
+  if (arg !== undefined && typeof arg !== 'string') {
+    void vscode.window.showErrorMessage(`${TITLE}: expected a zoo model id, got ${typeof arg}.`);
+    return undefined;
+  }
+  if (arg !== undefined && !checkZooId(arg, TITLE)) return undefined;
+  const id = arg ?? (await pickZooModel(TITLE));
+  if (!id) return undefined;
+  const forms: (vscode.QuickPickItem & { form: ExportForm })[] = [
+    { form: 'inference', label: 'Inference', description: 'BatchNorm folded into the convs, as the papers measure latency' },
+    { form: 'training', label: 'Training', description: 'the graph as built, BatchNorm kept (parameters as the reference implementations count them)' },
+  ];
+  const form = (await vscode.window.showQuickPick(forms, { title: TITLE, placeHolder: `Which form of ${id}?` }))?.form;
+  if (!form) return undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const fileName = `${id}${form === 'training' ? '.training' : ''}.onnx`;
+  const target = await vscode.window.showSaveDialog({
+    title: `${TITLE} ${id} (${form})`,
+    defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+    filters: { 'ONNX models': ['onnx'] },
+    saveLabel: 'Export',
+  });
+  if (!target) return undefined;
+  try {
+    const exported = exportOnnx(buildModel(id), { form });
+    await vscode.workspace.fs.writeFile(target, exported.bytes);
+    const folded = Object.keys(exported.folded).length;
+    const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${form} form${form === 'inference' ? `, ${folded} BatchNorm layers folded` : ''}, 224×224 input, deterministic seeded weights)`;
+    lcnb.log.info(`exported ${what}`);
+    void vscode.window.showInformationMessage(`lcnb: exported ${what}.`, 'Open').then((b) => b && vscode.commands.executeCommand('vscode.open', target));
+    return target;
+  } catch (e) {
+    const error = e as Error;
+    const why = error instanceof UserError || error instanceof GraphError ? error : new UserError(`cannot write ${target.fsPath}: ${(e as NodeJS.ErrnoException).code ?? error.message}`);
+    return failed(lcnb, TITLE, why);
+  }
+}

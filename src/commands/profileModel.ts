@@ -1,0 +1,123 @@
+/**
+ * "lcnb: Profile Model…": model (zoo id or .onnx file) → provider → threads → runs, then a
+ * cancellable progress notification through the phases (build, load, warm-up, runs), and the
+ * result as a new untitled notebook holding the executed cell, ready to save and re-run.
+ */
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { profileModel as profileInKernel } from '../../kernels/profileModel';
+import { readOnnxFile } from '../onnx/file';
+import { CellOutcome, executeCell } from '../run/execute';
+import { reportMarkdown } from '../run/markdown';
+import { modelReport, report } from '../run/reports';
+import { MeasureSettings, profileCellText } from './cellText';
+import { config, executionContext, Lcnb } from './context';
+import { failed } from './failures';
+import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
+import { checkZooId, discoverProviders, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
+import { requireTrust } from './trust';
+
+const TITLE = 'lcnb: Profile Model…';
+
+/** What the user handed the command: a zoo id, an .onnx Uri (explorer menu, editor), or nothing. */
+export function modelArgument(arg: unknown): ModelChoice | undefined | 'invalid' {
+  if (arg === undefined || arg === null) return undefined;
+  if (typeof arg === 'string') return { kind: 'zoo', id: arg };
+  if (arg instanceof vscode.Uri) return /\.onnx$/i.test(arg.path) ? { kind: 'onnx', uri: arg } : 'invalid';
+  return 'invalid';
+}
+
+const PHASES: Record<string, string> = {
+  load: 'loading the model into onnxruntime',
+  warmup: 'warm-up runs',
+  runs: 'timed runs (profiler on, per-layer times)',
+  baseline: 'timed runs (profiler off, latency)',
+};
+
+export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vscode.NotebookEditor | undefined> {
+  const given = modelArgument(arg);
+  if (given === 'invalid') {
+    void vscode.window.showErrorMessage(`${TITLE}: expected a zoo model id or an .onnx file, got ${arg instanceof vscode.Uri ? arg.fsPath : typeof arg}.`);
+    return undefined;
+  }
+  if (given?.kind === 'zoo' && !checkZooId(given.id, TITLE)) return undefined;
+  if (!requireTrust('Profile Model…')) return undefined;
+  const choice = given ?? (await pickModelOrOnnx(TITLE));
+  if (!choice) return undefined;
+  if (choice.kind === 'onnx' && choice.uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`${TITLE}: ${choice.uri.toString()} is not a file on this machine; onnxruntime reads models from the local disk.`);
+    return undefined;
+  }
+  const c = config(lcnb, choice.kind === 'onnx' ? choice.uri : undefined);
+
+  let statuses;
+  try {
+    statuses = await discoverProviders(lcnb);
+  } catch (e) {
+    return failed(lcnb, TITLE, e);
+  }
+  const provider = await pickProvider(TITLE, statuses, c.provider);
+  if (!provider) return undefined;
+  const threads = await pickInteger(TITLE, 'Intra-op threads', { value: c.threads, settingKey: 'lcnb.threads', suggestions: threadSuggestions(), min: 1, max: 1024 });
+  if (threads === undefined) return undefined;
+  const runs = await pickInteger(TITLE, `Timed runs (after ${c.warmup} warm-up runs)`, { value: c.runs, settingKey: 'lcnb.runs', suggestions: [10, 50, 100, 200], min: 1, max: 100_000 });
+  if (runs === undefined) return undefined;
+  const settings: MeasureSettings = { provider: provider.name, threads, runs, warmup: c.warmup, optimization: c.optimization };
+  const name = choice.kind === 'zoo' ? choice.id : basename(choice.uri.fsPath);
+  lcnb.log.info(`Profile Model: ${name} on ${settings.provider}, ${threads} threads, ${c.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'`);
+
+  const startTime = Date.now();
+  let outcome: CellOutcome;
+  let cancelled = false;
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `lcnb: profiling ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => {
+          cancelled = true;
+          abort.abort();
+        });
+        const phase = (what: string) => {
+          lcnb.log.info(`Profile Model: ${name}: ${what}`);
+          progress.report({ message: what });
+        };
+        phase(choice.kind === 'zoo' ? 'building the graph and its ONNX export' : 'reading the .onnx file');
+        return choice.kind === 'zoo'
+          ? executeCell(profileCellText(choice.id, settings), executionContext(lcnb, { provider: settings.provider, signal: abort.signal, onProgress: (p) => phase(PHASES[p.split(': ').pop() ?? ''] ?? p) }))
+          : profileOnnxFile(lcnb, choice.uri, settings, abort.signal, phase);
+      },
+    );
+  } catch (e) {
+    if (cancelled) {
+      lcnb.log.info(`Profile Model: ${name}: cancelled`);
+      return undefined;
+    }
+    return failed(lcnb, TITLE, e);
+  }
+  const endTime = Date.now();
+  const profile = outcome.report.models[0]?.profile;
+  const used = profile?.settings.providerUsed ?? settings.provider;
+  const intro =
+    choice.kind === 'zoo'
+      ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${providerLabel(used)}, ${threads} threads, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'. Run the cell again to measure again; save the notebook to keep the result.`
+      : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} threads, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
+        `Cells profile zoo models and networks; to measure this file again, run **lcnb: Profile Model…** on it or \`lcnb profile ${choice.uri.fsPath}\` in a terminal.`;
+  const cellText = choice.kind === 'zoo' ? profileCellText(choice.id, settings) : `# Profile of ${choice.uri.fsPath} (see the text above to measure it again)\n`;
+  return openUntitledNotebook(lcnb, [markdownCell(intro), executedCell(cellText, outcome, { startTime, endTime })], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
+}
+
+/** An .onnx file as stored, measured in the kernel: the same report a profile cell produces. */
+async function profileOnnxFile(lcnb: Lcnb, uri: vscode.Uri, s: MeasureSettings, signal: AbortSignal, phase: (what: string) => void): Promise<CellOutcome> {
+  const model = await readOnnxFile(uri.fsPath);
+  const graph = model.graph;
+  const profile = await profileInKernel(
+    lcnb.kernel(),
+    graph,
+    { provider: s.provider, threads: s.threads, runs: s.runs, warmup: s.warmup, optimization: s.optimization },
+    { signal, onProgress: (p) => p.done === 0 && phase(PHASES[p.phase] ?? p.phase) },
+    uri.fsPath,
+  );
+  const r = report('profile', graph.name, [modelReport(graph, [], profile)], { notes: [`Profiled ${uri.fsPath} as stored (producer: ${model.producer || 'not stated'}, opset ${model.opset}).`] });
+  return { report: r, markdown: reportMarkdown(r) };
+}

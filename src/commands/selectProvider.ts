@@ -1,0 +1,33 @@
+/**
+ * "lcnb: Select Execution Provider": what onnxruntime can start on this machine (and, for the
+ * others, why not), written to the lcnb.provider setting.
+ */
+import * as vscode from 'vscode';
+import { config, Lcnb } from './context';
+import { failed } from './failures';
+import { discoverProviders, pickProvider, providerLabel } from './pickers';
+import { requireTrust } from './trust';
+
+const TITLE = 'lcnb: Select Execution Provider';
+
+export async function selectExecutionProvider(lcnb: Lcnb): Promise<string | undefined> {
+  if (!requireTrust('Select Execution Provider')) return undefined;
+  let statuses;
+  try {
+    statuses = await discoverProviders(lcnb);
+  } catch (e) {
+    return failed(lcnb, TITLE, e);
+  }
+  for (const s of statuses) lcnb.log.info(`execution provider ${s.name}: ${s.available ? 'can start' : `cannot start: ${s.reason}`}`);
+  const current = config(lcnb).provider;
+  const picked = await pickProvider(TITLE, statuses, current);
+  if (!picked) return undefined;
+  const settings = vscode.workspace.getConfiguration('lcnb');
+  // A provider belongs to the machine: user settings, unless the workspace already sets one.
+  const target = settings.inspect('provider')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await settings.update('provider', picked.name, target);
+  void vscode.window.showInformationMessage(
+    `lcnb: execution provider set to ${providerLabel(picked.name)} (lcnb.provider, ${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings).`,
+  );
+  return picked.name;
+}

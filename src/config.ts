@@ -1,0 +1,87 @@
+/**
+ * lcnb's settings (package.json `contributes.configuration`), read with their types and checked:
+ * a value of the wrong type or out of range falls back to the default and is reported once in the
+ * log, so a typo in settings.json never reaches the kernel.
+ */
+import * as vscode from 'vscode';
+import type { Optimization } from '../kernels/protocol';
+
+export const OPTIMIZATIONS: readonly Optimization[] = ['disabled', 'basic', 'extended', 'all'];
+export type HeadlineFlops = 'madds' | 'flops';
+
+export interface LcnbConfig {
+  /** Execution provider the notebook prefers and Profile Model… proposes: cpu, cuda, … */
+  readonly provider: string;
+  /** onnxruntime intra-op threads (inter-op is always 1). */
+  readonly threads: number;
+  readonly runs: number;
+  readonly warmup: number;
+  readonly optimization: Optimization;
+  /** Which count headlines a model: MAdds (the papers' "FLOPs") or FLOPs (2 × MAdds + elementwise). */
+  readonly headlineFlops: HeadlineFlops;
+  /** Graphs whose activations need more than this are refused before anything is allocated. */
+  readonly activationMemoryLimitMB: number;
+}
+
+export const DEFAULT_CONFIG: LcnbConfig = {
+  provider: 'cpu',
+  threads: 2,
+  runs: 50,
+  warmup: 10,
+  optimization: 'all',
+  headlineFlops: 'madds',
+  activationMemoryLimitMB: 4096,
+};
+
+const LIMITS = {
+  threads: [1, 1024],
+  runs: [1, 100_000],
+  warmup: [0, 100_000],
+  activationMemoryLimitMB: [1, 1_048_576],
+} as const;
+
+const reported = new Set<string>();
+
+/** The settings as they apply to `scope` (a notebook's or file's URI), each one checked. */
+export function readConfig(log?: vscode.LogOutputChannel, scope?: vscode.Uri): LcnbConfig {
+  const c = vscode.workspace.getConfiguration('lcnb', scope);
+  const bad = (key: keyof LcnbConfig, value: unknown, why: string) => {
+    const line = `setting lcnb.${key} = ${JSON.stringify(value)} ${why}; using ${JSON.stringify(DEFAULT_CONFIG[key])}`;
+    if (!reported.has(line)) log?.warn(line);
+    reported.add(line);
+    return DEFAULT_CONFIG[key];
+  };
+  const integer = (key: keyof typeof LIMITS) => {
+    const value = c.get<unknown>(key, DEFAULT_CONFIG[key]);
+    const [min, max] = LIMITS[key];
+    if (typeof value !== 'number' || !Number.isInteger(value)) return bad(key, value, 'is not a whole number') as number;
+    if (value < min || value > max) return bad(key, value, `is outside ${min}…${max}`) as number;
+    return value;
+  };
+  const oneOf = <T extends string>(key: keyof LcnbConfig, allowed: readonly T[]): T => {
+    const value = c.get<unknown>(key, DEFAULT_CONFIG[key]);
+    return allowed.includes(value as T) ? (value as T) : (bad(key, value, `is not one of ${allowed.join(', ')}`) as T);
+  };
+  const providerValue = c.get<unknown>('provider', DEFAULT_CONFIG.provider);
+  const provider =
+    typeof providerValue === 'string' && /^[a-z0-9_]+$/i.test(providerValue.trim()) ? providerValue.trim().toLowerCase() : (bad('provider', providerValue, 'is not a provider name') as string);
+  return {
+    provider,
+    threads: integer('threads'),
+    runs: integer('runs'),
+    warmup: integer('warmup'),
+    optimization: oneOf('optimization', OPTIMIZATIONS),
+    headlineFlops: oneOf('headlineFlops', ['madds', 'flops'] as const),
+    activationMemoryLimitMB: integer('activationMemoryLimitMB'),
+  };
+}
+
+/** Runs `listener` whenever an lcnb setting changes. */
+export function onDidChangeConfig(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lcnb') && listener());
+}
+
+/** The activation-memory limit in bytes, for ExecutionContext and the kernel's guard. */
+export function activationMemoryLimitBytes(config: LcnbConfig): number {
+  return config.activationMemoryLimitMB * 1024 * 1024;
+}
