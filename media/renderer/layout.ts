@@ -107,6 +107,8 @@ interface OpInfo {
   /** The op whose kernel covers this one, when the runtime fused it into another op's kernel. */
   readonly fusedInto?: string;
   readonly timingNote?: string;
+  /** An op lcnb has no cost rule for: its box says "uncounted", never 0. */
+  readonly uncounted?: boolean;
 }
 
 /** What the diagram draws from: ops with their costs and groups, tensors with producers. */
@@ -170,6 +172,7 @@ export function diagramModel(model: ModelReport): DiagramModel {
       shownUs,
       fusedInto,
       timingNote,
+      uncounted: cost === undefined,
     };
   });
   const opInputs = new Map(model.graph.nodes.map((n) => [n.name, n.inputs]));
@@ -206,6 +209,7 @@ function metricText(metric: DiagramMetric, value: number | undefined): string {
 
 /** An op's value for the metric; a fused op has no time of its own (its kernel's is on the op it was fused into). */
 function opValue(op: OpInfo, metric: DiagramMetric): number | undefined {
+  if (op.uncounted && metric !== 'latency') return undefined;
   switch (metric) {
     case 'madds':
       return op.madds;
@@ -273,12 +277,12 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
       const value = opValue(op, metric);
       const details = [
         `${op.name} (${op.op})`,
-        `${formatSI(op.params)} params · ${formatSI(op.madds)} MAdds · MAC ${formatBytes(op.mac)}`,
+        op.uncounted ? 'uncounted: lcnb has no cost rule for this op, so it is not in the totals' : `${formatSI(op.params)} params · ${formatSI(op.madds)} MAdds · MAC ${formatBytes(op.mac)}`,
         ...(op.ownUs !== undefined ? [`${op.ownUs.toFixed(1)} µs measured`] : op.shownUs !== undefined ? [`${op.shownUs.toFixed(1)} µs measured for the fused kernel`] : []),
         ...(op.timingNote ? [op.timingNote] : []),
       ];
       const fused = metric === 'latency' && op.fusedInto !== undefined;
-      const shown = fused ? `fused into ${shortName(op.fusedInto!, parentGroups)}` : metricText(metric, value);
+      const shown = fused ? `fused into ${shortName(op.fusedInto!, parentGroups)}` : op.uncounted && metric !== 'latency' ? 'uncounted' : metricText(metric, value);
       units.set(id, { id, kind: 'op', lines: [op.op, shortName(op.name, parentGroups), shown].filter(Boolean), details, value, parent, fusedInto: fused ? op.fusedInto : undefined });
     }
   }
