@@ -2,24 +2,9 @@
 import * as vscode from 'vscode';
 import { GraphError, UserError } from '../core/errors';
 import { ModelSummary } from '../core/summary';
-import { formatSI } from '../shared/format';
-import { summarizeModel, zooModels } from '../zoo';
+import { summarizeModel } from '../zoo';
+import { pickZooModel } from './pickers';
 import { showSummaryPanel } from './summaryPanel';
-
-async function pickModel(): Promise<string | undefined> {
-  const items = zooModels().map((m) => {
-    const published = m.published
-      .filter((p) => p.metric !== 'latency_ms')
-      .map((p) => (p.metric === 'top1' ? `top-1 ${p.value}%` : `${p.metric === 'madds' ? 'MAdds' : p.metric} ${formatSI(p.value)}`));
-    return { label: m.id, description: m.family, detail: published.length ? `published: ${[...new Set(published)].join(' · ')}` : undefined };
-  });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'lcnb: Show Model Summary',
-    placeHolder: 'Pick a model from the zoo',
-    matchOnDescription: true,
-  });
-  return picked?.label;
-}
 
 /**
  * Shows the summary of `id` (asked for when omitted) and returns it, or undefined when the user
@@ -30,7 +15,7 @@ export async function showModelSummary(
   log: vscode.LogOutputChannel,
   id?: string,
 ): Promise<ModelSummary | undefined> {
-  const modelId = id ?? (await pickModel());
+  const modelId = id ?? (await pickZooModel('lcnb: Show Model Summary'));
   if (!modelId) return undefined;
   let summary: ModelSummary;
   try {
