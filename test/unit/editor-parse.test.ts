@@ -11,6 +11,7 @@ import { parseOnnxStages } from '../../src/editor/parseStages';
 import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
+import { diagramModel, layoutDiagram } from '../../media/renderer/layout';
 import { bundleParseWorker } from './editor-helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'onnx');
@@ -178,5 +179,20 @@ describe('ONNX editor: messages from the webview', () => {
       Object.create({ type: 'ready' }),
     ];
     for (const value of bad) assert.equal(checkEditorRequest(value), undefined, JSON.stringify(value) ?? String(value));
+  });
+});
+
+describe('ONNX editor: a foreign op in the diagram', () => {
+  it('reads "uncounted" in its box, never 0', async () => {
+    const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
+    const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram };
+    const layout = layoutDiagram(diagramModel(model), new Set(), 'madds');
+    const lrn = layout.boxes.find((b) => b.id === 'op:/stem/lrn/LRN');
+    assert.ok(lrn, 'the LRN op has a box');
+    assert.deepEqual(lrn.lines.slice(-1), ['uncounted']);
+    assert.equal(lrn.value, undefined);
+    assert.match(lrn.details.join('\n'), /no cost rule/);
+    const conv = layout.boxes.find((b) => b.id === 'op:/stem/conv/Conv');
+    assert.match(conv?.lines.at(-1) ?? '', /MAdds$/);
   });
 });
