@@ -365,6 +365,9 @@ const DEFAULT_SETTINGS = {
  * @returns {Promise<{ url: string, origin: string, port: number, pid: number,
  *   output: () => string, exited: Promise<{ code: number | null, signal: string | null }>,
  *   stop: () => Promise<void>, stopping: boolean }>}
+ *
+ * With `workspaceTrust`, workspace trust is on (it is off by default) and the folder opens untrusted
+ * (Restricted Mode), for testing what an extension does there.
  */
 export async function startCodeServer({
   toolchain,
@@ -374,6 +377,7 @@ export async function startCodeServer({
   extensionTestsPath,
   userDataDir,
   smokeTestDriver = false,
+  workspaceTrust = false,
   settings = {},
   env = {},
   echo = false,
@@ -392,7 +396,8 @@ export async function startCodeServer({
     for (const d of [extensionsDir, path.join(userDataDir, 'User'), xdg]) fs.mkdirSync(d, { recursive: true });
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     if (!fs.existsSync(settingsFile)) {
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+      const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...trust, ...settings }, null, 2));
     }
     if (extensionDevelopmentPath && !smokeTestDriver) linkExtension(extensionDevelopmentPath, extensionsDir);
     fs.writeFileSync(configFile, 'auth: none\n');
@@ -408,7 +413,7 @@ export async function startCodeServer({
     '--config', configFile,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
     '--ignore-last-opened',
