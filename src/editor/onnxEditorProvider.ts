@@ -9,12 +9,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { Graph } from '../core/ir';
 import { ModelSummary } from '../core/summary';
-import { DEFAULT_PROFILE } from '../run/execute';
+import { readConfig } from '../config';
+import { untrustedMessage } from '../commands/trust';
 import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
-import { OPTIMIZATION_LEVELS, Optimization } from '../../kernels/protocol';
 import { checkEditorRequest, EditorUpdate, ExportFormat } from './messages';
 import { parseInWorker } from './parseClient';
 
@@ -27,25 +27,10 @@ const EXPORT_COMMANDS: Record<ExportFormat, { command: string; label: string }> 
   netron: { command: 'lcnb.exportNetronAttachment', label: 'Netron attachment' },
 };
 
-export const UNTRUSTED_PROFILE_MESSAGE =
-  'This workspace is not trusted, so lcnb does not load models into onnxruntime. The costs and the diagram above need no trust; to profile, trust the folder with "Workspace: Manage Workspace Trust" in the command palette.';
-
-/** Provider, threads, warm-up, runs and optimisation from the lcnb.* settings, defaults where unset or invalid. */
-function profileOptions(): ProfileOptions {
-  const config = vscode.workspace.getConfiguration('lcnb');
-  const positive = (key: string, fallback: number) => {
-    const v = config.get<number>(key);
-    return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
-  };
-  const optimization = config.get<string>('optimization');
-  const provider = config.get<string>('provider');
-  return {
-    provider: typeof provider === 'string' && provider ? provider : 'cpu',
-    threads: positive('threads', DEFAULT_PROFILE.threads),
-    runs: positive('runs', DEFAULT_PROFILE.runs),
-    warmup: positive('warmup', DEFAULT_PROFILE.warmup),
-    optimization: (OPTIMIZATION_LEVELS as readonly string[]).includes(optimization ?? '') ? (optimization as Optimization) : DEFAULT_PROFILE.opt,
-  };
+/** Provider, threads, warm-up, runs and optimisation from the lcnb.* settings (checked by src/config.ts). */
+function profileOptions(log: vscode.LogOutputChannel, uri: vscode.Uri): ProfileOptions {
+  const { provider, threads, runs, warmup, optimization } = readConfig(log, uri);
+  return { provider, threads, runs, warmup, optimization };
 }
 
 function optionsText(o: ProfileOptions): string {
@@ -121,7 +106,7 @@ class EditorSession implements vscode.Disposable {
       this.stage({ type: 'parseError', message: `cannot read ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return;
     }
-    this.stage({ type: 'file', name, sizeBytes, trusted: vscode.workspace.isTrusted, profileSettings: optionsText(profileOptions()) });
+    this.stage({ type: 'file', name, sizeBytes, trusted: vscode.workspace.isTrusted, profileSettings: optionsText(profileOptions(log, this.uri)) });
     const times: string[] = [];
     await parseInWorker(
       this.deps.workerFile,
@@ -182,7 +167,7 @@ class EditorSession implements vscode.Disposable {
   private async runProfile(): Promise<void> {
     if (this.profiling) return;
     if (!vscode.workspace.isTrusted) {
-      this.post({ type: 'profileError', message: UNTRUSTED_PROFILE_MESSAGE, cancelled: false });
+      this.post({ type: 'profileError', message: untrustedMessage('Profile'), cancelled: false });
       return;
     }
     const graph = this.graph;
@@ -192,7 +177,7 @@ class EditorSession implements vscode.Disposable {
     }
     const abort = new AbortController();
     this.profiling = abort;
-    const options = profileOptions();
+    const options = profileOptions(this.deps.log, this.uri);
     this.deps.log.info(`onnx editor: profiling ${this.path} with ${optionsText(options)}`);
     this.post({ type: 'profileProgress', text: `Starting the profiling kernel (${optionsText(options)})…` });
     try {
