@@ -32,9 +32,9 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
   }
 }
 
-function checkKnob(model: ZooModel, spec: KnobSpec, value: KnobValue): void {
+function checkKnob(owner: string, spec: KnobSpec, value: KnobValue): void {
   const fail = (expected: string) =>
-    new UserError(`${model.id}: knob '${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`);
+    new UserError(`${owner}: knob '${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`);
   const range = (v: number) => (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
   const rangeText = spec.min !== undefined || spec.max !== undefined ? ` from ${spec.min ?? '−∞'} to ${spec.max ?? '∞'}` : '';
   switch (spec.kind) {
@@ -63,24 +63,34 @@ export function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuild
     numClasses: request.numClasses ?? DEFAULT_CLASSES,
     batch: request.batch ?? 1,
     width: request.width ?? model.width,
-    knobs: Object.fromEntries(model.knobs.map((k) => [k.name, request.knobs?.[k.name] ?? k.default])),
+    knobs: resolveKnobs(model.id, model.knobs, request.knobs),
   };
   checkInteger('resolution', options.resolution, 1, 8192);
   checkInteger('numClasses', options.numClasses, 1, 1_000_000);
   checkInteger('batch', options.batch, 1, 4096);
   if (!(options.width > 0 && options.width <= 16)) throw new UserError(`option width must be a number in (0, 16], got ${options.width}`);
-  for (const name of Object.keys(request.knobs ?? {})) {
-    if (!model.knobs.some((k) => k.name === name)) {
-      const known = model.knobs.map((k) => k.name);
-      throw new UserError(`${model.id} has no knob '${name}' (${known.length ? `knobs: ${known.join(', ')}` : 'it has no knobs'})`);
-    }
-  }
-  for (const spec of model.knobs) checkKnob(model, spec, options.knobs[spec.name]);
   return options;
 }
 
+/** Every knob of `specs`, defaults overlaid with `given`; an unknown knob or bad value is a UserError naming `owner`. */
+export function resolveKnobs(
+  owner: string,
+  specs: readonly KnobSpec[],
+  given: Readonly<Record<string, KnobValue>> = {},
+): Readonly<Record<string, KnobValue>> {
+  for (const name of Object.keys(given)) {
+    if (!specs.some((k) => k.name === name)) {
+      const known = specs.map((k) => k.name);
+      throw new UserError(`${owner} has no knob '${name}' (${known.length ? `knobs: ${known.join(', ')}` : 'it has no knobs'})`);
+    }
+  }
+  const knobs = Object.fromEntries(specs.map((k) => [k.name, given[k.name] ?? k.default]));
+  for (const spec of specs) checkKnob(owner, spec, knobs[spec.name]);
+  return knobs;
+}
+
 /** The options and knobs of `options` that differ from the model as published. */
-function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
+export function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
   const changed: string[] = [];
   if (options.width !== model.width) changed.push(`width ${options.width}`);
   for (const spec of model.knobs) {
@@ -90,7 +100,8 @@ function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
   return changed;
 }
 
-function lookup(id: string): ZooModel {
+/** The zoo model `id`; an unknown id is a UserError with the closest ids. */
+export function lookup(id: string): ZooModel {
   const model = findModel(id);
   if (model) return model;
   const close = zooModels()
@@ -100,7 +111,8 @@ function lookup(id: string): ZooModel {
   throw new UserError(`unknown model id '${id}'${hint}`);
 }
 
-function buildResolved(model: ZooModel, options: ZooBuildOptions): Graph {
+/** Builds `model`; a GraphError caused by a changed width or knob becomes a UserError naming it. */
+export function buildResolved(model: ZooModel, options: ZooBuildOptions): Graph {
   try {
     return model.build(options);
   } catch (e) {

@@ -81,6 +81,17 @@ export const MOBILENET_V3_VARIANTS: Readonly<Record<'large' | 'small', MobileNet
   small: { stages: SMALL, lastChannel: 1024 },
 };
 
+/**
+ * torchvision's `reduced_tail`: the last stage's expanded and output widths halved (except the
+ * first bneck's expansion) and the head FC too — the MobileNetV3 paper's §6.1.1 variant for
+ * detection and segmentation, which torchvision's SSDLite builds when it has no pretrained backbone.
+ */
+export function reducedTail({ stages, lastChannel }: MobileNetV3Variant): MobileNetV3Variant {
+  const last = stages.length - 1;
+  const halved = stages[last].map(([k, expanded, out, se, hs, s], j): Bneck => [k, j === 0 ? expanded : expanded / 2, out / 2, se, hs, s]);
+  return { stages: [...stages.slice(0, last), halved], lastChannel: lastChannel / 2 };
+}
+
 const KNOBS: KnobSpec[] = [
   {
     name: 'se',
@@ -96,9 +107,17 @@ const KNOBS: KnobSpec[] = [
     kind: 'choice',
     choices: ['hardswish', 'relu'],
   },
+  {
+    name: 'reduced_tail',
+    description:
+      'Halve the last stage and the head (torchvision’s reduced_tail, paper §6.1.1), as torchvision’s SSDLite builds its backbone',
+    default: false,
+    kind: 'boolean',
+  },
 ];
 
-function build(id: string, { stages, lastChannel }: MobileNetV3Variant, options: ZooBuildOptions) {
+function build(id: string, variant: MobileNetV3Variant, options: ZooBuildOptions) {
+  const { stages, lastChannel } = options.knobs.reduced_tail ? reducedTail(variant) : variant;
   const b = new GraphBuilder(id);
   const channels = (c: number) => makeDivisible(c * options.width);
   const hswish = options.knobs.act as Activation;

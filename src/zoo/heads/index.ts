@@ -1,0 +1,155 @@
+/**
+ * Detection and segmentation heads on any zoo backbone: the registry, and building one head on
+ * one backbone as a graph whose top-level scopes are exactly 'backbone', 'neck' and 'head'.
+ */
+import { GraphError, UserError } from '../../core/errors';
+import { Graph, GraphBuilder } from '../../core/ir';
+import { ModelSummary, PublishedFigure, summarize } from '../../core/summary';
+import { lookup, resolveKnobs, resolveOptions } from '../index';
+import { KnobValue } from '../registry';
+import { addBackbone, Backbone, BACKBONE_SCOPE } from '../taps';
+import { deeplabv3, deeplabv3plus } from './deeplabv3';
+import { lraspp } from './lraspp';
+import { HeadSpec } from './registry';
+import { ssdlite } from './ssdlite';
+
+export type { HeadBuildOptions, HeadPublished, HeadSpec, HeadTask } from './registry';
+
+const HEADS: readonly HeadSpec[] = [
+  ssdlite,
+  lraspp,
+  deeplabv3,
+  deeplabv3plus,
+];
+
+/** Top-level scopes of a headed graph, in order. */
+export const HEADED_SCOPES = [BACKBONE_SCOPE, 'neck', 'head'] as const;
+
+export function heads(): HeadSpec[] {
+  return [...HEADS];
+}
+
+/** The head `id`; unknown → undefined. */
+export function findHead(id: string): HeadSpec | undefined {
+  return HEADS.find((h) => h.id === id);
+}
+
+export interface HeadedRequest {
+  /** Head id. */
+  readonly head: string;
+  /** Zoo id. */
+  readonly backbone: string;
+  /** Default: the head's defaultResolution. */
+  readonly resolution?: number;
+  readonly batch?: number;
+  /** Default: the head's defaultClasses. */
+  readonly numClasses?: number;
+  /** Backbone width. */
+  readonly width?: number;
+  /** Backbone knobs. */
+  readonly knobs?: Readonly<Record<string, KnobValue>>;
+  readonly headKnobs?: Readonly<Record<string, KnobValue>>;
+}
+
+function requireHead(id: string): HeadSpec {
+  const head = findHead(id);
+  if (head) return head;
+  const close = HEADS.filter((h) => h.id.startsWith(id.slice(0, 4)) || id.startsWith(h.id)).map((h) => h.id);
+  const hint = close.length ? `did you mean ${close.join(', ')}? ` : '';
+  throw new UserError(`unknown head '${id}' (${hint}heads: ${HEADS.map((h) => h.id).join(', ')})`);
+}
+
+interface Resolved {
+  readonly head: HeadSpec;
+  readonly resolution: number;
+  readonly numClasses: number;
+  readonly headKnobs: Readonly<Record<string, KnobValue>>;
+}
+
+function resolve(request: HeadedRequest): Resolved {
+  const head = requireHead(request.head);
+  const numClasses = request.numClasses ?? head.defaultClasses;
+  if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 1_000_000) {
+    throw new UserError(`${head.id}: option numClasses must be an integer from 1 to 1000000, got ${numClasses}`);
+  }
+  return { head, resolution: request.resolution ?? head.defaultResolution, numClasses, headKnobs: resolveKnobs(head.id, head.knobs, request.headKnobs) };
+}
+
+/** Where `backbone` falls short of the strides `head` reads, as a sentence; undefined if it does not. */
+function missingStrides(head: HeadSpec, backbone: Backbone): string | undefined {
+  const missing = head.strides.filter((s) => !backbone.taps.has(s));
+  if (!missing.length) return undefined;
+  const has = [...backbone.taps.keys()].sort((a, b) => a - b);
+  const dilated = head.outputStride && head.outputStride < 32 ? ` at output stride ${head.outputStride}` : '';
+  const maps = missing.map((s) => `stride-${s}`).join(' and ');
+  return `${head.id} needs a ${maps} feature map; ${backbone.id} gives strides ${has.join(', ') || 'none'}${dilated}`;
+}
+
+/** Graph named '<head>/<backbone>' whose top-level scopes are exactly 'backbone', 'neck', 'head'.
+ *  Unknown head/backbone, a stride the backbone cannot give, impossible knobs: UserError naming
+ *  the head, the backbone and what is missing. */
+export function buildWithHead(request: HeadedRequest): Graph {
+  const { head, resolution, numClasses, headKnobs } = resolve(request);
+  const id = request.backbone;
+  try {
+    lookup(id);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${head.id}: ${e.message.replace('unknown model id', 'unknown backbone')}`);
+    throw e;
+  }
+  const b = new GraphBuilder(`${head.id}/${id}`);
+  let backbone: Backbone;
+  try {
+    backbone = addBackbone(b, id, {
+      resolution,
+      batch: request.batch,
+      width: request.width,
+      knobs: request.knobs,
+      outputStride: head.outputStride,
+    });
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${head.id} on ${id}: ${e.message}`);
+    throw e;
+  }
+  const missing = missingStrides(head, backbone);
+  if (missing) throw new UserError(missing);
+  let outputs;
+  try {
+    outputs = head.build(b, backbone, { resolution, numClasses, knobs: headKnobs });
+  } catch (e) {
+    // A head that cannot exist at this size or with these knobs is the user's setting: name it.
+    if (e instanceof GraphError) {
+      throw new UserError(`${head.id} on ${id} cannot be built at ${resolution}×${resolution} with ${numClasses} classes: ${e.message}`);
+    }
+    throw e;
+  }
+  const graph = b.build(outputs);
+  const stray = graph.nodes.find((n) => !(HEADED_SCOPES as readonly string[]).includes(n.scope[0]));
+  if (stray) throw new Error(`head ${head.id} added node '${stray.name}' outside the scopes ${HEADED_SCOPES.join(', ')}`);
+  return graph;
+}
+
+/** The published figures of `request`'s head + backbone pair, when its settings are the paper's. */
+function publishedFor(request: HeadedRequest, resolved: Resolved): PublishedFigure[] {
+  const { head } = resolved;
+  const model = lookup(request.backbone);
+  const asBuilt = resolveOptions(model, { width: request.width, knobs: request.knobs });
+  const headDefaults = JSON.stringify(resolveKnobs(head.id, head.knobs));
+  const plain =
+    resolved.numClasses === head.defaultClasses && (request.batch ?? 1) === 1 && JSON.stringify(resolved.headKnobs) === headDefaults;
+  if (!plain) return [];
+  return (head.published ?? [])
+    .filter((p) => {
+      if (p.backbone !== request.backbone || resolved.resolution !== (p.resolution ?? head.defaultResolution)) return false;
+      const paper = resolveOptions(model, { width: p.width, knobs: p.knobs });
+      return paper.width === asBuilt.width && JSON.stringify(paper.knobs) === JSON.stringify(asBuilt.knobs);
+    })
+    .flatMap((p) => p.figures);
+}
+
+/** buildWithHead + summarize, with published figures (mAP / mIoU / latency with source) attached
+ *  only when the pair and settings are the ones the paper reports. */
+export function summarizeWithHead(request: HeadedRequest): ModelSummary {
+  const graph = buildWithHead(request);
+  return summarize(graph, {}, publishedFor(request, resolve(request)));
+}
