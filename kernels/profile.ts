@@ -12,11 +12,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
-import type { NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, WallTimes } from './protocol';
+import type { NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
 import { OPTIMIZATION_LEVELS } from './protocol';
+import { measureProfilerCost } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
-import { quantile } from './stats';
+import { median, quantile } from './stats';
 import { readTraceFile, summarizeTrace } from './trace';
 
 export type ProgressSink = (phase: ProfilePhase, done: number, total: number) => void;
@@ -256,6 +257,16 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
       baseline = wallStats(baselineMs);
     }
 
+    let profilerCost: ProfilerCost | undefined;
+    if (req.profilerCost ?? baselineRuns > 0) {
+      const calibrationDir = mkdtempSync(join(dir, 'calibration-'));
+      try {
+        profilerCost = await measureProfilerCost(choice.used, req.threads, calibrationDir);
+      } catch (e) {
+        notes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
+      }
+    }
+
     const tracePath = findTrace(dir);
     if (!tracePath) throw new JobError('onnxruntime wrote no profile trace');
     const summary = summarizeTrace(await readTraceFile(tracePath), req.warmup, req.runs);
@@ -279,9 +290,27 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
     const nodesByProvider: Record<string, number> = {};
     for (const n of nodes) nodesByProvider[n.provider] = (nodesByProvider[n.provider] ?? 0) + 1;
     const ortRunsMs = summary.timedRuns.map((r) => r.durUs / 1000);
+    const parts = summary.runParts;
+    const ortParts = parts.length
+      ? {
+          kernels: median(parts.map((p) => p.kernels)),
+          kernelUs: median(parts.map((p) => p.kernelUs)),
+          betweenKernelsUs: median(parts.map((p) => p.betweenKernelsUs)),
+          edgesUs: median(parts.map((p) => p.edgesUs)),
+        }
+      : undefined;
+    // The trace's timed runs are the wall-timed runs only when it holds all of them.
+    const bindingMs = ortRunsMs.length === runsMs.length ? median(runsMs.map((ms, i) => ms - ortRunsMs[i])) : undefined;
     return {
-      latency: { ...wallStats(runsMs), ortRunsMs, ortMedianMs: quantile(ortRunsMs, 0.5) },
+      latency: {
+        ...wallStats(runsMs),
+        ortRunsMs,
+        ortMedianMs: quantile(ortRunsMs, 0.5),
+        ...(ortParts ? { ortParts } : {}),
+        ...(bindingMs !== undefined ? { bindingMs } : {}),
+      },
       ...(baseline ? { baseline } : {}),
+      ...(profilerCost ? { profilerCost } : {}),
       nodes,
       settings: {
         providerRequested: choice.requested,

@@ -33,6 +33,7 @@ function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: Peak
     fused: layer.fused,
     runtime_nodes: layer.runtimeNodes,
     median_us: layer.medianUs,
+    ...(layer.correctedUs !== undefined ? { corrected_us: layer.correctedUs } : {}),
     share: totalUs > 0 ? layer.medianUs / totalUs : 0,
     madds: layer.cost.madds,
     flops: layer.cost.flops,
@@ -73,14 +74,37 @@ export async function profileModel(
   }
 }
 
+/**
+ * A node's kernel time less the profiler's own work inside its kernel events (one event per call;
+ * `calls` over `runs` timed runs), never below 0.
+ */
+export function correctedKernelUs(medianUs: number, calls: number, runs: number, inKernelUs: number): number {
+  const callsPerRun = runs > 0 ? calls / runs : 1;
+  return Math.max(0, medianUs - Math.max(0, inKernelUs) * callsPerRun);
+}
+
 function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form: string): ModelProfile {
+  const cost = result.profilerCost;
+  const timedRuns = result.latency.ortRunsMs.length;
   const attribution = attributeProfile(
     graph,
-    result.nodes.map((n) => ({ name: n.name, opType: n.opType, medianUs: n.medianUs, inputs: n.graph?.inputs, outputs: n.graph?.outputs })),
+    result.nodes.map((n) => ({
+      name: n.name,
+      opType: n.opType,
+      medianUs: n.medianUs,
+      ...(cost ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, cost.inKernelUs) } : {}),
+      inputs: n.graph?.inputs,
+      outputs: n.graph?.outputs,
+    })),
   );
   const totals: Cost = costGraph(graph).totals;
   const unprofiled = result.baseline ?? result.latency;
   const medianMs = unprofiled.medianMs;
+  const bindingMs = result.latency.bindingMs;
+  const unprofiledRunMs = result.baseline && bindingMs !== undefined ? result.baseline.medianMs - bindingMs : undefined;
+  const parts = result.latency.ortParts;
+  const correctedUs = attribution.layers.reduce((sum, l) => sum + (l.correctedUs ?? 0), 0);
+  const corrected = cost !== undefined && unprofiledRunMs !== undefined && attribution.layers.every((l) => l.correctedUs !== undefined);
   return {
     id: graph.name,
     input: graph.inputs[0]?.shape ?? [],
@@ -93,10 +117,28 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
       profiled_median_ms: result.latency.medianMs,
       profiled_run_ms: result.latency.ortMedianMs,
       profiled_vs_unprofiled: result.latency.medianMs / medianMs,
+      ...(unprofiledRunMs !== undefined ? { unprofiled_run_ms: unprofiledRunMs } : {}),
+      ...(bindingMs !== undefined ? { binding_ms: bindingMs } : {}),
     },
     totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
     achieved_gflops: totals.flops / (medianMs * 1e-3) / 1e9,
     coverage: attribution.attributedUs / (result.latency.ortMedianMs * 1e3),
+    ...(corrected ? { corrected_coverage: correctedUs / (unprofiledRunMs * 1e3) } : {}),
+    ...(cost && parts && unprofiledRunMs !== undefined
+      ? {
+          profiler: {
+            kernels_per_run: parts.kernels,
+            kernel_us: parts.kernelUs,
+            between_kernels_us: parts.betweenKernelsUs,
+            edges_us: parts.edgesUs,
+            in_kernel_us: cost.inKernelUs,
+            chain_between_kernels_us: cost.betweenKernelsUs,
+            chain_unprofiled_node_us: cost.unprofiledNodeUs,
+            per_node_cost_ratio: 1 + (parts.kernels * (cost.inKernelUs + cost.betweenKernelsUs)) / (unprofiledRunMs * 1e3),
+            method: cost.method,
+          },
+        }
+      : {}),
     peaks: { gemm_gflops: peaks.gemmFlops / 1e9, bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9, method: peaks.method, cached: peaks.cached },
     layers: attribution.layers.map((l) => layerRow(graph, l, attribution.attributedUs, peaks)),
     uncovered: attribution.uncovered,

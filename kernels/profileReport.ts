@@ -5,6 +5,19 @@ import { ModelProfile } from './profileModel';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
+/** The profiler's own cost and the per-layer times with it taken out, when it was measured. */
+function profilerLines(p: ModelProfile): string[] {
+  const c = p.profiler;
+  if (!c || p.corrected_coverage === undefined || p.latency.unprofiled_run_ms === undefined) return [];
+  const us = (v: number) => `${v.toFixed(1)} µs`;
+  return [
+    `  profiler    onnxruntime's profiler costs ${us(c.in_kernel_us)} inside each kernel event and ${us(c.chain_between_kernels_us)} between kernels (a node takes ${us(c.chain_unprofiled_node_us)} unprofiled;`,
+    `              calibration chain); ${c.kernels_per_run} kernels per run here: ${c.per_node_cost_ratio.toFixed(2)}× from that cost alone`,
+    `  corrected   per-layer times less the profiler's cost in each kernel event add up to ${(100 * p.corrected_coverage).toFixed(1)}% of onnxruntime's run time`,
+    `              without the profiler (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.binding_ms ?? 0)} Node binding per run)`,
+  ];
+}
+
 export function profileText(p: ModelProfile): string {
   const s = p.settings;
   const provider = s.providerUsed === s.providerRequested ? s.providerUsed : `${s.providerUsed} (asked for ${s.providerRequested}: ${s.fallbackReason ?? 'unavailable'})`;
@@ -16,16 +29,19 @@ export function profileText(p: ModelProfile): string {
     `  latency     median ${ms(p.latency.median_ms)}  p10 ${ms(p.latency.p10_ms)}  p90 ${ms(p.latency.p90_ms)}  (profiler off)`,
     `  profiled    median ${ms(p.latency.profiled_median_ms)} (${p.latency.profiled_vs_unprofiled.toFixed(2)}× — per-layer times come from these runs)`,
     `  achieved    ${p.achieved_gflops.toFixed(2)} GFLOPS (${formatSI(p.totals.flops)} FLOPs / median latency)`,
-    `  coverage    per-layer times add up to ${(100 * p.coverage).toFixed(1)}% of a profiled run (${ms(p.latency.profiled_run_ms)} in onnxruntime); the rest is between kernels`,
+    `  coverage    per-layer kernel times add up to ${(100 * p.coverage).toFixed(1)}% of a profiled run (${ms(p.latency.profiled_run_ms)} in onnxruntime); the rest is between kernels`,
+    ...profilerLines(p),
     `  machine     peak ${p.peaks.gemm_gflops.toFixed(1)} GFLOPS (GEMM), ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s${p.peaks.cached ? ' (cached measurement)' : ''}`,
     '',
     "Per layer (a fused layer lists every op it covers; roofline = time the machine's roof allows ÷ time measured;",
     '  above 100% means the data stayed in cache, faster than the DRAM bandwidth roof):',
   ];
+  const corrected = p.layers.every((l) => l.corrected_us !== undefined);
   const rows = p.layers.map((l) => [
     l.name,
     l.fused ? l.ops.join('+') : l.ops[0] ?? '(runtime)',
     l.median_us.toFixed(1),
+    ...(corrected ? [(l.corrected_us as number).toFixed(1)] : []),
     `${(100 * l.share).toFixed(1)}%`,
     formatCount(l.madds),
     formatBytes(l.mac_bytes),
@@ -34,7 +50,11 @@ export function profileText(p: ModelProfile): string {
     `${(100 * l.roofline_efficiency).toFixed(0)}%`,
   ]);
   out.push(
-    ...textTable(['layer', 'ops', 'time (µs)', 'share', 'MAdds', 'MAC', 'GFLOPS', 'bound', 'roofline'], rows, new Set([2, 3, 4, 5, 6, 8])).map((l) => `  ${l}`),
+    ...textTable(
+      ['layer', 'ops', 'time (µs)', ...(corrected ? ['less profiler (µs)'] : []), 'share', 'MAdds', 'MAC', 'GFLOPS', 'bound', 'roofline'],
+      rows,
+      new Set(corrected ? [2, 3, 4, 5, 6, 7, 9] : [2, 3, 4, 5, 6, 8]),
+    ).map((l) => `  ${l}`),
   );
   if (p.uncovered.length) out.push('', `Not covered by any measured node: ${p.uncovered.join(', ')}`);
   for (const note of p.notes) out.push(`Note: ${note}`);

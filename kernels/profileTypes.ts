@@ -21,6 +21,12 @@ export interface ProfiledLayer {
   readonly fused: boolean;
   readonly runtime_nodes: readonly string[];
   readonly median_us: number;
+  /**
+   * median_us less the profiler's own cost inside each of the layer's kernel events (measured on a
+   * calibration chain, see ModelProfile.profiler), never below 0: the layer's time with the
+   * profiler's bookkeeping taken out. Absent when that cost was not measured.
+   */
+  readonly corrected_us?: number;
   /** Share of the summed per-layer time. */
   readonly share: number;
   readonly madds: number;
@@ -52,6 +58,13 @@ export interface ModelProfile {
     readonly profiled_run_ms: number;
     /** profiled / unprofiled median: what the profiler itself costs. */
     readonly profiled_vs_unprofiled: number;
+    /**
+     * onnxruntime's own run time with the profiler off: median_ms less binding_ms. (onnxruntime
+     * reports its run time only while profiling; the binding's share does not depend on it.)
+     */
+    readonly unprofiled_run_ms?: number;
+    /** What the Node binding's run() adds around onnxruntime's run: median of wall − model_run over the profiled runs. */
+    readonly binding_ms?: number;
   };
   readonly totals: { readonly params: number; readonly madds: number; readonly flops: number; readonly mac_bytes: number };
   readonly achieved_gflops: number;
@@ -61,6 +74,31 @@ export interface ModelProfile {
    * executor and in the profiler itself.
    */
   readonly coverage: number;
+  /**
+   * Σ corrected_us / latency.unprofiled_run_ms: how much of onnxruntime's run time without the
+   * profiler the per-layer rows account for once the profiler's own cost is taken out of them. Over
+   * 1 means the rows still hold more than the run took. Absent when the profiler's cost was not measured.
+   */
+  readonly corrected_coverage?: number;
+  /** onnxruntime's profiler's own cost (absent when not measured). Times in µs. */
+  readonly profiler?: {
+    /** Kernel events in one profiled run of this model. */
+    readonly kernels_per_run: number;
+    /** In one profiled run of this model (medians): Σ kernel events, Σ gaps between them, before the first + after the last. */
+    readonly kernel_us: number;
+    readonly between_kernels_us: number;
+    readonly edges_us: number;
+    /** Calibration chain, per node: the profiler's work inside each kernel event, the gap between kernel events while profiling, and the node's time with the profiler off. */
+    readonly in_kernel_us: number;
+    readonly chain_between_kernels_us: number;
+    readonly chain_unprofiled_node_us: number;
+    /**
+     * 1 + kernels_per_run × (in_kernel_us + chain_between_kernels_us) / unprofiled run: the profiled ÷
+     * unprofiled ratio the profiler's per-node cost alone implies for this model.
+     */
+    readonly per_node_cost_ratio: number;
+    readonly method: string;
+  };
   readonly peaks: { readonly gemm_gflops: number; readonly bandwidth_gbs: number; readonly method: string; readonly cached: boolean };
   readonly layers: ProfiledLayer[];
   /** IR nodes no runtime node covered. */

@@ -34,6 +34,12 @@ export interface ProfileRequest {
    * 0 skips it.
    */
   readonly baselineRuns?: number;
+  /**
+   * Also measure what onnxruntime's profiler itself costs per node on this machine and setting
+   * (a calibration chain timed with the profiler on and off; see kernels/profilerCost.ts), so the
+   * host can take it out of the per-node times. Default: on when there are baseline runs.
+   */
+  readonly profilerCost?: boolean;
 }
 
 export interface PeaksRequest {
@@ -80,6 +86,37 @@ export interface LatencyStats extends WallTimes {
   /** onnxruntime's own duration of each timed run (its `model_run` profile event). */
   readonly ortRunsMs: number[];
   readonly ortMedianMs: number;
+  /**
+   * How a profiled run's `model_run` interval divides, medians over the timed runs (µs): inside
+   * kernel events, between consecutive kernel events, before the first and after the last kernel.
+   */
+  readonly ortParts?: { readonly kernels: number; readonly kernelUs: number; readonly betweenKernelsUs: number; readonly edgesUs: number };
+  /**
+   * Median over the timed runs of wall time minus onnxruntime's `model_run` duration, ms: what the
+   * Node binding's run() adds around onnxruntime's run (feeds, fetches, the hop to its worker thread).
+   */
+  readonly bindingMs?: number;
+}
+
+/**
+ * onnxruntime's profiler's own cost per node, measured on a calibration chain (alternating 1×1 Conv
+ * and Relu on a small tensor) in the kernel process with the job's provider and threads. Times in µs.
+ */
+export interface ProfilerCost {
+  /** Nodes in the longer calibration chain; the shorter one has 1. */
+  readonly chainNodes: number;
+  /** Timed runs of each chain session (after warm-up runs). */
+  readonly runs: number;
+  /** Per node with the profiler off: (median run of the long chain − median run of the 1-node chain) / (chainNodes − 1). */
+  readonly unprofiledNodeUs: number;
+  /** Per node with the profiler on: mean kernel event duration in the long chain (median over runs). */
+  readonly profiledKernelUs: number;
+  /** profiledKernelUs − unprofiledNodeUs: the profiler's work inside each kernel event. */
+  readonly inKernelUs: number;
+  /** Mean gap between consecutive kernel events with the profiler on (median over runs). */
+  readonly betweenKernelsUs: number;
+  /** How it was measured, in one sentence. */
+  readonly method: string;
 }
 
 /** Where an ORT node sits in the graph onnxruntime actually ran (after optimisation). */
@@ -143,6 +180,8 @@ export interface ProfileResult {
   readonly latency: LatencyStats;
   /** The same model timed with profiling off; absent when `baselineRuns` was 0. */
   readonly baseline?: WallTimes;
+  /** The profiler's own cost per node; absent when not requested or when it could not be measured. */
+  readonly profilerCost?: ProfilerCost;
   /** One entry per node onnxruntime ran, in execution order of the first timed run. */
   readonly nodes: NodeProfile[];
   readonly settings: ProfileSettings;

@@ -43,8 +43,22 @@ export interface NodeAggregate {
   readonly outputShapes: number[][];
 }
 
+/**
+ * How one timed run's `model_run` interval divides: time inside kernel events, time between
+ * consecutive kernel events (the executor's per-node work plus, while profiling, the profiler's own
+ * bookkeeping), and time before the first and after the last kernel (run setup and teardown).
+ */
+export interface RunParts {
+  readonly kernels: number;
+  readonly kernelUs: number;
+  readonly betweenKernelsUs: number;
+  readonly edgesUs: number;
+}
+
 export interface TraceSummary {
   readonly timedRuns: RunWindow[];
+  /** One entry per timed run, in the order of `timedRuns`. */
+  readonly runParts: RunParts[];
   readonly nodes: NodeAggregate[];
   readonly notes: string[];
 }
@@ -168,6 +182,7 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     outputShapes: number[][];
   }
   const byName = new Map<string, Acc>();
+  const parts = windows.map(() => ({ kernels: 0, kernelUs: 0, betweenKernelsUs: 0, lastEnd: 0, firstStart: 0 }));
   const kernelEvents = events
     .filter((e) => e.cat === 'Node' && e.name.endsWith(KERNEL_SUFFIX))
     .sort((a, b) => a.ts - b.ts);
@@ -192,11 +207,29 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     }
     acc.calls++;
     acc.perRunUs[run] += e.dur ?? 0;
+    // Kernels run one after another (sequential executor), so the gaps between them add up.
+    const p = parts[run];
+    const end = e.ts + (e.dur ?? 0);
+    if (p.kernels === 0) {
+      p.firstStart = e.ts;
+      p.lastEnd = end;
+    } else {
+      p.betweenKernelsUs += Math.max(0, e.ts - p.lastEnd);
+      p.lastEnd = Math.max(p.lastEnd, end);
+    }
+    p.kernels++;
+    p.kernelUs += e.dur ?? 0;
   }
+  const runParts = parts.map((p, i) => ({
+    kernels: p.kernels,
+    kernelUs: p.kernelUs,
+    betweenKernelsUs: p.betweenKernelsUs,
+    edgesUs: p.kernels ? p.firstStart - windows[i].start + (windows[i].end - p.lastEnd) : windows[i].durUs,
+  }));
   const nodes = [...byName.values()].map((acc) => ({
     ...acc,
     medianUs: median(acc.perRunUs),
     totalUs: acc.perRunUs.reduce((s, v) => s + v, 0),
   }));
-  return { timedRuns: windows, nodes, notes };
+  return { timedRuns: windows, runParts, nodes, notes };
 }

@@ -17,6 +17,8 @@ export interface MeasuredNode {
   readonly name: string;
   readonly opType: string;
   readonly medianUs: number;
+  /** The same time with a measurement artefact taken out (the profiler's own cost), when known. */
+  readonly correctedUs?: number;
   /** Tensors it read and wrote in the graph the runtime ran (absent when unknown). */
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
@@ -28,6 +30,8 @@ export interface LayerTiming {
   /** Runtime nodes whose times are summed here, as the runtime names them. */
   readonly runtimeNodes: readonly string[];
   readonly medianUs: number;
+  /** Sum of the runtime nodes' correctedUs; absent when any of them lacks it. */
+  readonly correctedUs?: number;
   /** More than one IR node ran as one kernel (or a group of kernels). */
   readonly fused: boolean;
   /** Costs of the covered nodes; MAC counts only tensors crossing the group's boundary. */
@@ -133,10 +137,20 @@ export function attributeProfile(graph: Graph, measured: readonly MeasuredNode[]
   for (const indices of members.values()) {
     const irNodes = [...new Set(indices.flatMap((i) => [...covered[i]]))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     const medianUs = indices.reduce((sum, i) => sum + measured[i].medianUs, 0);
+    const corrected = indices.every((i) => measured[i].correctedUs !== undefined);
+    const correctedUs = indices.reduce((sum, i) => sum + (measured[i].correctedUs ?? 0), 0);
     const cost = groupCost(graph, irNodes, bytes);
     const runtimeNodes = indices.map((i) => measured[i].name);
     const fused = irNodes.length > 1;
-    layers.push({ nodes: irNodes.map((n) => n.name), runtimeNodes, medianUs, fused, cost, achievedFlops: medianUs > 0 ? cost.flops / (medianUs * 1e-6) : 0 });
+    layers.push({
+      nodes: irNodes.map((n) => n.name),
+      runtimeNodes,
+      medianUs,
+      ...(corrected ? { correctedUs } : {}),
+      fused,
+      cost,
+      achievedFlops: medianUs > 0 ? cost.flops / (medianUs * 1e-6) : 0,
+    });
   }
   layers.sort((a, b) => firstIndex(a) - firstIndex(b));
   function firstIndex(l: LayerTiming): number {

@@ -72,11 +72,22 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.match(result.settings.onnxruntimeVersion, /^1\.\d+\.\d+$/);
     assert.equal(result.optimizedNodeCount, exportedNames.length);
     assert.deepEqual(result.notes, []);
+    const parts = result.latency.ortParts!;
+    assert.equal(parts.kernels, exportedNames.length);
+    assert.ok(parts.kernelUs > 0 && parts.betweenKernelsUs >= 0 && parts.edgesUs >= 0);
+    assert.ok(Math.abs(parts.kernelUs + parts.betweenKernelsUs + parts.edgesUs - result.latency.ortMedianMs * 1e3) <= 0.5 * result.latency.ortMedianMs * 1e3, 'the parts make up a run');
+    assert.ok(result.latency.bindingMs !== undefined && Number.isFinite(result.latency.bindingMs));
+    // With baseline runs, the profiler's own cost is measured by default.
+    const cost = result.profilerCost!;
+    assert.equal(cost.chainNodes, 101);
+    assert.ok(cost.profiledKernelUs > 0 && cost.betweenKernelsUs > 0, JSON.stringify(cost));
+    assert.ok(Math.abs(cost.inKernelUs - (cost.profiledKernelUs - cost.unprofiledNodeUs)) < 1e-9);
   });
 
   it('at optimisation level all, reports nodes as onnxruntime names them, each found in the optimised graph', async () => {
     const result = await client.profile({ modelPath: small, provider: 'cpu', threads: 2, runs: 2, warmup: 1, optimization: 'all', baselineRuns: 0 });
     assert.equal(result.baseline, undefined);
+    assert.equal(result.profilerCost, undefined, 'no calibration without baseline runs unless asked');
     assert.ok(result.nodes.every((n) => n.graph), 'every node identified');
     assert.ok(result.nodes.some((n) => n.name.endsWith('_nchwc') && n.graph?.domain === 'com.microsoft.nchwc'));
     assert.ok(result.nodes.some((n) => /^Reorder(Input|Output)/.test(n.name)));
