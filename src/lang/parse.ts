@@ -11,6 +11,7 @@ import { layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { CELL_SCHEMA, KNOWN_PROVIDERS, RESERVED_VERBS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
+import { LineIndex } from './text';
 import { Path, Tree } from './tree';
 import { Diagnostic, Range, Severity } from './types';
 
@@ -43,12 +44,23 @@ function validator(verb: Verb): ValidateFunction {
 const VERB_LIST = VERBS.join(', ');
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** A number as YAML writes it: .nan and .inf are what the user typed. */
+function yamlNumber(v: number): string {
+  if (Number.isNaN(v)) return '.nan';
+  if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
+  return String(v);
+}
+
+/** A value quoted in a message: long strings and lists are cut, so one message stays one readable line. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `a list [${value.map((v) => (typeof v === 'object' ? '…' : String(v))).join(', ')}]`;
+  if (typeof value === 'string') return value.length > 60 ? `'${value.slice(0, 57)}…' (${value.length} characters)` : `'${value}'`;
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map((v) => (typeof v === 'object' && v !== null ? '…' : typeof v === 'number' ? yamlNumber(v) : String(v).slice(0, 30)));
+    return `a list [${shown.join(', ')}${value.length > 8 ? `, … (${value.length} items)` : ''}]`;
+  }
   if (typeof value === 'object') return 'a mapping';
-  return String(value);
+  return typeof value === 'number' ? yamlNumber(value) : String(value);
 }
 
 const TYPE_TEXT: Record<string, string> = {
@@ -740,7 +752,34 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Parses one cell's text: the typed cell when it has no errors, and every diagnostic with its range. */
+/** Flow lists and mappings nested deeper than this are refused before YAML parsing, whose time grows with the depth. */
+const MAX_FLOW_DEPTH = 100;
+
+/** Where flow nesting ([ or {) passes MAX_FLOW_DEPTH outside quotes and comments, if it does. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 export function parseCell(text: string): ParseResult {
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const message = `lists and mappings nested more than ${MAX_FLOW_DEPTH} levels deep`;
+    return { diagnostics: [{ message, severity: 'error', range: new LineIndex(text).range(deep, deep + 1) }] };
+  }
   const tree = new Tree(text);
   const syntax = syntaxDiagnostics(tree);
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax.sort(byPosition) };
