@@ -19,6 +19,8 @@ const MAX_TENSOR_ELEMENTS = 2 ** 31;
 const MAX_NODES = 500_000;
 /** Integer tensors up to this size are decoded so shape computations can be evaluated. */
 const MAX_VALUE_ELEMENTS = 4096;
+/** Most values an op reads from a constant input (axes, pads, a target shape …): more is not a real model. */
+const MAX_OPERAND_VALUES = 64;
 
 export interface ReadOptions {
   /** Names the model in error messages (usually its path). */
@@ -148,9 +150,10 @@ class Reader {
     const name = node.input?.[index];
     if (!name) return undefined;
     const known = this.known.get(name);
-    if (!known?.values) {
-      throw new GraphError(node.name || '', node.opType ?? '', [], `its ${what} ('${name}') is computed at run time; lcnb needs it to be a constant`);
-    }
+    const where = (rule: string) => new GraphError(node.name || node.output?.[0] || node.opType || '?', node.opType ?? '', [], rule);
+    if (!known?.values) throw where(`its ${what} ('${name}') is computed at run time; lcnb needs it to be a constant`);
+    if (known.values.length > MAX_OPERAND_VALUES) throw where(`its ${what} ('${name}') holds ${known.values.length} values; lcnb reads at most ${MAX_OPERAND_VALUES}`);
+    if (what !== 'scales' && !known.values.every(Number.isSafeInteger)) throw where(`its ${what} ('${name}') must hold integers`);
     return known.values;
   }
 
@@ -179,6 +182,7 @@ class Reader {
     const out = node.output?.[0];
     if (!out) return false;
     const set = (dims: number[], values?: number[], initializer?: boolean) => {
+      if (this.known.has(out) || this.b.tensor(out)) throw new GraphError(node.name || out, op ?? '', [], `its output '${out}' is already defined earlier in the graph`);
       this.known.set(out, { dims, values, initializer });
       this.evaluated++;
       return true;
@@ -197,8 +201,8 @@ class Reader {
     if (op === 'Shape') {
       const shape = this.b.tensor(node.input?.[0] ?? '')?.shape ?? inputs[0]?.dims;
       if (!shape) return false;
-      const start = (attrs.start as number | undefined) ?? 0;
-      const end = (attrs.end as number | undefined) ?? shape.length;
+      const start = typeof attrs.start === 'number' ? attrs.start : 0;
+      const end = typeof attrs.end === 'number' ? attrs.end : shape.length;
       const values = [...shape].slice(start < 0 ? start + shape.length : start, end < 0 ? end + shape.length : end);
       return set([values.length], values);
     }
@@ -264,12 +268,18 @@ class Reader {
       }
       case 'Transpose': {
         if (!a.values) return false;
-        const perm = (attrs.perm as number[] | undefined) ?? a.dims.map((_, i, all) => all.length - 1 - i);
+        const perm = Array.isArray(attrs.perm) ? (attrs.perm as number[]) : a.dims.map((_, i, all) => all.length - 1 - i);
+        if (perm.length !== a.dims.length || !a.dims.every((_, i) => perm.includes(i))) {
+          throw new GraphError(node.name || out, op, [a.dims], `perm [${perm.slice(0, 8).join(', ')}] is not a permutation of the ${a.dims.length} axes`);
+        }
         const dims = perm.map((p) => a.dims[p]);
         return set(dims, gatherValues(a, dims, (index) => perm.map((p, i) => [p, index[i]] as const)));
       }
       case 'ConstantOfShape': {
         if (!a.values) return false;
+        if (!a.values.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+          throw new GraphError(node.name || out, op, [], `its shape [${a.values.slice(0, 8).join(', ')}${a.values.length > 8 ? ', …' : ''}] must hold non-negative integers`);
+        }
         const count = a.values.reduce((x, y) => x * y, 1);
         const t = attrs.value as onnx.ITensorProto | undefined;
         const fill = t ? (tensorValues(t, 1)?.[0] ?? 0) : 0;
@@ -294,6 +304,8 @@ class Reader {
     }
     const converted = this.convert(node, name, attrs, activations);
     const outputs = (node.output ?? []).filter(Boolean);
+    const defined = outputs.find((o) => this.known.has(o));
+    if (defined) throw new GraphError(name, op, [], `its output '${defined}' is already defined earlier in the graph`);
     if (converted) {
       const keep = converted.outputs ?? outputs;
       this.b.addNode({ name, op: converted.op, scope: scopeOf(name), inputs: converted.inputs, attrs: converted.attrs, outputs: keep });
@@ -500,6 +512,7 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions): OnnxModel {
         return r.fail(`input '${name}' has a symbolic dimension '${d.dimParam ?? '?'}' at axis ${i}; give the input shape explicitly`);
       });
     if (shape.length === 0) r.fail(`input '${name}' has no shape`);
+    if (r.b.tensor(name)) r.fail(`input '${name}' is declared twice`);
     r.b.input(name, shape);
   }
 
