@@ -16,6 +16,7 @@ import { CellResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
+import { registerOnnxEditor } from './editor/onnxEditorProvider';
 import { KernelClient } from '../kernels/client';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellItems),
     { dispose: () => void kernel?.dispose() },
     statusBar,
+    registerOnnxEditor(context, kernelClient, log),
     onDidChangeConfig(() => {
       statusBar.update();
       cellItems.refresh();
