@@ -1,0 +1,108 @@
+"""Reference counts for test/golden/heads/deeplabv3plus.json: PaddleSeg's DeepLabV3+ head in PyTorch.
+
+PaddlePaddle is not installed, so PaddleSeg's DeepLabV3PHead is rebuilt here layer for layer from
+its sources (github.com/PaddlePaddle/PaddleSeg, paddleseg/models/deeplab.py: DeepLabV3P,
+DeepLabV3PHead, Decoder; paddleseg/models/layers/pyramid_pool.py: ASPPModule;
+paddleseg/models/layers/layer_libs.py: ConvBNReLU, ConvBN, SeparableConvBNReLU). Paddle's Conv2D
+has a bias unless bias_attr=False, and its BatchNorm holds a trainable scale and shift per channel,
+as PyTorch's; so:
+- ASPPModule(aspp_ratios (1, 6, 12, 18), out 256, use_sep_conv=True, image_pooling=True): rate 1 is
+  ConvBNReLU 1x1 (conv with bias); other rates SeparableConvBNReLU (3x3 depthwise with bias, dilation
+  = padding = rate, BN; 1x1 with bias, BN, ReLU); image pooling = AdaptiveAvgPool(1) + ConvBNReLU 1x1
+  with bias_attr=False, upsampled bilinearly; concat; ConvBNReLU 1x1 (bias); Dropout(0.1);
+- Decoder: ConvBNReLU 1x1 low-level -> 48 (bias); ASPP output upsampled to the low-level size and
+  concatenated before it; SeparableConvBNReLU 304 -> 256 and 256 -> 256 (3x3, padding 1); Conv2D 1x1
+  -> num_classes (bias); DeepLabV3P upsamples the logits to the input.
+The backbone is torchvision 0.14's mobilenet_v3_large(dilated=True).features (output stride 16):
+the decoder's low-level map is features[3] (the last stride-4 block, 24 channels) and the ASPP's
+input features[16] (the 960-channel last conv, dilated); lcnb's mobilenet_v3_large_x1_0 taps at
+strides 4 and 16 with outputStride 16. 19 classes (Cityscapes), 512x512.
+
+Run: /usr/bin/python3 test/golden/reference/heads_deeplabv3plus.py [RESOLUTION]
+Prints JSON {case: {resolution, classes, params, madds, parts}} (counting as heads_torchvision.py).
+"""
+import json
+import sys
+
+import torch
+import torch.nn.functional as F
+import torchvision
+from torch import nn
+from torchvision.models import mobilenet_v3_large
+
+from heads_torchvision import count_parts
+
+
+class ConvBNReLU(nn.Sequential):
+    def __init__(self, cin, cout, k, padding=0, bias=True):
+        super().__init__(nn.Conv2d(cin, cout, k, padding=padding, bias=bias), nn.BatchNorm2d(cout), nn.ReLU())
+
+
+class SeparableConvBNReLU(nn.Sequential):
+    def __init__(self, cin, cout, k, padding, dilation=1):
+        super().__init__(
+            nn.Conv2d(cin, cin, k, padding=padding, dilation=dilation, groups=cin, bias=True),
+            nn.BatchNorm2d(cin),
+            ConvBNReLU(cin, cout, 1),
+        )
+
+
+class ASPPModule(nn.Module):
+    def __init__(self, ratios, cin, cout):
+        super().__init__()
+        self.aspp_blocks = nn.ModuleList(
+            ConvBNReLU(cin, cout, 1) if r == 1 else SeparableConvBNReLU(cin, cout, 3, padding=r, dilation=r) for r in ratios
+        )
+        self.global_avg_pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), ConvBNReLU(cin, cout, 1, bias=False))
+        self.conv_bn_relu = ConvBNReLU(cout * (len(ratios) + 1), cout, 1)
+        self.dropout = nn.Dropout(0.1)
+
+    def forward(self, x):
+        outputs = [block(x) for block in self.aspp_blocks]
+        pooled = self.global_avg_pool(x)
+        outputs.append(F.interpolate(pooled, x.shape[2:], mode='bilinear', align_corners=False))
+        return self.dropout(self.conv_bn_relu(torch.cat(outputs, dim=1)))
+
+
+class Decoder(nn.Module):
+    def __init__(self, num_classes, cin):
+        super().__init__()
+        self.conv_bn_relu1 = ConvBNReLU(cin, 48, 1)
+        self.conv_bn_relu2 = SeparableConvBNReLU(304, 256, 3, padding=1)
+        self.conv_bn_relu3 = SeparableConvBNReLU(256, 256, 3, padding=1)
+        self.conv = nn.Conv2d(256, num_classes, 1)
+
+    def forward(self, x, low):
+        low = self.conv_bn_relu1(low)
+        x = F.interpolate(x, low.shape[2:], mode='bilinear', align_corners=False)
+        x = torch.cat([x, low], dim=1)
+        return self.conv(self.conv_bn_relu3(self.conv_bn_relu2(x)))
+
+
+class DeepLabV3P(nn.Module):
+    def __init__(self, num_classes, low_index=3):
+        super().__init__()
+        self.backbone = mobilenet_v3_large(dilated=True).features
+        self.low_index = low_index
+        low_channels = self.backbone[low_index].out_channels
+        self.aspp = ASPPModule((1, 6, 12, 18), self.backbone[-1].out_channels, 256)
+        self.decoder = Decoder(num_classes, low_channels)
+
+    def forward(self, x):
+        size = x.shape[2:]
+        low = None
+        for i, layer in enumerate(self.backbone):
+            x = layer(x)
+            if i == self.low_index:
+                low = x
+        logit = self.decoder(self.aspp(x), low)
+        return F.interpolate(logit, size, mode='bilinear', align_corners=False)
+
+
+if __name__ == '__main__':
+    resolution = int(sys.argv[1]) if len(sys.argv) > 1 else 512
+    model = DeepLabV3P(19)
+    counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})
+    out = {'torchvision': torchvision.__version__, 'torch': torch.__version__,
+           'deeplabv3plus_mobilenet_v3_large': {'resolution': resolution, 'classes': 19, **counts}}
+    print(json.dumps(out, indent=1))

@@ -1,0 +1,94 @@
+"""Reference counts for test/golden/heads/{ssdlite,lraspp,deeplabv3}.json: torchvision's own models.
+
+Builds, with torchvision 0.14 (Debian python3-torchvision) and no weights (weights=None,
+weights_backbone=None, so nothing is downloaded):
+- ssdlite320_mobilenet_v3_large(): MobileNetV3-Large with reduced_tail=True (torchvision's choice
+  without a pretrained backbone, also the architecture of its COCO checkpoint), 91 classes, 320x320;
+- lraspp_mobilenet_v3_large(): dilated MobileNetV3-Large (output stride 16), 21 classes;
+- deeplabv3_mobilenet_v3_large(aux_loss=None): the same backbone, ASPP head, no auxiliary head
+  (torchvision adds one only with pretrained weights), 21 classes; and with aux_loss=True;
+and counts them with counting.py's conventions (trainable params; MAdds of every Conv2d/Linear by
+forward hooks on a 1x3xRxR input of zeros, eval mode), split into parts by module:
+backbone = the MobileNetV3 features the model runs (SSDLite: backbone.features, LR-ASPP/DeepLabV3:
+backbone), neck = SSDLite's backbone.extra and DeepLabV3's ASPP (classifier[0]), head = the rest.
+
+Run: /usr/bin/python3 test/golden/reference/heads_torchvision.py [RESOLUTION_OVERRIDE]
+Prints JSON {case: {resolution, classes, params, madds, parts: {part: {params, madds}}}}.
+"""
+import json
+import sys
+
+import torch
+import torchvision
+from torch import nn
+from torchvision.models import detection, segmentation
+
+
+def count_parts(model, resolution, parts):
+    """Total trainable params and conv/linear MAdds of model, and the same per part; parts maps a
+    part name to its modules. Every counted parameter and MAdd must fall in exactly one part."""
+    owner = {}
+    for name, modules in parts.items():
+        for module in modules:
+            for m in module.modules():
+                owner[m] = name
+    result = {name: {'params': 0, 'madds': 0} for name in parts}
+    for name, modules in parts.items():
+        seen = set()
+        for module in modules:
+            for p in module.parameters():
+                if p.requires_grad and id(p) not in seen:
+                    seen.add(id(p))
+                    result[name]['params'] += p.numel()
+
+    def hook(m, _inp, out):
+        if isinstance(m, nn.Conv2d):
+            kh, kw = m.kernel_size
+            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
+        else:
+            madds = m.in_features * m.out_features
+        result[owner[m]]['madds'] += madds
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, resolution, resolution))
+    for h in handles:
+        h.remove()
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert params == sum(r['params'] for r in result.values()), 'parts do not cover the parameters'
+    return {'params': params, 'madds': sum(r['madds'] for r in result.values()), 'parts': result}
+
+
+def ssdlite():
+    model = detection.ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None)
+    return model, 320, 91, {'backbone': [model.backbone.features], 'neck': [model.backbone.extra], 'head': [model.head]}
+
+
+def lraspp():
+    model = segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None)
+    return model, 520, 21, {'backbone': [model.backbone], 'head': [model.classifier]}
+
+
+def deeplabv3(aux):
+    model = segmentation.deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None, aux_loss=aux)
+    head = [model.classifier[i] for i in range(1, len(model.classifier))] + ([model.aux_classifier] if aux else [])
+    return model, 520, 21, {'backbone': [model.backbone], 'neck': [model.classifier[0]], 'head': head}
+
+
+CASES = {
+    'ssdlite320_mobilenet_v3_large': ssdlite,
+    'lraspp_mobilenet_v3_large': lraspp,
+    'deeplabv3_mobilenet_v3_large': lambda: deeplabv3(None),
+    'deeplabv3_mobilenet_v3_large_aux': lambda: deeplabv3(True),
+}
+
+if __name__ == '__main__':
+    torch.manual_seed(0)
+    out = {'torchvision': torchvision.__version__, 'torch': torch.__version__}
+    for case, build in CASES.items():
+        model, resolution, classes, parts = build()
+        if len(sys.argv) > 1:
+            resolution = int(sys.argv[1])
+        out[case] = {'resolution': resolution, 'classes': classes, **count_parts(model, resolution, parts)}
+    print(json.dumps(out, indent=1))
