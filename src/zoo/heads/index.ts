@@ -8,10 +8,13 @@ import { ModelSummary, PublishedFigure, summarize } from '../../core/summary';
 import { lookup, resolveKnobs, resolveOptions } from '../index';
 import { KnobValue } from '../registry';
 import { addBackbone, Backbone, BACKBONE_SCOPE } from '../taps';
+import { addCspDarknet, CSPDARKNET_BACKBONES } from './cspdarknet';
 import { deeplabv3, deeplabv3plus } from './deeplabv3';
 import { lraspp } from './lraspp';
+import { picodet } from './picodet';
 import { HeadSpec } from './registry';
 import { ssdlite } from './ssdlite';
+import { yolov8n, yolov8s } from './yolov8';
 
 export type { HeadBuildOptions, HeadPublished, HeadSpec, HeadTask } from './registry';
 
@@ -20,10 +23,19 @@ const HEADS: readonly HeadSpec[] = [
   lraspp,
   deeplabv3,
   deeplabv3plus,
+  picodet,
+  yolov8n,
+  yolov8s,
 ];
 
 /** Top-level scopes of a headed graph, in order. */
 export const HEADED_SCOPES = [BACKBONE_SCOPE, 'neck', 'head'] as const;
+
+/**
+ * Backbones that exist only under heads, looked up before the zoo: YOLOv8's own CSPDarknet
+ * ('yolov8n_backbone', 'yolov8s_backbone'), which is not a zoo classifier. They take no width or knobs.
+ */
+export const HEAD_ONLY_BACKBONES: readonly string[] = Object.keys(CSPDARKNET_BACKBONES);
 
 export function heads(): HeadSpec[] {
   return [...HEADS];
@@ -91,8 +103,9 @@ function missingStrides(head: HeadSpec, backbone: Backbone): string | undefined 
 export function buildWithHead(request: HeadedRequest): Graph {
   const { head, resolution, numClasses, headKnobs } = resolve(request);
   const id = request.backbone;
+  const headOnly = HEAD_ONLY_BACKBONES.includes(id);
   try {
-    lookup(id);
+    if (!headOnly) lookup(id);
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`${head.id}: ${e.message.replace('unknown model id', 'unknown backbone')}`);
     throw e;
@@ -100,7 +113,7 @@ export function buildWithHead(request: HeadedRequest): Graph {
   const b = new GraphBuilder(`${head.id}/${id}`);
   let backbone: Backbone;
   try {
-    backbone = addBackbone(b, id, {
+    backbone = (headOnly ? addCspDarknet : addBackbone)(b, id, {
       resolution,
       batch: request.batch,
       width: request.width,
@@ -132,8 +145,6 @@ export function buildWithHead(request: HeadedRequest): Graph {
 /** The published figures of `request`'s head + backbone pair, when its settings are the paper's. */
 function publishedFor(request: HeadedRequest, resolved: Resolved): PublishedFigure[] {
   const { head } = resolved;
-  const model = lookup(request.backbone);
-  const asBuilt = resolveOptions(model, { width: request.width, knobs: request.knobs });
   const headDefaults = JSON.stringify(resolveKnobs(head.id, head.knobs));
   const plain =
     resolved.numClasses === head.defaultClasses && (request.batch ?? 1) === 1 && JSON.stringify(resolved.headKnobs) === headDefaults;
@@ -141,6 +152,9 @@ function publishedFor(request: HeadedRequest, resolved: Resolved): PublishedFigu
   return (head.published ?? [])
     .filter((p) => {
       if (p.backbone !== request.backbone || resolved.resolution !== (p.resolution ?? head.defaultResolution)) return false;
+      if (HEAD_ONLY_BACKBONES.includes(p.backbone)) return true; // no width or knobs to differ
+      const model = lookup(request.backbone);
+      const asBuilt = resolveOptions(model, { width: request.width, knobs: request.knobs });
       const paper = resolveOptions(model, { width: p.width, knobs: p.knobs });
       return paper.width === asBuilt.width && JSON.stringify(paper.knobs) === JSON.stringify(asBuilt.knobs);
     })
