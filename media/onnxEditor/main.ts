@@ -31,8 +31,9 @@ const state: {
   profile?: ModelProfile;
   trusted: boolean;
   profiling: boolean;
+  failed: boolean;
   diagramRequested: boolean;
-} = { trusted: true, profiling: false, diagramRequested: false };
+} = { trusted: true, profiling: false, failed: false, diagramRequested: false };
 
 /** Fixed slots, filled as stages arrive, so the page never jumps around while it fills. */
 const slots = {
@@ -85,6 +86,7 @@ function setStatus(text: string, kind: 'info' | 'error' | 'busy' = 'info'): void
 }
 
 function updateButtons(): void {
+  slots.toolbar.hidden = state.failed;
   const ready = !!state.diagram;
   profileButton.disabled = !ready || state.profiling;
   cancelButton.hidden = !state.profiling;
@@ -109,10 +111,21 @@ function renderTitle(): void {
   if (h) {
     facts.push(`ONNX opset ${h.opset}`, h.producer ? `produced by ${h.producer}` : 'producer not recorded', `graph "${h.graphName}"`, `${formatCount(h.nodes)} ops`);
     if (h.evaluatedNodes) facts.push(`${formatCount(h.evaluatedNodes)} shape computations evaluated while reading`);
-  } else {
+  } else if (!state.failed) {
     facts.push('reading…');
   }
   slots.title.replaceChildren(line, el(doc, 'p', facts.join(' · '), 'lcnb-muted'));
+}
+
+/** lcnb.folded maps each folded BatchNorm to its conv: a count reads better than the JSON. */
+function metadataText(key: string, value: string): string {
+  if (key !== 'lcnb.folded') return value;
+  try {
+    const n = Object.keys(JSON.parse(value) as object).length;
+    return `${n} BatchNorm layer${n === 1 ? '' : 's'} folded into convs`;
+  } catch {
+    return value;
+  }
 }
 
 function renderIo(): void {
@@ -121,9 +134,9 @@ function renderIo(): void {
   const rows: [string, string, string?][] = [
     ...h.inputs.map((t): [string, string] => [`Input ${t.name}`, shapeText(t.shape)]),
     ...h.outputs.map((t): [string, string] => [`Output ${t.name}`, shapeText(t.shape)]),
-    ...Object.entries(h.metadata).map(([k, v]): [string, string] => [k, v]),
+    ...Object.entries(h.metadata).map(([k, v]): [string, string] => [k, metadataText(k, v)]),
   ];
-  slots.io.replaceChildren(keyValueTable(doc, rows, 'Inputs and outputs (symbolic batch dimensions read as 1)'));
+  slots.io.replaceChildren(keyValueTable(doc, rows, 'Inputs, outputs and lcnb metadata'));
 }
 
 function renderTotals(m: ModelReport): void {
@@ -223,6 +236,8 @@ function onUpdate(update: EditorUpdate): void {
       });
       break;
     case 'parseError':
+      state.failed = true;
+      renderTitle();
       slots.error.replaceChildren(el(doc, 'p', update.message, 'lcnb-error'));
       setStatus('This file could not be read.', 'error');
       break;

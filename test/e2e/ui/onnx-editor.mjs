@@ -1,11 +1,12 @@
 // The .onnx custom editor in code-server: a model with ops outside lcnb's registry (LRN,
 // Softplus: listed as uncounted), profiled with the Profile button; a zoo model exported by the
-// CLI (totals, collapsed diagram); a truncated file (one clear error). Screenshots go to
+// CLI (totals, collapsed diagram); a truncated file (one clear error). The foreign model's report
+// is exported as CSV and as a Netron attachment through the save dialog. Screenshots go to
 // test-output/e2e/onnx-editor-*.png.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFile, runFromCommandPalette } from '../actions.mjs';
+import { openFile, runFromCommandPalette, waitFor } from '../actions.mjs';
 
 export const title = 'ONNX editor: a foreign model profiled, a zoo export, a broken file';
 
@@ -50,8 +51,13 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await boxes.first().waitFor({ state: 'attached', timeout: TIMEOUT.render });
   const diagramText = await editor.locator('.lcnb-architecture svg').textContent();
   if (!diagramText?.includes('LRN')) throw new Error('the diagram does not draw the LRN op');
+  const lrnBox = editor.locator('.lcnb-architecture g.lcnb-box', { hasText: 'LRN' }).first();
+  const lrnText = (await lrnBox.textContent()) ?? '';
+  if (!lrnText.includes('uncounted')) throw new Error(`the diagram's LRN box reads "${lrnText}", not "uncounted"`);
   log(`onnx editor: ${FOREIGN}: ${layerRows} layer rows, ${await boxes.count()} diagram boxes, uncounted ${uncountedText.join(', ')}`);
   shots.push(await shot('onnx-editor-foreign.png'));
+  await lrnBox.scrollIntoViewIfNeeded();
+  shots.push(await shot('onnx-editor-diagram.png'));
 
   // Profile it: latency and per-layer times inline.
   const profile = editor.locator('.lcnb-editor-toolbar button', { hasText: /^Profile$/ });
@@ -63,16 +69,25 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const timed = await editor.locator('table.lcnb-layers thead th', { hasText: 'Time (µs)' }).count();
   if (timed !== 1) throw new Error('the layer table has no Time (µs) column after profiling');
   log(`onnx editor: Profile → "${latency.split('\n')[0]}"`);
-  await editor.locator('.lcnb-measured').scrollIntoViewIfNeeded();
   shots.push(await shot('onnx-editor-profiled.png'));
+  await editor.locator('.lcnb-layers-section').scrollIntoViewIfNeeded();
+  shots.push(await shot('onnx-editor-layers.png'));
 
-  // Export without a command to take it says so, or the command's save dialog opens.
-  await editor.locator('.lcnb-editor-toolbar button[data-format="csv"]').click({ timeout: TIMEOUT.step });
-  await page.waitForTimeout(1000);
-  const status = (await editor.locator('.lcnb-editor-status').innerText()).trim();
-  const dialog = page.locator('.quick-input-widget:visible, .monaco-dialog-box:visible');
-  if (await dialog.count()) await page.keyboard.press('Escape');
-  log(`onnx editor: Export CSV → ${(await dialog.count()) ? 'a save dialog' : `"${status}"`}`);
+  // Exports: the report with its measurement, through the lcnb.export* commands' save dialog.
+  const status = editor.locator('.lcnb-editor-status');
+  for (const [format, file, check] of [
+    ['csv', 'foreign_ops.csv', (text) => text.includes('/stem/conv/Conv') && text.split(/\r?\n/)[0].includes(',')],
+    ['netron', 'foreign_ops.netron.json', (text) => JSON.parse(text).signature === 'netron:attachment'],
+  ]) {
+    const target = path.join(folder, file);
+    await editor.locator(`.lcnb-editor-toolbar button[data-format="${format}"]`).click({ timeout: TIMEOUT.step });
+    await saveDialog(page, target);
+    await status.filter({ hasText: `to ${target}` }).waitFor({ timeout: TIMEOUT.step });
+    const text = fs.readFileSync(target, 'utf8');
+    if (!check(text)) throw new Error(`${file} does not hold the expected ${format} export: ${text.slice(0, 200)}`);
+    if (!text.includes('LRN')) throw new Error(`${file} does not mention the uncounted LRN op`);
+    log(`onnx editor: Export ${format} wrote ${file} (${text.length} bytes): "${(await status.innerText()).trim()}"`);
+  }
 
   await runFromCommandPalette(page, 'View: Close All Editors');
 
@@ -101,4 +116,13 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   shots.push(await shot('onnx-editor-broken.png'));
 
   log(`UI: the .onnx editor showed two models, profiled one, refused a broken file; screenshots ${shots.join(', ')}`);
+}
+
+/** code-server's save dialog is a quick input holding a path: type ours, then accept. */
+async function saveDialog(page, target) {
+  const input = page.locator('.quick-input-widget input.input');
+  const ready = await waitFor(async () => ((await input.isVisible()) && (await input.inputValue()).startsWith('/') ? true : undefined), TIMEOUT.step);
+  if (!ready) throw new Error(`no save dialog for ${target}`);
+  await input.fill(target);
+  await page.keyboard.press('Enter');
 }
