@@ -21,6 +21,9 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** At most this many layers in one network, each repeat counted. */
+export const MAX_NETWORK_LAYERS = 500;
+
 /** At most this many points in one sweep. */
 export const MAX_SWEEP_POINTS = 1000;
 
@@ -406,6 +409,12 @@ class Reader {
         const layer = this.layer([...base, 'layers', i], i + 1, item, scopes);
         if (layer) layers.push(layer);
       });
+      // Each layer is built, checked and counted on every edit: a bound keeps that interactive.
+      const total = layers.reduce((n, l) => n + l.repeat, 0);
+      if (total > MAX_NETWORK_LAYERS) {
+        this.report(`a network holds at most ${MAX_NETWORK_LAYERS} layers (repeats counted); this one has ${total}`, this.tree.keyRange([...base, 'layers']));
+        return undefined;
+      }
     }
     if (typeof name !== 'string' || !Array.isArray(input) || !Array.isArray(items)) return undefined;
     return { name, range: this.tree.range(namePath), input: input as number[], inputRange: this.tree.range([...base, 'input']), layers };
