@@ -13,11 +13,15 @@ import { Graph } from './core/ir';
 import { PublishedFigure, summarize } from './core/summary';
 import { decodeNotebook, encodeNotebook, NotebookFormatError } from './notebook/format';
 import { readOnnxFile } from './onnx/file';
+import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
+import { publishedText } from './run/markdown';
 import { runNotebook } from './run/notebook';
+import { splitRows, timingNote } from './run/split';
 import { OPSET } from './onnx/proto';
 import { exportOnnx } from './onnx/writer';
 import { formatBytes, formatSI } from './shared/format';
 import { buildModelWithFigures, KnobValue, summarizeModel, zooModels } from './zoo';
+import { heads } from './zoo/heads/index';
 import { version } from '../package.json';
 import { KernelClient, KernelError } from '../kernels/client';
 import { profileModel } from '../kernels/profileModel';
@@ -26,14 +30,19 @@ import { Optimization, OPTIMIZATION_LEVELS } from '../kernels/protocol';
 
 const USAGE = `usage:
   lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
+  lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]
   lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
   lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
                [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--json]
+  lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]
   lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>]
-  lcnb list [--json]
+  lcnb list [--heads] [--json]
   lcnb --version
 
 model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --knob name=value (repeatable)
+--head: the zoo id is the backbone of a detection or segmentation head ('lcnb list --heads'); --resolution
+  and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
+  profile, times) are split backbone / neck / head
 .onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions
 
 Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
@@ -80,6 +89,8 @@ const MODEL_OPTIONS = {
   width: { type: 'string' },
   knob: { type: 'string', multiple: true },
   'input-shape': { type: 'string' },
+  head: { type: 'string' },
+  'head-knob': { type: 'string', multiple: true },
 } as const;
 
 type ModelOptionValues = {
@@ -89,16 +100,22 @@ type ModelOptionValues = {
   width?: string;
   knob?: string[];
   'input-shape'?: string;
+  head?: string;
+  'head-knob'?: string[];
 };
 
 interface LoadedModel {
   graph: Graph;
   /** The paper's figures, for zoo models in their published configuration. */
   published: PublishedFigure[];
+  /** With --head: the head on this backbone, built as a detect or segment cell builds it. */
+  headed?: HeadedBuild;
 }
 
 /** A zoo id, an .onnx file or a .json graph, with the options that apply to it. */
 async function loadModel(target: string, values: ModelOptionValues): Promise<LoadedModel> {
+  if (values.head !== undefined) return loadHeaded(target, values);
+  if (values['head-knob']) throw new UsageError('--head-knob applies with --head');
   const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
   if (/\.onnx$/i.test(target)) {
     if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
@@ -132,6 +149,46 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
   return { graph, published: [...published] };
 }
 
+/** A zoo backbone under a head (--head), with the same build as a detect or segment cell. */
+function loadHeaded(target: string, values: ModelOptionValues): LoadedModel {
+  if (/\.(onnx|json)$/i.test(target) || values['input-shape']) throw new UsageError('--head takes a zoo backbone id (not a file, nor --input-shape)');
+  const headed = buildHeaded({
+    head: values.head!,
+    backbone: target,
+    resolution: positiveInt('resolution', values.resolution),
+    numClasses: positiveInt('classes', values.classes),
+    batch: positiveInt('batch', values.batch),
+    width: values.width === undefined ? undefined : positiveNumber('width', values.width),
+    knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
+    headKnobs: Object.fromEntries((values['head-knob'] ?? []).map(parseKnob)),
+  });
+  return { graph: headed.graph, published: [...headed.published], headed };
+}
+
+/** The backbone / neck / head split as text, under the summary or profile of a --head model. */
+function splitText(headed: HeadedBuild, summary: ReturnType<typeof summarize>, profile?: Parameters<typeof splitOf>[3]): string {
+  const split = splitOf(headed, headed.request.backbone, summary, profile);
+  const { header, rows } = splitRows(split);
+  const h = headed.head;
+  const out = [
+    '',
+    `${h.title} (${h.task === 'detect' ? 'detection' : 'segmentation'} head '${h.id}', ${h.paper}; counts match ${h.reference}) on ${headed.request.backbone}, ${headed.resolution}×${headed.resolution}, ${headed.classes} classes`,
+    `Feature maps the head reads: ${split.taps.map((t) => `stride ${t.stride} ${t.node} (${t.channels} channels)`).join(', ') || 'none'}`,
+    '',
+    'Split by the graph\'s top-level scopes (computed by lcnb' + (profile ? '; times measured here' : '') + '):',
+    ...textTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0))).map((l) => `  ${l}`),
+  ];
+  const note = timingNote(split);
+  if (note) out.push('', note);
+  return out.join('\n') + '\n';
+}
+
+function splitJson(headed: HeadedBuild, summary: ReturnType<typeof summarize>, profile?: Parameters<typeof splitOf>[3]) {
+  const split = splitOf(headed, headed.request.backbone, summary, profile);
+  const h = headed.head;
+  return { head: { id: h.id, task: h.task, title: h.title, paper: h.paper, reference: h.reference }, taps: split.taps, parts: split.parts, ...(split.timing ? { timing: split.timing } : {}) };
+}
+
 async function summaryCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseArgs({
     args,
@@ -139,9 +196,10 @@ async function summaryCommand(args: string[]): Promise<string> {
     options: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
-  const { graph, published } = await loadModel(positionals[0], values);
+  const { graph, published, headed } = await loadModel(positionals[0], values);
   const summary = summarize(graph, {}, published);
-  return values.json ? JSON.stringify(summary, null, 2) + '\n' : summaryText(summary);
+  if (values.json) return JSON.stringify(headed ? { ...summary, ...splitJson(headed, summary) } : summary, null, 2) + '\n';
+  return summaryText(summary) + (headed ? splitText(headed, summary) : '');
 }
 
 async function exportCommand(args: string[]): Promise<string> {
@@ -193,7 +251,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
   if (!OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
   const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
-  const { graph } = await loadModel(positionals[0], values);
+  const { graph, published, headed } = await loadModel(positionals[0], values);
   return withKernel(true, async (kernel, signal) => {
     try {
       const profile = await profileModel(
@@ -209,7 +267,11 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
         { signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
         /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
       );
-      return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
+      if (!headed) return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
+      const summary = summarize(graph, {}, published);
+      if (values.json) return JSON.stringify({ ...profile, ...splitJson(headed, summary, profile), published }, null, 2) + '\n';
+      const paper = published.length ? `\nPublished for this pair (not measured here):\n${published.map((p) => `  ${publishedText(p)} — ${p.source}`).join('\n')}\n` : '';
+      return profileText(profile) + splitText(headed, summary, profile) + paper;
     } catch (e) {
       if (e instanceof KernelError) throw new UserError(e.message);
       throw e;
@@ -273,8 +335,22 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
   });
 }
 
+function listHeads(json: boolean): string {
+  const all = heads();
+  if (json) {
+    return JSON.stringify(all.map((h) => ({ id: h.id, task: h.task, title: h.title, paper: h.paper, reference: h.reference, strides: h.strides, output_stride: h.outputStride ?? 32, resolution: h.defaultResolution, classes: h.defaultClasses, reference_backbone: h.referenceBackbone, knobs: h.knobs })), null, 2) + '\n';
+  }
+  const rows = all.map((h) => [h.id, h.task, h.title, h.strides.join(', '), `${h.defaultResolution}`, `${h.defaultClasses}`, h.referenceBackbone.id, h.reference]);
+  return [
+    "Heads for detect: and segment: cells and 'lcnb summary|profile <backbone> --head <id>'. Counts match the reference on its own backbone.",
+    '',
+    ...textTable(['id', 'task', 'title', 'strides read', 'input', 'classes', 'reference backbone', 'reference'], rows, new Set([4, 5])),
+  ].join('\n') + '\n';
+}
+
 function listCommand(args: string[]): string {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, heads: { type: 'boolean', default: false } } });
+  if (values.heads) return listHeads(values.json);
   const models = zooModels();
   if (values.json) {
     return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published })), null, 2) + '\n';

@@ -554,7 +554,7 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
     y === 'madds'
       ? [`${h.head.title} at ${h.resolution}×${h.resolution}, ${h.classes} classes`, "split by the graph's top-level scopes"]
       : [
-          'median profiled run: each kernel counted in the part of its main op',
+          rows.some((r) => r.corrected) ? "median kernel times, the profiler's own cost taken out" : 'median profiled run: each kernel counted in the part of its main op',
           `${UNATTRIBUTED}: kernels onnxruntime inserted and time between kernels`,
           ...(measured ? [settingsLine(measured)] : []),
         ];

@@ -161,6 +161,8 @@ export interface SplitRow {
   /** Measured, ms: each part's kernels, and the run's time in no part (inserted kernels + between kernels). */
   readonly ms?: Readonly<Record<ModelPart, number>> & { readonly unattributed: number };
   readonly median_ms?: number;
+  /** The part times have the profiler's own cost taken out (see SplitTiming.corrected). */
+  readonly corrected?: boolean;
   readonly accuracy?: PublishedFigure;
   readonly published_latency?: PublishedFigure;
 }
@@ -183,6 +185,7 @@ export function splitRows(report: Report): SplitRow[] {
       total: { params: sum((p) => p.params), madds: sum((p) => p.madds), flops: sum((p) => p.flops), mac_bytes: sum((p) => p.mac_bytes) },
       ms: t ? { ...by((p) => (p.median_us ?? 0) / 1e3), unattributed: (t.runtime_only_us + t.between_kernels_us) / 1e3 } : undefined,
       median_ms: model?.profile?.latency.median_ms,
+      corrected: t?.corrected,
       accuracy: model && publishedAccuracy(model),
       published_latency: model && published(model, 'latency_ms'),
     };

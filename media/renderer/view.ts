@@ -300,7 +300,10 @@ ${r.taps}` },
   );
   const foot: string[] = [];
   const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
-  foot.push(...settings.map((s) => `Measured with ${s}. Part times come from profiled runs; "in no part" is what onnxruntime spent outside the graph's ops.`));
+  const basis = rows.some((r) => r.corrected)
+    ? "Part times are each kernel's median in profiled runs with the profiler's own cost taken out; \"in no part\" is the rest of onnxruntime's run with the profiler off (inserted layout reorders, time between kernels)."
+    : 'Part times are kernel medians in profiled runs; "in no part" is the rest of a profiled run (inserted layout reorders, time between kernels).';
+  foot.push(...settings.map((s) => `Measured with ${s}. ${basis}`));
   for (const r of rows) {
     for (const p of [r.accuracy, r.published_latency]) if (p) foot.push(`${r.label}: ${publishedLabel(p).metric} ${publishedLabel(p).value}${p.settings ? ` (${p.settings})` : ''} — ${p.source}`);
   }

@@ -3,6 +3,7 @@
  * its source range, so whatever fails later (a build, a run) can still point at it.
  */
 import type { BuildRequest, KnobValue } from '../zoo/index';
+import type { HeadedRequest } from '../zoo/heads/index';
 import type { OptLevel } from './schema';
 import type { Range } from './types';
 
@@ -113,7 +114,47 @@ export interface ExportCell extends CellBase {
   readonly seed: number;
 }
 
-export type Cell = ModelCell | NetworkCell | CompareCell | ProfileCell | SweepCell | ExportCell;
+/** A head with one or many backbones: `detect:` (a detection head) or `segment:` (a segmentation head). */
+export interface HeadedCell extends CellBase {
+  readonly verb: 'detect' | 'segment';
+  /** The head's id. */
+  readonly head: string;
+  readonly headRange: Range;
+  /**
+   * The backbones (zoo ids with their width and knobs), each with the cell-wide resolution,
+   * classes and batch filled in (unset: the head's reference size and class count).
+   */
+  readonly backbones: readonly ModelRef[];
+  readonly headKnobs: Readonly<Record<string, KnobValue>>;
+  /** Ranges of the head knob values, by knob name. */
+  readonly headKnobRanges: Readonly<Record<string, Range>>;
+  readonly profile?: ProfileSettings | false;
+}
+
+export type Cell = ModelCell | NetworkCell | CompareCell | ProfileCell | SweepCell | ExportCell | HeadedCell;
+
+/** The zoo's request for one backbone of a detect or segment cell under the cell's head. */
+export function headedRequest(cell: HeadedCell, backbone: ModelRef): HeadedRequest {
+  return {
+    head: cell.head,
+    backbone: backbone.id,
+    resolution: backbone.resolution,
+    batch: backbone.batch,
+    numClasses: backbone.classes,
+    width: backbone.width,
+    knobs: backbone.knobs,
+    headKnobs: cell.headKnobs,
+  };
+}
+
+/** How a backbone is named in reports: its id, with the width and knobs written for it. */
+export function backboneLabel(backbone: ModelRef): string {
+  const extra = [
+    ...(backbone.width !== undefined ? [`width ${backbone.width}`] : []),
+    ...Object.entries(backbone.knobs).map(([k, v]) => `${k} ${JSON.stringify(v)}`),
+  ];
+  return extra.length ? `${backbone.id} (${extra.join(', ')})` : backbone.id;
+}
 
 /** The zoo's build request for a model reference. */
 export function buildRequest(model: ModelRef): BuildRequest {

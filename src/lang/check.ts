@@ -4,7 +4,8 @@
  */
 import { GraphError, UserError } from '../core/errors';
 import { buildModel } from '../zoo/index';
-import { buildRequest, Cell, ModelRef, sweepPoints } from './cells';
+import { buildWithHead } from '../zoo/heads/index';
+import { buildRequest, Cell, HeadedCell, headedRequest, ModelRef, sweepPoints } from './cells';
 import { buildNetwork } from './network';
 import { parseCell, ParseResult } from './parse';
 import { CellError, Diagnostic, Range } from './types';
@@ -32,6 +33,20 @@ function tryModel(model: ModelRef, request = buildRequest(model), extra?: Readon
   }
 }
 
+/** Builds one backbone under the cell's head; a stride the head needs and the backbone lacks is reported at the backbone. */
+function tryHeaded(cell: HeadedCell, model: ModelRef): Diagnostic | undefined {
+  try {
+    buildWithHead(headedRequest(cell, model));
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    // A head knob is named with the head ("picodet: knob 'x' …"); anything else is about the backbone or the size.
+    const headKnob = /knob '([^']+)'/.exec(e.message)?.[1];
+    const range = headKnob && e.message.startsWith(`${cell.head}`) && cell.headKnobRanges[headKnob] ? cell.headKnobRanges[headKnob] : blame(model, e.message);
+    return { message: e.message, severity: 'error', range };
+  }
+}
+
 function tryNetwork(cell: Parameters<typeof buildNetwork>[0]): Diagnostic | undefined {
   try {
     buildNetwork(cell);
@@ -53,6 +68,9 @@ function buildDiagnostics(cell: Cell): Diagnostic[] {
       return [tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
     case 'profile':
       return [cell.target.kind === 'model' ? tryModel(cell.target.model) : tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
+    case 'detect':
+    case 'segment':
+      return cell.backbones.map((m) => tryHeaded(cell, m)).filter((d): d is Diagnostic => !!d);
     case 'sweep': {
       const out = new Map<string, Diagnostic>();
       for (const point of sweepPoints(cell).slice(0, CHECKED_SWEEP_POINTS)) {

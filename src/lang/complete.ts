@@ -5,6 +5,8 @@
  */
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel, KnobSpec, zooModels } from '../zoo/index';
+import { findHead, heads } from '../zoo/heads/index';
+import { headDoc } from './headed';
 import { layerScopeName } from './cells';
 import { cursorContext, CursorContext } from './context';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
@@ -129,6 +131,26 @@ function modelItems(range: Range): CompletionItem[] {
   }));
 }
 
+/** The heads a detect or segment cell can use. */
+function headItems(verb: Verb, range: Range): CompletionItem[] {
+  return heads()
+    .filter((h) => h.task === verb)
+    .map((h) => ({ label: h.id, kind: 'model' as const, detail: `${h.title} · ${h.defaultResolution}×${h.defaultResolution}, strides ${h.strides.join('/')}`, documentation: headDoc(h), range }));
+}
+
+/** The head named in a detect or segment cell (possibly still being typed). */
+function headIn(tree: Tree, text: string, verb: Verb | undefined): ReturnType<typeof findHead> {
+  if (verb !== 'detect' && verb !== 'segment') return undefined;
+  const node = tree.find([verb, 'head'])?.node;
+  if (isScalar(node) && typeof node.value === 'string') return findHead(node.value);
+  const written = /^\s+head\s*:\s*([A-Za-z0-9_]+)/m.exec(text)?.[1];
+  return written ? findHead(written) : undefined;
+}
+
+function knobItems(knobs: readonly KnobSpec[], range: Range, insert: (k: string) => string): CompletionItem[] {
+  return knobs.map((k) => ({ label: k.name, kind: 'knob' as const, detail: knobDetail(k), documentation: k.description, insertText: insert(k.name), range }));
+}
+
 function opItems(range: Range): CompletionItem[] {
   return [...OPS.values()].map((op) => ({
     label: op.name,
@@ -158,10 +180,8 @@ function keyPosition(ctx: CursorContext, verb: Verb | undefined, present: readon
     return keyItems(schemaOf(verb, []), range, insert, new Set(present));
   }
   if (!verb) return [];
-  if (last === 'knobs') {
-    const spec = findModel(modelAt(tree, text, offset) ?? '');
-    return (spec?.knobs ?? []).map((k) => ({ label: k.name, kind: 'knob' as const, detail: knobDetail(k), documentation: k.description, insertText: insert(k.name), range }));
-  }
+  if (last === 'knobs') return knobItems(findModel(modelAt(tree, text, offset) ?? '')?.knobs ?? [], range, insert);
+  if (last === 'head_knobs') return knobItems(headIn(tree, text, verb)?.knobs ?? [], range, insert);
   if (last === '-' && parent === 'layers') {
     // "- |" starts a layer: its op. A later line of the item: repeat, scope, from.
     return ctx.dash ? opItems(range) : keyItems({ properties: { ...LAYER_KEYS } }, range, insert);
@@ -171,7 +191,7 @@ function keyPosition(ctx: CursorContext, verb: Verb | undefined, present: readon
     if (!op) return [];
     return keyItems({ properties: { ...op.options, ...LAYER_KEYS } }, range, insert);
   }
-  if (last === '-' && parent === 'models') {
+  if (last === '-' && (parent === 'models' || parent === 'backbones')) {
     return [...modelItems(range), ...keyItems(schemaOf(verb, path), range, insert)];
   }
   return keyItems(schemaOf(verb, path), range, insert);
@@ -181,10 +201,18 @@ function valuePosition(ctx: CursorContext, verb: Verb | undefined, range: Range,
   const path = ctx.path;
   const key = ctx.key;
   const atTop = path.length === 0;
-  if (key === 'model' || (atTop && (key === 'export' || (key === 'profile' && verb === 'profile'))) || (ctx.listItem && key === 'models')) {
+  const headed = verb === 'detect' || verb === 'segment';
+  if (headed && key === 'head' && path.length === 1) return headItems(verb, range);
+  if (key === 'model' || (atTop && (key === 'export' || (key === 'profile' && verb === 'profile'))) || (ctx.listItem && (key === 'models' || key === 'backbones')) || (headed && key === 'backbone')) {
     return modelItems(range);
   }
   if (!verb || key === undefined) return [];
+  if (path[path.length - (ctx.listItem ? 2 : 1)] === 'head_knobs') {
+    const spec = headIn(tree, text, verb)?.knobs.find((k) => k.name === key);
+    if (spec?.kind === 'choice') return valueItems(spec.choices ?? [], range, spec.description);
+    if (spec?.kind === 'boolean') return valueItems([true, false], range, spec.description);
+    return [];
+  }
   if (ctx.listItem && key === 'layers') return opItems(range);
   const knobsAt = ctx.listItem ? path[path.length - 2] === 'knobs' : path[path.length - 1] === 'knobs';
   if (knobsAt) {

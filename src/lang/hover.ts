@@ -4,7 +4,10 @@
  */
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel } from '../zoo/index';
-import { layerScopeName } from './cells';
+import { findHead } from '../zoo/heads/index';
+import { headedRequest, layerScopeName } from './cells';
+import { backboneUnderHeadDoc, headDoc } from './headed';
+import { parseCell } from './parse';
 import { modelAt, verbIn } from './complete';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { schemaAt, Verb, VERB_DOCS } from './schema';
@@ -15,7 +18,11 @@ import { Range } from './types';
 export type HoverTarget =
   | { readonly kind: 'model'; readonly id: string; readonly range: Range }
   | { readonly kind: 'layer'; readonly scope: string; readonly index: number; readonly op: string; readonly range: Range }
-  | { readonly kind: 'key'; readonly doc: string; readonly range: Range };
+  | { readonly kind: 'key'; readonly doc: string; readonly range: Range }
+  /** A head id in a detect or segment cell; `doc` says what it is and what it matches. */
+  | { readonly kind: 'head'; readonly id: string; readonly doc: string; readonly range: Range }
+  /** A backbone of a detect or segment cell; `doc` has its totals under the cell's head, split by part. */
+  | { readonly kind: 'backbone'; readonly id: string; readonly head: string; readonly doc: string; readonly range: Range };
 
 interface Hit {
   readonly at: 'key' | 'value';
@@ -81,6 +88,19 @@ function layerOf(js: unknown, path: Path): { itemPath: Path; index: number; op?:
   return { itemPath, index, op, scope: layerScopeName(index, scope) };
 }
 
+/** A backbone's hover: its totals under the cell's head with the cell's options, or the head's reference options while the cell has errors. */
+function backboneHover(text: string, verb: 'detect' | 'segment', js: unknown, id: string, range: Range): HoverTarget | undefined {
+  const cell = parseCell(text).cell;
+  if (cell && cell.verb === verb) {
+    const backbone = cell.backbones.find((b) => b.range.start.line === range.start.line && b.range.start.character === range.start.character);
+    if (backbone) return { kind: 'backbone', id, head: cell.head, doc: backboneUnderHeadDoc(headedRequest(cell, backbone)), range };
+  }
+  const headId = valueAt(js, [verb, 'head']);
+  const head = typeof headId === 'string' ? findHead(headId) : undefined;
+  if (!head || head.task !== verb) return { kind: 'backbone', id, head: String(headId ?? ''), doc: `**${id}** — name a ${verb === 'detect' ? 'detection' : 'segmentation'} head (head: …) to see its cost under it.`, range };
+  return { kind: 'backbone', id, head: head.id, doc: backboneUnderHeadDoc({ head: head.id, backbone: id }, "The cell has errors: totals at the head's reference size and classes."), range };
+}
+
 /** The hover target at `offset` in a cell's text, if any. */
 export function hoverTargetAt(text: string, offset: number): HoverTarget | undefined {
   const tree = new Tree(text);
@@ -112,6 +132,22 @@ export function hoverTargetAt(text: string, offset: number): HoverTarget | undef
     return { kind: 'layer', scope: layer.scope, index: layer.index, op: layer.op, range: tree.range(layer.itemPath) };
   }
 
+  if (hit.at === 'value' && (verb === 'detect' || verb === 'segment') && hit.path[0] === verb) {
+    const value = isScalar(hit.node) ? hit.node.value : undefined;
+    if (typeof value !== 'string') return undefined;
+    if (hit.path.length === 2 && last === 'head') {
+      const head = findHead(value);
+      return head ? { kind: 'head', id: head.id, doc: headDoc(head), range } : undefined;
+    }
+    const [, key, third] = hit.path;
+    const depth = hit.path.length;
+    const backbonePlace =
+      (key === 'backbone' && (depth === 2 || (depth === 3 && last === 'model'))) ||
+      (key === 'backbones' && typeof third === 'number' && (depth === 3 || (depth === 4 && last === 'model')));
+    if (backbonePlace && findModel(value)) return backboneHover(text, verb, js, value, range);
+    return undefined;
+  }
+
   if (hit.at === 'value') {
     const value = isScalar(hit.node) ? hit.node.value : undefined;
     const idPlace =
@@ -124,8 +160,10 @@ export function hoverTargetAt(text: string, offset: number): HoverTarget | undef
 
   if (typeof last !== 'string' || !verb) return undefined;
   if (hit.path.length === 1 && last === verb) return { kind: 'key', doc: `**${verb}** — ${VERB_DOCS[verb]}.`, range };
-  if (parent === 'knobs') {
-    const knob = findModel(modelAt(tree, text, offset) ?? '')?.knobs.find((k) => k.name === last);
+  if (parent === 'knobs' || parent === 'head_knobs') {
+    const headId = valueAt(js, [verb, 'head']);
+    const owner = parent === 'head_knobs' ? (typeof headId === 'string' ? findHead(headId) : undefined) : findModel(modelAt(tree, text, offset) ?? '');
+    const knob = owner?.knobs.find((k) => k.name === last);
     if (!knob) return undefined;
     const bounds = knob.min !== undefined || knob.max !== undefined ? ` from ${knob.min ?? '−∞'} to ${knob.max ?? '∞'}` : '';
     const kind = knob.kind === 'choice' ? `one of ${(knob.choices ?? []).map((c) => `\`${c}\``).join(', ')}` : `${knob.kind}${bounds}`;

@@ -6,10 +6,11 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
+import { findHead, heads } from '../zoo/heads/index';
 import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
-import { CELL_SCHEMA, KNOWN_PROVIDERS, RESERVED_VERBS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
+import { CELL_SCHEMA, KNOWN_PROVIDERS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
 import { LineIndex } from './text';
 import { Path, Tree } from './tree';
@@ -204,8 +205,11 @@ class Reader {
         if (layer && path.length === path.lastIndexOf('layers') + 2) {
           return at(`layer ${layer.layer} must be an op name (- relu) or an op with options (- conv: { out: 16 }), got ${describeValue(e.data)}`, range);
         }
-        if (path[path.length - 2] === 'models' && typeof path[path.length - 1] === 'number') {
+        if ((path[path.length - 2] === 'models' || path[path.length - 2] === 'backbones') && typeof path[path.length - 1] === 'number') {
           return at(`${what} must be a zoo id or { model: <id>, … }, got ${describeValue(e.data)}`, range);
+        }
+        if (path.length === 2 && path[1] === 'backbone') {
+          return at(`'backbone' must be a zoo id or { model: <id>, … }, got ${describeValue(e.data)}`, range);
         }
         if (layer && path.length === path.lastIndexOf('layers') + 3 && e.data === null) {
           const req = OPS.get(layer.op!)?.required ?? [];
@@ -253,8 +257,8 @@ class Reader {
   }
 
   private unknownTopKey(key: string, allowed: string[]): string {
-    const inside = this.verb === 'compare' || this.verb === 'sweep';
-    if (inside && ['profile', 'resolution', 'classes', 'batch', 'width', 'knobs', 'input', 'models', 'model'].includes(key)) {
+    const inside = this.verb === 'compare' || this.verb === 'sweep' || this.verb === 'detect' || this.verb === 'segment';
+    if (inside && ['profile', 'resolution', 'classes', 'batch', 'width', 'knobs', 'input', 'models', 'model', 'head', 'backbone', 'backbones', 'head_knobs'].includes(key)) {
       return `'${key}' of a ${this.verb} cell goes inside it: ${this.verb}: { …, ${key}: … }`;
     }
     if (this.verb === 'export' && key === 'profile') return 'an export cell does not measure; write a profile cell to measure this model';
@@ -534,6 +538,9 @@ class Reader {
         return this.profile(range);
       case 'sweep':
         return this.sweep(range);
+      case 'detect':
+      case 'segment':
+        return this.headed(this.verb, range);
       case 'export': {
         const model = this.model(['export'], []);
         const path = this.get(['path']);
@@ -619,6 +626,60 @@ class Reader {
     }
     this.report('profile needs a zoo id (profile: mobilenet_v2_x1_0), or model: or network: inside it', range);
     return undefined;
+  }
+
+  /** A detect or segment cell: its head (of the verb's task), head knobs and backbones. */
+  private headed(verb: 'detect' | 'segment', range: Range): Cell | undefined {
+    const headId = this.get([verb, 'head']);
+    const headRange = this.tree.range([verb, 'head']);
+    let head = typeof headId === 'string' ? findHead(headId) : undefined;
+    const task = verb === 'detect' ? 'detection' : 'segmentation';
+    const sameTask = heads().filter((h) => h.task === verb).map((h) => h.id);
+    if (typeof headId === 'string' && !head) {
+      this.report(`unknown ${task} head '${headId}'${didYouMean(headId, heads().map((h) => h.id))}; ${verb} heads: ${sameTask.join(', ')}`, headRange);
+    } else if (head && head.task !== verb) {
+      const other = head.task === 'detect' ? 'detection' : 'segmentation';
+      this.report(`${head.id} (${head.title}) is a ${other} head: write it in a ${head.task}: cell; ${verb} heads: ${sameTask.join(', ')}`, headRange);
+      head = undefined;
+    }
+    const headKnobs: Record<string, KnobValue> = {};
+    const headKnobRanges: Record<string, Range> = {};
+    const written = this.get([verb, 'head_knobs']);
+    if (head && isRecord(written)) {
+      for (const [name, value] of Object.entries(written)) {
+        const path = [verb, 'head_knobs', name];
+        const spec = this.knob(head.id, head.knobs, name, path);
+        if (!spec) continue;
+        headKnobRanges[name] = this.tree.range(path);
+        if (this.knobValue(head.id, spec, value as KnobValue, path)) headKnobs[name] = value as KnobValue;
+      }
+    }
+
+    const sharedRanges: Record<string, Range> = {};
+    const shared = this.size([verb], sharedRanges);
+    const one = this.get([verb, 'backbone']);
+    const many = this.get([verb, 'backbones']);
+    if (one !== undefined && many !== undefined) {
+      this.report("give backbone: <id> or backbones: [<id>, …], not both", this.tree.keyRange([verb, 'backbone']));
+      return undefined;
+    }
+    if (one === undefined && many === undefined) {
+      this.report(`a ${verb} cell needs 'backbones: [<zoo id>, …]' (or backbone: <zoo id>)`, this.tree.keyRange([verb]));
+      return undefined;
+    }
+    const items: { path: Path; item: unknown }[] =
+      one !== undefined ? [{ path: [verb, 'backbone'], item: one }] : Array.isArray(many) ? many.map((item, i) => ({ path: [verb, 'backbones', i], item })) : [];
+    const backbones: ModelRef[] = [];
+    let complete = one !== undefined || Array.isArray(many);
+    for (const { path, item } of items) {
+      const options = { shared: { ...shared, ranges: sharedRanges } };
+      const model = typeof item === 'string' ? this.model(path, undefined, options) : isRecord(item) ? this.model([...path, 'model'], path, options) : undefined;
+      if (model) backbones.push(model);
+      else complete = false;
+    }
+    const profile = this.settings([verb, 'profile']);
+    if (!head || typeof headId !== 'string' || !complete) return undefined;
+    return { verb, range, head: head.id, headRange, backbones, headKnobs, headKnobRanges, profile };
   }
 
   private sweep(range: Range): Cell | undefined {
@@ -794,15 +855,6 @@ export function parseCell(text: string): ParseResult {
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax.sort(byPosition) };
   const { verb, diagnostic } = verbOf(tree);
   if (!verb) return { diagnostics: [...syntax, diagnostic!].sort(byPosition) };
-  if (RESERVED_VERBS.includes(verb)) {
-    const what = verb === 'detect' ? 'detection heads (YOLO, PicoDet)' : 'segmentation heads (DeepLabV3+)';
-    return {
-      diagnostics: [
-        ...syntax,
-        { message: `'${verb}' is reserved: ${what} arrive with a later release of lcnb`, severity: 'error' as const, range: tree.keyRange([verb]) },
-      ].sort(byPosition),
-    };
-  }
   let js: unknown;
   try {
     js = tree.doc.toJS({ maxAliasCount: 100 });

@@ -9,8 +9,6 @@ export const SCHEMA_ID = 'https://lcnb.invalid/schemas/cell.json';
 
 export const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export', 'detect', 'segment'] as const;
 export type Verb = (typeof VERBS)[number];
-/** Verbs whose heads and necks arrive with a later release. */
-export const RESERVED_VERBS: readonly Verb[] = ['detect', 'segment'];
 
 export const VERB_DOCS: Readonly<Record<Verb, string>> = {
   model: 'Instantiate a zoo model: summary table, diagram and per-layer costs (measured too when a device kernel runs the cell)',
@@ -19,8 +17,8 @@ export const VERB_DOCS: Readonly<Record<Verb, string>> = {
   profile: "Measure a model's latency and every layer's time on this machine",
   sweep: 'Costs (and, with profile, latency) over a grid of widths, resolutions and knob values',
   export: 'Write a zoo model as an ONNX file (opset 17, deterministic weights)',
-  detect: 'Reserved: backbone swap in a detector (heads arrive with a later release)',
-  segment: 'Reserved: backbone swap in a segmenter (heads arrive with a later release)',
+  detect: 'Backbone swap in a detector: a detection head on one or many zoo backbones, with cost (and latency) split backbone / neck / head',
+  segment: 'Backbone swap in a segmenter: a segmentation head on one or many zoo backbones, with cost (and latency) split backbone / neck / head',
 };
 
 export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -90,6 +88,46 @@ function layerItem(): JsonSchema {
     if: { type: 'string' },
     then: { type: 'string', enum: names },
     else: { type: 'object', properties: { ...opSchemas, ...LAYER_KEYS }, additionalProperties: false },
+  };
+}
+
+function withoutDefault(schema: JsonSchema): JsonSchema {
+  const { default: _, ...rest } = schema;
+  return rest;
+}
+
+/** `detect:` and `segment:`: a head and its backbones, everything inside the verb's mapping like compare. */
+function headedCell(verb: 'detect' | 'segment'): JsonSchema {
+  const backbone: JsonSchema = { if: { type: 'string' }, then: zooId, else: { $ref: '#/definitions/backboneItem' } };
+  const task = verb === 'detect' ? 'detection' : 'segmentation';
+  return {
+    type: 'object',
+    required: [verb],
+    properties: {
+      [verb]: {
+        type: 'object',
+        description: VERB_DOCS[verb],
+        required: ['head'],
+        properties: {
+          head: { type: 'string', description: `The ${task} head ('lcnb list --heads' shows them)` },
+          backbones: {
+            type: 'array',
+            minItems: 1,
+            description: 'Zoo ids, or { model, width, knobs } for a variant; each is built under the head',
+            items: backbone,
+          },
+          backbone: { ...backbone, description: 'One zoo id (or { model, width, knobs }); backbones: [...] for several' },
+          resolution: { ...withoutDefault(resolution), description: "Square input size in pixels (default: the head's reference size)" },
+          classes: { ...withoutDefault(classes), description: "Number of classes (default: the head's reference dataset)" },
+          batch,
+          input: modelInput,
+          head_knobs: { type: 'object', description: "The head's own knobs, as name: value", additionalProperties: knobValue },
+          profile: profileSettings,
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
   };
 }
 
@@ -214,8 +252,14 @@ const definitions: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
-  detectCell: { type: 'object', required: ['detect'], description: VERB_DOCS.detect },
-  segmentCell: { type: 'object', required: ['segment'], description: VERB_DOCS.segment },
+  backboneItem: {
+    type: 'object',
+    required: ['model'],
+    properties: { model: zooId, width, knobs },
+    additionalProperties: false,
+  },
+  detectCell: headedCell('detect'),
+  segmentCell: headedCell('segment'),
 };
 
 /** The whole language: a cell is exactly one of the verb schemas. */

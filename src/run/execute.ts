@@ -7,15 +7,16 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
-import { buildNetwork, buildRequest, Cell, CellError, checkCell, ModelRef, ProfileSettings, sweepPoints } from '../lang';
+import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, sweepPoints } from '../lang';
 import { exportOnnx } from '../onnx/writer';
 import { formatBytes } from '../shared/format';
 import { BuildRequest, buildModelWithFigures } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
+import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
 import { modelReport, report } from './reports';
-import { ModelReport, Report, SweepPoint } from './report';
+import { BackboneSplit, ModelReport, Report, SweepPoint } from './report';
 
 export interface ExecutionContext {
   /** The device kernel; absent when the notebook runs static analysis only. */
@@ -70,6 +71,33 @@ async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx:
   return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
 }
 
+function buildBackbone(cell: HeadedCell, backbone: ModelRef): HeadedBuild {
+  try {
+    return buildHeaded(headedRequest(cell, backbone));
+  } catch (e) {
+    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, backbone.range);
+    throw e;
+  }
+}
+
+/** A detect or segment cell: every backbone under the head, each split backbone / neck / head. */
+async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boolean, notes: string[]): Promise<Report> {
+  const models: ModelReport[] = [];
+  const splits: BackboneSplit[] = [];
+  let first: HeadedBuild | undefined;
+  for (const backbone of cell.backbones) {
+    const built = buildBackbone(cell, backbone);
+    first ??= built;
+    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx) : undefined;
+    const model = modelReport(built.graph, built.published, profile);
+    models.push(model);
+    splits.push(splitOf(built, backboneLabel(backbone), model.summary, profile));
+  }
+  const head = first!.head;
+  const title = `${head.title}: ${cell.backbones.map(backboneLabel).join(', ')}`;
+  return report(cell.verb, title, models, { headed: headedSection(head, first!.resolution, first!.classes, splits), notes });
+}
+
 const STATIC_NOTE = 'Static analysis: counted, not measured. Pick an "ONNX Runtime" kernel to measure latency on this machine.';
 
 async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
@@ -100,6 +128,9 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       const profile = await measure(target.graph, cell.settings, ctx);
       return report('profile', target.graph.name, [modelReport(target.graph, target.published, profile)], { notes });
     }
+    case 'detect':
+    case 'segment':
+      return runHeaded(cell, ctx, measuring(cell.profile), notes);
     case 'sweep': {
       const points: SweepPoint[] = [];
       for (const point of sweepPoints(cell)) {

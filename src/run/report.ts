@@ -61,9 +61,14 @@ export interface PartSplit {
   readonly median_us?: number;
 }
 
-/** Where a profiled run's time went besides the three parts. */
+/** Where a run's time went besides the three parts. */
 export interface SplitTiming {
-  /** onnxruntime's own duration of a profiled run (median), µs: what the parts and the rest add up to. */
+  /**
+   * true: kernel times have the profiler's own cost taken out and `run_us` is onnxruntime's run
+   * with the profiler off; false: raw kernel times of profiled runs against a profiled run.
+   */
+  readonly corrected: boolean;
+  /** onnxruntime's own duration of a run (median), µs: what the parts and the rest add up to. */
   readonly run_us: number;
   /** Kernels onnxruntime inserted that cover no op of the graph (layout reorders), µs. */
   readonly runtime_only_us: number;
@@ -78,6 +83,8 @@ export interface SplitTap {
   readonly stride: number;
   readonly node: string;
   readonly channels: number;
+  /** Set when the head reads an extra map at this stride instead of the stage end (SSDLite's 'c4_expand'). */
+  readonly name?: string;
 }
 
 /** One backbone under the head: its cost split (and time split, when measured). */

@@ -26,22 +26,27 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
   let runtimeOnly = 0;
   let spanning = 0;
   let attributed = 0;
+  // With the profiler's own cost measured, kernel times are corrected and add up against the unprofiled run.
+  const unprofiledRunMs = profile.latency.unprofiled_run_ms;
+  const corrected = unprofiledRunMs !== undefined && profile.layers.every((l) => l.corrected_us !== undefined);
+  const timeOf = (layer: ModelProfile['layers'][number]) => (corrected ? layer.corrected_us! : layer.median_us);
   for (const layer of profile.layers) {
-    attributed += layer.median_us;
+    const us = timeOf(layer);
+    attributed += us;
     const main = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
     const part = main === undefined ? undefined : partOf(main);
     if (!part) {
-      runtimeOnly += layer.median_us;
+      runtimeOnly += us;
       continue;
     }
-    byPart.set(part, (byPart.get(part) ?? 0) + layer.median_us);
+    byPart.set(part, (byPart.get(part) ?? 0) + us);
     const parts = new Set(layer.nodes.map((n) => partOf(scopeOf.get(n) ?? '')).filter((p) => p !== undefined));
     if (parts.size > 1) spanning++;
   }
-  const runUs = profile.latency.profiled_run_ms * 1e3;
+  const runUs = (corrected ? unprofiledRunMs : profile.latency.profiled_run_ms) * 1e3;
   return {
     byPart,
-    timing: { run_us: runUs, runtime_only_us: runtimeOnly, between_kernels_us: Math.max(0, runUs - attributed), spanning_kernels: spanning },
+    timing: { corrected, run_us: runUs, runtime_only_us: runtimeOnly, between_kernels_us: Math.max(0, runUs - attributed), spanning_kernels: spanning },
   };
 }
 
@@ -101,7 +106,9 @@ export function timingNote(split: BackboneSplit): string | undefined {
   const unattributed = t.runtime_only_us + t.between_kernels_us;
   const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
   return (
-    `Times are medians of profiled runs (${ms(t.run_us)} ms each in onnxruntime): each kernel counts in the part of its main op; ` +
+    (t.corrected
+      ? `Times are per-kernel medians with the profiler's own cost taken out, against onnxruntime's run of ${ms(t.run_us)} ms with the profiler off; each kernel counts in the part of its main op; `
+      : `Times are medians of profiled runs (${ms(t.run_us)} ms each in onnxruntime): each kernel counts in the part of its main op; `) +
     `${ms(unattributed)} ms (${t.run_us > 0 ? ((100 * unattributed) / t.run_us).toFixed(1) : '0.0'}%) is in no part — ${ms(t.runtime_only_us)} ms in kernels onnxruntime inserted, ${ms(t.between_kernels_us)} ms between kernels.${spanning}`
   );
 }

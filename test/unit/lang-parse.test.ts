@@ -100,12 +100,6 @@ describe('cell language: every verb parses', () => {
     assert.ok(plain.verb === 'export' && plain.form === 'inference' && plain.seed === 0);
   });
 
-  it('reserved detect and segment parse, then say they arrive later', () => {
-    const d = only('detect:\n  head: picodet\n  backbones: [pplcnet_x1_0]\n', [0, 0], [0, 6]);
-    assert.match(d.message, /'detect' is reserved: detection heads .* arrive with a later release/);
-    const s = only('segment:\n  head: deeplabv3plus\n', [0, 0], [0, 7]);
-    assert.match(s.message, /segmentation heads .* later release/);
-  });
 });
 
 describe('cell language: diagnostics at the exact line and column', () => {
