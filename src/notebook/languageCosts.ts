@@ -180,6 +180,8 @@ function modelRefs(cell: Cell): { ref: ModelRef; reportIndex?: number; request: 
       return [{ ref: cell.model, request: first?.request ?? buildRequest(cell.model), sweepPoint: first?.settings }];
     }
     case 'network':
+    case 'detect':
+    case 'segment':
       return [];
   }
 }
@@ -286,6 +288,8 @@ export class CellAnalysis {
     if (!target) return this.networkHover(offset, report);
     switch (target.kind) {
       case 'key':
+      case 'head':
+      case 'backbone':
         return { markdown: target.doc, range: target.range };
       case 'model':
         return { markdown: this.modelHover(target.id, target.range, report), range: target.range };
