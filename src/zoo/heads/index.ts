@@ -121,7 +121,9 @@ export function buildWithHead(request: HeadedRequest): Graph {
       outputStride: head.outputStride,
     });
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(`${head.id} on ${id}: ${e.message}`);
+    // The zoo's messages start with the id ("pplcnet_x1_0: knob …"); say it once.
+    if (e instanceof UserError) throw new UserError(`${head.id} on ${id}: ${e.message.replace(new RegExp(`^${id}: `), '')}`);
+    if (e instanceof GraphError) throw new UserError(`${head.id} on ${id} cannot be built at ${resolution}×${resolution}: ${e.message}`);
     throw e;
   }
   const missing = missingStrides(head, backbone);
