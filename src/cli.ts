@@ -3,7 +3,7 @@
  * malformed command line); only an internal fault prints a stack trace.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphError, UserError } from './core/errors';
@@ -16,6 +16,8 @@ import { readOnnxFile } from './onnx/file';
 import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
 import { runNotebook } from './run/notebook';
+import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
+import { writeFileAtomic } from './shared/atomicWrite';
 import { splitRows, timingNote } from './run/split';
 import { OPSET } from './onnx/proto';
 import { exportOnnx } from './onnx/writer';
@@ -33,9 +35,9 @@ const USAGE = `usage:
   lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]
   lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
   lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
-               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--json]
+               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--json]
   lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]
-  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>]
+  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>] [--memory-limit-mb N]
   lcnb list [--heads] [--json]
   lcnb --version
 
@@ -73,6 +75,11 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
   return n;
+}
+
+/** --memory-limit-mb: the activation-memory guard's limit (src/run/guard.ts), in bytes. */
+function memoryLimitBytes(value: string | undefined): number {
+  return (positiveInt('memory-limit-mb', value) ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_MB) * 2 ** 20;
 }
 
 function positiveNumber(name: string, value: string): number {
@@ -216,7 +223,7 @@ async function exportCommand(args: string[]): Promise<string> {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
   const exported = exportOnnx(graph, { form: values.form, seed });
   try {
-    await writeFile(values.output, exported.bytes);
+    await writeFileAtomic(values.output, exported.bytes);
   } catch (e) {
     throw new UserError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -244,6 +251,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
       provider: { type: 'string', default: 'cpu' },
       opt: { type: 'string', default: 'all' },
       json: { type: 'boolean', default: false },
+      'memory-limit-mb': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('profile takes exactly one model id or file');
@@ -252,6 +260,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
   const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
   const { graph, published, headed } = await loadModel(positionals[0], values);
+  checkActivationMemory(graph, memoryLimitBytes(values['memory-limit-mb']), positionals[0]);
   return withKernel(true, async (kernel, signal) => {
     try {
       const profile = await profileModel(
@@ -300,7 +309,7 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' } },
+    options: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' }, 'memory-limit-mb': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one .lcnb notebook');
   const path = resolve(positionals[0]);
@@ -320,12 +329,12 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
   return withKernel(values.kernel !== 'static', async (kernel, signal) => {
     const result = await runNotebook(
       data,
-      { kernel, provider: values.kernel === 'static' ? 'cpu' : values.kernel, baseDir: dirname(path), signal },
+      { kernel, provider: values.kernel === 'static' ? 'cpu' : values.kernel, baseDir: dirname(path), signal, activationMemoryLimitBytes: memoryLimitBytes(values['memory-limit-mb']) },
       (cell, ms) => err.write(`lcnb: cell ${cell} done in ${ms} ms\n`),
     );
     if (values.out) {
       try {
-        await writeFile(values.out, encodeNotebook(result.data));
+        await writeFileAtomic(values.out, encodeNotebook(result.data));
       } catch (e) {
         throw new UserError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
