@@ -2,19 +2,21 @@
  * Runs one cell: parses it, builds what it names, measures it when a device kernel is given, and
  * returns its report with the markdown fallback. The notebook controllers and `lcnb run` share it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, sweepPoints } from '../lang';
 import { exportOnnx } from '../onnx/writer';
+import { writeFileAtomic } from '../shared/atomicWrite';
 import { formatBytes } from '../shared/format';
 import { BuildRequest, buildModelWithFigures } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
 import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
+import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 import { modelReport, report } from './reports';
 import { BackboneSplit, ModelReport, Report, SweepPoint } from './report';
 
@@ -29,6 +31,8 @@ export interface ExecutionContext {
   readonly baseDir: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (what: string) => void;
+  /** A graph whose activations need more is refused before it is exported or loaded (default 4096 MiB). */
+  readonly activationMemoryLimitBytes?: number;
 }
 
 export interface CellOutcome {
@@ -67,6 +71,7 @@ function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)):
 
 async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext): Promise<ModelProfile | undefined> {
   if (!ctx.kernel) return undefined;
+  checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
   const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${graph.name}: ${p.phase}`);
   return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
 }
@@ -145,10 +150,11 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'export': {
       const { graph, published } = buildZoo(cell.model);
       const path = isAbsolute(cell.path) ? cell.path : resolve(ctx.baseDir, cell.path);
+      checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not exported');
       const exported = exportOnnx(graph, { form: cell.form, seed: cell.seed });
       try {
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, exported.bytes);
+        await writeFileAtomic(path, exported.bytes);
       } catch (e) {
         throw new CellError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, cell.pathRange);
       }
