@@ -91,7 +91,8 @@ export interface StageRow extends SummaryScope {
 export function stageTimes(model: ModelReport): Map<string, number> {
   const times = new Map<string, number>();
   if (!model.profile) return times;
-  const scopeOf = new Map(model.summary.layers.map((l) => [l.name, l.scope]));
+  // Graph nodes too: an uncounted op has no summary row but is timed in its own stage.
+  const scopeOf = new Map([...model.graph.nodes.map((n): [string, string] => [n.name, n.scope]), ...model.summary.layers.map((l): [string, string] => [l.name, l.scope])]);
   for (const layer of model.profile.layers) {
     const scope = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
     const stage = scope === undefined ? RUNTIME_ONLY : stageOf(scope);
