@@ -10,7 +10,7 @@ import type { ModelSummary } from '../../src/core/summary';
 import { formatBytes, formatCount } from '../../src/shared/format';
 import { diagramView } from '../renderer/diagram-view';
 import { el, section } from '../renderer/dom';
-import { shapeText } from '../renderer/rows';
+import { shapeText, timingByNode } from '../renderer/rows';
 import { keyValueTable } from '../renderer/table';
 import { layerTable, measuredBlock, scrollX, stageTable, totalsTable } from '../renderer/view';
 
@@ -149,7 +149,13 @@ function renderTotals(m: ModelReport): void {
   const box = el(doc, 'div', undefined, 'lcnb-uncounted');
   box.append(el(doc, 'h4', `Uncounted ops (${uncounted.length}): lcnb has no cost rule for them, so they are not in the totals or the table`));
   const list = el(doc, 'ul');
-  for (const u of uncounted) list.append(el(doc, 'li', `${u.name} (${u.op})`));
+  // Uncounted ops have no row in the layer table, so their measured time is shown here.
+  const timing = timingByNode(m);
+  for (const u of uncounted) {
+    const t = timing.get(u.name);
+    const time = t?.kind === 'measured' ? ` — ${t.layer.median_us.toFixed(1)} µs measured` : t?.kind === 'fused' ? ` — fused into ${t.layer.name}` : '';
+    list.append(el(doc, 'li', `${u.name} (${u.op})${time}`));
+  }
   box.append(list);
   slots.uncounted.replaceChildren(box);
 }
@@ -253,6 +259,7 @@ function onUpdate(update: EditorUpdate): void {
       state.profile = update.profile;
       const m = model();
       if (m) {
+        guarded('totals', () => renderTotals(m));
         guarded('measurement', () => renderMeasured(m));
         guarded('tables', () => renderTables(m));
         if (state.diagram) guarded('diagram', () => renderDiagram(m));

@@ -12,6 +12,8 @@ import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
 import { diagramModel, layoutDiagram } from '../../media/renderer/layout';
+import { stageTimes } from '../../media/renderer/rows';
+import type { ModelProfile } from '../../kernels/profileTypes';
 import { bundleParseWorker } from './editor-helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'onnx');
@@ -194,5 +196,15 @@ describe('ONNX editor: a foreign op in the diagram', () => {
     assert.match(lrn.details.join('\n'), /no cost rule/);
     const conv = layout.boxes.find((b) => b.id === 'op:/stem/conv/Conv');
     assert.match(conv?.lines.at(-1) ?? '', /MAdds$/);
+  });
+});
+
+describe('ONNX editor: a foreign op once profiled', () => {
+  it("its time counts in its own stage, not as the runtime's", async () => {
+    const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
+    const layer = (name: string, us: number) => ({ name, nodes: [name], median_us: us });
+    const profile = { layers: [layer('/stem/conv/Conv', 10), layer('/stem/lrn/LRN', 170), layer('/body/act/Softplus', 20)], uncovered: [] } as unknown as ModelProfile;
+    const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram, profile };
+    assert.deepEqual(Object.fromEntries(stageTimes(model)), { stem: 180, body: 20 });
   });
 });
