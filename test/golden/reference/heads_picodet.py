@@ -237,24 +237,37 @@ class PicoDet(nn.Module):
         return self.neck_head(self.backbone(x))
 
 
+def part_of(name):
+    """backbone / neck / head of a module or parameter name of PicoDet or NeckHead."""
+    name = f'.{name}'
+    return 'backbone' if '.backbone.' in name else 'neck' if '.neck.' in name else 'head'
+
+
 def count(model, inputs):
     rows = []
+    parts = {}
 
-    def hook(m, _inp, out):
-        kh, kw = m.kernel_size
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()),
-                     out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw))
+    def hook(name):
+        def fn(m, _inp, out):
+            kh, kw = m.kernel_size
+            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
+            rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
+            parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['madds'] += madds
+        return fn
 
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     model.eval()
     with torch.no_grad():
         outs = model(*inputs)
     for h in handles:
         h.remove()
+    for n, p in model.named_parameters():
+        if 'unused_scale_regs' not in n:
+            parts.setdefault(part_of(n), {'params': 0, 'madds': 0})['params'] += p.numel()
     registered = sum(p.numel() for p in model.parameters())
     unused = sum(p.numel() for n, p in model.named_parameters() if 'unused_scale_regs' in n)
     return {'params': registered - unused, 'registered': registered, 'madds': sum(r[2] for r in rows),
-            'outputs': [list(o.shape) for o in outs]}, rows
+            'parts': parts, 'outputs': [list(o.shape) for o in outs]}, rows
 
 
 BACKBONES = {
@@ -285,10 +298,7 @@ def main():
         model = PicoDet(BACKBONES[name](), args.classes)
         image = torch.zeros(1, 3, r, r)
         entry, rows = count(model, [image])
-        bb, _ = count(model.backbone, [image])
-        nh, _ = count(model.neck_head, [model.backbone(image)])
-        entry.update(taps=model.backbone.out_channels, backbone={'params': bb['params'], 'madds': bb['madds']},
-                     neck_head={'params': nh['params'], 'registered': nh['registered'], 'madds': nh['madds']})
+        entry['taps'] = model.backbone.out_channels
         if args.layers:
             entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
         result[f'picodet {name}'] = entry

@@ -187,30 +187,43 @@ class YOLOv8(nn.Module):
     def __init__(self, size, nc=80):
         super().__init__()
         self.backbone = Backbone(size)
-        self.neckhead = NeckHead(size, self.backbone.out_channels, nc)
+        self.neck_head = NeckHead(size, self.backbone.out_channels, nc)
 
     def forward(self, x):
-        return self.neckhead(self.backbone(x))
+        return self.neck_head(self.backbone(x))
+
+
+def part_of(name):
+    """backbone / neck / head of a module or parameter name of YOLOv8 or NeckHead."""
+    if name.startswith('backbone.'):
+        return 'backbone'
+    return 'head' if '.detect.' in f'.{name}' else 'neck'
 
 
 def count(model, inputs):
     rows = []
+    parts = {}
 
-    def hook(m, _inp, out):
-        kh, kw = m.kernel_size
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()),
-                     out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw))
+    def hook(name):
+        def fn(m, _inp, out):
+            kh, kw = m.kernel_size
+            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
+            rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
+            parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['madds'] += madds
+        return fn
 
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     model.eval()
     with torch.no_grad():
         out = model(*inputs)
     for h in handles:
         h.remove()
+    for n, p in model.named_parameters():
+        parts.setdefault(part_of(n), {'params': 0, 'madds': 0})['params'] += p.numel()
     params = sum(p.numel() for p in model.parameters())
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return {'params': params, 'gradients': trainable, 'madds': sum(r[2] for r in rows),
-            'output': list(out.shape) if torch.is_tensor(out) else [list(o.shape) for o in out]}, rows
+    return {'params': params, 'gradients': trainable, 'madds': sum(r[2] for r in rows), 'parts': parts,
+            'output': list(out.shape)}, rows
 
 
 def main():
@@ -233,8 +246,6 @@ def main():
         else:
             model = YOLOv8(size, args.classes)
             entry, rows = count(model, [torch.zeros(1, 3, r, r)])
-            entry['backbone'] = count(model.backbone, [torch.zeros(1, 3, r, r)])[0]
-            del entry['backbone']['output']
             key = f'yolov8{size}'
         if args.layers:
             entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
