@@ -8,11 +8,12 @@
  * Results are cached in `<cache dir>/peaks.json` (cache dir: $LCNB_CACHE_DIR, else ~/.cache/lcnb)
  * keyed by CPU model, core count, provider, threads and onnxruntime version.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../src/core/ir';
 import { exportOnnx } from '../src/onnx/writer';
+import { writeFileAtomicSync } from '../src/shared/atomicWrite';
 import { JobError, seededFloats } from './profile';
 import type { PeaksRequest, PeaksResult } from './protocol';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
@@ -53,9 +54,7 @@ function readCache(file: string): CacheFile {
 
 function writeCache(file: string, cache: CacheFile): void {
   mkdirSync(cacheDir(), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(cache, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(cache, null, 2)}\n`);
 }
 
 export function machine(): { cpuModel: string; cores: number } {
