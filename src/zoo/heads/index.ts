@@ -7,7 +7,7 @@ import { Graph, GraphBuilder } from '../../core/ir';
 import { ModelSummary, PublishedFigure, summarize } from '../../core/summary';
 import { lookup, resolveKnobs, resolveOptions } from '../index';
 import { KnobValue } from '../registry';
-import { addBackbone, Backbone, BACKBONE_SCOPE } from '../taps';
+import { addBackbone, Backbone, BACKBONE_SCOPE, BackboneRequest } from '../taps';
 import { addCspDarknet, CSPDARKNET_BACKBONES } from './cspdarknet';
 import { deeplabv3, deeplabv3plus } from './deeplabv3';
 import { lraspp } from './lraspp';
@@ -36,6 +36,11 @@ export const HEADED_SCOPES = [BACKBONE_SCOPE, 'neck', 'head'] as const;
  * ('yolov8n_backbone', 'yolov8s_backbone'), which is not a zoo classifier. They take no width or knobs.
  */
 export const HEAD_ONLY_BACKBONES: readonly string[] = Object.keys(CSPDARKNET_BACKBONES);
+
+/** Adds backbone `id` (a head-only backbone or a zoo id) as addBackbone does; for callers listing a head's taps. */
+export function addHeadBackbone(b: GraphBuilder, id: string, request: BackboneRequest = {}): Backbone {
+  return (HEAD_ONLY_BACKBONES.includes(id) ? addCspDarknet : addBackbone)(b, id, request);
+}
 
 export function heads(): HeadSpec[] {
   return [...HEADS];
@@ -113,7 +118,7 @@ export function buildWithHead(request: HeadedRequest): Graph {
   const b = new GraphBuilder(`${head.id}/${id}`);
   let backbone: Backbone;
   try {
-    backbone = (headOnly ? addCspDarknet : addBackbone)(b, id, {
+    backbone = addHeadBackbone(b, id, {
       resolution,
       batch: request.batch,
       width: request.width,
