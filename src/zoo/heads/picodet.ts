@@ -198,7 +198,7 @@ export const picodet: HeadSpec = {
     const knobs = options.knobs;
     const channels = knobs.channels as number;
     if (options.resolution % 32 !== 0) {
-      throw new UserError(`picodet needs an input size divisible by 32 (its neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
+      throw new UserError(`picodet on ${backbone.id}: the input size must be divisible by 32 (the neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
     }
     const kernel = knobs.kernel as number;
     if (kernel % 2 === 0) throw new UserError(`picodet: knob 'kernel' must be odd (a "same"-padded depthwise conv), got ${kernel}`);

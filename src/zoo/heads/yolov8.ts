@@ -144,7 +144,7 @@ function yolov8Head(size: 'n' | 's'): HeadSpec {
     published: [{ backbone: `${id}_backbone`, figures: PUBLISHED[size] }],
     build(b: GraphBuilder, backbone: Backbone, options: HeadBuildOptions): Tensor[] {
       if (options.resolution % 32 !== 0) {
-        throw new UserError(`${id} needs an input size divisible by 32 (its neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
+        throw new UserError(`${id} on ${backbone.id}: the input size must be divisible by 32 (the neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
       }
       const taps = STRIDES.map((s) => tapAt(backbone, s));
       if (options.knobs.sppf) taps[2] = b.scope('neck', () => sppf(b, taps[2], taps[2].shape[1]));
