@@ -239,6 +239,11 @@ const YAML_MUTATORS: Record<string, (r: Random, src: string) => string> = {
     const n = r.pick([200, 2000]);
     return `network: many\ninput: [1, 3, 32, 32]\nlayers:\n${'  - conv: { out: 8, k: 3 }\n'.repeat(n)}profile: false`;
   },
+  bigRepeat(r) {
+    const block = r.pick(['fasternet_block: { ratio: 0.25, expand: 2, act: relu }', 'conv: { out: 16, k: 3 }', 'ghost_bottleneck: { out: 32, mid: 64 }', 'inverted_residual: { out: 32, expand: 6 }']);
+    const layers = Array.from({ length: r.pick([1, 3, 10]) }, () => `  - ${block}\n    repeat: ${r.pick([50, 166, 499, 1000])}\n`).join('');
+    return `network: repeated\ninput: [1, 3, 64, 64]\nlayers:\n  - conv: { out: 32, k: 3 }\n${layers}  - classifier: { classes: 10 }\nprofile: false`;
+  },
   bigSweep(r) {
     const n = r.pick([30, 1001, 5000]);
     return `sweep:\n  model: mobilenet_v2_x1_0\n  width: [${Array.from({ length: n }, (_, i) => 0.25 + (i % 8) * 0.125).join(', ')}]`;
