@@ -7,6 +7,11 @@ weights_backbone=None, so nothing is downloaded):
 - lraspp_mobilenet_v3_large(): dilated MobileNetV3-Large (output stride 16), 21 classes;
 - deeplabv3_mobilenet_v3_large(aux_loss=None): the same backbone, ASPP head, no auxiliary head
   (torchvision adds one only with pretrained weights), 21 classes; and with aux_loss=True;
+and, as cross-checks of the same heads on other torchvision backbones, through the builders those
+functions call (torchvision's own code, nothing rewritten): SSDLite via _mobilenet_extractor +
+SSDLiteHead + SSD on mobilenet_v3_large without the reduced tail and on
+mobilenet_v3_small(reduced_tail=True) (torchvision's extractor cannot take its MobileNetV2: no .block); LR-ASPP and DeepLabV3 via _lraspp_mobilenetv3 and
+_deeplabv3_mobilenetv3 on mobilenet_v3_small(dilated=True);
 and counts them with counting.py's conventions (trainable params; MAdds of every Conv2d/Linear by
 forward hooks on a 1x3xRxR input of zeros, eval mode), split into parts by module:
 backbone = the MobileNetV3 features the model runs (SSDLite: backbone.features, LR-ASPP/DeepLabV3:
@@ -21,7 +26,15 @@ import sys
 import torch
 import torchvision
 from torch import nn
-from torchvision.models import detection, segmentation
+from functools import partial
+
+from torchvision.models import detection, mobilenet_v3_large, mobilenet_v3_small, segmentation
+from torchvision.models.detection import _utils as det_utils
+from torchvision.models.detection.anchor_utils import DefaultBoxGenerator
+from torchvision.models.detection.ssd import SSD
+from torchvision.models.detection.ssdlite import SSDLiteHead, _mobilenet_extractor
+from torchvision.models.segmentation.deeplabv3 import _deeplabv3_mobilenetv3
+from torchvision.models.segmentation.lraspp import _lraspp_mobilenetv3
 
 
 def count_parts(model, resolution, parts):
@@ -76,11 +89,38 @@ def deeplabv3(aux):
     return model, 520, 21, {'backbone': [model.backbone], 'neck': [model.classifier[0]], 'head': head}
 
 
+def ssdlite_on(make_backbone):
+    """ssdlite320_mobilenet_v3_large's construction (torchvision 0.14 ssdlite.py) on another backbone."""
+    norm_layer = partial(nn.BatchNorm2d, eps=0.001, momentum=0.03)
+    backbone = _mobilenet_extractor(make_backbone(norm_layer), 6, norm_layer)
+    size = (320, 320)
+    anchors = DefaultBoxGenerator([[2, 3] for _ in range(6)], min_ratio=0.2, max_ratio=0.95)
+    out_channels = det_utils.retrieve_out_channels(backbone, size)
+    head = SSDLiteHead(out_channels, anchors.num_anchors_per_location(), 91, norm_layer)
+    model = SSD(backbone, anchors, size, 91, head=head, image_mean=[0.5] * 3, image_std=[0.5] * 3)
+    return model, 320, 91, {'backbone': [model.backbone.features], 'neck': [model.backbone.extra], 'head': [model.head]}
+
+
+def lraspp_small():
+    model = _lraspp_mobilenetv3(mobilenet_v3_small(dilated=True), 21)
+    return model, 520, 21, {'backbone': [model.backbone], 'head': [model.classifier]}
+
+
+def deeplabv3_small():
+    model = _deeplabv3_mobilenetv3(mobilenet_v3_small(dilated=True), 21, False)
+    head = [model.classifier[i] for i in range(1, len(model.classifier))]
+    return model, 520, 21, {'backbone': [model.backbone], 'neck': [model.classifier[0]], 'head': head}
+
+
 CASES = {
     'ssdlite320_mobilenet_v3_large': ssdlite,
     'lraspp_mobilenet_v3_large': lraspp,
     'deeplabv3_mobilenet_v3_large': lambda: deeplabv3(None),
     'deeplabv3_mobilenet_v3_large_aux': lambda: deeplabv3(True),
+    'ssdlite_mobilenet_v3_large_full_tail': lambda: ssdlite_on(lambda norm: mobilenet_v3_large(norm_layer=norm)),
+    'ssdlite_mobilenet_v3_small_reduced_tail': lambda: ssdlite_on(lambda norm: mobilenet_v3_small(norm_layer=norm, reduced_tail=True)),
+    'lraspp_mobilenet_v3_small': lraspp_small,
+    'deeplabv3_mobilenet_v3_small': deeplabv3_small,
 }
 
 if __name__ == '__main__':
