@@ -17,6 +17,10 @@ The backbone is torchvision 0.14's mobilenet_v3_large(dilated=True).features (ou
 the decoder's low-level map is features[3] (the last stride-4 block, 24 channels) and the ASPP's
 input features[16] (the 960-channel last conv, dilated); lcnb's mobilenet_v3_large_x1_0 taps at
 strides 4 and 16 with outputStride 16. 19 classes (Cityscapes), 512x512.
+The PP-LCNet paper's pairs are counted too: the same head on PP-LCNet x0.5 and x1.0 as
+test/golden/reference/pplcnet.py rebuilds it from PaddleClas (classifier dropped), dilated as
+torchvision's dilated=True does (the stride-2 depthwise conv past stride 16 at stride 1 and every
+later k>1 conv at dilation 2, padding kept "same"); low-level map = the last one at stride 4.
 
 Run: /usr/bin/python3 test/golden/reference/heads_deeplabv3plus.py [RESOLUTION]
 Prints JSON {case: {resolution, classes, params, madds, parts}} (counting as heads_torchvision.py).
@@ -99,10 +103,51 @@ class DeepLabV3P(nn.Module):
         return F.interpolate(logit, size, mode='bilinear', align_corners=False)
 
 
+class DeepLabV3POnLayers(nn.Module):
+    """The head on a plain sequence of backbone layers, dilated past stride 16."""
+
+    def __init__(self, num_classes, layers, resolution):
+        super().__init__()
+        self.backbone = nn.Sequential(*layers)
+        stride, dilating = 1, False
+        for m in self.backbone.modules():
+            if isinstance(m, nn.Conv2d):
+                if m.stride[0] == 2:
+                    if stride * 2 > 16:
+                        m.stride, dilating = (1, 1), True
+                    else:
+                        stride *= 2
+                if dilating and m.kernel_size[0] > 1:
+                    m.dilation = (2, 2)
+                    m.padding = (m.kernel_size[0] - 1, m.kernel_size[1] - 1)
+        with torch.no_grad():
+            x = torch.zeros(1, 3, resolution, resolution)
+            self.low_index = None
+            for i, layer in enumerate(self.backbone):
+                x = layer(x)
+                if x.shape[2] == resolution // 4:
+                    self.low_index, low_channels = i, x.shape[1]
+            assert x.shape[2] == resolution // 16, x.shape
+        self.aspp = ASPPModule((1, 6, 12, 18), x.shape[1], 256)
+        self.decoder = Decoder(num_classes, low_channels)
+
+    forward = DeepLabV3P.forward
+
+
+def pplcnet_layers(scale):
+    from pplcnet import DEFAULT_K5, DEFAULT_SE, lcnet
+    layers = list(lcnet(scale, DEFAULT_SE, DEFAULT_K5, True, 'hardswish'))
+    return layers[:[isinstance(m, nn.AdaptiveAvgPool2d) for m in layers].index(True)]
+
+
 if __name__ == '__main__':
     resolution = int(sys.argv[1]) if len(sys.argv) > 1 else 512
     model = DeepLabV3P(19)
     counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})
     out = {'torchvision': torchvision.__version__, 'torch': torch.__version__,
            'deeplabv3plus_mobilenet_v3_large': {'resolution': resolution, 'classes': 19, **counts}}
+    for scale in (0.5, 1.0):
+        model = DeepLabV3POnLayers(19, pplcnet_layers(scale), resolution)
+        counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})
+        out[f'deeplabv3plus_pplcnet_x{scale}'] = {'resolution': resolution, 'classes': 19, **counts}
     print(json.dumps(out, indent=1))
