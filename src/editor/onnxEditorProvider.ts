@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Graph } from '../core/ir';
 import { ModelSummary } from '../core/summary';
@@ -108,6 +109,9 @@ class EditorSession implements vscode.Disposable {
     }
     this.stage({ type: 'file', name, sizeBytes, trusted: vscode.workspace.isTrusted, profileSettings: optionsText(profileOptions(log, this.uri)) });
     const times: string[] = [];
+    // The host's longest event-loop stall while the file is read, for the log: the worker should keep it short.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     await parseInWorker(
       this.deps.workerFile,
       { path: this.path },
@@ -138,7 +142,12 @@ class EditorSession implements vscode.Disposable {
       },
       this.parsing.signal,
     );
-    log.info(`onnx editor: opened ${name} (${sizeBytes} bytes) in ${Math.round(performance.now() - start)} ms (in the reader: ${times.join(', ') || 'failed'})`);
+    stalls.disable();
+    const stallMs = Math.max(0, stalls.max / 1e6 - 10);
+    log.info(
+      `onnx editor: opened ${name} (${sizeBytes} bytes) in ${Math.round(performance.now() - start)} ms (in the reader: ${times.join(', ') || 'failed'}); ` +
+        `longest extension-host event-loop stall meanwhile ${stallMs.toFixed(1)} ms`,
+    );
   }
 
   private onMessage(value: unknown): void {
