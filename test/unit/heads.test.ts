@@ -171,6 +171,10 @@ describe('heads on every backbone', () => {
     assert.deepEqual(metrics({ head: 'ssdlite', backbone: 'mobilenet_v2_x1_0', resolution: 300 }), []);
     assert.deepEqual(metrics({ head: 'ssdlite', backbone: 'mobilenet_v2_x1_0', numClasses: 81 }), []);
     assert.deepEqual(metrics({ head: 'ssdlite', backbone: 'mobilenet_v2_x1_0', width: 1.4 }), []);
+    assert.deepEqual(metrics({ head: 'ssdlite', backbone: 'mobilenet_v3_large_x1_0', knobs: { reduced_tail: true } }), ['map 21.3', 'params 3440060']);
+    assert.deepEqual(metrics({ head: 'ssdlite', backbone: 'mobilenet_v3_large_x1_0' }), [], 'torchvision’s checkpoint has the reduced tail');
+    assert.deepEqual(metrics({ head: 'lraspp', backbone: 'mobilenet_v3_large_x1_0' }), ['miou 57.9', 'params 3221538']);
+    assert.deepEqual(metrics({ head: 'deeplabv3', backbone: 'mobilenet_v3_large_x1_0' }), ['miou 60.3']);
     assert.deepEqual(metrics({ head: 'deeplabv3plus', backbone: 'pplcnet_x1_0' }), ['miou 66.03', 'latency_ms 96']);
     assert.deepEqual(metrics({ head: 'deeplabv3plus', backbone: 'mobilenet_v3_large_x1_0', width: 0.5 }), ['miou 55.42', 'latency_ms 135']);
     assert.deepEqual(metrics({ head: 'deeplabv3plus', backbone: 'mobilenet_v3_large_x1_0' }), []);

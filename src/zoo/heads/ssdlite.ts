@@ -71,6 +71,14 @@ export const ssdlite: HeadSpec = {
   ],
   published: [
     {
+      backbone: 'mobilenet_v3_large_x1_0',
+      knobs: { reduced_tail: true },
+      figures: [
+        { metric: 'map', value: 21.3, source: 'torchvision 0.14 SSDLite320_MobileNet_V3_Large_Weights.COCO_V1 meta (COCO val2017 box mAP)' },
+        { metric: 'params', value: 3440060, source: 'torchvision 0.14 SSDLite320_MobileNet_V3_Large_Weights.COCO_V1 meta (num_params)' },
+      ],
+    },
+    {
       backbone: 'mobilenet_v2_x1_0',
       figures: [
         { metric: 'map', value: 22.1, source: 'arXiv:1801.04381 Table 6 (SSDLite + MobileNetV2, COCO test-dev, 320×320)' },
