@@ -1,7 +1,8 @@
 """Counts params and MAdds of YOLOv8n / YOLOv8s (Ultralytics), whole and as neck + head on any taps.
 
 Ultralytics is not installed, so the model is rebuilt here in PyTorch from the Ultralytics sources
-(github.com/ultralytics/ultralytics: ultralytics/cfg/models/v8/yolov8.yaml, ultralytics/nn/modules/
+(github.com/ultralytics/ultralytics: ultralytics/cfg/models/v8/yolov8.yaml as of commit
+023641f5f0a4249fd5e6e069758c1d5ebe80ce4f, ultralytics/nn/modules/
 conv.py `Conv`, block.py `Bottleneck`, `C2f`, `SPPF`, `DFL`, head.py `Detect` with legacy=True as
 parse_model sets it for v8 models, and tasks.py `parse_model` scaling):
 - scale n = (depth 0.33, width 0.25, max channels 1024), s = (0.33, 0.50, 1024);
