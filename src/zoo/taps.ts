@@ -16,7 +16,7 @@
 import { UserError } from '../core/errors';
 import { Attrs, Graph, GraphBuilder, Node, Tensor } from '../core/ir';
 import { buildResolved, lookup, resolveOptions } from './index';
-import { KnobValue, ZooModel } from './registry';
+import { KnobValue } from './registry';
 
 export type TapStride = 4 | 8 | 16 | 32;
 export const TAP_STRIDES: readonly TapStride[] = [4, 8, 16, 32];
@@ -59,11 +59,10 @@ export const BACKBONE_SCOPE = 'backbone';
 
 const WINDOW_OPS = new Set(['Conv', 'MaxPool', 'AveragePool']);
 
-/** The classification graph of `id` as the request asks for it (1000 classes; the classifier is dropped later). */
-function classificationGraph(id: string, request: BackboneRequest): { model: ZooModel; graph: Graph } {
+/** The classification graph of `id` as the request asks for it (its classifier is dropped later). */
+function classificationGraph(id: string, request: BackboneRequest): Graph {
   const model = lookup(id);
-  const options = resolveOptions(model, { resolution: request.resolution, batch: request.batch, width: request.width, knobs: request.knobs });
-  return { model, graph: buildResolved(model, options) };
+  return buildResolved(model, resolveOptions(model, { resolution: request.resolution, batch: request.batch, width: request.width, knobs: request.knobs }));
 }
 
 function pair(attrs: Attrs, key: string, fallback: number): [number, number] {
@@ -261,7 +260,7 @@ function strideList(strides: Iterable<number>): string {
 
 /** Adds zoo backbone `id` (its classifier left out) to `b` in a top-level scope 'backbone'. */
 export function addBackbone(b: GraphBuilder, id: string, request: BackboneRequest = {}): Backbone {
-  const { graph } = classificationGraph(id, request);
+  const graph = classificationGraph(id, request);
   const plan = planBackbone(graph);
   const outputStride = request.outputStride ?? 32;
   if (![8, 16, 32].includes(outputStride)) throw new UserError(`outputStride must be 8, 16 or 32, got ${outputStride}`);
