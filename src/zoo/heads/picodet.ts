@@ -17,6 +17,11 @@
  * box distributions, here concatenated over the four levels. The integral over the bins and the
  * distance-to-box decode that follow in PaddleDetection's own post-processing are left out (no weights).
  *
+ * On MobileNetV2/V3, GhostNet and ShuffleNetV2 the stride-32 tap is the network's last 1×1 conv (as
+ * torchvision's detection backbones take it), where PaddleDetection's MobileNetV3 PicoDet config reads
+ * the last bneck before it (feature_maps [7, 13, 16]: 160 · width channels), so there the first neck
+ * conv is wider than PaddleDetection's.
+ *
  * PaddleDetection's GFLHead.__init__ also registers one scale scalar per level that PicoHead never
  * uses (4 parameters Paddle lists but no op reads); they are not in this graph.
  */
