@@ -555,7 +555,7 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
       ? [`${h.head.title} at ${h.resolution}×${h.resolution}, ${h.classes} classes`, "split by the graph's top-level scopes"]
       : [
           rows.some((r) => r.corrected) ? "median kernel times, the profiler's own cost taken out" : 'median profiled run: each kernel counted in the part of its main op',
-          `${UNATTRIBUTED}: kernels onnxruntime inserted and time between kernels`,
+          `${UNATTRIBUTED}: inserted kernels, gaps, and kernel times varying run to run`,
           ...(measured ? [settingsLine(measured)] : []),
         ];
   return {

@@ -162,6 +162,8 @@ export interface SplitRow {
   /** Measured, ms: each part's kernels, and the run's time in no part (inserted kernels + between kernels). */
   readonly ms?: Readonly<Record<ModelPart, number>> & { readonly unattributed: number };
   readonly median_ms?: number;
+  /** What the time in no part is made of, one line each (for the cell's hover). */
+  readonly unattributed_parts?: string;
   /** The part times have the profiler's own cost taken out (see SplitTiming.corrected). */
   readonly corrected?: boolean;
   readonly accuracy?: PublishedFigure;
@@ -184,7 +186,16 @@ export function splitRows(report: Report): SplitRow[] {
       flops: by((p) => p.flops),
       mac_bytes: by((p) => p.mac_bytes),
       total: { params: sum((p) => p.params), madds: sum((p) => p.madds), flops: sum((p) => p.flops), mac_bytes: sum((p) => p.mac_bytes) },
-      ms: t ? { ...by((p) => (p.median_us ?? 0) / 1e3), unattributed: (t.runtime_only_us + t.between_kernels_us) / 1e3 } : undefined,
+      ms: t ? { ...by((p) => (p.median_us ?? 0) / 1e3), unattributed: (t.runtime_only_us + (t.gaps_us ?? 0) + t.other_us) / 1e3 } : undefined,
+      unattributed_parts: t
+        ? [
+            `${(t.runtime_only_us / 1e3).toFixed(2)} ms in kernels onnxruntime inserted`,
+            ...(t.gaps_us !== undefined ? [`${(t.gaps_us / 1e3).toFixed(2)} ms between kernels`] : []),
+            t.gaps_us !== undefined
+              ? `${(t.other_us / 1e3).toFixed(2)} ms the kernels' medians do not add up to (kernel times varying run to run)`
+              : `${(t.other_us / 1e3).toFixed(2)} ms between kernels or from kernel times varying run to run`,
+          ].join('\n')
+        : undefined,
       median_ms: model?.profile?.latency.median_ms,
       corrected: t?.corrected,
       accuracy: model && publishedAccuracy(model),

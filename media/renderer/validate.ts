@@ -182,6 +182,6 @@ function checkHeaded(c: Checker, value: unknown, models: number): void {
       c.string(tap.node, `${p}.taps[${j}].node`);
       c.number(tap.channels, `${p}.taps[${j}].channels`);
     });
-    if (s.timing !== undefined) c.costs(s.timing, `${p}.timing`, ['run_us', 'runtime_only_us', 'between_kernels_us', 'spanning_kernels']);
+    if (s.timing !== undefined) c.costs(s.timing, `${p}.timing`, ['run_us', 'runtime_only_us', 'other_us', 'spanning_kernels']);
   });
 }

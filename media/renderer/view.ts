@@ -283,7 +283,7 @@ ${r.taps}` },
     const ms = (r: SplitRow) => r.ms as Record<string, number> | undefined;
     columns.push(
       ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
-      { group: 'Time (ms, measured)', header: 'In no part', title: 'Kernels onnxruntime inserted (layout reorders) and the time between kernels, in a profiled run', value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—') },
+      { group: 'Time (ms, measured)', header: 'In no part', title: "The rest of onnxruntime's run: kernels it inserted (layout reorders), gaps between kernels, and what the kernels' medians do not add up to; hover a cell for the breakdown", value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—'), cellTitle: (r) => r.unattributed_parts ?? '' },
       { group: 'Time (ms, measured)', header: 'Median latency', title: 'Median of the timed runs with the profiler off', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
     );
   }
@@ -301,8 +301,8 @@ ${r.taps}` },
   const foot: string[] = [];
   const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
   const basis = rows.some((r) => r.corrected)
-    ? "Part times are each kernel's median in profiled runs with the profiler's own cost taken out; \"in no part\" is the rest of onnxruntime's run with the profiler off (inserted layout reorders, time between kernels)."
-    : 'Part times are kernel medians in profiled runs; "in no part" is the rest of a profiled run (inserted layout reorders, time between kernels).';
+    ? "Part times are each kernel's median in profiled runs with the profiler's own cost taken out; \"in no part\" is the rest of onnxruntime's run with the profiler off: inserted layout reorders, gaps between kernels, and what the kernels' medians do not add up to when kernel times vary from run to run (hover a cell)."
+    : 'Part times are kernel medians in profiled runs; "in no part" is the rest of a profiled run: inserted layout reorders, gaps between kernels, and kernel times varying from run to run (hover a cell).';
   foot.push(...settings.map((s) => `Measured with ${s}. ${basis}`));
   for (const r of rows) {
     for (const p of [r.accuracy, r.published_latency]) if (p) foot.push(`${r.label}: ${publishedLabel(p).metric} ${publishedLabel(p).value}${p.settings ? ` (${p.settings})` : ''} — ${p.source}`);

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel, KnobSpec, zooModels } from '../zoo/index';
-import { findHead, heads } from '../zoo/heads/index';
+import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import { headDoc } from './headed';
 import { layerScopeName } from './cells';
 import { cursorContext, CursorContext } from './context';
@@ -138,6 +138,11 @@ function headItems(verb: Verb, range: Range): CompletionItem[] {
     .map((h) => ({ label: h.id, kind: 'model' as const, detail: `${h.title} · ${h.defaultResolution}×${h.defaultResolution}, strides ${h.strides.join('/')}`, documentation: headDoc(h), range }));
 }
 
+/** Backbones that exist only under heads (YOLOv8's CSPDarknet). */
+function headOnlyItems(range: Range): CompletionItem[] {
+  return HEAD_ONLY_BACKBONES.map((id) => ({ label: id, kind: 'model' as const, detail: "YOLOv8's own backbone (for yolov8 heads)", range }));
+}
+
 /** The head named in a detect or segment cell (possibly still being typed). */
 function headIn(tree: Tree, text: string, verb: Verb | undefined): ReturnType<typeof findHead> {
   if (verb !== 'detect' && verb !== 'segment') return undefined;
@@ -191,8 +196,11 @@ function keyPosition(ctx: CursorContext, verb: Verb | undefined, present: readon
     if (!op) return [];
     return keyItems({ properties: { ...op.options, ...LAYER_KEYS } }, range, insert);
   }
-  if (last === '-' && (parent === 'models' || parent === 'backbones')) {
+  if (last === '-' && parent === 'models') {
     return [...modelItems(range), ...keyItems(schemaOf(verb, path), range, insert)];
+  }
+  if (last === '-' && parent === 'backbones') {
+    return [...modelItems(range), ...headOnlyItems(range), ...keyItems(schemaOf(verb, path), range, insert)];
   }
   return keyItems(schemaOf(verb, path), range, insert);
 }
@@ -203,7 +211,9 @@ function valuePosition(ctx: CursorContext, verb: Verb | undefined, range: Range,
   const atTop = path.length === 0;
   const headed = verb === 'detect' || verb === 'segment';
   if (headed && key === 'head' && path.length === 1) return headItems(verb, range);
-  if (key === 'model' || (atTop && (key === 'export' || (key === 'profile' && verb === 'profile'))) || (ctx.listItem && (key === 'models' || key === 'backbones')) || (headed && key === 'backbone')) {
+  const backbonePlace = headed && ((ctx.listItem && key === 'backbones') || key === 'backbone' || (key === 'model' && path.includes('backbones')));
+  if (backbonePlace) return [...modelItems(range), ...headOnlyItems(range)];
+  if (key === 'model' || (atTop && (key === 'export' || (key === 'profile' && verb === 'profile'))) || (ctx.listItem && key === 'models')) {
     return modelItems(range);
   }
   if (!verb || key === undefined) return [];

@@ -7,7 +7,8 @@ import { summarize } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import { GraphBuilder } from '../core/ir';
 import { addBackbone } from '../zoo/taps';
-import { buildWithHead, findHead, HeadedRequest } from '../zoo/heads/index';
+import { addCspDarknet } from '../zoo/heads/cspdarknet';
+import { buildWithHead, findHead, HEAD_ONLY_BACKBONES, HeadedRequest } from '../zoo/heads/index';
 import type { HeadSpec } from '../zoo/heads/registry';
 
 const TASK = { detect: 'detection', segment: 'segmentation' } as const;
@@ -43,7 +44,8 @@ export interface TapRead {
 
 /** The backbone's feature maps `head` reads for `request`, by stride. */
 export function tapsRead(head: HeadSpec, request: HeadedRequest): TapRead[] {
-  const backbone = addBackbone(new GraphBuilder(request.backbone), request.backbone, {
+  const add = HEAD_ONLY_BACKBONES.includes(request.backbone) ? addCspDarknet : addBackbone;
+  const backbone = add(new GraphBuilder(request.backbone), request.backbone, {
     resolution: request.resolution ?? head.defaultResolution,
     batch: request.batch,
     width: request.width,

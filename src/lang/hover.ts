@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel } from '../zoo/index';
-import { findHead } from '../zoo/heads/index';
+import { findHead, HEAD_ONLY_BACKBONES } from '../zoo/heads/index';
 import { headedRequest, layerScopeName } from './cells';
 import { backboneUnderHeadDoc, headDoc } from './headed';
 import { parseCell } from './parse';
@@ -144,7 +144,7 @@ export function hoverTargetAt(text: string, offset: number): HoverTarget | undef
     const backbonePlace =
       (key === 'backbone' && (depth === 2 || (depth === 3 && last === 'model'))) ||
       (key === 'backbones' && typeof third === 'number' && (depth === 3 || (depth === 4 && last === 'model')));
-    if (backbonePlace && findModel(value)) return backboneHover(text, verb, js, value, range);
+    if (backbonePlace && (findModel(value) || HEAD_ONLY_BACKBONES.includes(value))) return backboneHover(text, verb, js, value, range);
     return undefined;
   }
 

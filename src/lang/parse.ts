@@ -6,7 +6,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
-import { findHead, heads } from '../zoo/heads/index';
+import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
@@ -673,13 +673,35 @@ class Reader {
     let complete = one !== undefined || Array.isArray(many);
     for (const { path, item } of items) {
       const options = { shared: { ...shared, ranges: sharedRanges } };
-      const model = typeof item === 'string' ? this.model(path, undefined, options) : isRecord(item) ? this.model([...path, 'model'], path, options) : undefined;
+      const idPath = typeof item === 'string' ? path : [...path, 'model'];
+      const id = this.get(idPath);
+      let model: ModelRef | undefined;
+      if (typeof id === 'string' && HEAD_ONLY_BACKBONES.includes(id)) {
+        model = this.headOnlyBackbone(id, idPath, path, item, options.shared);
+      } else if (typeof id === 'string' && !findModel(id)) {
+        const hint = didYouMean(id, [...zooModels().map((m) => m.id), ...HEAD_ONLY_BACKBONES]);
+        this.report(`unknown backbone '${id}'${hint || " (a zoo id: 'lcnb list' shows them)"}`, this.tree.range(idPath));
+      } else {
+        model = typeof item === 'string' ? this.model(path, undefined, options) : isRecord(item) ? this.model(idPath, path, options) : undefined;
+      }
       if (model) backbones.push(model);
       else complete = false;
     }
     const profile = this.settings([verb, 'profile']);
     if (!head || typeof headId !== 'string' || !complete) return undefined;
     return { verb, range, head: head.id, headRange, backbones, headKnobs, headKnobRanges, profile };
+  }
+
+  /** A backbone that exists only under heads (YOLOv8's own CSPDarknet): no width, no knobs. */
+  private headOnlyBackbone(id: string, idPath: Path, itemPath: Path, item: unknown, shared: Partial<ModelRef> & { ranges: Record<string, Range> }): ModelRef | undefined {
+    if (isRecord(item)) {
+      const extra = ['width', 'knobs'].find((k) => item[k] !== undefined);
+      if (extra) {
+        this.report(`${id} is YOLOv8's own backbone, sized by its head's scale: it takes no ${extra}`, this.tree.keyRange([...itemPath, extra]));
+        return undefined;
+      }
+    }
+    return { id, range: this.tree.range(idPath), resolution: shared.resolution, classes: shared.classes, batch: shared.batch, knobs: {}, ranges: { ...shared.ranges } };
   }
 
   private sweep(range: Range): Cell | undefined {

@@ -50,7 +50,7 @@ function modelMarkdown(m: ModelReport): string[] {
 }
 
 /** A published figure as one phrase: "top-1 75.2%", "COCO mAP 26.9", "41 ms (Intel …)". */
-export function publishedText(p: PublishedFigure): string {
+export function publishedText(p: PublishedFigure, o: { settings?: boolean } = {}): string {
   switch (p.metric as string) {
     case 'top1':
       return `top-1 ${p.value}%`;
@@ -59,7 +59,7 @@ export function publishedText(p: PublishedFigure): string {
     case 'miou':
       return `mIoU ${p.value}%`;
     case 'latency_ms':
-      return `${p.value} ms (${p.settings ?? 'settings not stated'})`;
+      return o.settings === false ? `${p.value} ms` : `${p.value} ms (${p.settings ?? 'settings not stated'})`;
     case 'madds':
       return `MAdds ${formatSI(p.value)}`;
     case 'params':
@@ -89,12 +89,17 @@ function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): strin
     const params = s.parts.reduce((a, p) => a + p.params, 0);
     const shares = s.parts.map((p) => (madds > 0 ? `${((100 * p.madds) / madds).toFixed(0)}%` : '—')).join(' / ');
     const times = s.timing ? s.parts.map((p) => ((p.median_us ?? 0) / 1e3).toFixed(2)).join(' / ') : '—';
-    const paper = m?.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds').map(publishedText).join('; ') || '—';
+    const paper = m?.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds').map((p) => publishedText(p, { settings: false })).join('; ') || '—';
     return [s.label, formatSI(params), formatSI(madds), shares, ...(anyMeasured ? [m?.profile ? m.profile.latency.median_ms.toFixed(3) : '—', times] : []), paper];
   });
   out.push(...table(header, rows));
-  const sources = [...new Set(models.flatMap((m) => m.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds').map((p) => p.source)))];
-  if (sources.length) out.push('', `Published figures (the paper's, not measured here): ${sources.join('; ')}.`);
+  const figures = models.flatMap((m) => m.summary.published.filter((p) => p.metric !== 'params' && p.metric !== 'madds'));
+  const sources = [...new Set(figures.map((p) => p.source))];
+  const settings = [...new Set(figures.flatMap((p) => (p.settings ? [p.settings] : [])))];
+  if (sources.length) {
+    out.push('', "Published figures (the papers', not measured here):", ...sources.map((s) => `- ${s}`));
+    if (settings.length) out.push(...settings.map((s) => `- latency settings: ${s}`));
+  }
   else out.push('', `No published ${h.task === 'detect' ? 'mAP' : 'mIoU'} for these pairs at these settings.`);
   h.splits.forEach((s) => {
     const split = splitRows(s);

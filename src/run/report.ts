@@ -72,8 +72,14 @@ export interface SplitTiming {
   readonly run_us: number;
   /** Kernels onnxruntime inserted that cover no op of the graph (layout reorders), µs. */
   readonly runtime_only_us: number;
-  /** The rest of the run: between kernels, in the executor and the profiler, µs. */
-  readonly between_kernels_us: number;
+  /** Measured gaps between kernels and before the first / after the last, in a profiled run (median), µs; absent when not measured. */
+  readonly gaps_us?: number;
+  /**
+   * The rest of the run, µs: what the kernels' medians do not add up to. Kernel times that vary
+   * from run to run (a busy machine) make a run's total exceed the sum of each kernel's median;
+   * without `gaps_us` this also holds the time between kernels.
+   */
+  readonly other_us: number;
   /** Measured kernels that cover ops of two parts (fused across a boundary), counted in the part of their main op. */
   readonly spanning_kernels: number;
 }

@@ -44,10 +44,24 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
     if (parts.size > 1) spanning++;
   }
   const runUs = (corrected ? unprofiledRunMs : profile.latency.profiled_run_ms) * 1e3;
+  const gaps = profile.profiler ? profile.profiler.between_kernels_us + profile.profiler.edges_us : undefined;
   return {
     byPart,
-    timing: { corrected, run_us: runUs, runtime_only_us: runtimeOnly, between_kernels_us: Math.max(0, runUs - attributed), spanning_kernels: spanning },
+    timing: {
+      corrected,
+      run_us: runUs,
+      runtime_only_us: runtimeOnly,
+      ...(gaps !== undefined ? { gaps_us: gaps } : {}),
+      other_us: Math.max(0, runUs - attributed - (gaps ?? 0)),
+      spanning_kernels: spanning,
+    },
   };
+}
+
+/** Labels of the time in no part, for tables and charts. */
+export const GAPS_LABEL = 'between kernels';
+export function otherLabel(t: SplitTiming): string {
+  return t.gaps_us !== undefined ? 'not in kernel medians' : 'between kernels, run-to-run spread';
 }
 
 /** The split of one headed model, from its summary (top-level scopes) and its profile when measured. */
@@ -92,8 +106,10 @@ export function splitRows(split: BackboneSplit): { header: string[]; rows: strin
   ]);
   if (split.timing) {
     const t = split.timing;
-    rows.push(['inserted by onnxruntime', '—', '—', '—', '—', '—', '—', ms(t.runtime_only_us), share(t.runtime_only_us, runUs)]);
-    rows.push(['between kernels', '—', '—', '—', '—', '—', '—', ms(t.between_kernels_us), share(t.between_kernels_us, runUs)]);
+    const dash = ['—', '—', '—', '—', '—', '—'];
+    rows.push(['inserted by onnxruntime', ...dash, ms(t.runtime_only_us), share(t.runtime_only_us, runUs)]);
+    if (t.gaps_us !== undefined) rows.push([GAPS_LABEL, ...dash, ms(t.gaps_us), share(t.gaps_us, runUs)]);
+    rows.push([otherLabel(t), ...dash, ms(t.other_us), share(t.other_us, runUs)]);
   }
   rows.push(['total', String(split.parts.reduce((a, p) => a + p.layers, 0)), formatSI(total.params), formatSI(total.madds), '100%', formatSI(total.flops), formatBytes(total.mac), ...(measured ? [ms(runUs), '100%'] : [])]);
   return { header, rows };
@@ -103,12 +119,18 @@ export function splitRows(split: BackboneSplit): { header: string[]; rows: strin
 export function timingNote(split: BackboneSplit): string | undefined {
   const t = split.timing;
   if (!t) return undefined;
-  const unattributed = t.runtime_only_us + t.between_kernels_us;
+  const unattributed = t.runtime_only_us + (t.gaps_us ?? 0) + t.other_us;
+  const pct = (us: number) => (t.run_us > 0 ? ((100 * us) / t.run_us).toFixed(1) : '0.0');
+  const basis = t.corrected
+    ? `Part times are each kernel's median with the profiler's own cost taken out, against onnxruntime's run of ${ms(t.run_us)} ms with the profiler off`
+    : `Part times are each kernel's median in profiled runs, against a profiled run of ${ms(t.run_us)} ms`;
+  const rest = [
+    `${ms(t.runtime_only_us)} ms in kernels onnxruntime inserted`,
+    ...(t.gaps_us !== undefined ? [`${ms(t.gaps_us)} ms between kernels`] : []),
+    t.gaps_us !== undefined
+      ? `${ms(t.other_us)} ms that the kernels' medians do not add up to (kernel times that vary from run to run, as on a busy machine)`
+      : `${ms(t.other_us)} ms between kernels or from kernel times varying run to run`,
+  ];
   const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
-  return (
-    (t.corrected
-      ? `Times are per-kernel medians with the profiler's own cost taken out, against onnxruntime's run of ${ms(t.run_us)} ms with the profiler off; each kernel counts in the part of its main op; `
-      : `Times are medians of profiled runs (${ms(t.run_us)} ms each in onnxruntime): each kernel counts in the part of its main op; `) +
-    `${ms(unattributed)} ms (${t.run_us > 0 ? ((100 * unattributed) / t.run_us).toFixed(1) : '0.0'}%) is in no part — ${ms(t.runtime_only_us)} ms in kernels onnxruntime inserted, ${ms(t.between_kernels_us)} ms between kernels.${spanning}`
-  );
+  return `${basis}; each kernel counts in the part of its main op. ${ms(unattributed)} ms (${pct(unattributed)}%) is in no part: ${rest.join('; ')}.${spanning}`;
 }

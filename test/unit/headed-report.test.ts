@@ -81,16 +81,23 @@ describe('detect and segment cells: execution', () => {
     assert.ok(Math.abs(partsUs + t.runtime_only_us - layersUs) < 1e-6, 'every kernel counted once');
     assert.equal(t.runtime_only_us, 10, "the fixture's two reorders");
     assert.ok(Math.abs(t.run_us - model.profile!.latency.profiled_run_ms * 1e3) < 1e-6);
-    assert.ok(Math.abs(t.between_kernels_us - (t.run_us - layersUs)) < 1e-6);
+    assert.equal(t.gaps_us, undefined, 'the fixture has no profiler parts');
+    assert.ok(Math.abs(t.other_us - (t.run_us - layersUs)) < 1e-6);
     assert.ok(split.parts.every((p) => (p.median_us ?? 0) > 0));
     const note = timingNote(split)!;
-    assert.match(note, /is in no part — 0\.010 ms in kernels onnxruntime inserted, [\d.]+ ms between kernels/);
+    assert.match(note, /is in no part: 0\.010 ms in kernels onnxruntime inserted; [\d.]+ ms between kernels or from kernel times varying run to run\./);
     const rows = splitRows(split);
-    assert.deepEqual(rows.rows.map((r) => r[0]), ['backbone', 'neck', 'head', 'inserted by onnxruntime', 'between kernels', 'total']);
+    assert.deepEqual(rows.rows.map((r) => r[0]), ['backbone', 'neck', 'head', 'inserted by onnxruntime', 'between kernels, run-to-run spread', 'total']);
+    // With the profiler's own parts measured, the gaps between kernels are a row of their own.
+    const parts = { kernels_per_run: 1, kernel_us: 1, between_kernels_us: 300, edges_us: 20, in_kernel_us: 1, chain_between_kernels_us: 1, chain_unprofiled_node_us: 1, per_node_cost_ratio: 1, method: 'fixture' };
+    const withGaps = backboneSplit(model.summary, { ...model.profile!, profiler: parts }, { id: 'x', label: 'x', taps: [] });
+    assert.equal(withGaps.timing!.gaps_us, 320);
+    assert.ok(Math.abs(withGaps.timing!.other_us - (t.other_us - 320)) < 1e-6);
+    assert.deepEqual(splitRows(withGaps).rows.map((r) => r[0]).slice(3), ['inserted by onnxruntime', 'between kernels', 'not in kernel medians', 'total']);
     assert.ok(rows.rows.every((r) => r.length === rows.header.length));
     const md = reportMarkdown(report);
     assert.match(md, /median ms \(measured\)/);
-    assert.match(md, /\| between kernels \|/);
+    assert.match(md, /\| between kernels, run-to-run spread \|/);
   });
 });
 

@@ -87,8 +87,15 @@ describe('detect and segment cells: diagnostics', () => {
   });
 
   it('an unknown backbone id or backbone knob, at the id or the knob', () => {
-    assert.match(onlyError('detect:\n  head: ssdlite\n  backbones: [pplcnet_x1_0, ghostnet_x9]\n', [2, 28]).message, /unknown model id 'ghostnet_x9' \(did you mean/);
+    assert.match(onlyError('detect:\n  head: ssdlite\n  backbones: [pplcnet_x1_0, ghostnet_x9]\n', [2, 28]).message, /^unknown backbone 'ghostnet_x9' \(did you mean ghostnet_x0_5, ghostnet_x1_0/);
     assert.match(onlyError('detect:\n  head: ssdlite\n  backbones:\n    - { model: pplcnet_x1_0, knobs: { se: true } }\n', [3, 38]).message, /pplcnet_x1_0 has no knob 'se'/);
+  });
+
+  it("YOLOv8's own backbone is a backbone id too, without width or knobs", () => {
+    const { cell } = parseCell('detect:\n  head: yolov8n\n  backbones: [yolov8n_backbone, fasternet_t0]\n');
+    assert.ok(cell && cell.verb === 'detect');
+    if (cell?.verb === 'detect') assert.deepEqual(cell.backbones.map((b) => b.id), ['yolov8n_backbone', 'fasternet_t0']);
+    assert.match(onlyError('detect:\n  head: yolov8n\n  backbones:\n    - { model: yolov8n_backbone, width: 0.5 }\n', [3, 33]).message, /^yolov8n_backbone is YOLOv8's own backbone, sized by its head's scale: it takes no width/);
   });
 
   it('an unknown head knob or a head knob out of range', () => {
@@ -119,7 +126,9 @@ describe('detect and segment cells: completions and hovers', () => {
     const segmentHeads = labels('segment:\n  head: |');
     assert.ok(segmentHeads.includes('lraspp') && !segmentHeads.includes('ssdlite'), segmentHeads.join());
     for (const marked of ['detect:\n  head: ssdlite\n  backbones: [|', 'detect:\n  head: ssdlite\n  backbones:\n    - |', 'segment:\n  head: lraspp\n  backbone: |']) {
-      assert.equal(labels(marked, 'model').length, 64, marked);
+      const ids = labels(marked, 'model');
+      assert.equal(ids.length, 66, marked);
+      assert.ok(ids.includes('pplcnet_x1_0') && ids.includes('yolov8n_backbone'), marked);
     }
     assert.deepEqual(labels('detect:\n  head: ssdlite\n  backbones: [pplcnet_x1_0]\n  head_knobs: { |'), ['anchors', 'extra_width']);
     assert.deepEqual(labels('detect:\n  head: ssdlite\n  backbones:\n    - model: ghostnet_x1_0\n      knobs: { |'), ['ratio', 'dw_kernel']);
