@@ -249,6 +249,10 @@ function onUpdate(update: EditorUpdate): void {
       break;
     case 'trust':
       state.trusted = update.trusted;
+      if (update.trusted && !state.profiling) setStatus('This workspace is now trusted: Profile runs this file in onnxruntime on this machine.');
+      break;
+    case 'profileSettings':
+      profileSettings.textContent = update.text;
       break;
     case 'profileProgress':
       state.profiling = true;

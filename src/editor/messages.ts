@@ -59,6 +59,8 @@ export type EditorUpdate =
   | { readonly type: 'diagram'; readonly diagram: DiagramGraph; readonly ms: number }
   | { readonly type: 'parseError'; readonly message: string }
   | { readonly type: 'trust'; readonly trusted: boolean }
+  /** The lcnb.* settings changed: what Profile will use now. */
+  | { readonly type: 'profileSettings'; readonly text: string }
   | { readonly type: 'profileProgress'; readonly text: string }
   | { readonly type: 'profileResult'; readonly profile: ModelProfile }
   | { readonly type: 'profileError'; readonly message: string; readonly cancelled: boolean }

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Graph } from '../core/ir';
 import { ModelSummary } from '../core/summary';
-import { readConfig } from '../config';
+import { onDidChangeConfig, readConfig } from '../config';
 import { untrustedMessage } from '../commands/trust';
 import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
@@ -77,6 +77,7 @@ class EditorSession implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m) => this.onMessage(m)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: 'trust', trusted: true })),
+      onDidChangeConfig(() => this.post({ type: 'profileSettings', text: optionsText(profileOptions(deps.log, uri)) })),
       panel.onDidDispose(() => this.dispose()),
     );
     void this.read();
@@ -277,8 +278,8 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocu
 <script type="module" nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
-    const session = new EditorSession(panel, document.uri, this.deps);
-    panel.onDidDispose(() => session.dispose());
+    // The session lives as long as the panel: it disposes itself on the panel's onDidDispose.
+    new EditorSession(panel, document.uri, this.deps);
   }
 }
 
