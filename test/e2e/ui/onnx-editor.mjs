@@ -60,8 +60,16 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await lrnBox.scrollIntoViewIfNeeded();
   shots.push(await shot('onnx-editor-diagram.png'));
 
-  // Profile it: latency and per-layer times inline.
+  // Profile, then Cancel at once: the run stops and nothing is shown as measured.
   const profile = editor.locator('.lcnb-editor-toolbar button', { hasText: /^Profile$/ });
+  const cancel = editor.locator('.lcnb-editor-toolbar button', { hasText: /^Cancel$/ });
+  await profile.click({ timeout: TIMEOUT.step });
+  await cancel.click({ timeout: TIMEOUT.step });
+  await editor.locator('.lcnb-editor-status', { hasText: 'Profiling cancelled.' }).waitFor({ timeout: TIMEOUT.step });
+  if (await editor.locator('.lcnb-measured').count()) throw new Error('a cancelled profile shows a measurement');
+  log('onnx editor: Profile → Cancel stopped the run');
+
+  // Profile it: latency and per-layer times inline.
   await profile.click({ timeout: TIMEOUT.step });
   const headline = editor.locator('.lcnb-measured .lcnb-headline');
   await headline.waitFor({ timeout: TIMEOUT.profile });
