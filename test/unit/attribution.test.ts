@@ -1,0 +1,40 @@
+/** Attribution of runtime node times to IR layers: raw and profiler-corrected times add up alike. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { attributeProfile } from '../../src/core/attribution';
+import { GraphBuilder } from '../../src/core/ir';
+
+function tiny() {
+  const b = new GraphBuilder('tiny');
+  const x = b.input('x', [1, 3, 8, 8]);
+  const conv = (name: string, input: typeof x) =>
+    b.add1('Conv', name, [input], { out_channels: 4, kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1, bias: false });
+  const c1 = conv('c1', x);
+  const bn = b.add1('BatchNormalization', 'bn', [c1]);
+  const relu = b.add1('Relu', 'relu', [bn]);
+  return b.build([conv('c2', relu)]);
+}
+
+describe('attribution', () => {
+  const graph = tiny();
+
+  it('sums raw and corrected times over the runtime nodes of a fused layer', () => {
+    const a = attributeProfile(graph, [
+      { name: 'c1', opType: 'FusedConv', medianUs: 30, correctedUs: 27, inputs: ['x'], outputs: ['relu'] },
+      { name: 'c2', opType: 'Conv', medianUs: 10, correctedUs: 7, inputs: ['relu'], outputs: ['c2'] },
+    ]);
+    assert.deepEqual(a.layers.map((l) => l.nodes), [['c1', 'bn', 'relu'], ['c2']]);
+    assert.deepEqual(a.layers.map((l) => [l.medianUs, l.correctedUs, l.fused]), [[30, 27, true], [10, 7, false]]);
+    assert.equal(a.attributedUs, 40);
+    assert.deepEqual(a.uncovered, []);
+  });
+
+  it('leaves a layer without a corrected time when one of its runtime nodes has none', () => {
+    const a = attributeProfile(graph, [
+      { name: 'c1', opType: 'FusedConv', medianUs: 30, inputs: ['x'], outputs: ['relu'] },
+      { name: 'c2', opType: 'Conv', medianUs: 10, correctedUs: 7, inputs: ['relu'], outputs: ['c2'] },
+    ]);
+    assert.equal(a.layers[0].correctedUs, undefined);
+    assert.equal(a.layers[1].correctedUs, 7);
+  });
+});
