@@ -138,6 +138,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await error.waitFor({ timeout: TIMEOUT.render });
   const message = (await error.innerText()).trim();
   if (!/cut\.onnx: not a readable ONNX model \(truncated or corrupt protobuf/.test(message)) throw new Error(`the broken file shows "${message}"`);
+  if (await view.locator('.lcnb-editor-toolbar').isVisible()) throw new Error('Profile and Export are offered for a file that could not be read');
   log(`onnx editor: ${BROKEN}: "${message}"`);
   shots.push(await shot('onnx-editor-broken.png'));
 
