@@ -10,8 +10,13 @@ import { splitRows, timingNote } from './split';
 
 const LAYERS_SHOWN = 12;
 
+/** Names from models and notebooks as text: markdown renderers would otherwise turn `<img …>` into an element. */
+function plain(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function table(header: string[], rows: string[][]): string[] {
-  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const escape = (cell: string) => plain(cell).replace(/\|/g, '\\|');
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)];
 }
 
@@ -19,7 +24,7 @@ function modelMarkdown(m: ModelReport): string[] {
   const s = m.summary;
   const t = s.totals;
   const out = [
-    `### ${s.id}`,
+    `### ${plain(s.id)}`,
     '',
     `Computed by lcnb for input [${s.input.join(', ')}]: **${formatCount(t.params)} params**, **${formatSI(t.madds)} MAdds** (multiply-adds, the papers' "FLOPs"), ${formatSI(t.flops)} FLOPs, MAC ${formatBytes(t.mac_bytes)}.`,
   ];
@@ -45,7 +50,7 @@ function modelMarkdown(m: ModelReport): string[] {
     const layers = [...s.layers].sort((a, b) => b.madds - a.madds).slice(0, LAYERS_SHOWN);
     out.push('', `Costliest ${layers.length} layers by MAdds:`, '', ...table(['layer', 'op', 'output', 'MAdds'], layers.map((l) => [l.name, l.op, `[${l.output.join(', ')}]`, formatCount(l.madds)])));
   }
-  if (s.uncounted.length) out.push('', `Uncounted (unknown to the cost model, not in the totals): ${s.uncounted.map((u) => `${u.name} (${u.op})`).join(', ')}`);
+  if (s.uncounted.length) out.push('', `Uncounted (unknown to the cost model, not in the totals): ${plain(s.uncounted.map((u) => `${u.name} (${u.op})`).join(', '))}`);
   return out;
 }
 
@@ -111,7 +116,7 @@ function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): strin
 }
 
 export function reportMarkdown(r: Report): string {
-  const out = [`## ${r.title}`];
+  const out = [`## ${plain(r.title)}`];
   if (r.headed) {
     out.push(...headedMarkdown(r.headed, r.models));
   } else if (r.models.length > 1) {
