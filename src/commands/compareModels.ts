@@ -18,11 +18,12 @@ export async function compareModelsCommand(lcnb: Lcnb): Promise<vscode.NotebookE
   if (!ids) return undefined;
   const c = config(lcnb);
   const measureItem = {
-    label: `$(dashboard) Count and measure on ${providerLabel(c.provider)}`,
+    label: `Count and measure on ${providerLabel(c.provider)}`,
+    iconPath: new vscode.ThemeIcon('dashboard'),
     description: `${c.threads} threads, ${c.warmup} warm-up + ${c.runs} runs (settings lcnb.*)`,
     measure: true,
   };
-  const countItem = { label: '$(symbol-number) Count only', description: 'params, MAdds, FLOPs, memory traffic; runs nothing', measure: false };
+  const countItem = { label: 'Count only', iconPath: new vscode.ThemeIcon('symbol-number'), description: 'params, MAdds, FLOPs, memory traffic; runs nothing', measure: false };
   const how = await vscode.window.showQuickPick([measureItem, countItem], { title: TITLE, placeHolder: `Compare ${ids.length} models: measure latency too?` });
   if (!how) return undefined;
   if (how.measure && !requireTrust('Measuring in Compare Models…')) return undefined;
@@ -54,5 +55,5 @@ export async function compareModelsCommand(lcnb: Lcnb): Promise<vscode.NotebookE
   const intro = `# Comparison\n\n${ids.join(', ')} — ${
     settings ? `counted and measured on ${providerLabel(settings.provider)} (${settings.threads} threads, ${settings.warmup} warm-up + ${settings.runs} runs)` : 'counted only (static analysis)'
   }. Edit the list and run the cell again; save the notebook to keep it.`;
-  return openUntitledNotebook(lcnb, [markdownCell(intro), executedCell(text, outcome, { startTime, endTime: Date.now() })], settings ? `lcnb-ort-${settings.provider}` : 'lcnb-static');
+  return openUntitledNotebook(lcnb, 'compare', [markdownCell(intro), executedCell(text, outcome, { startTime, endTime: Date.now() })], settings ? `lcnb-ort-${settings.provider}` : 'lcnb-static');
 }

@@ -46,9 +46,19 @@ function workspaceFolder(): vscode.Uri | undefined {
 function activeCellReport(): Source | string {
   const editor = vscode.window.activeNotebookEditor;
   if (!editor || editor.notebook.notebookType !== 'lcnb') return 'open an lcnb notebook and select a cell that has run (its output holds the report)';
-  const cell = editor.notebook.cellAt(editor.selection.start);
-  const item = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === REPORT_MIME);
-  if (!item) return `cell ${cell.index + 1} has no lcnb report in its output: run it first, or select a cell that has run`;
+  const reportItem = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items).find((i) => i.mime === REPORT_MIME);
+  let cell = editor.notebook.cellAt(editor.selection.start);
+  if (!reportItem(cell)) {
+    // A notebook with one report (such as the one Profile Model… opens) needs no selection.
+    const withReports = editor.notebook.getCells().filter((c) => reportItem(c));
+    if (withReports.length !== 1) {
+      return withReports.length
+        ? `cell ${cell.index + 1} has no lcnb report in its output; select one of the cells that has run (${withReports.map((c) => c.index + 1).join(', ')})`
+        : 'no cell of this notebook has an lcnb report in its output: run a cell first';
+    }
+    cell = withReports[0];
+  }
+  const item = reportItem(cell)!;
   let report: unknown;
   try {
     report = JSON.parse(new TextDecoder().decode(item.data));

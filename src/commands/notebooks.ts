@@ -7,8 +7,6 @@ import { outcomeItems } from '../run/notebook';
 import { STARTER_CELL } from './cellText';
 import { Lcnb } from './context';
 
-const NOTEBOOK_TYPE = 'lcnb';
-
 export function markdownCell(text: string): vscode.NotebookCellData {
   return new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, text, MARKDOWN_LANGUAGE);
 }
@@ -25,12 +23,26 @@ export function executedCell(text: string, outcome: CellOutcome, timing: { start
   return cell;
 }
 
+/** An untitled notebook URI named `name` (e.g. profile-squeezenet1_1.lcnb), -2, -3 … when that one is open. */
+function untitledUri(name: string): vscode.Uri {
+  const open = new Set(vscode.workspace.notebookDocuments.map((d) => d.uri.toString()));
+  const stem = name.replace(/\.lcnb$/, '');
+  for (let n = 1; ; n++) {
+    const uri = vscode.Uri.from({ scheme: 'untitled', path: `${stem}${n > 1 ? `-${n}` : ''}.lcnb` });
+    if (!open.has(uri.toString())) return uri;
+  }
+}
+
 /**
- * Opens `cells` as a new untitled .lcnb notebook (saving asks where) and, with `kernelId`, selects
- * that notebook kernel so that re-running measures the same way.
+ * Opens `cells` as a new untitled .lcnb notebook named `name` (saving asks where, proposing that
+ * name) and, with `kernelId`, selects that notebook kernel so that re-running measures the same way.
  */
-export async function openUntitledNotebook(lcnb: Lcnb, cells: vscode.NotebookCellData[], kernelId?: string): Promise<vscode.NotebookEditor> {
-  const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, new vscode.NotebookData(cells));
+export async function openUntitledNotebook(lcnb: Lcnb, name: string, data: vscode.NotebookData | vscode.NotebookCellData[], kernelId?: string): Promise<vscode.NotebookEditor> {
+  const notebook = Array.isArray(data) ? new vscode.NotebookData(data) : data;
+  const document = await vscode.workspace.openNotebookDocument(untitledUri(name));
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(document.uri, [vscode.NotebookEdit.insertCells(0, notebook.cells), ...(notebook.metadata ? [vscode.NotebookEdit.updateNotebookMetadata(notebook.metadata)] : [])]);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not fill the new notebook ${name}`);
   const editor = await vscode.window.showNotebookDocument(document);
   if (kernelId) {
     try {
@@ -43,7 +55,7 @@ export async function openUntitledNotebook(lcnb: Lcnb, cells: vscode.NotebookCel
 }
 
 export async function newNotebook(lcnb: Lcnb): Promise<vscode.NotebookEditor> {
-  return openUntitledNotebook(lcnb, [codeCell(STARTER_CELL)]);
+  return openUntitledNotebook(lcnb, 'notebook.lcnb', [codeCell(STARTER_CELL)]);
 }
 
 interface Sample {
@@ -107,6 +119,5 @@ export async function openSampleNotebooks(lcnb: Lcnb): Promise<vscode.NotebookEd
     return undefined;
   }
   lcnb.log.info(`opening lcnb's sample ${sample.name} as an untitled notebook`);
-  const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
-  return vscode.window.showNotebookDocument(document);
+  return openUntitledNotebook(lcnb, sample.name, data);
 }

@@ -65,10 +65,10 @@ function openOnnxFiles(): vscode.Uri[] {
 /** A zoo model or an .onnx file (open ones first, or one chosen in a file dialog). */
 export async function pickModelOrOnnx(title: string): Promise<ModelChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: ModelChoice; browse?: boolean };
-  const files: Item[] = openOnnxFiles().map((uri) => ({ label: `$(file) ${uri.path.split('/').pop()}`, description: vscode.workspace.asRelativePath(uri), choice: { kind: 'onnx', uri } }));
+  const files: Item[] = openOnnxFiles().map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, iconPath: vscode.ThemeIcon.File, resourceUri: uri, description: vscode.workspace.asRelativePath(uri), choice: { kind: 'onnx', uri } }));
   const items: Item[] = [
     ...(files.length ? [{ label: 'Open .onnx files', kind: vscode.QuickPickItemKind.Separator }, ...files] : []),
-    { label: '$(folder-opened) Choose an .onnx file…', browse: true, alwaysShow: true },
+    { label: 'Choose an .onnx file…', iconPath: new vscode.ThemeIcon('folder-opened'), browse: true, alwaysShow: true },
     { label: 'Zoo models', kind: vscode.QuickPickItemKind.Separator },
     ...zooItems().map((z) => ({ ...z, choice: { kind: 'zoo' as const, id: z.id } })),
   ];
@@ -93,7 +93,8 @@ export function providerItems(statuses: readonly ProviderStatus[], current: stri
   const sorted = [...statuses].sort((a, b) => Number(b.available) - Number(a.available));
   return sorted.map((s) => ({
     status: s,
-    label: `${s.available ? '$(check)' : '$(circle-slash)'} ${s.name}`,
+    label: s.name,
+    iconPath: new vscode.ThemeIcon(s.available ? 'check' : 'circle-slash'),
     description: `${providerLabel(s.name)} · ${s.available ? 'can start here' : 'cannot start here'}${s.name === current ? ' · current setting' : ''}`,
     detail: s.available ? (s.bundled ? 'bundled with onnxruntime-node' : undefined) : s.reason,
     picked: s.name === current,

@@ -104,7 +104,7 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
       : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} threads, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
         `Cells profile zoo models and networks; to measure this file again, run **lcnb: Profile Model…** on it or \`lcnb profile ${choice.uri.fsPath}\` in a terminal.`;
   const cellText = choice.kind === 'zoo' ? profileCellText(choice.id, settings) : `# Profile of ${choice.uri.fsPath} (see the text above to measure it again)\n`;
-  return openUntitledNotebook(lcnb, [markdownCell(intro), executedCell(cellText, outcome, { startTime, endTime })], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
+  return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), executedCell(cellText, outcome, { startTime, endTime })], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
 }
 
 /** An .onnx file as stored, measured in the kernel: the same report a profile cell produces. */
