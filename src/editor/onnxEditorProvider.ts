@@ -10,7 +10,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Graph } from '../core/ir';
 import { ModelSummary } from '../core/summary';
-import { onDidChangeConfig, readConfig } from '../config';
+import { activationMemoryLimitBytes, onDidChangeConfig, readConfig } from '../config';
+import { UserError } from '../core/errors';
+import { checkActivationMemory } from '../run/guard';
 import { untrustedMessage } from '../commands/trust';
 import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
@@ -183,6 +185,14 @@ class EditorSession implements vscode.Disposable {
     const graph = this.graph;
     if (!graph) {
       this.post({ type: 'profileError', message: 'The model has not been read (see above), so there is nothing to profile.', cancelled: false });
+      return;
+    }
+    try {
+      // Refused before onnxruntime allocates anything, like every other way lcnb runs a model.
+      checkActivationMemory(graph, activationMemoryLimitBytes(readConfig(this.deps.log, this.uri)), basename(this.path));
+    } catch (e) {
+      const message = e instanceof UserError ? `Profiling refused: ${e.message}` : `Profiling failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.post({ type: 'profileError', message, cancelled: false });
       return;
     }
     const abort = new AbortController();
