@@ -183,6 +183,9 @@ class Reader {
     if (!out) return false;
     const set = (dims: number[], values?: number[], initializer?: boolean) => {
       if (this.known.has(out) || this.b.tensor(out)) throw new GraphError(node.name || out, op ?? '', [], `its output '${out}' is already defined earlier in the graph`);
+      if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0) || values?.some((v) => typeof v !== 'number')) {
+        throw new GraphError(node.name || out, op ?? '', inputs.filter(Boolean).map((k) => k!.dims), 'from its constant inputs it computes a shape that is not a list of whole numbers ≥ 0');
+      }
       this.known.set(out, { dims, values, initializer });
       this.evaluated++;
       return true;
@@ -471,8 +474,22 @@ function decodeModel(bytes: Uint8Array, source: string): onnx.ModelProto {
   }
 }
 
-/** Reads an ONNX model's bytes into the IR. */
+/** Longest name or rule quoted in an error; a model may hold names of any length. */
+const MAX_QUOTED = 300;
+const shorten = (text: string) => (text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 1)}…` : text);
+
+/** Reads an ONNX model's bytes into the IR; an error names where, in one readable message. */
 export function readOnnx(bytes: Uint8Array, options: ReadOptions): OnnxModel {
+  try {
+    return readModel(bytes, options);
+  } catch (e) {
+    if (e instanceof GraphError && e.message.length > 3 * MAX_QUOTED) throw new GraphError(shorten(e.node), shorten(e.op), e.inputShapes.slice(0, 4), shorten(e.rule));
+    if (e instanceof UserError && e.message.length > 3 * MAX_QUOTED) throw new UserError(shorten(e.message));
+    throw e;
+  }
+}
+
+function readModel(bytes: Uint8Array, options: ReadOptions): OnnxModel {
   const { source } = options;
   const model = decodeModel(bytes, source);
   const graph = model.graph;
