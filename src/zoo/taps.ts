@@ -49,10 +49,21 @@ export interface Backbone {
   /** The last feature map at each stride (before the classifier). A stride the network never
    *  reaches, or gave up to dilation, is absent. */
   readonly taps: ReadonlyMap<TapStride, FeatureTap>;
-  /** Feature maps a reference head uses that are not stage ends, by name (e.g. torchvision
-   *  SSDLite's expansion conv inside MobileNetV3's C4 block: 'c4_expand'). */
+  /** Feature maps a reference head uses that are not stride taps, by name:
+   *  - 'c4_expand': torchvision SSDLite's expansion conv inside MobileNetV3's C4 block (the
+   *    inverted-residual families only);
+   *  - 'last_block' (every backbone): the last block's output at the deepest stride, before the
+   *    1×1 conv some families append after their last block (MobileNetV2's 1280, MobileNetV3's
+   *    6 × the last block, GhostNet's 960, ShuffleNetV2's conv5). Paddle's detection and
+   *    segmentation backbones end there (PaddleDetection MobileNetV3 feature_maps [7, 13, 16],
+   *    ShuffleNetV2 [5, 13, 17]; PaddleSeg's MobileNetV3, MobileNetV2, GhostNet, ShuffleNetV2
+   *    out_index), where torchvision's end with the conv. Where a family appends no such conv it
+   *    is the deepest stride tap; under `outputStride` it is at that stride. */
   readonly extra: ReadonlyMap<string, FeatureTap>;
 }
+
+/** Name of the extra tap at the last block's output (see Backbone.extra). */
+export const LAST_BLOCK = 'last_block';
 
 /** Top-level scope of every backbone node in a headed graph. */
 export const BACKBONE_SCOPE = 'backbone';
@@ -179,13 +190,17 @@ function planBackbone(graph: Graph): BackbonePlan {
   const blockOf = (node: Node) => node.scope.slice(0, 2).join('.');
   const endsBlock = (i: number) => i === graph.nodes.length - 1 || blockOf(graph.nodes[i + 1]) !== blockOf(graph.nodes[i]);
   let end = -1;
+  let lastBlock: string | undefined;
   const taps = new Map<TapStride, string>();
   graph.nodes.forEach((node, i) => {
     if (node.scope[0] === 'classifier' || !cuts.has(i)) return;
     const stride = strides.get(node.outputs[0])!;
     if (!Number.isFinite(stride) || graph.shapes.get(node.outputs[0])!.length !== 4) return;
     end = i;
-    if (isTapStride(stride) && endsBlock(i)) taps.set(stride, node.outputs[0]);
+    if (!endsBlock(i)) return;
+    if (isTapStride(stride)) taps.set(stride, node.outputs[0]);
+    // The families put the 1×1 conv they append after the last block in a top-level scope 'head'.
+    if (node.scope[0] !== 'head') lastBlock = node.outputs[0];
   });
   const nodes = graph.nodes.slice(0, end + 1);
   // Extra taps: the expansion inside the block that takes stride 16 to 32 (SSDLite's C4 layer):
@@ -196,6 +211,7 @@ function planBackbone(graph: Graph): BackbonePlan {
   if (firstC5 && c4 && strides.get(firstC5.inputs[0]) === 16 && graph.shapes.get(firstC5.inputs[0])![1] > graph.shapes.get(c4)![1]) {
     extra.set('c4_expand', firstC5.inputs[0]);
   }
+  if (lastBlock !== undefined) extra.set(LAST_BLOCK, lastBlock);
   return { nodes, strides, taps, extra, anchors, side };
 }
 

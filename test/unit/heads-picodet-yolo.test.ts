@@ -50,19 +50,26 @@ describe('PicoDet and YOLOv8 heads', () => {
     }
   });
 
-  it('the swapped backbones give the stride-8/16/32 channels the golden neck + head counts were made for', () => {
-    const expected: Record<string, number[]> = {
-      fasternet_t0: [80, 160, 320],
-      ghostnet_x1_0: [40, 112, 960],
-      mobilenet_v2_x1_0: [32, 96, 1280],
-      pplcnet_x1_0: [128, 256, 512],
-      shufflenet_v2_x1_0: [116, 232, 1024],
-      mobilenet_v3_large_x0_75: [32, 88, 720],
-    };
-    for (const [id, channels] of Object.entries(expected)) {
-      assert.deepEqual(backboneTaps(id).filter((t) => t.stride >= 8).map((t) => t.channels), channels, id);
+  it('PicoDet reads the stride-8/16 taps and the last block, the channels the golden neck + head counts were made for', () => {
+    // As PaddleDetection's feature_maps: the last block before the 1×1 conv MobileNetV2/V3, GhostNet and
+    // ShuffleNetV2 append (MobileNetV3 [7, 13, 16]: 160 · width; ShuffleNetV2 [5, 13, 17]: 464).
+    const expected: [HeadedRequest, number[]][] = [
+      [{ head: 'picodet', backbone: 'fasternet_t0' }, [80, 160, 320]],
+      [{ head: 'picodet', backbone: 'ghostnet_x1_0' }, [40, 112, 160]],
+      [{ head: 'picodet', backbone: 'mobilenet_v2_x1_0' }, [32, 96, 320]],
+      [{ head: 'picodet', backbone: 'pplcnet_x1_0' }, [128, 256, 512]],
+      [{ head: 'picodet', backbone: 'shufflenet_v2_x1_0' }, [116, 232, 464]],
+      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0' }, [40, 112, 160]],
+      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x0_75' }, [32, 88, 120]],
+      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0', width: 0.35 }, [16, 40, 56]],
+    ];
+    for (const [request, channels] of expected) {
+      const graph = buildWithHead(request);
+      const reduce = graph.nodes.filter((n) => /^neck\.reduce_s\d+\.conv$/.test(n.name));
+      assert.deepEqual(reduce.map((n) => graph.shapes.get(n.inputs[0])![1]), channels, `${request.backbone} ${request.width ?? ''}`);
     }
-    assert.deepEqual(backboneTaps('mobilenet_v3_large_x1_0', { width: 0.35 }).filter((t) => t.stride >= 8).map((t) => t.channels), [16, 40, 336]);
+    // The stride taps themselves are unchanged: MobileNetV3's stride-32 tap is still its last 1×1 conv.
+    assert.deepEqual(backboneTaps('mobilenet_v3_large_x0_75').filter((t) => t.stride >= 8).map((t) => t.channels), [32, 88, 720]);
   });
 
   it('YOLOv8’s own backbone: taps at 4, 8, 16, 32 (SPPF last), the whole model is Ultralytics’ count', () => {

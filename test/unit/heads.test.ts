@@ -15,7 +15,7 @@ import { readOnnx } from '../../src/onnx/reader';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel, summarizeModel, zooModels } from '../../src/zoo';
 import { buildWithHead, findHead, heads, summarizeWithHead } from '../../src/zoo/heads';
-import { addBackbone, backboneTaps, TAP_STRIDES } from '../../src/zoo/taps';
+import { addBackbone, backboneTaps, LAST_BLOCK, TAP_STRIDES } from '../../src/zoo/taps';
 
 const ZOO = zooModels();
 const HEADED_SCOPES = ['backbone', 'neck', 'head'];
@@ -79,7 +79,53 @@ describe('feature taps', () => {
     assert.deepEqual(c4.tensor.shape, [1, 672, 20, 20]);
     assert.match(c4.node, /^backbone\.stage5\.block13\.expand\./);
     assert.equal(addBackbone(new GraphBuilder('t'), 'mobilenet_v2_x1_0').extra.get('c4_expand')?.channels, 576);
-    assert.equal(addBackbone(new GraphBuilder('t'), 'fasternet_t0').extra.size, 0);
+    assert.equal(addBackbone(new GraphBuilder('t'), 'fasternet_t0').extra.has('c4_expand'), false);
+  });
+
+  it('last_block: the last block before the 1×1 conv a family appends, else the deepest tap, for every zoo id and output stride', () => {
+    // Paddle's backbones end there (PaddleDetection MobileNetV3 feature_maps [7, 13, 16], ShuffleNetV2 [5, 13, 17]).
+    const appended: Record<string, [string, number]> = {
+      mobilenet_v2_x1_0: ['backbone.stage7.block17.project.bn', 320],
+      mobilenet_v3_large_x1_0: ['backbone.stage5.block15.add', 160],
+      mobilenet_v3_small_x1_0: ['backbone.stage4.block11.add', 96],
+      ghostnet_x1_0: ['backbone.stage5.block16.add', 160],
+      ghostnet_v2_x1_0: ['backbone.stage5.block16.add', 160],
+      shufflenet_v2_x1_0: ['backbone.stage4.block16.shuffle', 464],
+    };
+    for (const [id, [node, channels]] of Object.entries(appended)) {
+      const backbone = addBackbone(new GraphBuilder(id), id, { resolution: 224 });
+      const last = backbone.extra.get(LAST_BLOCK)!;
+      assert.deepEqual([last.node, last.stride, last.channels, last.tensor.shape[2]], [node, 32, channels, 7], id);
+      assert.match(backbone.taps.get(32)!.node, /^backbone\.head\./, id);
+    }
+    for (const { id } of ZOO) {
+      for (const os of [32, 16] as const) {
+        const backbone = addBackbone(new GraphBuilder(id), id, { resolution: 224, outputStride: os });
+        const last = backbone.extra.get(LAST_BLOCK);
+        assert.ok(last, `${id} os${os}`);
+        const deepest = [...backbone.taps.values()].pop()!;
+        assert.equal(last.stride, deepest.stride, `${id} os${os}`);
+        assert.deepEqual(last.tensor.shape.slice(2), deepest.tensor.shape.slice(2), `${id} os${os}`);
+        assert.doesNotMatch(last.node, /^backbone\.head\./, `${id} os${os}`);
+        // Where the deepest tap is no appended conv, it is the last block (under dilation it is the backbone's end).
+        if (os === 32 && !deepest.node.startsWith('backbone.head.')) assert.equal(last.node, deepest.node, id);
+      }
+    }
+  });
+
+  it('PicoDet and DeepLabV3+ read last_block and leave the appended conv out; torchvision’s heads keep it', () => {
+    const backboneNodes = (head: string) =>
+      buildWithHead({ head, backbone: 'mobilenet_v3_large_x1_0' }).nodes.filter((n) => n.scope[0] === 'backbone').map((n) => n.name);
+    for (const head of ['picodet', 'deeplabv3plus']) {
+      const nodes = backboneNodes(head);
+      assert.equal(nodes[nodes.length - 1], 'backbone.stage5.block15.add', head);
+      assert.ok(!nodes.some((n) => n.startsWith('backbone.head.')), head);
+    }
+    for (const head of ['ssdlite', 'lraspp', 'deeplabv3']) assert.ok(backboneNodes(head).includes('backbone.head.conv'), head);
+    // The appended conv (160 → 960 with BN) is all the backbone part loses.
+    const picodet = summarizeWithHead({ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0' }).scopes.find((s) => s.scope === 'backbone')!;
+    const classifier = summarizeModel('mobilenet_v3_large_x1_0').scopes.filter((s) => s.scope === 'classifier' || s.scope === 'head');
+    assert.equal(picodet.params, summarizeModel('mobilenet_v3_large_x1_0').totals.params - classifier.reduce((a, s) => a + s.params, 0));
   });
 
   it('outputStride 16 and 8 dilate what follows, as torchvision’s dilated MobileNetV3 does, for every zoo id', () => {
@@ -191,7 +237,7 @@ describe('headed graphs in ONNX', { timeout: 120_000 }, () => {
   const cases = [
     { head: 'ssdlite', backbone: 'mobilenet_v3_large_x1_0', knobs: { reduced_tail: true }, resolution: 160 },
     { head: 'lraspp', backbone: 'ghostnet_v2_x1_0', resolution: 128 },
-    { head: 'deeplabv3plus', backbone: 'pplcnet_x0_25', resolution: 128 },
+    { head: 'deeplabv3plus', backbone: 'mobilenet_v3_small_x1_0', resolution: 128 }, // its appended conv left out (last_block)
     { head: 'deeplabv3', backbone: 'shufflenet_v2_x0_5', resolution: 96, headKnobs: { aux: true } },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'lcnb-heads-'));

@@ -11,7 +11,7 @@
 import { UserError } from '../../core/errors';
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { convBnAct } from '../blocks';
-import { Backbone, BackboneRequest, FeatureTap, TapStride } from '../taps';
+import { Backbone, BackboneRequest, FeatureTap, LAST_BLOCK, TapStride } from '../taps';
 
 export interface YoloScale {
   readonly depth: number;
@@ -110,5 +110,6 @@ export function addCspDarknet(b: GraphBuilder, id: string, request: BackboneRequ
     x = sppf(b, x, ch(1024), 'sppf9');
     tap(32, x);
   });
-  return { id, input, taps, extra: new Map() };
+  // SPPF is the last block of Ultralytics' backbone (its neck reads it): 'last_block' is the stride-32 tap.
+  return { id, input, taps, extra: new Map([[LAST_BLOCK, taps.get(32)!]]) };
 }

@@ -15,12 +15,16 @@
  * except the pooling branch's; 1×1 projection (BN, ReLU, dropout 0.1). The decoder projects the
  * stride-4 map to 48 channels (1×1, BN, ReLU), concatenates it after the ASPP output upsampled to
  * stride 4, and runs two separable 3×3 convs (256) and a 1×1 classifier; logits are upsampled.
+ * The ASPP reads the backbone's 'last_block' (dilated to stride 16), as PaddleSeg's backbones end at
+ * their last block (MobileNetV3 out_index [2, 5, 11, 14]: 160 · width channels; MobileNetV2, GhostNet
+ * and ShuffleNetV2 likewise): the 1×1 conv torchvision's MobileNetV3 and the other families append
+ * for classification is not in the graph.
  */
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
 import { conv, convBnAct } from '../blocks';
-import { Backbone } from '../taps';
-import { HeadSpec, tapAt } from './registry';
+import { Backbone, LAST_BLOCK } from '../taps';
+import { extraOrTapAt, HeadSpec, tapAt } from './registry';
 
 function upsampleTo(b: GraphBuilder, x: Tensor, like: Tensor, local: string): Tensor {
   return b.add1('Resize', local, [x], { sizes: [like.shape[2], like.shape[3]], mode: 'linear' });
@@ -113,13 +117,12 @@ export const deeplabv3: HeadSpec = {
 };
 
 const PPLCNET_SEG = 'arXiv:2109.15099 and PaddleClas docs/en/models/PP-LCNet_en.md (DeepLabV3+ on Cityscapes, PaddleSeg)';
-const MNV3_NOTE = '; PaddleSeg’s MobileNetV3 backbone feeds the ASPP its last bneck (160·w channels), where lcnb’s stride-16 tap is the 960·w last conv';
 const SEG_LATENCY = 'hardware, input size and output stride not stated (the doc’s other latencies are Intel Xeon Gold 6148, 10 threads, MKLDNN)';
 
-function paperSeg(miou: number, ms: number, note = ''): PublishedFigure[] {
+function paperSeg(miou: number, ms: number): PublishedFigure[] {
   return [
-    { metric: 'miou', value: miou, source: PPLCNET_SEG + note },
-    { metric: 'latency_ms', value: ms, source: PPLCNET_SEG + note, settings: SEG_LATENCY },
+    { metric: 'miou', value: miou, source: PPLCNET_SEG },
+    { metric: 'latency_ms', value: ms, source: PPLCNET_SEG, settings: SEG_LATENCY },
   ];
 }
 
@@ -128,8 +131,9 @@ export const deeplabv3plus: HeadSpec = {
   task: 'segment',
   title: 'DeepLabV3+',
   paper: 'arXiv:1802.02611; the segmenter of PP-LCNet (arXiv:2109.15099)',
-  reference: 'PaddleSeg DeepLabV3P head (use_sep_conv, image_pooling, aspp_ratios 1, 6, 12, 18) rebuilt in PyTorch on torchvision mobilenet_v3_large(dilated=True)',
+  reference: 'PaddleSeg DeepLabV3P head (use_sep_conv, image_pooling, aspp_ratios 1, 6, 12, 18) on the last block, rebuilt in PyTorch on torchvision mobilenet_v3_large(dilated=True) without its last conv',
   strides: [4, 16],
+  extraTaps: [LAST_BLOCK],
   outputStride: 16,
   defaultResolution: 512,
   defaultClasses: 19,
@@ -141,13 +145,13 @@ export const deeplabv3plus: HeadSpec = {
   published: [
     { backbone: 'pplcnet_x0_5', figures: paperSeg(58.36, 82) },
     { backbone: 'pplcnet_x1_0', figures: paperSeg(66.03, 96) },
-    { backbone: 'mobilenet_v3_large_x1_0', width: 0.5, figures: paperSeg(55.42, 135, MNV3_NOTE) },
-    { backbone: 'mobilenet_v3_large_x0_75', figures: paperSeg(64.53, 151, MNV3_NOTE) },
+    { backbone: 'mobilenet_v3_large_x1_0', width: 0.5, figures: paperSeg(55.42, 135) },
+    { backbone: 'mobilenet_v3_large_x0_75', figures: paperSeg(64.53, 151) },
   ],
   build(b: GraphBuilder, backbone: Backbone, options) {
     const width = options.knobs.aspp_channels as number;
     const low = tapAt(backbone, 4);
-    const high = tapAt(backbone, 16);
+    const high = extraOrTapAt(backbone, LAST_BLOCK, 16);
     const aspp = b.scope('neck', () =>
       b.scope('aspp', () => {
         const branches = rates(options.knobs.rates).map((rate, i) =>

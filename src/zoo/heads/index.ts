@@ -3,7 +3,7 @@
  * one backbone as a graph whose top-level scopes are exactly 'backbone', 'neck' and 'head'.
  */
 import { GraphError, UserError } from '../../core/errors';
-import { Graph, GraphBuilder } from '../../core/ir';
+import { Graph, GraphBuilder, Node } from '../../core/ir';
 import { ModelSummary, PublishedFigure, summarize } from '../../core/summary';
 import { lookup, resolveKnobs, resolveOptions } from '../index';
 import { KnobValue } from '../registry';
@@ -102,6 +102,28 @@ function missingStrides(head: HeadSpec, backbone: Backbone): string | undefined 
   return `${head.id} needs a ${maps} feature map; ${backbone.id} gives strides ${has.join(', ') || 'none'}${dilated}`;
 }
 
+/**
+ * `graph` without the backbone nodes no output depends on: the 1×1 conv a family appends after its
+ * last block, when the head reads 'last_block' as Paddle's backbones give it (constants only
+ * those nodes read go with them). Neck and head nodes are kept as the head built them.
+ */
+function withoutUnreadBackbone(graph: Graph): Graph {
+  const needed = new Set(graph.outputs);
+  const kept: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i];
+    if (node.scope[0] === BACKBONE_SCOPE && !node.outputs.some((o) => needed.has(o))) continue;
+    kept.push(node);
+    node.inputs.forEach((t) => needed.add(t));
+  }
+  if (kept.length === graph.nodes.length) return graph;
+  const keptSet = new Set(kept);
+  const dropped = new Set(graph.nodes.filter((n) => !keptSet.has(n)).flatMap((n) => n.outputs));
+  const constants = new Map([...graph.constants].filter(([name]) => needed.has(name)));
+  const shapes = new Map([...graph.shapes].filter(([name]) => !dropped.has(name) && (!graph.constants.has(name) || constants.has(name))));
+  return { ...graph, nodes: kept.reverse(), shapes, constants };
+}
+
 /** Graph named '<head>/<backbone>' whose top-level scopes are exactly 'backbone', 'neck', 'head'.
  *  Unknown head/backbone, a stride the backbone cannot give, impossible knobs: UserError naming
  *  the head, the backbone and what is missing. */
@@ -143,7 +165,7 @@ export function buildWithHead(request: HeadedRequest): Graph {
     }
     throw e;
   }
-  const graph = b.build(outputs);
+  const graph = withoutUnreadBackbone(b.build(outputs));
   const stray = graph.nodes.find((n) => !(HEADED_SCOPES as readonly string[]).includes(n.scope[0]));
   if (stray) throw new Error(`head ${head.id} added node '${stray.name}' outside the scopes ${HEADED_SCOPES.join(', ')}`);
   return graph;

@@ -17,10 +17,12 @@
  * box distributions, here concatenated over the four levels. The integral over the bins and the
  * distance-to-box decode that follow in PaddleDetection's own post-processing are left out (no weights).
  *
- * On MobileNetV2/V3, GhostNet and ShuffleNetV2 the stride-32 tap is the network's last 1×1 conv (as
- * torchvision's detection backbones take it), where PaddleDetection's MobileNetV3 PicoDet config reads
- * the last bneck before it (feature_maps [7, 13, 16]: 160 · width channels), so there the first neck
- * conv is wider than PaddleDetection's.
+ * The stride-32 input is the backbone's 'last_block' (the last block's output, before the 1×1 conv
+ * MobileNetV2/V3, GhostNet and ShuffleNetV2 append for classification), as PaddleDetection's PicoDet
+ * configs read it: MobileNetV3 feature_maps [7, 13, 16] (the last bneck, 160 · width channels) and
+ * ShuffleNetV2 [5, 13, 17] (the stage-4 end, 464 at 1×; Paddle's ShuffleNetV2 has no conv5). The
+ * families Paddle has no PicoDet config for (MobileNetV2, GhostNet) follow the same rule; elsewhere
+ * the last block is the stride-32 tap itself. The appended conv is then not in the graph.
  *
  * PaddleDetection's GFLHead.__init__ also registers one scale scalar per level that PicoHead never
  * uses (4 parameters Paddle lists but no op reads); they are not in this graph.
@@ -30,8 +32,8 @@ import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
 import { Activation, conv, convBnAct } from '../blocks';
 import { KnobSpec } from '../registry';
-import { Backbone, TapStride } from '../taps';
-import { HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './registry';
+import { Backbone, LAST_BLOCK, TapStride } from '../taps';
+import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './registry';
 
 const ACT: Activation = 'hardswish';
 const INPUT_STRIDES: readonly TapStride[] = [8, 16, 32];
@@ -194,6 +196,7 @@ export const picodet: HeadSpec = {
   reference:
     'PaddleDetection 666f597f configs/picodet/legacy_model/more_config/picodet_lcnet_1_0x_416_coco.yml (CSPPAN + PicoHead)',
   strides: INPUT_STRIDES,
+  extraTaps: [LAST_BLOCK],
   defaultResolution: 416,
   defaultClasses: 80,
   referenceBackbone: { id: 'pplcnet_x1_0' },
@@ -207,7 +210,7 @@ export const picodet: HeadSpec = {
     }
     const kernel = knobs.kernel as number;
     if (kernel % 2 === 0) throw new UserError(`picodet: knob 'kernel' must be odd (a "same"-padded depthwise conv), got ${kernel}`);
-    const taps = INPUT_STRIDES.map((s) => tapAt(backbone, s));
+    const taps = [tapAt(backbone, 8), tapAt(backbone, 16), extraOrTapAt(backbone, LAST_BLOCK, 32)];
     const levels = cspPan(b, taps, channels, kernel, knobs.extra_level as boolean);
     return picoHead(b, levels, { classes: options.numClasses, convs: knobs.head_convs as number, regMax: knobs.reg_max as number });
   },

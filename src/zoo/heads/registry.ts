@@ -61,3 +61,9 @@ export function tapAt(backbone: Backbone, stride: TapStride): Tensor {
   if (!tap) throw new Error(`${backbone.id} has no stride-${stride} tap (the head must declare every stride it reads)`);
   return tap.tensor;
 }
+
+/** The backbone's extra map `name` (e.g. 'last_block') when it is at `stride`, else its stride-`stride` tap. */
+export function extraOrTapAt(backbone: Backbone, name: string, stride: TapStride): Tensor {
+  const extra = backbone.extra.get(name);
+  return extra && extra.stride === stride ? extra.tensor : tapAt(backbone, stride);
+}

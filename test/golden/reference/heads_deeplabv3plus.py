@@ -13,11 +13,15 @@ as PyTorch's; so:
 - Decoder: ConvBNReLU 1x1 low-level -> 48 (bias); ASPP output upsampled to the low-level size and
   concatenated before it; SeparableConvBNReLU 304 -> 256 and 256 -> 256 (3x3, padding 1); Conv2D 1x1
   -> num_classes (bias); DeepLabV3P upsamples the logits to the input.
-The backbone is torchvision 0.14's mobilenet_v3_large(dilated=True).features (output stride 16):
+The backbone is torchvision 0.14's mobilenet_v3_large(dilated=True).features (output stride 16) up
+to its last bneck, as PaddleSeg's MobileNetV3 ends (paddleseg/models/backbones/mobilenetv3.py,
+OUT_INDEX large [2, 5, 11, 14]: no 1x1 conv after the blocks; DeepLabV3P backbone_indices [0, 3]):
 the decoder's low-level map is features[3] (the last stride-4 block, 24 channels) and the ASPP's
-input features[16] (the 960-channel last conv, dilated); lcnb's mobilenet_v3_large_x1_0 taps at
-strides 4 and 16 with outputStride 16. 19 classes (Cityscapes), 512x512.
-The PP-LCNet paper's pairs are counted too: the same head on PP-LCNet x0.5 and x1.0 as
+input features[15] (the last bneck, 160 channels, dilated); features[16], torchvision's 960-channel
+1x1 conv, is left out. lcnb: mobilenet_v3_large_x1_0's stride-4 tap and its 'last_block' with
+outputStride 16. 19 classes (Cityscapes), 512x512.
+The PP-LCNet paper's pairs are counted too: the same on MobileNetV3-Large at width 0.75 and 0.5
+(torchvision's width_mult), and the same head on PP-LCNet x0.5 and x1.0 as
 test/golden/reference/pplcnet.py rebuilds it from PaddleClas (classifier dropped), dilated as
 torchvision's dilated=True does (the stride-2 depthwise conv past stride 16 at stride 1 and every
 later k>1 conv at dilation 2, padding kept "same"); low-level map = the last one at stride 4.
@@ -84,9 +88,9 @@ class Decoder(nn.Module):
 
 
 class DeepLabV3P(nn.Module):
-    def __init__(self, num_classes, low_index=3):
+    def __init__(self, num_classes, low_index=3, width=1.0):
         super().__init__()
-        self.backbone = mobilenet_v3_large(dilated=True).features
+        self.backbone = mobilenet_v3_large(width_mult=width, dilated=True).features[:-1]  # up to the last bneck
         self.low_index = low_index
         low_channels = self.backbone[low_index].out_channels
         self.aspp = ASPPModule((1, 6, 12, 18), self.backbone[-1].out_channels, 256)
@@ -146,6 +150,10 @@ if __name__ == '__main__':
     counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})
     out = {'torchvision': torchvision.__version__, 'torch': torch.__version__,
            'deeplabv3plus_mobilenet_v3_large': {'resolution': resolution, 'classes': 19, **counts}}
+    for width in (0.75, 0.5):  # the PP-LCNet paper's MobileNetV3-Large pairs
+        model = DeepLabV3P(19, width=width)
+        counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})
+        out[f'deeplabv3plus_mobilenet_v3_large_x{width}'] = {'resolution': resolution, 'classes': 19, **counts}
     for scale in (0.5, 1.0):
         model = DeepLabV3POnLayers(19, pplcnet_layers(scale), resolution)
         counts = count_parts(model, resolution, {'backbone': [model.backbone], 'neck': [model.aspp], 'head': [model.decoder]})

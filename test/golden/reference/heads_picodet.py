@@ -20,6 +20,11 @@ same trainable tensors as PyTorch's: conv weight [out, in/groups, k, k] (+ bias)
 - backbones for the whole-model cross-check against the legacy README's Params column:
   ppdet/modeling/backbones/lcnet.py (LCNet, feature_maps [3, 4, 5]) and mobilenet_v3.py
   (MobileNetV3 large, feature_maps [7, 13, 16]: every bneck has its expand conv, SE squeeze c // 4).
+- lcnb's MobileNetV3-Large is torchvision's (SE squeeze make_divisible(c // 4, 8), no expand conv in
+  the first bneck): 'torchvision_mobilenet_v3_large_x*' is that backbone up to its last bneck under
+  the same neck and head, read where Paddle's feature_maps read (the whole-model golden numbers of
+  the MobileNetV3 pairs; at 1.0 it has 1,546 more parameters than Paddle's, all in the SE and first
+  bneck, the neck and head identical).
 
 Usage: /usr/bin/python3 heads_picodet.py                       reference pairs at 416, 80 classes
        /usr/bin/python3 heads_picodet.py --taps 128,256,512 [--resolution 416] [--classes 80]
@@ -227,6 +232,28 @@ class MobileNetV3Large(nn.Module):
         return outs
 
 
+class TorchvisionMobileNetV3Large(nn.Module):
+    """lcnb's MobileNetV3-Large: torchvision 0.14's (make_divisible(exp // 4) SE squeeze, no expand conv
+    in the first bneck) up to its last bneck, read where PaddleDetection's feature_maps [7, 13, 16]
+    read its own: features[6], [12], [15] (the 1x1 conv features[16] is not built)."""
+
+    def __init__(self, width):
+        super().__init__()
+        from torchvision.models.mobilenetv3 import MobileNetV3, _mobilenet_v3_conf
+        setting, last_channel = _mobilenet_v3_conf('mobilenet_v3_large', width_mult=width)
+        self.features = MobileNetV3(setting, last_channel).features[:16]
+        self.taps = (6, 12, 15)
+        self.out_channels = [self.features[i].out_channels for i in self.taps]
+
+    def forward(self, x):
+        outs = []
+        for i, layer in enumerate(self.features):
+            x = layer(x)
+            if i in self.taps:
+                outs.append(x)
+        return outs
+
+
 class PicoDet(nn.Module):
     def __init__(self, backbone, num_classes=80):
         super().__init__()
@@ -274,6 +301,9 @@ BACKBONES = {
     'pplcnet_x0_5': lambda: LCNet(0.5), 'pplcnet_x1_0': lambda: LCNet(1.0), 'pplcnet_x1_5': lambda: LCNet(1.5),
     'mobilenet_v3_large_x0_35': lambda: MobileNetV3Large(0.35), 'mobilenet_v3_large_x0_75': lambda: MobileNetV3Large(0.75),
     'mobilenet_v3_large_x1_0': lambda: MobileNetV3Large(1.0),
+    'torchvision_mobilenet_v3_large_x0_35': lambda: TorchvisionMobileNetV3Large(0.35),
+    'torchvision_mobilenet_v3_large_x0_75': lambda: TorchvisionMobileNetV3Large(0.75),
+    'torchvision_mobilenet_v3_large_x1_0': lambda: TorchvisionMobileNetV3Large(1.0),
 }
 
 
