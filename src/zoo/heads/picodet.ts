@@ -170,7 +170,7 @@ function picoHead(b: GraphBuilder, levels: Tensor[], o: { classes: number; convs
 
 const SOURCE = 'PaddleClas docs/en/models/PP-LCNet_en.md §1.3.2 (Object Detection); PP-LCNet, arXiv:2109.15099';
 const SETTINGS =
-  "PicoDet on COCO, mAP(0.5:0.95); the paper's MobileNetV3 is PaddleClas' (lcnb builds torchvision's); input size and latency hardware are not stated (PicoDet's LCNet configs use 416×416; PP-LCNet's other latencies are an Intel Xeon Gold 6148 with MKLDNN)";
+  "PicoDet on COCO, mAP(0.5:0.95); the paper's MobileNetV3 is PaddleClas' (lcnb builds torchvision's, whose SE squeeze is rounded to a multiple of 8 and whose first bneck has no expand conv: 1,546 params more at 1.0); input size and latency hardware are not stated (PicoDet's LCNet configs use 416×416; PP-LCNet's other latencies are an Intel Xeon Gold 6148 with MKLDNN)";
 
 function paperFigures(map: number, ms: number): PublishedFigure[] {
   return [
