@@ -529,6 +529,8 @@ export function sweepSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
 }
 
 const UNATTRIBUTED = 'in no part';
+/** Backbone labels carry width and knobs ("mobilenet_v3_large_x1_0 (width 0.35)"): room for them. */
+const SPLIT_LABEL_LIMIT = 260;
 
 /**
  * One stacked bar per backbone: MAdds (computed) or measured time, split backbone / neck / head
@@ -563,9 +565,10 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      y: { field: 'backbone', type: 'nominal', title: null, sort: { field: 'row' } },
+      y: { field: 'backbone', type: 'nominal', title: null, sort: { field: 'row' }, axis: { labelLimit: SPLIT_LABEL_LIMIT } },
       x: { field: 'value', type: 'quantitative', title: unit, stack: 'zero' },
-      color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: stack }, sort: stack },
+      // The diagram's part colours; the time in no part in a neutral grey.
+      color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: stack, range: [theme.category[0], theme.category[4], theme.category[2], theme.muted].slice(0, stack.length) }, sort: stack },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [
         { field: 'backbone', title: 'backbone' },

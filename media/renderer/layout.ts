@@ -182,11 +182,10 @@ export function diagramModel(model: ModelReport): DiagramModel {
 
 /**
  * Big models open with every stage and block collapsed, small ones fully expanded. A detector or
- * segmenter opens with its three parts drawn around their collapsed stages.
+ * segmenter so opens as three boxes — backbone, neck, head — each a click away from its stages.
  */
 export function defaultCollapsed(model: DiagramModel): Set<string> {
-  if (model.ops.length <= COLLAPSE_ABOVE) return new Set();
-  return new Set([...model.groups.keys()].filter((g) => !(model.parts && MODEL_PARTS.includes(g))));
+  return model.ops.length > COLLAPSE_ABOVE ? new Set(model.groups.keys()) : new Set();
 }
 
 function partOfGroup(model: DiagramModel, group: string): string | undefined {

@@ -167,7 +167,8 @@ export interface SplitRow {
   /** The part times have the profiler's own cost taken out (see SplitTiming.corrected). */
   readonly corrected?: boolean;
   readonly accuracy?: PublishedFigure;
-  readonly published_latency?: PublishedFigure;
+  /** The paper's latencies for this pair (several when it reports several devices). */
+  readonly published_latencies: readonly PublishedFigure[];
 }
 
 export function splitRows(report: Report): SplitRow[] {
@@ -199,7 +200,7 @@ export function splitRows(report: Report): SplitRow[] {
       median_ms: model?.profile?.latency.median_ms,
       corrected: t?.corrected,
       accuracy: model && publishedAccuracy(model),
-      published_latency: model && published(model, 'latency_ms'),
+      published_latencies: model ? model.summary.published.filter((p) => p.metric === 'latency_ms') : [],
     };
   });
 }

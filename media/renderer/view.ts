@@ -152,8 +152,8 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
   return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
 }
 
-function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, open: boolean): HTMLElement {
-  const { details, body } = section(doc, model.summary.id, open, 'lcnb-model');
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, open: boolean, title = model.summary.id): HTMLElement {
+  const { details, body } = section(doc, title, open, 'lcnb-model');
   details.dataset.model = model.summary.id;
   const summaryLine = details.querySelector('summary')!;
   summaryLine.append(
@@ -271,27 +271,26 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
     ...PARTS.map((part): Column<SplitRow> => ({ group, header: PART_TITLES[part], title: `${title}: ${part}`, value: (r) => get(r)[part], text: (r) => text(get(r)[part]) })),
     ...(total ? [{ group, header: 'Total', title: `${title}: whole model`, value: total, text: (r: SplitRow) => text(total(r)) }] : []),
   ];
+  const ms = (r: SplitRow) => r.ms as Record<string, number> | undefined;
+  const metric = h.task === 'detect' ? 'COCO mAP' : 'mIoU (%)';
+  const latencies = (r: SplitRow) => r.published_latencies.map((p) => String(p.value)).join(' / ');
+  // What the swap is about first (MAdds, time, the paper's figures), the other costs after.
   const columns: Column<SplitRow>[] = [
-    { header: 'Backbone', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, cellTitle: (r) => `Taps the head reads:
-${r.taps}` },
-    ...perPart('Params (M)', 'Trainable parameters', (r) => r.params, millions, (r) => r.total.params),
+    { header: 'Backbone id', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, cellTitle: (r) => `Feature maps the head reads:\n${r.taps}` },
     ...perPart('MAdds (M)', 'Multiply-adds, computed by lcnb', (r) => r.madds, millions, (r) => r.total.madds),
+    ...(rows.some((r) => r.ms)
+      ? ([
+          ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
+          { group: 'Time (ms, measured)', header: 'In no part', title: "The rest of onnxruntime's run: kernels it inserted (layout reorders), gaps between kernels, and what the kernels' medians do not add up to; hover a cell for the breakdown", value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—'), cellTitle: (r) => r.unattributed_parts ?? '' },
+          { group: 'Time (ms, measured)', header: 'Median latency', title: 'Median of the timed runs with the profiler off', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
+        ] as Column<SplitRow>[])
+      : []),
+    { group: 'Published (paper)', header: metric, title: `${metric} reported by the paper for this pair; hover for the source`, value: (r) => r.accuracy?.value, text: (r) => (r.accuracy ? String(r.accuracy.value) : '—'), cellTitle: (r) => r.accuracy?.source ?? 'not published for this pair at these settings' },
+    { group: 'Published (paper)', header: 'Latency (ms)', title: "The paper's latency for this pair, on the paper's hardware; hover for the source and settings", value: (r) => r.published_latencies[0]?.value, text: (r) => latencies(r) || '—', cellTitle: (r) => r.published_latencies.map((p) => `${p.value} ms: ${p.settings ?? 'settings not stated'} — ${p.source}`).join('\n') || 'not published for this pair at these settings' },
+    ...perPart('Params (M)', 'Trainable parameters', (r) => r.params, millions, (r) => r.total.params),
     ...perPart('FLOPs (M)', '2 × MAdds + elementwise work', (r) => r.flops, millions),
     ...perPart('MAC (MiB)', 'Memory access cost, float32', (r) => r.mac_bytes, (v) => (v / 2 ** 20).toFixed(1)),
   ];
-  if (rows.some((r) => r.ms)) {
-    const ms = (r: SplitRow) => r.ms as Record<string, number> | undefined;
-    columns.push(
-      ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
-      { group: 'Time (ms, measured)', header: 'In no part', title: "The rest of onnxruntime's run: kernels it inserted (layout reorders), gaps between kernels, and what the kernels' medians do not add up to; hover a cell for the breakdown", value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—'), cellTitle: (r) => r.unattributed_parts ?? '' },
-      { group: 'Time (ms, measured)', header: 'Median latency', title: 'Median of the timed runs with the profiler off', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
-    );
-  }
-  const metric = h.task === 'detect' ? 'COCO mAP' : 'mIoU (%)';
-  columns.push(
-    { group: 'Published (paper)', header: metric, title: `${metric} reported by the paper for this pair; hover for the source`, value: (r) => r.accuracy?.value, cellTitle: (r) => r.accuracy?.source ?? 'not published for this pair at these settings' },
-    { group: 'Published (paper)', header: 'Latency (ms)', title: "The paper's latency for this pair, on the paper's hardware; hover for the source and settings", value: (r) => r.published_latency?.value, cellTitle: (r) => (r.published_latency ? `${r.published_latency.source}; ${r.published_latency.settings ?? 'settings not stated'}` : 'not published for this pair at these settings') },
-  );
   const box = el(doc, 'div', undefined, 'lcnb-split');
   const task = h.task === 'detect' ? 'detector' : 'segmenter';
   box.append(
@@ -304,10 +303,14 @@ ${r.taps}` },
     ? "Part times are each kernel's median in profiled runs with the profiler's own cost taken out; \"in no part\" is the rest of onnxruntime's run with the profiler off: inserted layout reorders, gaps between kernels, and what the kernels' medians do not add up to when kernel times vary from run to run (hover a cell)."
     : 'Part times are kernel medians in profiled runs; "in no part" is the rest of a profiled run: inserted layout reorders, gaps between kernels, and kernel times varying from run to run (hover a cell).';
   foot.push(...settings.map((s) => `Measured with ${s}. ${basis}`));
-  for (const r of rows) {
-    for (const p of [r.accuracy, r.published_latency]) if (p) foot.push(`${r.label}: ${publishedLabel(p).metric} ${publishedLabel(p).value}${p.settings ? ` (${p.settings})` : ''} — ${p.source}`);
+  // Each source and each set of settings once, not once per figure.
+  const figures = rows.flatMap((r) => [...(r.accuracy ? [r.accuracy] : []), ...r.published_latencies]);
+  for (const source of new Set(figures.map((p) => p.source))) {
+    const which = [...new Set(figures.filter((p) => p.source === source).map((p) => publishedLabel(p).metric))];
+    foot.push(`Published ${which.join(' and ')}: ${source}`);
   }
-  if (!rows.some((r) => r.accuracy || r.published_latency)) foot.push(`No published figures for these pairs at these settings: the papers report other backbones, sizes or class counts.`);
+  for (const settings of new Set(figures.flatMap((p) => (p.settings ? [p.settings] : [])))) foot.push(`Published figures' settings: ${settings}`);
+  if (!figures.length) foot.push(`No published figures for these pairs at these settings: the papers report other backbones, sizes or class counts.`);
   box.append(list(doc, foot, 'lcnb-footnotes'));
   return box;
 }
@@ -355,7 +358,9 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   if (sweep) root.append(sweep);
   charts.add(root, reportCharts(report, theme));
   const several = report.models.length > 1;
-  for (const model of report.models) root.append(modelSection(doc, model, charts, theme, !several));
+  // A backbone under a head is named by its label, which tells two variants of one zoo id apart.
+  const titleOf = (i: number) => (report.headed?.splits[i] ? `${report.headed.splits[i].label} under ${report.headed.head.title}` : report.models[i].summary.id);
+  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, !several, titleOf(i))));
   if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
   return charts;
 }

@@ -130,17 +130,18 @@ describe('detect and segment cells: renderer', () => {
     assert.deepEqual(warnings, []);
   });
 
-  it('the diagram groups by part first: backbone, neck and head open, their stages collapsed, each framed as a part', async () => {
+  it('the diagram groups by part first: it opens as three part boxes; opened, a part is a cluster framed as that part around its collapsed stages', async () => {
     const { report } = await executeCell(CELL, ctx);
     const data = diagramModel(report.models[0]);
     assert.equal(data.parts, true);
     const collapsed = defaultCollapsed(data);
-    for (const part of MODEL_PARTS) assert.ok(!collapsed.has(part), `${part} is open`);
-    assert.ok(collapsed.has('backbone.stage1') || [...collapsed].some((g) => g.startsWith('backbone.')));
-    const layout = layoutDiagram(data, collapsed, 'madds');
-    assert.deepEqual(layout.clusters.filter((c) => c.part).map((c) => c.part).sort(), ['backbone', 'head', 'neck']);
-    const all = layoutDiagram(data, new Set(data.groups.keys()), 'madds');
-    assert.deepEqual(all.boxes.filter((b) => b.kind === 'group').map((b) => b.part), ['backbone', 'neck', 'head']);
+    const closed = layoutDiagram(data, collapsed, 'madds');
+    assert.deepEqual(closed.boxes.filter((b) => b.kind === 'group').map((b) => b.part), ['backbone', 'neck', 'head']);
+    for (const part of MODEL_PARTS) collapsed.delete(part);
+    const open = layoutDiagram(data, collapsed, 'madds');
+    assert.deepEqual(open.clusters.filter((c) => c.part).map((c) => c.part).sort(), ['backbone', 'head', 'neck']);
+    assert.ok(open.boxes.some((b) => b.group?.startsWith('backbone.stage')), 'stages inside the backbone stay collapsed');
+    assert.ok(open.boxes.every((b) => b.kind !== 'group' || !b.part), 'only part clusters, no part boxes, once opened');
   });
 
   it('the DOM: split table with grouped headers and one row per backbone, published column, both charts handed to the embedder', async () => {
@@ -153,7 +154,7 @@ describe('detect and segment cells: renderer', () => {
     const table = root.querySelector('table.lcnb-split-table');
     assert.ok(table, 'split table');
     const groups = [...table.querySelectorAll('thead tr.lcnb-group-row th')].map((th: any) => th.textContent);
-    assert.deepEqual(groups, ['', 'Params (M)', 'MAdds (M)', 'FLOPs (M)', 'MAC (MiB)', 'Time (ms, measured)', 'Published (paper)']);
+    assert.deepEqual(groups, ['', 'MAdds (M)', 'Time (ms, measured)', 'Published (paper)', 'Params (M)', 'FLOPs (M)', 'MAC (MiB)']);
     const rows = [...table.querySelectorAll('tbody tr')].map((tr: any) => tr.querySelector('td').textContent);
     assert.deepEqual(rows, ['mobilenet_v3_large_x1_0', 'pplcnet_x1_0']);
     assert.equal(root.querySelector('table.lcnb-compare-table'), null, 'no compare table beside the split');
