@@ -13,7 +13,7 @@ import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../src/core/ir';
 import { exportOnnx } from '../src/onnx/writer';
-import { writeFileAtomicSync } from '../src/shared/atomicWrite';
+import { writeFileAtomicSync } from '../src/run/atomicWrite';
 import { JobError, seededFloats } from './profile';
 import type { PeaksRequest, PeaksResult } from './protocol';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';

@@ -9,7 +9,7 @@ import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, sweepPoints } from '../lang';
 import { exportOnnx } from '../onnx/writer';
-import { writeFileAtomic } from '../shared/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
 import { formatBytes } from '../shared/format';
 import { BuildRequest, buildModelWithFigures } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';

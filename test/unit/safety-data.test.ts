@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeNotebook, encodeNotebook, NotebookCellKind, NotebookDocumentData } from '../../src/notebook/format';
 import { runNotebook } from '../../src/run/notebook';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/shared/atomicWrite';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/run/atomicWrite';
 import { installVscodeStub } from './safety-vscode';
 
 installVscodeStub();
@@ -152,7 +152,7 @@ describe('data safety', () => {
     const old = 'old contents\n';
     const size = 64 * 2 ** 20;
     const writer = `
-      const { writeFileAtomicSync } = require(${JSON.stringify(join(repo, 'src', 'shared', 'atomicWrite.ts'))});
+      const { writeFileAtomicSync } = require(${JSON.stringify(join(repo, 'src', 'run', 'atomicWrite.ts'))});
       process.send('go');
       writeFileAtomicSync(${JSON.stringify(target)}, Buffer.alloc(${size}, 120));
       process.send('done');`;
@@ -177,7 +177,7 @@ describe('data safety', () => {
 
   it('lcnb writes files only through the atomic helper (src/, kernels/)', () => {
     // kernels/profileModel.ts writes the model it profiles into its own fresh temporary folder.
-    const allowed = new Set(['src/shared/atomicWrite.ts', 'kernels/profileModel.ts']);
+    const allowed = new Set(['src/run/atomicWrite.ts', 'kernels/profileModel.ts']);
     const offenders: string[] = [];
     const visit = (rel: string) => {
       for (const entry of readdirSync(join(repo, rel), { withFileTypes: true })) {
