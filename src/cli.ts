@@ -17,7 +17,7 @@ import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
 import { runNotebook } from './run/notebook';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
-import { writeFileAtomic } from './shared/atomicWrite';
+import { writeFileAtomic } from './run/atomicWrite';
 import { splitRows, timingNote } from './run/split';
 import { OPSET } from './onnx/proto';
 import { exportOnnx } from './onnx/writer';
