@@ -64,7 +64,7 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   if (runs === undefined) return undefined;
   const settings: MeasureSettings = { provider: provider.name, threads, runs, warmup: c.warmup, optimization: c.optimization };
   const name = choice.kind === 'zoo' ? choice.id : basename(choice.uri.fsPath);
-  lcnb.log.info(`Profile Model: ${name} on ${settings.provider}, ${threads} threads, ${c.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'`);
+  lcnb.log.info(`Profile Model: ${name} on ${settings.provider}, ${threads} thread${threads === 1 ? '' : 's'}, ${c.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'`);
 
   const startTime = Date.now();
   let outcome: CellOutcome;
@@ -100,8 +100,8 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   const used = profile?.settings.providerUsed ?? settings.provider;
   const intro =
     choice.kind === 'zoo'
-      ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${providerLabel(used)}, ${threads} threads, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'. Run the cell again to measure again; save the notebook to keep the result.`
-      : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} threads, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
+      ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'. Run the cell again to measure again; save the notebook to keep the result.`
+      : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
         `Cells profile zoo models and networks; to measure this file again, run **lcnb: Profile Model…** on it or \`lcnb profile ${choice.uri.fsPath}\` in a terminal.`;
   const cellText = choice.kind === 'zoo' ? profileCellText(choice.id, settings) : `# Profile of ${choice.uri.fsPath} (see the text above to measure it again)\n`;
   return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), executedCell(cellText, outcome, { startTime, endTime })], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);

@@ -87,8 +87,10 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await waitFor(async () => {
     const text = await progress.innerText().catch(() => '');
     const phase = text.split('\n').find((l) => /building|loading|warm-up|timed runs/.test(l));
-    if (phase) phases.add(phase.trim());
-    if (phases.size === 1 && /loading|warm-up|timed/.test(phase ?? '')) shots.push(await shot('commands-profile-progress.png'));
+    if (phase && !phases.has(phase.trim())) {
+      phases.add(phase.trim());
+      if (phases.size === 1) shots.push(await shot('commands-profile-progress.png'));
+    }
     return !(await progress.isVisible());
   }, TIMEOUT.profile, 100);
   log(`commands: Profile Model… progress showed: ${[...phases].join(' → ')}`);
@@ -216,14 +218,28 @@ async function closeNotifications(page) {
   await runFromCommandPalette(page, 'Notifications: Clear All Notifications');
 }
 
-/** code-server's save dialog is a quick input holding a path: type ours, then accept. */
+/** code-server's save dialog is a quick input holding a path: once it has settled, type ours and accept. */
 async function saveDialog(page, target, shots, shot, screenshot) {
   const input = page.locator('.quick-input-widget input.input');
-  const ready = await waitFor(async () => ((await input.isVisible()) && (await input.inputValue()).startsWith('/') ? true : undefined), TIMEOUT.step);
+  let last = '';
+  // The dialog fills in its default path (and lists its folder) after it opens: wait for a steady value.
+  const ready = await waitFor(async () => {
+    const value = (await input.isVisible()) ? await input.inputValue() : '';
+    const steady = value.startsWith('/') && value === last;
+    last = value;
+    return steady || undefined;
+  }, TIMEOUT.step, 400);
   if (!ready) throw new Error(`no save dialog for ${target}`);
-  await input.fill(target);
+  const typed = await waitFor(async () => {
+    if ((await input.inputValue()) !== target) await input.fill(target);
+    await page.waitForTimeout(400);
+    return (await input.inputValue()) === target || undefined;
+  }, TIMEOUT.step);
+  if (!typed) throw new Error(`the save dialog does not keep the path ${target}: it shows ${await input.inputValue()}`);
   if (screenshot) shots.push(await shot(screenshot));
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click({ timeout: TIMEOUT.step });
+  const closed = await waitFor(async () => !(await input.isVisible()), TIMEOUT.step);
+  if (!closed) throw new Error(`the save dialog for ${target} stays open`);
 }
 
 async function waitForFile(file, encoding = 'utf8') {
