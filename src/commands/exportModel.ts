@@ -37,7 +37,7 @@ export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode
     const exported = exportOnnx(buildModel(id), { form });
     await vscode.workspace.fs.writeFile(target, exported.bytes);
     const folded = Object.keys(exported.folded).length;
-    const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${form} form${form === 'inference' ? `, ${folded} BatchNorm layers folded` : ''}, 224×224 input, deterministic seeded weights)`;
+    const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${form} form${folded ? `, ${folded} BatchNorm layers folded into their convs` : ''}, 224×224 input, deterministic seeded weights)`;
     lcnb.log.info(`exported ${what}`);
     void vscode.window.showInformationMessage(`lcnb: exported ${what}.`, 'Open').then((b) => b && vscode.commands.executeCommand('vscode.open', target));
     return target;

@@ -5,7 +5,7 @@ import { LcnbSerializer } from '../notebook/serializer';
 import { CellOutcome } from '../run/execute';
 import { outcomeItems } from '../run/notebook';
 import { STARTER_CELL } from './cellText';
-import { Lcnb } from './context';
+import { config, Lcnb } from './context';
 
 export function markdownCell(text: string): vscode.NotebookCellData {
   return new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, text, MARKDOWN_LANGUAGE);
@@ -54,8 +54,13 @@ export async function openUntitledNotebook(lcnb: Lcnb, name: string, data: vscod
   return editor;
 }
 
+/** The kernel a new notebook starts on: the one of setting lcnb.provider, or static analysis when untrusted. */
+function defaultKernel(lcnb: Lcnb): string {
+  return vscode.workspace.isTrusted ? `lcnb-ort-${config(lcnb).provider}` : 'lcnb-static';
+}
+
 export async function newNotebook(lcnb: Lcnb): Promise<vscode.NotebookEditor> {
-  return openUntitledNotebook(lcnb, 'notebook.lcnb', [codeCell(STARTER_CELL)]);
+  return openUntitledNotebook(lcnb, 'notebook.lcnb', [codeCell(STARTER_CELL)], defaultKernel(lcnb));
 }
 
 interface Sample {
@@ -119,5 +124,5 @@ export async function openSampleNotebooks(lcnb: Lcnb): Promise<vscode.NotebookEd
     return undefined;
   }
   lcnb.log.info(`opening lcnb's sample ${sample.name} as an untitled notebook`);
-  return openUntitledNotebook(lcnb, sample.name, data);
+  return openUntitledNotebook(lcnb, sample.name, data, defaultKernel(lcnb));
 }
