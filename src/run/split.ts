@@ -1,7 +1,8 @@
 /**
  * The backbone / neck / head split of a detector or segmenter: costs from the summary's top-level
  * scopes, and, when it was measured, the per-layer kernel times grouped the same way, with what
- * no part accounts for (kernels onnxruntime inserted, time between kernels) said separately.
+ * no part accounts for said separately: kernels onnxruntime inserted, gaps between kernels, and
+ * what the kernels' medians do not add up to.
  */
 import type { ModelSummary } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
