@@ -103,7 +103,7 @@ function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): strin
   const settings = [...new Set(figures.flatMap((p) => (p.settings ? [p.settings] : [])))];
   if (sources.length) {
     out.push('', "Published figures (the papers', not measured here):", ...sources.map((s) => `- ${s}`));
-    if (settings.length) out.push(...settings.map((s) => `- latency settings: ${s}`));
+    if (settings.length) out.push(...settings.map((s) => `- settings: ${s}`));
   }
   else out.push('', `No published ${h.task === 'detect' ? 'mAP' : 'mIoU'} for these pairs at these settings.`);
   h.splits.forEach((s) => {
