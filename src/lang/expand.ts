@@ -13,7 +13,7 @@ import { GHOSTNET_STAGES } from '../zoo/ghostnet';
 import { BuildRequest, buildModel, findModel, resolveOptions, ZooBuildOptions, ZooModel } from '../zoo/index';
 import { MOBILENET_V1_STAGES } from '../zoo/mobilenet_v1';
 import { MOBILENET_V2_ROWS } from '../zoo/mobilenet_v2';
-import { MOBILENET_V3_VARIANTS } from '../zoo/mobilenet_v3';
+import { MOBILENET_V3_VARIANTS, reducedTail } from '../zoo/mobilenet_v3';
 import { PPLCNET_STAGES } from '../zoo/pplcnet';
 import { SHUFFLENET_V1_REPEATS, shuffleV1Channels } from '../zoo/shufflenet_v1';
 import { SHUFFLENET_V2_CHANNELS, SHUFFLENET_V2_REPEATS } from '../zoo/shufflenet_v2';
@@ -178,7 +178,8 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
     ];
   },
   MobileNetV3: (model, o) => {
-    const v = MOBILENET_V3_VARIANTS[model.id.includes('_large_') ? 'large' : 'small'];
+    const table = MOBILENET_V3_VARIANTS[model.id.includes('_large_') ? 'large' : 'small'];
+    const v = o.knobs.reduced_tail ? reducedTail(table) : table;
     const ch = (c: number) => makeDivisible(c * o.width);
     const act = o.knobs.act as string;
     const useSe = o.knobs.se as boolean;

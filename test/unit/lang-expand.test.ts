@@ -59,6 +59,7 @@ describe('Expand Model into Layers', () => {
       ['mobilenet_v2_x0_35', { resolution: 96 }],
       ['mobilenet_v3_large_x1_0', { width: 0.5, knobs: { se: false, act: 'relu' } }],
       ['mobilenet_v3_small_x0_75', { knobs: { act: 'relu' }, resolution: 160 }],
+      ['mobilenet_v3_large_x1_0', { knobs: { reduced_tail: true } }],
       ['ghostnet_x1_0', { width: 0.7, knobs: { ratio: 3, dw_kernel: 5 } }],
       ['ghostnet_x1_3', { knobs: { ratio: 4, dw_kernel: 1 } }],
       ['ghostnet_v2_x1_0', { knobs: { dfc: false } }],
