@@ -82,6 +82,8 @@ export interface SplitTiming {
   readonly other_us: number;
   /** Measured kernels that cover ops of two parts (fused across a boundary), counted in the part of their main op. */
   readonly spanning_kernels: number;
+  /** What the Node binding adds around onnxruntime's run (copying inputs and outputs), µs, when measured: the median latency less `run_us`. */
+  readonly binding_us?: number;
 }
 
 /** A feature map the head reads from the backbone. */

@@ -55,6 +55,7 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
       ...(gaps !== undefined ? { gaps_us: gaps } : {}),
       other_us: Math.max(0, runUs - attributed - (gaps ?? 0)),
       spanning_kernels: spanning,
+      ...(corrected && profile.latency.binding_ms !== undefined ? { binding_us: profile.latency.binding_ms * 1e3 } : {}),
     },
   };
 }
@@ -133,5 +134,6 @@ export function timingNote(split: BackboneSplit): string | undefined {
       : `${ms(t.other_us)} ms between kernels or from kernel times varying run to run`,
   ];
   const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
-  return `${basis}; each kernel counts in the part of its main op. ${ms(unattributed)} ms (${pct(unattributed)}%) is in no part: ${rest.join('; ')}.${spanning}`;
+  const binding = t.binding_us !== undefined ? ` Around that run, the Node binding adds ${ms(t.binding_us)} ms (copying inputs and outputs) to the median latency.` : '';
+  return `${basis}; each kernel counts in the part of its main op. ${ms(unattributed)} ms (${pct(unattributed)}%) is in no part: ${rest.join('; ')}.${spanning}${binding}`;
 }
