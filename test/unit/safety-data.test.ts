@@ -160,12 +160,14 @@ describe('data safety', () => {
     for (const delayMs of [0, 5, 20, 60, 150]) {
       writeFileSync(target, old);
       const child = spawn(process.execPath, ['--import', 'tsx', '-e', writer], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: repo });
+      // Listened for from the start: a fast write may finish, and the child exit, before the kill.
+      const exited = new Promise((r) => child.once('exit', r));
       let finished = false;
-      await new Promise<void>((resolve) => child.once('message', () => resolve()));
-      child.on('message', (m) => m === 'done' && (finished = true));
+      const started = new Promise<void>((resolve) => child.on('message', (m) => (m === 'go' ? resolve() : (finished = true))));
+      await Promise.race([started, exited]);
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       const content = readFileSync(target);
       const whole = content.length === size && content.every((b) => b === 120);
       assert.ok(content.toString() === old || whole, `after ${delayMs} ms: ${content.length} bytes`);
