@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES } from '../zoo/heads/index';
-import { headedRequest, layerScopeName } from './cells';
+import { backboneLabel, headedRequest, layerScopeName } from './cells';
 import { backboneUnderHeadDoc, headDoc } from './headed';
 import { parseCell } from './parse';
 import { modelAt, verbIn } from './complete';
@@ -22,7 +22,7 @@ export type HoverTarget =
   /** A head id in a detect or segment cell; `doc` says what it is and what it matches. */
   | { readonly kind: 'head'; readonly id: string; readonly doc: string; readonly range: Range }
   /** A backbone of a detect or segment cell; `doc` has its totals under the cell's head, split by part. */
-  | { readonly kind: 'backbone'; readonly id: string; readonly head: string; readonly doc: string; readonly range: Range };
+  | { readonly kind: 'backbone'; readonly id: string; readonly head: string; readonly doc: string; readonly range: Range; readonly index?: number; readonly label?: string };
 
 interface Hit {
   readonly at: 'key' | 'value';
@@ -92,8 +92,9 @@ function layerOf(js: unknown, path: Path): { itemPath: Path; index: number; op?:
 function backboneHover(text: string, verb: 'detect' | 'segment', js: unknown, id: string, range: Range): HoverTarget | undefined {
   const cell = parseCell(text).cell;
   if (cell && cell.verb === verb) {
-    const backbone = cell.backbones.find((b) => b.range.start.line === range.start.line && b.range.start.character === range.start.character);
-    if (backbone) return { kind: 'backbone', id, head: cell.head, doc: backboneUnderHeadDoc(headedRequest(cell, backbone)), range };
+    const index = cell.backbones.findIndex((b) => b.range.start.line === range.start.line && b.range.start.character === range.start.character);
+    const backbone = cell.backbones[index];
+    if (backbone) return { kind: 'backbone', id, head: cell.head, doc: backboneUnderHeadDoc(headedRequest(cell, backbone)), range, index, label: backboneLabel(backbone) };
   }
   const headId = valueAt(js, [verb, 'head']);
   const head = typeof headId === 'string' ? findHead(headId) : undefined;

@@ -7,7 +7,7 @@
 import type { ModelSummary } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import type { ModelProfile } from '../../kernels/profileTypes';
-import { BackboneSplit, MODEL_PARTS, ModelPart, PartSplit, SplitTap, SplitTiming } from './report';
+import { BackboneSplit, MODEL_PARTS, ModelPart, PartSplit, Report, SplitTap, SplitTiming } from './report';
 
 /** The part a scope path belongs to: its first level, when that is backbone, neck or head. */
 export function partOf(scope: string): ModelPart | undefined {
@@ -136,4 +136,18 @@ export function timingNote(split: BackboneSplit): string | undefined {
   const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
   const binding = t.binding_us !== undefined ? ` Around that run, the Node binding adds ${ms(t.binding_us)} ms (copying inputs and outputs) to the median latency.` : '';
   return `${basis}; each kernel counts in the part of its main op. ${ms(unattributed)} ms (${pct(unattributed)}%) is in no part: ${rest.join('; ')}.${spanning}${binding}`;
+}
+
+/**
+ * The measured split of backbone `index` of a cell's last report, as markdown for a hover; undefined
+ * when the report has no such backbone (the cell changed since it ran) or was not measured.
+ */
+export function measuredSplitMarkdown(report: Report | undefined, head: string, index: number, label: string): string | undefined {
+  const split = report?.headed?.head.id === head ? report.headed.splits[index] : undefined;
+  const profile = report?.models[index]?.profile;
+  if (!split || split.label !== label || !split.timing || !profile) return undefined;
+  const t = split.timing;
+  const parts = split.parts.map((p) => `${p.part} ${ms(p.median_us ?? 0)} ms`).join(' · ');
+  const s = profile.settings;
+  return `**Measured** on this machine (last run: ${s.providerUsed}, ${s.threads} thread${s.threads === 1 ? '' : 's'}, ${s.warmup} warm-up + ${s.runs} runs): ${parts}; in no part ${ms(t.runtime_only_us + (t.gaps_us ?? 0) + t.other_us)} ms; median latency **${profile.latency.median_ms.toFixed(3)} ms**.`;
 }

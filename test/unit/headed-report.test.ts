@@ -11,6 +11,7 @@ import { DEFAULT_THEME, reportCharts, splitSpec } from '../../media/renderer/cha
 import { defaultCollapsed, diagramModel, layoutDiagram, MODEL_PARTS } from '../../media/renderer/layout';
 import { splitRows as rendererSplitRows } from '../../media/renderer/rows';
 import { checkReport } from '../../media/renderer/validate';
+import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { CellFailure, executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
 import type { Report } from '../../src/run/report';
@@ -98,6 +99,19 @@ describe('detect and segment cells: execution', () => {
     const md = reportMarkdown(report);
     assert.match(md, /median ms \(measured\)/);
     assert.match(md, /\| between kernels, run-to-run spread \|/);
+  });
+});
+
+describe('detect and segment cells: editor hover after a run', () => {
+  it("a backbone's hover adds its measured time per part from the cell's last run, and not from a run of another cell text", async () => {
+    const report = await profiledReport();
+    const offset = CELL.indexOf('pplcnet_x1_0') + 3;
+    const hover = new CellAnalysis(CELL).hover(offset, report)!;
+    assert.match(hover.markdown, /\*\*pplcnet_x1_0\*\* under \*\*SSDLite\*\*/);
+    assert.match(hover.markdown, /\*\*Measured\*\* on this machine \(last run: cpu, 2 threads, 5 warm-up \+ 20 runs\): backbone [\d.]+ ms · neck [\d.]+ ms · head [\d.]+ ms; in no part [\d.]+ ms; median latency \*\*[\d.]+ ms\*\*/);
+    const changed = CELL.replace('pplcnet_x1_0', 'pplcnet_x0_5');
+    const stale = new CellAnalysis(changed).hover(offset, report)!;
+    assert.doesNotMatch(stale.markdown, /Measured/);
   });
 });
 
