@@ -11,6 +11,7 @@ import { buildNetwork, buildRequest, Cell, CellError, checkCell, hoverTargetAt, 
 import type { Diagnostic, LayerSpec, ModelRef, NetworkSpec, Position, Range } from '../lang/index';
 import type { ParseResult } from '../lang/index';
 import type { ModelReport, Report } from '../run/report';
+import { measuredSplitMarkdown } from '../run/split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
 import { BuildRequest, buildModelWithFigures, findModel } from '../zoo/index';
 import type { ModelProfile, ProfiledLayer } from '../../kernels/profileTypes';
@@ -289,8 +290,11 @@ export class CellAnalysis {
     switch (target.kind) {
       case 'key':
       case 'head':
-      case 'backbone':
         return { markdown: target.doc, range: target.range };
+      case 'backbone': {
+        const measured = target.index !== undefined && target.label ? measuredSplitMarkdown(report, target.head, target.index, target.label) : undefined;
+        return { markdown: measured ? `${target.doc}\n\n${measured}` : target.doc, range: target.range };
+      }
       case 'model':
         return { markdown: this.modelHover(target.id, target.range, report), range: target.range };
       case 'layer': {
