@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { KernelClient } from '../../kernels/client';
-import { LcnbConfig, readConfig } from '../config';
+import { activationMemoryLimitBytes, LcnbConfig, readConfig } from '../config';
 import type { CellResults } from '../notebook/results';
 import type { ExecutionContext } from '../run/execute';
 
@@ -40,6 +40,7 @@ export function executionContext(
     kernel: options.provider ? lcnb.kernel() : undefined,
     provider: options.provider ?? c.provider,
     defaults: { threads: c.threads, runs: c.runs, warmup: c.warmup, optimization: c.optimization },
+    activationMemoryLimitBytes: activationMemoryLimitBytes(c),
     baseDir: baseDirOf(options.scope),
     signal: options.signal,
     onProgress: options.onProgress ?? ((what) => lcnb.log.info(what)),

@@ -6,7 +6,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { profileModel as profileInKernel } from '../../kernels/profileModel';
+import { activationMemoryLimitBytes } from '../config';
 import { readOnnxFile } from '../onnx/file';
+import { checkActivationMemory } from '../run/guard';
 import { CellOutcome, executeCell } from '../run/execute';
 import { reportMarkdown } from '../run/markdown';
 import { modelReport, report } from '../run/reports';
@@ -111,6 +113,7 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
 async function profileOnnxFile(lcnb: Lcnb, uri: vscode.Uri, s: MeasureSettings, signal: AbortSignal, phase: (what: string) => void): Promise<CellOutcome> {
   const model = await readOnnxFile(uri.fsPath);
   const graph = model.graph;
+  checkActivationMemory(graph, activationMemoryLimitBytes(config(lcnb, uri)), basename(uri.fsPath));
   const profile = await profileInKernel(
     lcnb.kernel(),
     graph,
