@@ -120,6 +120,7 @@ export async function run(page, { log, shot }) {
   await list.scrollToTop();
   const hoverText = await hoverWord(page, list, code[0].index, 'pplcnet_x0_5');
   if (!/under PicoDet/.test(hoverText) || !/neck/.test(hoverText)) throw new Error(`the hover on pplcnet_x0_5 does not show its cost under PicoDet: ${hoverText.slice(0, 300)}`);
+  if (!/Measured on this machine/.test(hoverText)) throw new Error(`the hover on pplcnet_x0_5 does not show the last run's time per part: ${hoverText.slice(0, 400)}`);
   log(`backbone-swaps: hover on pplcnet_x0_5 says: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
   shots.push(await shot('backbone-swaps-hover.png'));
   await page.mouse.move(5, 5);
@@ -149,7 +150,7 @@ async function hoverWord(page, list, index, word) {
       return undefined;
     }
     const t = (await hover.allInnerTexts()).join('\n');
-    return /under/.test(t) ? t : undefined;
+    return /under/.test(t) && /Measured/.test(t) ? t : undefined;
   }, TIMEOUT.hover, 0);
   if (!text) throw new Error(`hovering ${word} shows no hover with its cost under the head`);
   return text;
