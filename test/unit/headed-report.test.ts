@@ -49,6 +49,9 @@ describe('detect and segment cells: execution', () => {
       }
       assert.ok(s.parts.every((p) => p.layers > 0 && p.madds > 0), `${s.backbone}: every part has ops`);
       assert.deepEqual(s.taps.map((t) => t.stride), [16, 32]);
+      // SSDLite reads MobileNetV3's expansion conv inside its last stride-16 block, as torchvision does.
+      assert.equal(s.taps[0].name, s.backbone === 'mobilenet_v3_large_x1_0' ? 'c4_expand' : undefined);
+      assert.ok(report.models[i].summary.layers.some((l) => l.name === s.taps[0].node), 'the tap is a node of the graph');
       assert.equal(s.timing, undefined, 'static: not measured');
     });
     assert.match(markdown, /\*\*SSDLite\*\* detector/);
