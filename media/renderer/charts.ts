@@ -556,8 +556,8 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
     y === 'madds'
       ? [`${h.head.title} at ${h.resolution}×${h.resolution}, ${h.classes} classes`, "split by the graph's top-level scopes"]
       : [
-          rows.some((r) => r.corrected) ? "median kernel times, the profiler's own cost taken out" : 'median profiled run: each kernel counted in the part of its main op',
-          `${UNATTRIBUTED}: inserted kernels, gaps, and kernel times varying run to run`,
+          rows.some((r) => r.corrected) ? "kernel medians less the profiler's own cost" : 'kernel medians in profiled runs',
+          `${UNATTRIBUTED}: inserted kernels, gaps, run-to-run spread`,
           ...(measured ? [settingsLine(measured)] : []),
         ];
   return {
