@@ -70,7 +70,8 @@ export function tapsRead(head: HeadSpec, request: HeadedRequest): TapRead[] {
  */
 export function backboneUnderHeadDoc(request: HeadedRequest, note?: string): string {
   const head = findHead(request.head);
-  const title = `**${request.backbone}** under **${head?.title ?? request.head}**`;
+  const variant = [...(request.width !== undefined ? [`width ${request.width}`] : []), ...Object.entries(request.knobs ?? {}).map(([k, v]) => `${k} ${JSON.stringify(v)}`)];
+  const title = `**${request.backbone}**${variant.length ? ` (${variant.join(', ')})` : ''} under **${head?.title ?? request.head}**`;
   const out = [title, ''];
   if (note) out.push(`_${note}_`, '');
   let graph;
