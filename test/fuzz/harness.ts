@@ -37,7 +37,10 @@ export class FuzzWorker {
   private stderr: string[] = [];
   restarts = 0;
 
-  constructor(private readonly warmup: readonly { format: Format; bytes: Uint8Array }[] = []) {}
+  constructor(
+    private readonly warmup: readonly { format: Format; bytes: Uint8Array }[] = [],
+    private readonly hangMs = HANG_MS,
+  ) {}
 
   private start(): Promise<void> {
     this.stderr = [];
@@ -82,7 +85,9 @@ export class FuzzWorker {
       };
       const onMessage = (reply: WorkerReply) => reply.id === id && done(reply);
       const onExit = (code: number | null, signal: string | null) => {
-        const tail = this.stderr.join('').split('\n').filter((l) => l.trim()).slice(-4).join(' | ');
+        const output = this.stderr.join('');
+        const oom = /heap out of memory|Allocation failed/i.exec(output);
+        const tail = oom ? `JavaScript ${oom[0]}` : output.split('\n').filter((l) => l.trim()).slice(-4).join(' | ');
         done({ kind: 'crash', message: `the worker died (${signal ?? `exit code ${code}`}): ${tail}` });
       };
       const timer = setTimeout(() => done({ kind: 'hang', message: `no answer after ${timeoutMs} ms` }), timeoutMs);
@@ -95,11 +100,11 @@ export class FuzzWorker {
   async run(format: Format, bytes: Uint8Array): Promise<CaseReport> {
     this.ready ??= this.start();
     await this.ready;
-    const reply = await this.send(format, bytes, HANG_MS);
+    const reply = await this.send(format, bytes, this.hangMs);
     if ('kind' in reply) {
       this.kill();
       const oom = /heap out of memory|Allocation failed/i.test(reply.message);
-      return { status: oom ? 'memory' : reply.kind, message: reply.message, cpuMs: HANG_MS };
+      return { status: oom ? 'memory' : reply.kind, message: reply.message, cpuMs: this.hangMs };
     }
     if (reply.maxRssMb > MEMORY_LIMIT_MB) {
       this.kill();

@@ -31,6 +31,9 @@ export const NOTEBOOK_SOURCE = 'fuzz.lcnb';
 export const ONNX_SOURCE = 'fuzz.onnx';
 export const MAX_MESSAGE = 2000;
 
+/** Inputs that make the worker misbehave on purpose, so the harness's own checks can be tested. */
+export const SELF_TEST = { hang: 'lcnb-fuzz-self-test:hang', crash: 'lcnb-fuzz-self-test:crash', memory: 'lcnb-fuzz-self-test:memory' } as const;
+
 export interface CaseResult {
   /** ok: a valid result; error: one clear error; unclear: anything else (a finding). */
   readonly status: 'ok' | 'error' | 'unclear';

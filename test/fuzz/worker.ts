@@ -4,7 +4,7 @@
  * Each reply carries the case's CPU time and the process's peak memory.
  */
 import { resourceUsage } from 'node:process';
-import { Format, runCase } from './targets';
+import { Format, runCase, SELF_TEST } from './targets';
 
 export interface WorkerRequest {
   readonly id: number;
@@ -27,7 +27,18 @@ if (!process.send) {
   process.exit(2);
 }
 
+function selfTest(bytes: Uint8Array): void {
+  const text = bytes.length < 64 ? new TextDecoder().decode(bytes) : '';
+  if (text === SELF_TEST.hang) for (;;);
+  if (text === SELF_TEST.crash) process.abort();
+  if (text === SELF_TEST.memory) {
+    const hoard: number[][] = [];
+    for (;;) hoard.push(new Array<number>(1_000_000).fill(1));
+  }
+}
+
 process.on('message', async (request: WorkerRequest) => {
+  selfTest(new Uint8Array(request.bytes));
   const cpu = process.cpuUsage();
   const start = performance.now();
   let result;

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { after, describe, it } from 'node:test';
 import { corpusFiles, CPU_LIMIT_MS, fuzz, FuzzStats, FuzzWorker, seedsFor } from '../fuzz/harness';
+import { SELF_TEST } from '../fuzz/targets';
 
 const CASES = 300;
 const SEED = 8;
@@ -29,6 +30,27 @@ describe('fuzz', { timeout: 180_000 }, () => {
     assert.equal(stats.cases, CASES);
     assert.equal(stats.findings.length, 0, findingsText(stats));
     assert.ok(stats.ok > CASES / 10 && stats.errors > CASES / 10, `${stats.ok} valid, ${stats.errors} clear errors`);
+  });
+
+  it('the harness catches a hang, a crash and runaway memory, and replaces the worker each time', async () => {
+    const worker = new FuzzWorker([], 2000);
+    try {
+      const utf8 = (s: string) => new TextEncoder().encode(s);
+      const ok = () => worker.run('onnx', seedsFor('onnx')[0].bytes);
+      assert.equal((await ok()).status, 'ok');
+      const hang = await worker.run('onnx', utf8(SELF_TEST.hang));
+      assert.equal(hang.status, 'hang', hang.message);
+      assert.equal((await ok()).status, 'ok', 'a new worker after the hang');
+      const crash = await worker.run('onnx', utf8(SELF_TEST.crash));
+      assert.equal(crash.status, 'crash', crash.message);
+      assert.match(crash.message ?? '', /SIGABRT/);
+      const memory = await worker.run('onnx', utf8(SELF_TEST.memory));
+      assert.equal(memory.status, 'memory', memory.message);
+      assert.equal((await ok()).status, 'ok');
+      assert.equal(worker.restarts, 3);
+    } finally {
+      await worker.dispose();
+    }
   });
 
   const corpus = corpusFiles();
