@@ -147,6 +147,23 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const median = cli.latency?.median_ms ?? cli.profile?.latency?.median_ms ?? cli.models?.[0]?.profile?.latency?.median_ms;
   if (!(median > 0)) throw new Error(`lcnb profile of the exported file gave no latency: ${JSON.stringify(cli).slice(0, 300)}`);
   log(`commands: Export Model to ONNX… wrote ${path.basename(onnxPath)}; onnxruntime runs it in ${median.toFixed(2)} ms`);
+  await closeNotifications(page);
+
+  // Profile Model… on that .onnx file, chosen in the open dialog: profiled as stored.
+  await runFromCommandPalette(page, 'lcnb: Profile Model…');
+  await pickFromQuickPick(page, 'Choose an .onnx file…');
+  await saveDialog(page, onnxPath);
+  await pickFromQuickPick(page, 'cpu');
+  await pickFromQuickPick(page, '1');
+  await pickFromQuickPick(page, '10');
+  await activeTab(page, new RegExp(`^profile-${PROFILED}-\\d+\\.lcnb`));
+  const fileProfile = output(page).locator('.lcnb-report[data-verb="profile"]');
+  await fileProfile.waitFor({ timeout: TIMEOUT.profile });
+  const fileText = await fileProfile.innerText();
+  if (!/ms/.test(fileText)) throw new Error(`the profile of ${path.basename(onnxPath)} shows no latency: ${fileText.slice(0, 300)}`);
+  await page.waitForTimeout(1000);
+  shots.push(await shot('commands-profile-onnx-file.png'));
+  log(`commands: Profile Model… on ${path.basename(onnxPath)} (open dialog) opened its measured profile`);
   log(`UI: palette commands done; screenshots ${shots.join(', ')}`);
 }
 
@@ -218,7 +235,7 @@ async function closeNotifications(page) {
   await runFromCommandPalette(page, 'Notifications: Clear All Notifications');
 }
 
-/** code-server's save dialog is a quick input holding a path: once it has settled, type ours and accept. */
+/** code-server's save and open dialogs are a quick input holding a path: once it has settled, type ours and accept. */
 async function saveDialog(page, target, shots, shot, screenshot) {
   const input = page.locator('.quick-input-widget input.input');
   let last = '';
@@ -238,7 +255,8 @@ async function saveDialog(page, target, shots, shot, screenshot) {
   if (!typed) throw new Error(`the save dialog does not keep the path ${target}: it shows ${await input.inputValue()}`);
   if (screenshot) shots.push(await shot(screenshot));
   await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click({ timeout: TIMEOUT.step });
-  const closed = await waitFor(async () => !(await input.isVisible()), TIMEOUT.step);
+  // Closed, or replaced by the command's next quick pick (the same widget).
+  const closed = await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== target, TIMEOUT.step);
   if (!closed) throw new Error(`the save dialog for ${target} stays open`);
 }
 
