@@ -15,7 +15,7 @@ export interface MeasureSettings {
 
 /** A `profile:` cell for a zoo model. */
 export function profileCellText(id: string, s: MeasureSettings): string {
-  return [`profile: ${id}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`, ''].join('\n');
+  return [`profile: ${id}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`].join('\n');
 }
 
 /** A `compare:` cell; `measure` false counts only (profile: false). */
@@ -23,7 +23,7 @@ export function compareCellText(ids: readonly string[], measure: MeasureSettings
   const profile = measure
     ? `{ runs: ${measure.runs}, warmup: ${measure.warmup}, threads: ${measure.threads}, provider: ${measure.provider}, opt: ${measure.optimization} }`
     : 'false';
-  return ['compare:', '  models:', ...ids.map((id) => `    - ${id}`), `  profile: ${profile}`, ''].join('\n');
+  return ['compare:', '  models:', ...ids.map((id) => `    - ${id}`), `  profile: ${profile}`].join('\n');
 }
 
 /** The first cell of a new notebook: a model to look at, with what to try next in comments. */
@@ -32,5 +32,4 @@ export const STARTER_CELL = [
   '# Hover a model id for its totals; Ctrl+Space lists the zoo. Pick a kernel (top right) and run.',
   'model: mobilenet_v3_small_x1_0',
   'resolution: 224',
-  '',
 ].join('\n');

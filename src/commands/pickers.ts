@@ -79,14 +79,6 @@ export async function pickModelOrOnnx(title: string): Promise<ModelChoice | unde
   return chosen?.[0] && { kind: 'onnx', uri: chosen[0] };
 }
 
-/** What onnxruntime says about each provider on this machine, with a progress notification while it checks. */
-export async function discoverProviders(lcnb: Lcnb): Promise<ProviderStatus[]> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'lcnb: checking which execution providers onnxruntime can start here…' },
-    () => lcnb.kernel().providers(),
-  );
-}
-
 type ProviderItem = vscode.QuickPickItem & { status: ProviderStatus };
 
 export function providerItems(statuses: readonly ProviderStatus[], current: string): ProviderItem[] {
@@ -102,14 +94,48 @@ export function providerItems(statuses: readonly ProviderStatus[], current: stri
 }
 
 /**
- * A provider onnxruntime can start, current one first; undefined when cancelled or when the user
- * picked one that cannot start (after saying why).
+ * A provider onnxruntime can start here, the current setting first. The pick opens at once and
+ * stays busy while the kernel checks the providers (so keystrokes never land in the editor
+ * meanwhile). Undefined when cancelled or when the user picked one that cannot start (after
+ * saying why); a failed check throws.
  */
-export async function pickProvider(title: string, statuses: readonly ProviderStatus[], current: string): Promise<ProviderStatus | undefined> {
-  const items = providerItems(statuses, current);
-  const first = items.find((i) => i.status.name === current && i.status.available);
-  const ordered = first ? [first, ...items.filter((i) => i !== first)] : items;
-  const picked = await vscode.window.showQuickPick(ordered, { title, placeHolder: 'Execution provider (✓ can start on this machine)', matchOnDetail: true });
+export async function pickProvider(lcnb: Lcnb, title: string, current: string): Promise<ProviderStatus | undefined> {
+  const qp = vscode.window.createQuickPick<ProviderItem>();
+  qp.title = title;
+  qp.placeholder = 'Checking which execution providers onnxruntime can start here…';
+  qp.busy = true;
+  qp.matchOnDetail = true;
+  let failure: unknown;
+  const listed = lcnb
+    .kernel()
+    .providers()
+    .then(
+      (statuses) => {
+        for (const s of statuses) lcnb.log.info(`execution provider ${s.name}: ${s.available ? 'can start' : `cannot start: ${s.reason}`}`);
+        const items = providerItems(statuses, current);
+        const first = items.find((i) => i.status.name === current && i.status.available);
+        qp.items = first ? [first, ...items.filter((i) => i !== first)] : items;
+        qp.placeholder = 'Execution provider (✓ can start on this machine)';
+        qp.busy = false;
+      },
+      (e) => {
+        failure = e;
+        qp.hide();
+      },
+    );
+  const picked = await new Promise<ProviderItem | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0];
+      if (!item) return; // Enter while still checking: keep waiting
+      resolve(item);
+      qp.hide();
+    });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  await listed;
+  if (failure) throw failure;
   if (!picked) return undefined;
   if (!picked.status.available) {
     void vscode.window.showErrorMessage(`lcnb: ${picked.status.name} cannot start on this machine: ${picked.status.reason ?? 'onnxruntime gave no reason'}.`);

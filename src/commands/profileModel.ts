@@ -16,7 +16,7 @@ import { MeasureSettings, profileCellText } from './cellText';
 import { config, executionContext, Lcnb } from './context';
 import { failed } from './failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
-import { checkZooId, discoverProviders, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
+import { checkZooId, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
 import { requireTrust } from './trust';
 
 const TITLE = 'lcnb: Profile Model…';
@@ -29,11 +29,12 @@ export function modelArgument(arg: unknown): ModelChoice | undefined | 'invalid'
   return 'invalid';
 }
 
+/** The kernel's phases (kernels/profile.ts), in the order they start. */
 const PHASES: Record<string, string> = {
   load: 'loading the model into onnxruntime',
   warmup: 'warm-up runs',
-  runs: 'timed runs (profiler on, per-layer times)',
-  baseline: 'timed runs (profiler off, latency)',
+  baseline: 'warm-up runs (profiler off)',
+  runs: 'timed runs (profiler on and off, in alternating blocks)',
 };
 
 export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vscode.NotebookEditor | undefined> {
@@ -52,13 +53,12 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   }
   const c = config(lcnb, choice.kind === 'onnx' ? choice.uri : undefined);
 
-  let statuses;
+  let provider;
   try {
-    statuses = await discoverProviders(lcnb);
+    provider = await pickProvider(lcnb, TITLE, c.provider);
   } catch (e) {
     return failed(lcnb, TITLE, e);
   }
-  const provider = await pickProvider(TITLE, statuses, c.provider);
   if (!provider) return undefined;
   const threads = await pickInteger(TITLE, 'Intra-op threads', { value: c.threads, settingKey: 'lcnb.threads', suggestions: threadSuggestions(), min: 1, max: 1024 });
   if (threads === undefined) return undefined;

@@ -5,22 +5,19 @@
 import * as vscode from 'vscode';
 import { config, Lcnb } from './context';
 import { failed } from './failures';
-import { discoverProviders, pickProvider, providerLabel } from './pickers';
+import { pickProvider, providerLabel } from './pickers';
 import { requireTrust } from './trust';
 
 const TITLE = 'lcnb: Select Execution Provider';
 
 export async function selectExecutionProvider(lcnb: Lcnb): Promise<string | undefined> {
   if (!requireTrust('Select Execution Provider')) return undefined;
-  let statuses;
+  let picked;
   try {
-    statuses = await discoverProviders(lcnb);
+    picked = await pickProvider(lcnb, TITLE, config(lcnb).provider);
   } catch (e) {
     return failed(lcnb, TITLE, e);
   }
-  for (const s of statuses) lcnb.log.info(`execution provider ${s.name}: ${s.available ? 'can start' : `cannot start: ${s.reason}`}`);
-  const current = config(lcnb).provider;
-  const picked = await pickProvider(TITLE, statuses, current);
   if (!picked) return undefined;
   const settings = vscode.workspace.getConfiguration('lcnb');
   // A provider belongs to the machine: user settings, unless the workspace already sets one.
