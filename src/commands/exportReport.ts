@@ -42,15 +42,23 @@ function workspaceFolder(): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-/** The report in the output of the notebook's selected cell, or why there is none. */
-function activeCellReport(): Source | string {
+function isCell(value: unknown): value is vscode.NotebookCell {
+  return !!value && typeof value === 'object' && 'document' in value && 'notebook' in value && 'outputs' in value;
+}
+
+/**
+ * The report in the output of `given` (a cell whose menu ran the command) or of the notebook's
+ * selected cell, or why there is none.
+ */
+function cellReport(given?: vscode.NotebookCell): Source | string {
   const editor = vscode.window.activeNotebookEditor;
-  if (!editor || editor.notebook.notebookType !== 'lcnb') return 'open an lcnb notebook and select a cell that has run (its output holds the report)';
+  const notebook = given?.notebook ?? editor?.notebook;
+  if (!notebook || notebook.notebookType !== 'lcnb') return 'open an lcnb notebook and select a cell that has run (its output holds the report)';
   const reportItem = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items).find((i) => i.mime === REPORT_MIME);
-  let cell = editor.notebook.cellAt(editor.selection.start);
-  if (!reportItem(cell)) {
+  let cell = given ?? notebook.cellAt(editor!.selection.start);
+  if (!reportItem(cell) && !given) {
     // A notebook with one report (such as the one Profile Model… opens) needs no selection.
-    const withReports = editor.notebook.getCells().filter((c) => reportItem(c));
+    const withReports = notebook.getCells().filter((c) => reportItem(c));
     if (withReports.length !== 1) {
       return withReports.length
         ? `cell ${cell.index + 1} has no lcnb report in its output; select one of the cells that has run (${withReports.map((c) => c.index + 1).join(', ')})`
@@ -58,7 +66,8 @@ function activeCellReport(): Source | string {
     }
     cell = withReports[0];
   }
-  const item = reportItem(cell)!;
+  const item = reportItem(cell);
+  if (!item) return `cell ${cell.index + 1} has no lcnb report in its output: run it first`;
   let report: unknown;
   try {
     report = JSON.parse(new TextDecoder().decode(item.data));
@@ -66,7 +75,7 @@ function activeCellReport(): Source | string {
     return `the report in cell ${cell.index + 1} is not valid JSON (${(e as Error).message}); run the cell again`;
   }
   if (!isReport(report)) return `the output of cell ${cell.index + 1} is not an lcnb report; run the cell again`;
-  const uri = editor.notebook.uri;
+  const uri = notebook.uri;
   const folder = uri.scheme === 'file' ? vscode.Uri.joinPath(uri, '..') : workspaceFolder();
   return { report, name: safeName(report.title), folder };
 }
@@ -80,7 +89,8 @@ async function onnxSummaryReport(uri: vscode.Uri): Promise<Source> {
 
 /** The report to export: the argument when given (checked), else the active cell's. */
 async function source(arg: unknown, format: ReportFormat): Promise<Source | string> {
-  if (arg === undefined || arg === null) return activeCellReport();
+  if (arg === undefined || arg === null) return cellReport();
+  if (isCell(arg)) return cellReport(arg);
   if (arg instanceof vscode.Uri) {
     if (format !== 'netron' || !/\.onnx$/i.test(arg.path)) return `expected a report${format === 'netron' ? ' or an .onnx file' : ''}, got ${arg.fsPath}`;
     if (arg.scheme !== 'file') return `${arg.toString()} is not a file on this machine`;
