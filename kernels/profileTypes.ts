@@ -22,9 +22,10 @@ export interface ProfiledLayer {
   readonly runtime_nodes: readonly string[];
   readonly median_us: number;
   /**
-   * median_us less the profiler's own cost inside each of the layer's kernel events (measured on a
-   * calibration chain, see ModelProfile.profiler), never below 0: the layer's time with the
-   * profiler's bookkeeping taken out. Absent when that cost was not measured.
+   * median_us less the profiler's minimum cost inside each of the layer's kernel events (measured
+   * on a calibration chain, see ModelProfile.profiler), never below 0. An upper bound of the
+   * layer's time without the profiler: kernels on the thread pool carry more profiler cost than the
+   * chain's. Absent when that cost was not measured.
    */
   readonly corrected_us?: number;
   /** Share of the summed per-layer time. */
@@ -76,8 +77,9 @@ export interface ModelProfile {
   readonly coverage: number;
   /**
    * Σ corrected_us / latency.unprofiled_run_ms: how much of onnxruntime's run time without the
-   * profiler the per-layer rows account for once the profiler's own cost is taken out of them. Over
-   * 1 means the rows still hold more than the run took. Absent when the profiler's cost was not measured.
+   * profiler the per-layer rows account for once the profiler's minimum in-kernel cost is taken out.
+   * Over 1: the rows still hold profiler cost the calibration chain does not capture. Absent when
+   * the profiler's cost was not measured.
    */
   readonly corrected_coverage?: number;
   /** onnxruntime's profiler's own cost (absent when not measured). Times in µs. */
@@ -94,7 +96,7 @@ export interface ModelProfile {
     readonly chain_unprofiled_node_us: number;
     /**
      * 1 + kernels_per_run × (in_kernel_us + chain_between_kernels_us) / unprofiled run: the profiled ÷
-     * unprofiled ratio the profiler's per-node cost alone implies for this model.
+     * unprofiled ratio the profiler's minimum per-node cost alone implies for this model (a lower bound).
      */
     readonly per_node_cost_ratio: number;
     readonly method: string;

@@ -114,7 +114,11 @@ export interface ProfilerCost {
   readonly unprofiledNodeUs: number;
   /** Per node with the profiler on: mean kernel event duration in the long chain (median over runs). */
   readonly profiledKernelUs: number;
-  /** profiledKernelUs − unprofiledNodeUs: the profiler's work inside each kernel event. */
+  /**
+   * profiledKernelUs − unprofiledNodeUs: the profiler's work inside each kernel event of the chain.
+   * A lower bound for other kernels: those that run on the thread pool cost it more (the pool
+   * records per-task statistics while profiling).
+   */
   readonly inKernelUs: number;
   /** Mean gap between consecutive kernel events with the profiler on (median over runs). */
   readonly betweenKernelsUs: number;
