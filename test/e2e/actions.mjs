@@ -41,8 +41,13 @@ export async function openFile(page, name) {
     .waitFor({ timeout: TIMEOUT.step });
 }
 
-/** Opens the command palette with F1 and runs the command whose label is `label`. */
-export async function runFromCommandPalette(page, label) {
+/**
+ * Opens the command palette with F1 and runs the command whose label is `label`. The workbench is
+ * clicked first (at 700, 400) to take focus; with `{ neutralFocus: true }` the side bar's title is
+ * clicked instead, for pages where that spot is a notebook output webview, whose late focus would
+ * close the palette.
+ */
+export async function runFromCommandPalette(page, label, { neutralFocus = false } = {}) {
   const deadline = Date.now() + TIMEOUT.step;
   const input = page.locator('.quick-input-widget input.input');
   const row = page
@@ -50,7 +55,8 @@ export async function runFromCommandPalette(page, label) {
     .filter({ has: page.locator('.label-name', { hasText: label }) });
   // Commands of the extension under development appear once its host has registered them.
   for (;;) {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: TIMEOUT.step });
+    if (neutralFocus) await page.locator('.part.sidebar .composite.title').first().click({ timeout: TIMEOUT.step });
+    else await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: TIMEOUT.step });
     await page.keyboard.press('F1');
     await input.waitFor({ timeout: TIMEOUT.step });
     await input.fill(`>${label}`);
