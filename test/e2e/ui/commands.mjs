@@ -22,19 +22,19 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   fs.rmSync(path.join(folder, REMOVED_SAMPLE));
 
   // New Notebook: an untitled notebook with a starter cell.
-  await runFromCommandPalette(page, 'lcnb: New Notebook');
+  await palette(page, 'lcnb: New Notebook');
   const untitled = await activeTab(page, /^notebook(-\d+)?\.lcnb/);
   await visibleNotebook(page).locator('.view-line', { hasText: /model:\s*mobilenet_v3_small_x1_0/ }).first().waitFor({ timeout: TIMEOUT.step });
   log(`commands: New Notebook opened "${untitled}" with a model cell`);
   shots.push(await shot('commands-new-notebook.png'));
 
   // Open Sample Notebooks: one the workspace has (in place), one it lacks (lcnb's copy, untitled).
-  await runFromCommandPalette(page, 'lcnb: Open Sample Notebooks');
+  await palette(page, 'lcnb: Open Sample Notebooks');
   await quickPickRows(page, 5);
   shots.push(await shot('commands-samples-pick.png'));
   await pickFromQuickPick(page, 'getting-started.lcnb');
   await activeTab(page, /^getting-started\.lcnb/);
-  await runFromCommandPalette(page, 'lcnb: Open Sample Notebooks');
+  await palette(page, 'lcnb: Open Sample Notebooks');
   await pickFromQuickPick(page, REMOVED_SAMPLE);
   const sampleTab = await activeTab(page, /^squeezenet\.lcnb/);
   await output(page).getByText('SqueezeNet against the others').first().waitFor({ timeout: TIMEOUT.render });
@@ -43,7 +43,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   shots.push(await shot('commands-sample-untitled.png'));
 
   // Select Execution Provider: every provider with whether it can start here, written to the setting.
-  await runFromCommandPalette(page, 'lcnb: Select Execution Provider');
+  await palette(page, 'lcnb: Select Execution Provider');
   const providerRows = await quickPickRows(page, 2, TIMEOUT.render);
   log(`commands: Select Execution Provider lists ${providerRows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
   if (!providerRows.some((r) => /cpu/.test(r) && /can start here/.test(r))) throw new Error('cpu is not listed as able to start');
@@ -55,7 +55,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await closeNotifications(page);
 
   // Compare Models…: two models, counted only → an untitled notebook with the compare report.
-  await runFromCommandPalette(page, 'lcnb: Compare Models…');
+  await palette(page, 'lcnb: Compare Models…');
   for (const id of COMPARED) await checkQuickPickRow(page, id);
   await page.locator('.quick-input-widget input.input').fill('');
   await page.keyboard.press('Enter');
@@ -108,7 +108,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   // Export Report as CSV from that notebook: the file parses, one row per layer.
   const csvPath = path.join(folder, 'exports', 'profile.csv');
   fs.mkdirSync(path.dirname(csvPath), { recursive: true });
-  await runFromCommandPalette(page, 'lcnb: Export Report as CSV');
+  await palette(page, 'lcnb: Export Report as CSV');
   await saveDialog(page, csvPath, shots, shot, 'commands-save-dialog.png');
   const csv = await waitForFile(csvPath);
   const rows = parseCsv(csv);
@@ -122,7 +122,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
 
   // Export Netron Attachment: Netron's shape, one node entry per layer.
   const netronPath = path.join(folder, 'exports', `${PROFILED}.netron.json`);
-  await runFromCommandPalette(page, 'lcnb: Export Netron Attachment');
+  await palette(page, 'lcnb: Export Netron Attachment');
   await saveDialog(page, netronPath);
   const attachment = JSON.parse(await waitForFile(netronPath));
   const nodeTargets = new Set(attachment.metrics.filter((e) => e.kind === 'node').map((e) => e.target));
@@ -134,7 +134,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
 
   // Export Model to ONNX…: zoo id → form → save dialog; the file runs in onnxruntime (lcnb's CLI).
   const onnxPath = path.join(folder, 'exports', `${PROFILED}.onnx`);
-  await runFromCommandPalette(page, 'lcnb: Export Model to ONNX…');
+  await palette(page, 'lcnb: Export Model to ONNX…');
   await pickFromQuickPick(page, PROFILED);
   await pickFromQuickPick(page, 'Inference');
   await saveDialog(page, onnxPath);
@@ -150,7 +150,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await closeNotifications(page);
 
   // Profile Model… on that .onnx file, chosen in the open dialog: profiled as stored.
-  await runFromCommandPalette(page, 'lcnb: Profile Model…');
+  await palette(page, 'lcnb: Profile Model…');
   await pickFromQuickPick(page, 'Choose an .onnx file…');
   await saveDialog(page, onnxPath);
   await pickFromQuickPick(page, 'cpu');
@@ -168,6 +168,11 @@ export async function run(page, { log, shot, folder, repoRoot }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The palette, focusing the side bar first: the editor area is often a notebook output webview. */
+function palette(page, label) {
+  return runFromCommandPalette(page, label, { neutralFocus: true });
+}
 
 /** Waits until the active editor tab's label matches `re`; returns the label. */
 async function activeTab(page, re) {
@@ -217,7 +222,7 @@ async function checkQuickPickRow(page, label) {
 
 /** Profile Model… through its picks: model, provider cpu, 1 thread, `runs` runs. */
 async function startProfile(page, model, runs) {
-  await runFromCommandPalette(page, 'lcnb: Profile Model…');
+  await palette(page, 'lcnb: Profile Model…');
   await pickFromQuickPick(page, model);
   await pickFromQuickPick(page, 'cpu');
   await pickFromQuickPick(page, '1');
@@ -232,7 +237,7 @@ async function notification(page, re, ms = TIMEOUT.render) {
 }
 
 async function closeNotifications(page) {
-  await runFromCommandPalette(page, 'Notifications: Clear All Notifications');
+  await palette(page, 'Notifications: Clear All Notifications');
 }
 
 /** code-server's save and open dialogs are a quick input holding a path: once it has settled, type ours and accept. */
