@@ -103,8 +103,9 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   const bindingMs = result.latency.bindingMs;
   const unprofiledRunMs = result.baseline && bindingMs !== undefined ? result.baseline.medianMs - bindingMs : undefined;
   const parts = result.latency.ortParts;
-  const correctedUs = attribution.layers.reduce((sum, l) => sum + (l.correctedUs ?? 0), 0);
-  const corrected = cost !== undefined && unprofiledRunMs !== undefined && attribution.layers.every((l) => l.correctedUs !== undefined);
+  // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
+  // a run's own sum shares the load the run met, which the per-node medians of the rows skip.
+  const correctedRunUs = cost && parts ? parts.kernelUs - parts.kernels * Math.max(0, cost.inKernelUs) : undefined;
   return {
     id: graph.name,
     input: graph.inputs[0]?.shape ?? [],
@@ -123,7 +124,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
     totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
     achieved_gflops: totals.flops / (medianMs * 1e-3) / 1e9,
     coverage: attribution.attributedUs / (result.latency.ortMedianMs * 1e3),
-    ...(corrected ? { corrected_coverage: correctedUs / (unprofiledRunMs * 1e3) } : {}),
+    ...(correctedRunUs !== undefined && unprofiledRunMs !== undefined ? { corrected_coverage: correctedRunUs / (unprofiledRunMs * 1e3) } : {}),
     ...(cost && parts && unprofiledRunMs !== undefined
       ? {
           profiler: {

@@ -76,10 +76,12 @@ export interface ModelProfile {
    */
   readonly coverage: number;
   /**
-   * Σ corrected_us / latency.unprofiled_run_ms: how much of onnxruntime's run time without the
-   * profiler the per-layer rows account for once the profiler's minimum in-kernel cost is taken out.
-   * Over 1: the rows still hold profiler cost the calibration chain does not capture. Absent when
-   * the profiler's cost was not measured.
+   * How much of onnxruntime's run time without the profiler (latency.unprofiled_run_ms) the
+   * per-layer times account for once the profiler's minimum in-kernel cost is taken out: per
+   * profiled run, Σ kernel events − kernels × profiler.in_kernel_us, median over the runs, ÷ the
+   * unprofiled run. Equals Σ corrected_us ÷ unprofiled run when the runs are steady; taken per run
+   * so a run's load counts alike on both sides. Over 1: the rows still hold profiler cost the
+   * calibration chain does not capture. Absent when the profiler's cost was not measured.
    */
   readonly corrected_coverage?: number;
   /** onnxruntime's profiler's own cost (absent when not measured). Times in µs. */
