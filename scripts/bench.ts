@@ -114,6 +114,7 @@ async function main() {
       binding_ms: p.latency.binding_ms ?? NaN,
       profiler_in_kernel_us: p.profiler?.in_kernel_us ?? NaN,
       profiler_between_kernels_us: p.profiler?.chain_between_kernels_us ?? NaN,
+      profiler_chain_unprofiled_node_us: p.profiler?.chain_unprofiled_node_us ?? NaN,
       uncovered: p.uncovered.length,
     };
     rows.push(row);
