@@ -1,23 +1,8 @@
 /** `lcnb summary|profile <backbone> --head <head>` and `lcnb list --heads`: the cells' build, on the command line. */
 import { strict as assert } from 'node:assert';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli';
+import { runCli as run } from './helpers';
 import { summarizeWithHead } from '../../src/zoo/heads/index';
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await main(argv, sink((s) => (stdout += s)), sink((s) => (stderr += s)));
-  return { code, stdout, stderr };
-}
 
 describe('lcnb --head', () => {
   it("summary --json: the zoo's headed graph, its parts adding up to the totals, the taps read, the paper's figures", async () => {

@@ -4,31 +4,15 @@
  * headed graph written to ONNX, read back and run by onnxruntime through the kernel process.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { describe, it } from 'node:test';
 import { UserError } from '../../src/core/errors';
 import { GraphBuilder } from '../../src/core/ir';
-import { summarize } from '../../src/core/summary';
-import { readOnnx } from '../../src/onnx/reader';
-import { exportOnnx } from '../../src/onnx/writer';
 import { addHeadBackbone, buildWithHead, findHead, HEAD_ONLY_BACKBONES, HeadedRequest, summarizeWithHead } from '../../src/zoo/heads';
 import { backboneTaps } from '../../src/zoo/taps';
+import { errorOf, onnxRoundTrip } from './helpers';
 
 const SWAPS = ['fasternet_t0', 'ghostnet_x1_0', 'mobilenet_v2_x1_0', 'pplcnet_x1_0', 'shufflenet_v2_x1_0'];
 const HEADS = ['picodet', 'yolov8n', 'yolov8s'];
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected an error');
-}
 
 function topScopes(request: HeadedRequest): string[] {
   return [...new Set(buildWithHead(request).nodes.map((n) => n.scope[0]))];
@@ -108,12 +92,12 @@ describe('PicoDet and YOLOv8 heads', () => {
   });
 
   it('bad requests are user errors naming the head and the backbone', () => {
-    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'squeezenet1_1' })), /^picodet needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16/);
-    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'pplcnet_x1_0', resolution: 400 })), /yolov8n on pplcnet_x1_0: the input size must be divisible by 32.*400/);
-    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0', headKnobs: { kernel: 4 } })), /kernel.*odd/);
-    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8n_backbone', width: 0.5 })), /yolov8n on yolov8n_backbone: .*no width/);
-    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8m_backbone' })), /yolov8n: unknown backbone 'yolov8m_backbone'/);
-    assert.match(errorOf(() => buildWithHead({ head: 'yolov8s', backbone: 'fasternet_t0', headKnobs: { spp: true } })), /yolov8s has no knob 'spp'/);
+    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'squeezenet1_1' }), UserError), /^picodet needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16/);
+    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'pplcnet_x1_0', resolution: 400 }), UserError), /yolov8n on pplcnet_x1_0: the input size must be divisible by 32.*400/);
+    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0', headKnobs: { kernel: 4 } }), UserError), /kernel.*odd/);
+    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8n_backbone', width: 0.5 }), UserError), /yolov8n on yolov8n_backbone: .*no width/);
+    assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8m_backbone' }), UserError), /yolov8n: unknown backbone 'yolov8m_backbone'/);
+    assert.match(errorOf(() => buildWithHead({ head: 'yolov8s', backbone: 'fasternet_t0', headKnobs: { spp: true } }), UserError), /yolov8s has no knob 'spp'/);
   });
 
   it('published figures: the PP-LCNet paper’s PicoDet swaps and Ultralytics’ own models, only at their settings', () => {
@@ -133,12 +117,7 @@ describe('PicoDet and YOLOv8 heads', () => {
 });
 
 describe('PicoDet and YOLOv8 in ONNX', { timeout: 180_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lcnb-heads-pico-yolo-'));
-  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
-  after(() => {
-    client.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const roundTrip = onnxRoundTrip('lcnb-heads-pico-yolo-');
 
   const cases: HeadedRequest[] = [
     { head: 'picodet', backbone: 'pplcnet_x0_5', resolution: 160 },
@@ -146,13 +125,7 @@ describe('PicoDet and YOLOv8 in ONNX', { timeout: 180_000 }, () => {
   ];
   for (const request of cases) {
     it(`${request.head}/${request.backbone}: written, read back with the same counts, and run by onnxruntime`, async () => {
-      const graph = buildWithHead(request);
-      const training = readOnnx(exportOnnx(graph, { form: 'training' }).bytes, { source: graph.name });
-      const [a, b] = [summarize(graph).totals, summarize(training.graph).totals];
-      assert.deepEqual([b.params, b.madds], [a.params, a.madds]);
-      const path = join(dir, `${request.head}.onnx`);
-      writeFileSync(path, exportOnnx(graph, { form: 'inference' }).bytes);
-      const result = await client.profile({ modelPath: path, provider: 'cpu', threads: 1, runs: 1, warmup: 0, optimization: 'disabled', baselineRuns: 0 });
+      const result = await roundTrip(buildWithHead(request), `${request.head}.onnx`);
       assert.ok(result.latency.medianMs > 0);
       for (const scope of ['backbone.', 'neck.', 'head.']) assert.ok(result.nodes.some((n) => n.name.startsWith(scope)), `${scope} ran`);
     });

@@ -4,30 +4,16 @@
  * and run in onnxruntime through the kernel process).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { describe, it } from 'node:test';
 import { GraphBuilder } from '../../src/core/ir';
 import { summarize } from '../../src/core/summary';
-import { readOnnx } from '../../src/onnx/reader';
-import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel, summarizeModel, zooModels } from '../../src/zoo';
 import { buildWithHead, findHead, heads, summarizeWithHead } from '../../src/zoo/heads';
 import { addBackbone, backboneTaps, LAST_BLOCK, TAP_STRIDES } from '../../src/zoo/taps';
+import { errorOf, onnxRoundTrip } from './helpers';
 
 const ZOO = zooModels();
 const HEADED_SCOPES = ['backbone', 'neck', 'head'];
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail('expected an error');
-}
 
 /** SqueezeNet's convs and pools are unpadded (and its pools round up): its maps are a few pixels off R/stride. */
 const expectedSize = (id: string, resolution: number, stride: number) => (id.startsWith('squeezenet') ? undefined : Math.ceil(resolution / stride));
@@ -240,22 +226,11 @@ describe('headed graphs in ONNX', { timeout: 120_000 }, () => {
     { head: 'deeplabv3plus', backbone: 'mobilenet_v3_small_x1_0', resolution: 128 }, // its appended conv left out (last_block)
     { head: 'deeplabv3', backbone: 'shufflenet_v2_x0_5', resolution: 96, headKnobs: { aux: true } },
   ];
-  const dir = mkdtempSync(join(tmpdir(), 'lcnb-heads-'));
-  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
-  after(() => {
-    client.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const roundTrip = onnxRoundTrip('lcnb-heads-');
 
   for (const request of cases) {
     it(`${request.head}/${request.backbone}: written, read back with the same counts, and run by onnxruntime`, async () => {
-      const graph = buildWithHead(request);
-      const training = readOnnx(exportOnnx(graph, { form: 'training' }).bytes, { source: graph.name });
-      const [a, b] = [summarize(graph).totals, summarize(training.graph).totals];
-      assert.deepEqual([b.params, b.madds], [a.params, a.madds]);
-      const path = join(dir, `${request.head}.onnx`);
-      writeFileSync(path, exportOnnx(graph, { form: 'inference' }).bytes);
-      const result = await client.profile({ modelPath: path, provider: 'cpu', threads: 1, runs: 1, warmup: 0, optimization: 'disabled', baselineRuns: 0 });
+      const result = await roundTrip(buildWithHead(request), `${request.head}.onnx`);
       assert.ok(result.latency.medianMs > 0);
       assert.ok(result.nodes.some((n) => n.name.startsWith('head.')), 'the head ran');
     });

@@ -8,17 +8,9 @@ import { onnx } from '../../src/onnx/proto';
 import { readOnnx } from '../../src/onnx/reader';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
+import { errorOf } from './helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'onnx');
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail('expected an error');
-}
 
 /** A one-node model: input x [1, 8, 4, 4] → `op` → y, optionally with y's value_info. */
 function singleNodeModel(op: string, withValueInfo: boolean, extra: Partial<onnx.IGraphProto> = {}): Uint8Array {

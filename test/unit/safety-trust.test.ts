@@ -8,11 +8,10 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { main } from '../../src/cli';
 import { onnx } from '../../src/onnx/proto';
 import { readOnnxFile } from '../../src/onnx/file';
+import { runCli } from './helpers';
 import { installVscodeStub, recorded, workspace } from './safety-vscode';
 
 installVscodeStub();
@@ -99,9 +98,7 @@ describe('trust and paths', () => {
 
     for (const command of ['summary', 'profile']) {
       it(`is refused by lcnb ${command}, exit code 1, before any kernel starts`, async () => {
-        let stderr = '';
-        const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _e, done) => (append(String(chunk)), done()) });
-        const code = await main([command, model], sink(() => undefined), sink((s) => (stderr += s)));
+        const { code, stderr } = await runCli(command, model);
         assert.equal(code, 1);
         assert.match(stderr, refusal);
         assert.doesNotMatch(stderr, /kernel|onnxruntime could not/);
