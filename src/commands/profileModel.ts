@@ -104,9 +104,13 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
     choice.kind === 'zoo'
       ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'. Run the cell again to measure again; save the notebook to keep the result.`
       : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
-        `Cells profile zoo models and networks; to measure this file again, run **lcnb: Profile Model…** on it or \`lcnb profile ${choice.uri.fsPath}\` in a terminal.`;
-  const cellText = choice.kind === 'zoo' ? profileCellText(choice.id, settings) : `# Profile of ${choice.uri.fsPath} (see the text above to measure it again)\n`;
-  return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), executedCell(cellText, outcome, { startTime, endTime })], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
+        'Cells describe zoo models and networks, so the cell below holds the equivalent `lcnb` command: run it in a terminal, or **lcnb: Profile Model…** on the file, to measure it again.';
+  // Cells describe zoo models and networks, so a file's result sits in a plain-text cell that says what it is.
+  const cell =
+    choice.kind === 'zoo'
+      ? executedCell(profileCellText(choice.id, settings), outcome, { startTime, endTime })
+      : executedCell(`lcnb profile ${choice.uri.fsPath} --provider ${used} --threads ${threads} --runs ${runs} --warmup ${settings.warmup} --opt ${settings.optimization}`, outcome, { startTime, endTime }, 'plaintext');
+  return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), cell], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
 }
 
 /** An .onnx file as stored, measured in the kernel: the same report a profile cell produces. */
