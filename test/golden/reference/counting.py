@@ -14,26 +14,55 @@ import torch
 from torch import nn
 
 
-def count(model, resolution=224):
-    """(params, madds, rows) of a model, rows as (output shape, params, madds) per Conv2d/Linear."""
+def layer_madds(m, out):
+    """MAdds of one call of a Conv2d (Cout*Hout*Wout*(Cin/groups)*kh*kw per image) or Linear (in*out), from its output."""
+    if isinstance(m, nn.Conv2d):
+        kh, kw = m.kernel_size
+        return out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
+    return m.in_features * m.out_features
+
+
+def trace(model, inputs, layers=(nn.Conv2d, nn.Linear)):
+    """Runs model(*inputs) once in eval mode without gradients, with forward hooks on every module of
+    the types `layers`. Returns (model output, rows): one row (module name, module, output shape,
+    params, madds) per call, in forward order."""
     rows = []
 
-    def hook(m, _inp, out):
-        if isinstance(m, nn.Conv2d):
-            kh, kw = m.kernel_size
-            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
-        else:
-            madds = m.in_features * m.out_features
-        rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
+    def hook(name):
+        def fn(m, _inp, out):
+            rows.append((name, m, tuple(out.shape), sum(p.numel() for p in m.parameters()), layer_madds(m, out)))
+        return fn
 
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, layers)]
     model.eval()
     with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
+        output = model(*inputs)
     for h in handles:
         h.remove()
+    return output, rows
+
+
+def count(model, resolution=224):
+    """(params, madds, rows) of a model, rows as (output shape, params, madds) per Conv2d/Linear."""
+    _, traced = trace(model, [torch.zeros(1, 3, resolution, resolution)])
+    rows = [(shape, params, madds) for _, _, shape, params, madds in traced]
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     return params, sum(r[2] for r in rows), rows
+
+
+def count_named_parts(model, inputs, part_of, counted=lambda name: True):
+    """Conv2d MAdds and params of model on inputs, split into parts by name: part_of(name) gives the part
+    of a conv (by its module name) and of a parameter (by its parameter name); parameters whose name
+    fails counted(name) are left out. Returns (model output, rows as (output shape, params, madds) per
+    conv call, {part: {params, madds}})."""
+    output, traced = trace(model, inputs, nn.Conv2d)
+    parts = {}
+    for name, _, _, _, madds in traced:
+        parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['madds'] += madds
+    for name, p in model.named_parameters():
+        if counted(name):
+            parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['params'] += p.numel()
+    return output, [(shape, params, madds) for _, _, shape, params, madds in traced], parts
 
 
 def print_rows(rows):

@@ -30,7 +30,7 @@ Usage: /usr/bin/python3 heads_picodet.py                       reference pairs a
        /usr/bin/python3 heads_picodet.py --taps 128,256,512 [--resolution 416] [--classes 80]
            neck + head alone on stride-8/16/32 features of those channels
        --layers prints one row per conv (output shape, params, madds) in forward order.
-MAdds: Cout*Hout*Wout*(Cin/groups)*kh*kw of every Conv2d, forward hooks.
+MAdds: Cout*Hout*Wout*(Cin/groups)*kh*kw of every Conv2d, forward hooks (counting.py).
 """
 import argparse
 import json
@@ -39,6 +39,8 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from counting import count_named_parts
 
 
 def make_divisible(v, divisor=8, min_value=None):
@@ -271,28 +273,12 @@ def part_of(name):
 
 
 def count(model, inputs):
-    rows = []
-    parts = {}
+    def used(name):
+        return 'unused_scale_regs' not in name
 
-    def hook(name):
-        def fn(m, _inp, out):
-            kh, kw = m.kernel_size
-            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
-            rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
-            parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['madds'] += madds
-        return fn
-
-    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
-    model.eval()
-    with torch.no_grad():
-        outs = model(*inputs)
-    for h in handles:
-        h.remove()
-    for n, p in model.named_parameters():
-        if 'unused_scale_regs' not in n:
-            parts.setdefault(part_of(n), {'params': 0, 'madds': 0})['params'] += p.numel()
+    outs, rows, parts = count_named_parts(model, inputs, part_of, counted=used)
     registered = sum(p.numel() for p in model.parameters())
-    unused = sum(p.numel() for n, p in model.named_parameters() if 'unused_scale_regs' in n)
+    unused = sum(p.numel() for n, p in model.named_parameters() if not used(n))
     return {'params': registered - unused, 'registered': registered, 'madds': sum(r[2] for r in rows),
             'parts': parts, 'outputs': [list(o.shape) for o in outs]}, rows
 

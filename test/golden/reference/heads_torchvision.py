@@ -36,6 +36,8 @@ from torchvision.models.detection.ssdlite import SSDLiteHead, _mobilenet_extract
 from torchvision.models.segmentation.deeplabv3 import _deeplabv3_mobilenetv3
 from torchvision.models.segmentation.lraspp import _lraspp_mobilenetv3
 
+from counting import trace
+
 
 def count_parts(model, resolution, parts):
     """Total trainable params and conv/linear MAdds of model, and the same per part; parts maps a
@@ -54,20 +56,8 @@ def count_parts(model, resolution, parts):
                     seen.add(id(p))
                     result[name]['params'] += p.numel()
 
-    def hook(m, _inp, out):
-        if isinstance(m, nn.Conv2d):
-            kh, kw = m.kernel_size
-            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
-        else:
-            madds = m.in_features * m.out_features
+    for _, m, _, _, madds in trace(model, [torch.zeros(1, 3, resolution, resolution)])[1]:
         result[owner[m]]['madds'] += madds
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for h in handles:
-        h.remove()
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     assert params == sum(r['params'] for r in result.values()), 'parts do not cover the parameters'
     return {'params': params, 'madds': sum(r['madds'] for r in result.values()), 'parts': result}

@@ -25,7 +25,7 @@ Usage: /usr/bin/python3 heads_yolov8.py                  whole models at 640, 80
            neck + head alone on stride-8/16/32 features of those channels
        --layers prints one row per conv (output shape, params, madds) in forward order.
 params: every parameter (the DFL conv's 16 fixed weights included, as Ultralytics counts them);
-MAdds: Cout*Hout*Wout*(Cin/groups)*kh*kw of every Conv2d (the DFL conv included), forward hooks.
+MAdds: Cout*Hout*Wout*(Cin/groups)*kh*kw of every Conv2d (the DFL conv included), forward hooks (counting.py).
 """
 import argparse
 import json
@@ -33,6 +33,8 @@ import math
 
 import torch
 from torch import nn
+
+from counting import count_named_parts
 
 SCALES = {'n': (0.33, 0.25, 1024), 's': (0.33, 0.50, 1024)}
 
@@ -202,25 +204,7 @@ def part_of(name):
 
 
 def count(model, inputs):
-    rows = []
-    parts = {}
-
-    def hook(name):
-        def fn(m, _inp, out):
-            kh, kw = m.kernel_size
-            madds = out.numel() // out.shape[0] * (m.in_channels // m.groups) * kh * kw
-            rows.append((tuple(out.shape), sum(p.numel() for p in m.parameters()), madds))
-            parts.setdefault(part_of(name), {'params': 0, 'madds': 0})['madds'] += madds
-        return fn
-
-    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
-    model.eval()
-    with torch.no_grad():
-        out = model(*inputs)
-    for h in handles:
-        h.remove()
-    for n, p in model.named_parameters():
-        parts.setdefault(part_of(n), {'params': 0, 'madds': 0})['params'] += p.numel()
+    out, rows, parts = count_named_parts(model, inputs, part_of)
     params = sum(p.numel() for p in model.parameters())
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     return {'params': params, 'gradients': trainable, 'madds': sum(r[2] for r in rows), 'parts': parts,
