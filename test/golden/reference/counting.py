@@ -103,6 +103,17 @@ def print_json(builders, resolution, layers):
     print(json.dumps(result, indent=1))
 
 
+def features_at(x, layers, taps):
+    """Runs x through layers in turn; returns the outputs of the layers at the indices in taps, in order
+    (a backbone's feature maps for a detection head)."""
+    outs = []
+    for i, layer in enumerate(layers):
+        x = layer(x)
+        if i in taps:
+            outs.append(x)
+    return outs
+
+
 def load(path, name):
     """The Python file at path, imported as module name."""
     spec = importlib.util.spec_from_file_location(name, path)

@@ -40,7 +40,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from counting import count_named_parts
+from counting import count_named_parts, features_at
 
 
 def make_divisible(v, divisor=8, min_value=None):
@@ -175,13 +175,7 @@ class LCNet(nn.Module):
         self.out_channels = [make_divisible(LCNET[i][2] * scale) for i in LCNET_TAPS]
 
     def forward(self, x):
-        x = self.conv1(x)
-        outs = []
-        for i, block in enumerate(self.blocks):
-            x = block(x)
-            if i in LCNET_TAPS:
-                outs.append(x)
-        return outs
+        return features_at(self.conv1(x), self.blocks, LCNET_TAPS)
 
 
 # ---- ppdet/modeling/backbones/mobilenet_v3.py (large) ----
@@ -225,13 +219,7 @@ class MobileNetV3Large(nn.Module):
         self.out_channels = [make_divisible(scale * MNV3_LARGE[i][2]) for i in MNV3_TAPS]
 
     def forward(self, x):
-        x = self.conv1(x)
-        outs = []
-        for i, block in enumerate(self.blocks):
-            x = block(x)
-            if i in MNV3_TAPS:
-                outs.append(x)
-        return outs
+        return features_at(self.conv1(x), self.blocks, MNV3_TAPS)
 
 
 class TorchvisionMobileNetV3Large(nn.Module):
@@ -248,12 +236,7 @@ class TorchvisionMobileNetV3Large(nn.Module):
         self.out_channels = [self.features[i].out_channels for i in self.taps]
 
     def forward(self, x):
-        outs = []
-        for i, layer in enumerate(self.features):
-            x = layer(x)
-            if i in self.taps:
-                outs.append(x)
-        return outs
+        return features_at(x, self.features, self.taps)
 
 
 class PicoDet(nn.Module):

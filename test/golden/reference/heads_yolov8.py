@@ -34,7 +34,7 @@ import math
 import torch
 from torch import nn
 
-from counting import count_named_parts
+from counting import count_named_parts, features_at
 
 SCALES = {'n': (0.33, 0.25, 1024), 's': (0.33, 0.50, 1024)}
 
@@ -153,12 +153,7 @@ class Backbone(nn.Module):
         self.out_channels = [ch(256), ch(512), ch(1024)]
 
     def forward(self, x):
-        outs = []
-        for i, layer in enumerate(self.layers):
-            x = layer(x)
-            if i in (4, 6, 9):
-                outs.append(x)
-        return outs
+        return features_at(x, self.layers, (4, 6, 9))
 
 
 class NeckHead(nn.Module):
