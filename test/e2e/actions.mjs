@@ -258,6 +258,39 @@ export class NotebookList {
     throw new Error(`could not scroll ${locator} into view in the notebook`);
   }
 
+  /**
+   * Hovers a word in the editor of the cell at `index` (the first span matching `word` on the first
+   * line containing `line`; the whole line when no span matches) until a hover whose text passes
+   * `accept` shows, and returns that text. Throws after `timeout`, saying what was `expected` and
+   * which hover, if any, showed instead.
+   */
+  async hoverInCell(index, { line, word = line, accept, expected, timeout = 30_000 }) {
+    const viewLine = this.row(index).locator('.monaco-editor .view-line', { hasText: line }).first();
+    await this.reveal(viewLine, { top: 200 });
+    const span = viewLine.locator('span span').filter({ hasText: word }).first();
+    const target = (await span.count()) ? span : viewLine;
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').filter({ visible: true });
+    const text = await waitFor(async () => {
+      const box = await target.boundingBox();
+      if (!box) return undefined;
+      // Move off and back on: the hover opens after the mouse rests on the word.
+      await this.page.mouse.move(box.x + box.width / 2, box.y - 30);
+      await this.page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2, { steps: 3 });
+      try {
+        await hover.first().waitFor({ timeout: 4000 });
+      } catch {
+        return undefined;
+      }
+      const t = (await hover.allInnerTexts()).join('\n');
+      return accept(t) ? t : undefined;
+    }, timeout, 0);
+    if (!text) {
+      const seen = (await hover.allInnerTexts().catch(() => [])).join(' | ');
+      throw new Error(`hovering ${word} on "${line}" in cell ${index} shows no hover ${expected}${seen ? ` (hover: ${seen.slice(0, 300)})` : ''}`);
+    }
+    return text;
+  }
+
   /** Every cell from top to bottom: kind, text, execution order, success or failure, still running. */
   async scanCells() {
     const cells = new Map();

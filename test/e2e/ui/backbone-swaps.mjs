@@ -3,7 +3,7 @@
 // per backbone, measured time per part, the paper's figures), the stacked-bar charts drawn, a
 // diagram framed by part, a hover on a backbone id, and no error anywhere. Screenshots go to
 // test-output/e2e/backbone-swaps-*.png.
-import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
+import { expectCharts, NotebookList, openFile, pickKernel, runAll } from '../actions.mjs';
 
 export const title = 'notebook backbone-swaps.lcnb: detect and segment cells on the CPU kernel';
 
@@ -118,7 +118,12 @@ export async function run(page, { log, shot }) {
 
   // Hover a backbone id in the first cell: its totals under the head.
   await list.scrollToTop();
-  const hoverText = await hoverWord(page, list, code[0].index, 'pplcnet_x0_5');
+  const hoverText = await list.hoverInCell(code[0].index, {
+    line: 'pplcnet_x0_5',
+    accept: (t) => /under/.test(t) && /Measured/.test(t),
+    expected: 'with its cost under the head',
+    timeout: TIMEOUT.hover,
+  });
   if (!/under PicoDet/.test(hoverText) || !/neck/.test(hoverText)) throw new Error(`the hover on pplcnet_x0_5 does not show its cost under PicoDet: ${hoverText.slice(0, 300)}`);
   if (!/Measured on this machine/.test(hoverText)) throw new Error(`the hover on pplcnet_x0_5 does not show the last run's time per part: ${hoverText.slice(0, 400)}`);
   log(`backbone-swaps: hover on pplcnet_x0_5 says: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
@@ -129,29 +134,4 @@ export async function run(page, { log, shot }) {
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
   log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
-}
-
-/** Hovers `word` in the editor of the cell at `index` and returns the hover's text. */
-async function hoverWord(page, list, index, word) {
-  const row = list.row(index);
-  const line = row.locator('.monaco-editor .view-line', { hasText: word }).first();
-  await list.reveal(line, { top: 200 });
-  const span = line.locator('span span', { hasText: word }).first();
-  const target = (await span.count()) ? span : line;
-  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').filter({ visible: true });
-  const text = await waitFor(async () => {
-    const box = await target.boundingBox();
-    if (!box) return undefined;
-    await page.mouse.move(box.x + box.width / 2, box.y - 30);
-    await page.mouse.move(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2, { steps: 3 });
-    try {
-      await hover.first().waitFor({ timeout: 4000 });
-    } catch {
-      return undefined;
-    }
-    const t = (await hover.allInnerTexts()).join('\n');
-    return /under/.test(t) && /Measured/.test(t) ? t : undefined;
-  }, TIMEOUT.hover, 0);
-  if (!text) throw new Error(`hovering ${word} shows no hover with its cost under the head`);
-  return text;
 }

@@ -119,7 +119,14 @@ export async function run(page, { log, shot }) {
   // Hover a layer line of the network cell.
   const network = code.find((c) => c.text.startsWith('network:'));
   if (!network) throw new Error(`no network cell in the notebook: ${JSON.stringify(code)}`);
-  const hoverText = await hoverLayerLine(page, list, network.index, HOVER_LINE);
+  // The layer's name ("conv") is the hover target.
+  const hoverText = await list.hoverInCell(network.index, {
+    line: HOVER_LINE,
+    word: /^\s*conv\s*$/,
+    accept: (t) => /MAdds/.test(t),
+    expected: 'with "MAdds"',
+    timeout: TIMEOUT.hover,
+  });
   log(`notebook: hover on "${HOVER_LINE}" says: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
   shots.push(await shot('notebook-hover.png'));
   await page.mouse.move(5, 5);
@@ -154,36 +161,4 @@ export async function run(page, { log, shot }) {
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
   log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** Hovers the line `line` in the editor of the cell at `index` and returns the hover's text. */
-async function hoverLayerLine(page, list, index, line) {
-  const row = list.row(index);
-  const viewLine = row.locator('.monaco-editor .view-line', { hasText: line }).first();
-  await list.reveal(viewLine, { top: 200 });
-  // The layer's name (e.g. "conv") is the hover target: point at the line's first word.
-  const word = viewLine.locator('span span').filter({ hasText: /^\s*conv\s*$/ }).first();
-  const target = (await word.count()) ? word : viewLine;
-  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').filter({ visible: true });
-  const text = await waitFor(async () => {
-    const box = await target.boundingBox();
-    if (!box) return undefined;
-    // Move off and back on: the hover opens after the mouse rests on the word.
-    await page.mouse.move(box.x + box.width / 2, box.y - 30);
-    await page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2, { steps: 3 });
-    try {
-      await hover.first().waitFor({ timeout: 4000 });
-    } catch {
-      return undefined;
-    }
-    const t = (await hover.allInnerTexts()).join('\n');
-    return /MAdds/.test(t) ? t : undefined;
-  }, TIMEOUT.hover, 0);
-  if (!text) {
-    const seen = (await hover.allInnerTexts().catch(() => [])).join(' | ');
-    throw new Error(`hovering "${line}" shows no hover with "MAdds"${seen ? ` (hover: ${seen.slice(0, 300)})` : ''}`);
-  }
-  return text;
 }
