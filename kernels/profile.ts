@@ -25,9 +25,6 @@ export type ProgressSink = (phase: ProfilePhase, done: number, total: number) =>
 /** Thrown for a request lcnb cannot carry out; its message is shown to the user as is. */
 export class JobError extends Error {}
 
-/** How many blocks the profiled and the unprofiled timed runs alternate in. */
-const ALTERNATIONS = 5;
-
 export const INPUT_FILL = 'deterministic pseudo-random values in [-1, 1) (LCG seeded per input), integers and booleans 0';
 
 function checkInteger(name: string, value: unknown, min: number, max: number): number {
@@ -176,7 +173,6 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
   let choice = await chooseProvider(req.provider);
   const dir = mkdtempSync(join(workDir, 'profile-'));
   let session: Session | undefined;
-  let plainSession: Session | undefined;
   try {
     const options = (provider: string): SessionOptions => ({
       ...baseSessionOptions(provider, req.threads),
@@ -215,63 +211,51 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
         progress(phase, done, total);
       }
     };
-    const baselineRuns = req.baselineRuns ?? req.runs;
-    if (baselineRuns > 0) {
-      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...plain } = options(choice.used);
+    const run = async () => {
       try {
-        plainSession = await ort().InferenceSession.create(req.modelPath, plain);
-      } catch (e) {
-        throw new JobError(`onnxruntime could not load '${req.modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
-      }
-    }
-    const run = async (which: Session) => {
-      try {
-        await which.run(feeds);
+        await session!.run(feeds);
       } catch (e) {
         throw new JobError(`onnxruntime failed running '${req.modelPath}': ${condenseOrtError((e as Error).message)}`);
       }
     };
-    const timed = async (which: Session, into: number[]) => {
-      const start = process.hrtime.bigint();
-      await run(which);
-      into.push(wallMs(start));
-    };
     report('warmup', 0, req.warmup);
     for (let i = 0; i < req.warmup; i++) {
-      await run(session);
+      await run();
       report('warmup', i + 1, req.warmup);
     }
-    // The profiled and the unprofiled runs alternate in blocks, so drifting machine load reaches
-    // both alike; the profiled session runs nothing but its warm-up and timed runs, in that order,
-    // which is how its trace tells them apart.
     const runsMs: number[] = [];
-    const baselineMs: number[] = [];
-    const baselineTotal = req.warmup + baselineRuns;
-    let baselineDone = 0;
-    if (plainSession) {
-      report('baseline', 0, baselineTotal);
-      for (let i = 0; i < req.warmup; i++) {
-        await run(plainSession);
-        report('baseline', ++baselineDone, baselineTotal);
-      }
-    }
-    const blocks = plainSession ? Math.max(1, Math.min(ALTERNATIONS, req.runs, baselineRuns)) : 1;
     report('runs', 0, req.runs);
-    for (let b = 0; b < blocks; b++) {
-      while (runsMs.length < Math.round((req.runs * (b + 1)) / blocks)) {
-        await timed(session, runsMs);
-        report('runs', runsMs.length, req.runs);
-      }
-      while (plainSession && baselineMs.length < Math.round((baselineRuns * (b + 1)) / blocks)) {
-        await timed(plainSession, baselineMs);
-        report('baseline', ++baselineDone, baselineTotal);
-      }
+    for (let i = 0; i < req.runs; i++) {
+      const start = process.hrtime.bigint();
+      await run();
+      runsMs.push(wallMs(start));
+      report('runs', i + 1, req.runs);
     }
     await session.release();
     session = undefined;
-    if (plainSession) await plainSession.release();
-    plainSession = undefined;
-    const baseline: WallTimes | undefined = baselineRuns > 0 ? wallStats(baselineMs) : undefined;
+
+    let baseline: WallTimes | undefined;
+    const baselineRuns = req.baselineRuns ?? req.runs;
+    if (baselineRuns > 0) {
+      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...plain } = options(choice.used);
+      try {
+        session = await ort().InferenceSession.create(req.modelPath, plain);
+      } catch (e) {
+        throw new JobError(`onnxruntime could not load '${req.modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
+      }
+      const total = req.warmup + baselineRuns;
+      const baselineMs: number[] = [];
+      report('baseline', 0, total);
+      for (let i = 0; i < total; i++) {
+        const start = process.hrtime.bigint();
+        await run();
+        if (i >= req.warmup) baselineMs.push(wallMs(start));
+        report('baseline', i + 1, total);
+      }
+      await session.release();
+      session = undefined;
+      baseline = wallStats(baselineMs);
+    }
 
     let profilerCost: ProfilerCost | undefined;
     if (req.profilerCost ?? baselineRuns > 0) {
@@ -348,7 +332,6 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
     };
   } finally {
     if (session) await session.release().catch(() => undefined);
-    if (plainSession) await plainSession.release().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

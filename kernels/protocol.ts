@@ -29,9 +29,9 @@ export interface ProfileRequest {
    */
   readonly inputs?: Readonly<Record<string, readonly number[]>>;
   /**
-   * Timed runs of a second session with profiling off (same settings, same warm-up), alternating
-   * in blocks with the profiled runs: onnxruntime's profiler adds several µs per node to every run.
-   * Default: `runs`; 0 skips it.
+   * Timed runs of a second session with profiling off (same settings, same warm-up), after the
+   * profiled runs: onnxruntime's profiler adds several µs per node to every run. Default: `runs`;
+   * 0 skips it.
    */
   readonly baselineRuns?: number;
   /**
@@ -70,10 +70,7 @@ export interface ProviderStatus extends BackendInfo {
   readonly reason?: string;
 }
 
-/**
- * load, warmup (profiled session), then baseline (the unprofiled session's warm-up), then runs
- * (profiled) and baseline (unprofiled) alternating in blocks; each phase's `done` only grows.
- */
+/** In this order: load, warmup, runs (profiled), baseline (unprofiled session: its warm-up and runs). */
 export type ProfilePhase = 'load' | 'warmup' | 'runs' | 'baseline';
 
 export interface WallTimes {
