@@ -7,6 +7,7 @@ forward order.
 """
 import importlib.util
 import json
+import math
 import sys
 import types
 
@@ -98,7 +99,7 @@ def print_json(builders, resolution, layers):
         params, madds, rows = count(build(), resolution)
         entry = {'params': params, 'madds': madds}
         if layers:
-            entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
+            entry['layers'] = layer_entries(rows)
         result[model_id] = entry
     print(json.dumps(result, indent=1))
 
@@ -112,6 +113,16 @@ def features_at(x, layers, taps):
         if i in taps:
             outs.append(x)
     return outs
+
+
+def layer_entries(rows):
+    """Rows (output shape, params, madds) as the JSON the --layers options print: {shape, params, madds}."""
+    return [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
+
+
+def zero_features(taps, resolution, strides=(8, 16, 32)):
+    """Inputs for a neck and head alone: one 1xCxceil(R/s)xceil(R/s) map of zeros per tap's channels C and stride s."""
+    return [torch.zeros(1, c, math.ceil(resolution / s), math.ceil(resolution / s)) for c, s in zip(taps, strides)]
 
 
 def load(path, name):

@@ -34,13 +34,12 @@ MAdds: Cout*Hout*Wout*(Cin/groups)*kh*kw of every Conv2d, forward hooks (countin
 """
 import argparse
 import json
-import math
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-from counting import count_named_parts, features_at
+from counting import count_named_parts, features_at, layer_entries, zero_features
 
 
 def make_divisible(v, divisor=8, min_value=None):
@@ -288,10 +287,10 @@ def main():
     result = {}
     if args.taps:
         taps = [int(c) for c in args.taps.split(',')]
-        feats = [torch.zeros(1, c, math.ceil(r / s), math.ceil(r / s)) for c, s in zip(taps, (8, 16, 32))]
+        feats = zero_features(taps, r)
         entry, rows = count(NeckHead(taps, args.classes), [feats])
         if args.layers:
-            entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
+            entry['layers'] = layer_entries(rows)
         result[f'picodet neck+head on taps {taps}'] = entry
     for name in args.backbone or ([] if args.taps else list(BACKBONES)):
         model = PicoDet(BACKBONES[name](), args.classes)
@@ -299,7 +298,7 @@ def main():
         entry, rows = count(model, [image])
         entry['taps'] = model.backbone.out_channels
         if args.layers:
-            entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
+            entry['layers'] = layer_entries(rows)
         result[f'picodet {name}'] = entry
     print(json.dumps(result, indent=1))
 

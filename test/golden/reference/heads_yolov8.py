@@ -34,7 +34,7 @@ import math
 import torch
 from torch import nn
 
-from counting import count_named_parts, features_at
+from counting import count_named_parts, features_at, layer_entries, zero_features
 
 SCALES = {'n': (0.33, 0.25, 1024), 's': (0.33, 0.50, 1024)}
 
@@ -220,7 +220,7 @@ def main():
         if args.taps:
             taps = [int(c) for c in args.taps.split(',')]
             model = NeckHead(size, taps, args.classes)
-            feats = [torch.zeros(1, c, math.ceil(r / s), math.ceil(r / s)) for c, s in zip(taps, (8, 16, 32))]
+            feats = zero_features(taps, r)
             entry, rows = count(model, [feats])
             key = f'yolov8{size} neck+head on taps {taps}'
         else:
@@ -228,7 +228,7 @@ def main():
             entry, rows = count(model, [torch.zeros(1, 3, r, r)])
             key = f'yolov8{size}'
         if args.layers:
-            entry['layers'] = [{'shape': list(s), 'params': p, 'madds': m} for s, p, m in rows]
+            entry['layers'] = layer_entries(rows)
         result[key] = entry
     print(json.dumps(result, indent=1))
 
