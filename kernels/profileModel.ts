@@ -104,7 +104,8 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   const unprofiledRunMs = result.baseline && bindingMs !== undefined ? result.baseline.medianMs - bindingMs : undefined;
   const parts = result.latency.ortParts;
   // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
-  // a run's own sum shares the load the run met, which the per-node medians of the rows skip.
+  // a run's own sum includes the stalls the run met, as the unprofiled median does; the per-node
+  // medians of the rows skip them.
   const correctedRunUs = cost && parts ? parts.kernelUs - parts.kernels * Math.max(0, cost.inKernelUs) : undefined;
   return {
     id: graph.name,

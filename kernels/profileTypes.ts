@@ -79,8 +79,8 @@ export interface ModelProfile {
    * How much of onnxruntime's run time without the profiler (latency.unprofiled_run_ms) the
    * per-layer times account for once the profiler's minimum in-kernel cost is taken out: per
    * profiled run, Σ kernel events − kernels × profiler.in_kernel_us, median over the runs, ÷ the
-   * unprofiled run. Equals Σ corrected_us ÷ unprofiled run when the runs are steady; taken per run
-   * so a run's load counts alike on both sides. Over 1: the rows still hold profiler cost the
+   * unprofiled run. Equals Σ corrected_us ÷ unprofiled run when the runs are steady; taken per run,
+   * like the unprofiled median, so a stalled run counts the same way on both sides. Over 1: the rows still hold profiler cost the
    * calibration chain does not capture. Absent when the profiler's cost was not measured.
    */
   readonly corrected_coverage?: number;
