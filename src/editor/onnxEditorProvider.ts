@@ -3,7 +3,6 @@
  * and shown stage by stage in a webview (media/onnxEditor); Profile runs the file as it is in the
  * profiling kernel; Export hands the report to the lcnb.export* commands.
  */
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,6 +19,7 @@ import { KernelClient, KernelError, KernelProgress } from '../../kernels/client'
 import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
 import { checkEditorRequest, EditorUpdate, ExportFormat } from './messages';
 import { parseInWorker } from './parseClient';
+import { webviewPage } from '../webviewPage';
 
 export const ONNX_EDITOR_VIEW_TYPE = 'lcnb.onnxEditor';
 
@@ -269,25 +269,13 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocu
     const styles = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [scripts, styles] };
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(scripts, 'onnxEditor.js'));
-    const rendererStyle = webview.asWebviewUri(vscode.Uri.joinPath(styles, 'renderer', 'renderer.css'));
-    const editorStyle = webview.asWebviewUri(vscode.Uri.joinPath(styles, 'onnxEditor', 'onnxEditor.css'));
-    webview.html = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${rendererStyle}">
-<link rel="stylesheet" href="${editorStyle}">
-<title>ONNX model</title>
-</head>
-<body>
-<main id="root" class="lcnb-report lcnb-onnx-editor"><p class="lcnb-muted">Reading the file…</p></main>
-<script type="module" nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    webview.html = webviewPage(webview, {
+      title: 'ONNX model',
+      stylesheets: [vscode.Uri.joinPath(styles, 'renderer', 'renderer.css'), vscode.Uri.joinPath(styles, 'onnxEditor', 'onnxEditor.css')],
+      script: vscode.Uri.joinPath(scripts, 'onnxEditor.js'),
+      body: '<main id="root" class="lcnb-report lcnb-onnx-editor"><p class="lcnb-muted">Reading the file…</p></main>',
+      images: true,
+    });
     // The session lives as long as the panel: it disposes itself on the panel's onDidDispose.
     new EditorSession(panel, document.uri, this.deps);
   }
