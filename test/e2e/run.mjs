@@ -2,8 +2,9 @@
 // expects `npm run build` to have run. Two parts:
 //   1. UI: every module in test/e2e/ui/ (see UiTest below), each in a fresh browser context on a
 //      workbench whose folder is a temporary copy of notebooks/; screenshots and a failure
-//      screenshot per test in test-output/e2e/. Tests that need another server (another
-//      setting, an untrusted workspace) say so with `server`; one server runs per name.
+//      screenshot per test in test-output/e2e/. Each module gets a code-server of its own, so
+//      editors one test leaves open never reach another; modules that name the same `server`
+//      (another setting, an untrusted workspace) share one, in file-name order.
 //   2. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
 //      host (smoke-test driver + extensionTestsPath), its result comes back through
 //      window.codeAutomationExit(code) and its report through the file in LCNB_E2E_REPORT.
@@ -161,9 +162,14 @@ function scratchFor(name) {
  * @property {string} title
  * @property {(page: import('playwright-core').Page, ctx: UiContext) => Promise<void>} run
  *   runs on a loaded workbench (explorer shown)
- * @property {{ name: string, options?: object }} [server] another server than the default 'ui'
+ * @property {{ name: string, options?: object }} [server] a server shared by the modules that
+ *   name it; without it a module gets a server of its own, so editors one test left open (VS Code
+ *   restores them per workspace) never reach another
  *   one; `options` go to startCodeServer (settings, …)
  */
+
+/** The server a UI test module runs on: the one it names, else its own. */
+const serverNameOf = (file, test) => test.server?.name ?? path.basename(file, '.mjs');
 
 /** The UI test modules, in file-name order, as [file, module]. */
 async function uiTests() {
@@ -203,7 +209,7 @@ async function runUiTest(browser, { server, folder }, file, test) {
     await test.run(page, { log, shot, outDir, folder, repoRoot });
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, `failure-${name}.png`) }).catch(() => {});
-    throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-${name}.png, logs: test-output/e2e/*-${test.server?.name ?? 'ui'}.log, console-${name}.log)`);
+    throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-${name}.png, logs: test-output/e2e/code-server-${serverNameOf(file, test)}.log, console-${name}.log)`);
   } finally {
     await page.context().close(); // its window's extension host idles from here on
   }
@@ -299,9 +305,9 @@ async function main() {
   const failures = [];
   try {
     const tests = await uiTests();
-    const servers = [...new Set(tests.map(([, t]) => t.server?.name ?? 'ui'))];
+    const servers = [...new Set(tests.map(([f, t]) => serverNameOf(f, t)))];
     for (const serverName of servers) {
-      const group = tests.filter(([, t]) => (t.server?.name ?? 'ui') === serverName);
+      const group = tests.filter(([f, t]) => serverNameOf(f, t) === serverName);
       let server;
       try {
         server = await uiServer(toolchain, serverName, group[0][1].server?.options);

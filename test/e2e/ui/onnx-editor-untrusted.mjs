@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openFile, runFromCommandPalette } from '../actions.mjs';
 
 export const title = 'ONNX editor in an untrusted workspace: static view, Profile refused';
-export const server = { name: 'untrusted', options: { workspaceTrust: true } };
+export const server = { name: 'onnx-editor-untrusted', options: { workspaceTrust: true } };
 
 const FILE = 'foreign_ops.onnx';
 const TIMEOUT = { step: 30_000, render: 60_000 };
