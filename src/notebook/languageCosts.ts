@@ -16,6 +16,9 @@ import { formatBytes, formatCount, formatShape, formatSI } from '../shared/forma
 import { BuildRequest, buildModelWithFigures, findModel } from '../zoo/index';
 import type { ModelProfile, ProfiledLayer } from '../../kernels/profileTypes';
 
+/** Which count leads where only one fits (setting lcnb.headlineFlops); same values as src/config.ts. */
+export type Headline = 'madds' | 'flops';
+
 export interface CostHover {
   /** Markdown. */
   readonly markdown: string;
@@ -83,13 +86,16 @@ function sameStart(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
-function costTable(head: string, cost: Cost, bytesPerElement = 4): string[] {
+/** Both counts, each labelled; the headline one first. */
+function costTable(head: string, cost: Cost, headline: Headline, bytesPerElement = 4): string[] {
+  const value = (n: number, lead: boolean) => (lead ? `**${formatCount(n)} (${formatSI(n)})**` : `${formatCount(n)} (${formatSI(n)})`);
+  const madds = `| ${MADDS_LABEL} | ${value(cost.madds, headline === 'madds')} |`;
+  const flops = `| ${FLOPS_LABEL} | ${value(cost.flops, headline === 'flops')} |`;
   return [
     `| ${head} | |`,
     '|---|---:|',
     `| params | ${formatCount(cost.params)} |`,
-    `| ${MADDS_LABEL} | ${formatCount(cost.madds)} (${formatSI(cost.madds)}) |`,
-    `| ${FLOPS_LABEL} | ${formatCount(cost.flops)} (${formatSI(cost.flops)}) |`,
+    ...(headline === 'flops' ? [flops, madds] : [madds, flops]),
     `| MAC (memory access) | ${formatCount(cost.macElements)} elements · ${formatBytes(cost.macBytes)} (float${bytesPerElement * 8}) |`,
   ];
 }
@@ -228,9 +234,14 @@ function buildNetworkCosts(spec: NetworkSpec): NetworkBuild {
   return { spec, graph: error ? undefined : graph, totals: error ? undefined : cost.totals, layers, error };
 }
 
-function shortCost(c: Cost): string {
-  if (c.madds === 0 && c.params === 0) return `MAC ${formatBytes(c.macBytes)}`;
-  return `${formatSI(c.madds)} MAdds · ${formatSI(c.params)} params`;
+/** The headline count alone, e.g. "300.8M MAdds" or "605.4M FLOPs". */
+function headlineCount(c: Cost, headline: Headline): string {
+  return headline === 'flops' ? `${formatSI(c.flops)} FLOPs` : `${formatSI(c.madds)} MAdds`;
+}
+
+function shortCost(c: Cost, headline: Headline): string {
+  if (c.madds === 0 && c.params === 0 && (headline === 'madds' || c.flops === 0)) return `MAC ${formatBytes(c.macBytes)}`;
+  return `${headlineCount(c, headline)} · ${formatSI(c.params)} params`;
 }
 
 function plainCost(c: Cost): string {
@@ -284,9 +295,10 @@ export class CellAnalysis {
   }
 
   /** The hover at `offset`: a model's totals, a layer's costs, or a key's documentation. */
-  hover(offset: number, report?: Report): CostHover | undefined {
+  /** @param headline which count leads (setting lcnb.headlineFlops): its row comes first, in bold. */
+  hover(offset: number, report?: Report, headline: Headline = 'madds'): CostHover | undefined {
     const target = hoverTargetAt(this.text, offset);
-    if (!target) return this.networkHover(offset, report);
+    if (!target) return this.networkHover(offset, report, headline);
     switch (target.kind) {
       case 'key':
       case 'head':
@@ -296,15 +308,15 @@ export class CellAnalysis {
         return { markdown: measured ? `${target.doc}\n\n${measured}` : target.doc, range: target.range };
       }
       case 'model':
-        return { markdown: this.modelHover(target.id, target.range, report), range: target.range };
+        return { markdown: this.modelHover(target.id, target.range, report, headline), range: target.range };
       case 'layer': {
-        const markdown = this.layerHover(target.scope, target.index, target.op, report);
+        const markdown = this.layerHover(target.scope, target.index, target.op, report, headline);
         return markdown ? { markdown, range: target.range } : undefined;
       }
     }
   }
 
-  modelHover(id: string, at: Range, report?: Report): string {
+  modelHover(id: string, at: Range, report?: Report, headline: Headline = 'madds'): string {
     const zoo = findModel(id);
     const build = this.modelBuilds.find((m) => m.ref.id === id && sameStart(m.ref.range, at)) ?? this.modelBuilds.find((m) => m.ref.id === id);
     const out = [`**${id}**${zoo ? ` — ${zoo.family}, width ${zoo.width}` : ''}`, ''];
@@ -322,7 +334,7 @@ export class CellAnalysis {
         const at = Object.entries(shown.sweepPoint).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
         out.push(`_At the sweep's first grid point (${at})._`, '');
       }
-      out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(output)}`, shown.totals));
+      out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(output)}`, shown.totals, headline));
       if (shown.uncounted.length) out.push('', `Uncounted (no cost rule, not in the totals): ${shown.uncounted.join(', ')}`);
     }
     const paper = zoo?.published ?? [];
@@ -347,7 +359,7 @@ export class CellAnalysis {
   }
 
   /** On the network's name: the whole network's totals, and its latency once profiled. */
-  private networkHover(offset: number, report?: Report): CostHover | undefined {
+  private networkHover(offset: number, report: Report | undefined, headline: Headline): CostHover | undefined {
     const net = this.network;
     if (!net) return undefined;
     const r = net.spec.range;
@@ -359,7 +371,7 @@ export class CellAnalysis {
       return { markdown: out.join('\n'), range: r };
     }
     const g = net.graph;
-    out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(g.shapes.get(g.outputs[g.outputs.length - 1]) ?? [])}`, net.totals));
+    out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(g.shapes.get(g.outputs[g.outputs.length - 1]) ?? [])}`, net.totals, headline));
     if (report?.models[0]) {
       const rm = this.reportModel(report);
       if (!rm) out.push('', STALE_NOTE);
@@ -375,7 +387,7 @@ export class CellAnalysis {
     return starts;
   }
 
-  layerHover(scope: string, index: number, op: string, report?: Report): string | undefined {
+  layerHover(scope: string, index: number, op: string, report?: Report, headline: Headline = 'madds'): string | undefined {
     const net = this.network;
     const title = `**layer ${index} · \`${op}\`** — scope \`${scope}\``;
     if (!net) return `${title}\n\n_Fix the cell's errors to see this layer's costs._`;
@@ -389,7 +401,7 @@ export class CellAnalysis {
     const first = lc.nodes[0];
     const last = lc.nodes[lc.nodes.length - 1];
     if (first && last) out.push(`${formatShape(first.inputShapes[0] ?? [])} → ${formatShape(last.outputShapes[0] ?? [])} · ${lc.nodes.length} IR node${lc.nodes.length === 1 ? '' : 's'}`, '');
-    out.push(...costTable(`this layer's IR nodes`, lc.totals));
+    out.push(...costTable(`this layer's IR nodes`, lc.totals, headline));
     const measured = this.measuredLayer(lc, report);
     if (measured.length) out.push('', ...measured);
     return out.join('\n');
@@ -424,13 +436,13 @@ export class CellAnalysis {
   }
 
   /** Short costs at the end of each layer line and of each model or network line. */
-  inlayHints(report?: Report): CostHint[] {
+  inlayHints(report?: Report, headline: Headline = 'madds'): CostHint[] {
     const lines = this.text.split('\n').map((l) => l.replace(/\r$/, ''));
     const hints: { anchor: Range; label: string; tooltip: string; short?: string }[] = [];
     for (const m of this.modelBuilds) {
       if (!m.totals || m.sweepPoint) continue;
-      let label = shortCost(m.totals);
-      let short = `${formatSI(m.totals.madds)} MAdds`;
+      let label = shortCost(m.totals, headline);
+      let short = headlineCount(m.totals, headline);
       const rm = m.reportIndex !== undefined ? report?.models[m.reportIndex] : undefined;
       if (rm?.profile && reportMatches(rm, m.graph, m.totals)) {
         label += ` · ${rm.profile.latency.median_ms.toFixed(2)} ms`;
@@ -442,12 +454,12 @@ export class CellAnalysis {
     if (net) {
       const rm = this.reportModel(report);
       if (net.totals) {
-        let label = shortCost(net.totals);
+        let label = shortCost(net.totals, headline);
         if (rm?.profile) label += ` · ${rm.profile.latency.median_ms.toFixed(2)} ms`;
         hints.push({ anchor: net.spec.range, label, tooltip: `${net.spec.name}: ${plainCost(net.totals)}` });
       }
       for (const lc of net.layers.values()) {
-        let label = shortCost(lc.totals);
+        let label = shortCost(lc.totals, headline);
         if (rm?.profile) {
           const t = this.timing(lc, rm.profile);
           if (t.runtimeLayers.length) label += ` · ${formatMicros(t.median_us)}${t.fusedWith.length ? ' (fused)' : ''}`;

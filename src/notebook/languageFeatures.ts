@@ -4,6 +4,7 @@
  * The texts come from languageCosts.ts; this file only adapts them to VS Code.
  */
 import * as vscode from 'vscode';
+import { onDidChangeConfig, readConfig } from '../config';
 import { completionsAt } from '../lang/index';
 import type { CompletionKind, Diagnostic, Position, Range } from '../lang/index';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
@@ -40,6 +41,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
   const cache = new CellAnalysisCache();
   const analysis = (doc: vscode.TextDocument): CellAnalysis => cache.get(doc.uri.toString(), doc.version, () => doc.getText());
 
+  // Read at each request, so a changed setting applies to the next hover and hint.
+  const headline = (doc: vscode.TextDocument) => readConfig(undefined, doc.uri).headlineFlops;
+
   const diagnostics = vscode.languages.createDiagnosticCollection('lcnb');
   const pending = new Map<string, NodeJS.Timeout>();
   const update = (doc: vscode.TextDocument) => {
@@ -75,6 +79,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),
     results.onDidChange(() => hintsChanged.fire()),
+    onDidChangeConfig(() => hintsChanged.fire()),
 
     vscode.languages.registerCompletionItemProvider(
       SELECTOR,
@@ -100,7 +105,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
 
     vscode.languages.registerHoverProvider(SELECTOR, {
       provideHover(doc, position) {
-        const hover = analysis(doc).hover(doc.offsetAt(position), results.get(doc.uri));
+        const hover = analysis(doc).hover(doc.offsetAt(position), results.get(doc.uri), headline(doc));
         return hover && new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range));
       },
     }),
@@ -109,7 +114,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
       onDidChangeInlayHints: hintsChanged.event,
       provideInlayHints(doc, range) {
         return analysis(doc)
-          .inlayHints(results.get(doc.uri))
+          .inlayHints(results.get(doc.uri), headline(doc))
           .filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line)
           .map((h) => {
             const hint = new vscode.InlayHint(toPosition(h.position), h.label);

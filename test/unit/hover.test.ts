@@ -6,7 +6,7 @@ import type { NetworkCell } from '../../src/lang/index';
 import { CellAnalysis, CellAnalysisCache, formatMicros } from '../../src/notebook/languageCosts';
 import type { Report } from '../../src/run/report';
 import { modelReport, report } from '../../src/run/reports';
-import { formatCount } from '../../src/shared/format';
+import { formatCount, formatSI } from '../../src/shared/format';
 import { buildModelWithFigures, findModel } from '../../src/zoo/index';
 import { fakeProfile } from './renderer-fixtures';
 
@@ -194,6 +194,52 @@ describe('editor inlay hints', () => {
       ['335.4M MAdds', '300.8M MAdds'],
       'a short label per id keeps a flow list readable',
     );
+  });
+});
+
+describe('setting lcnb.headlineFlops in hovers and inlay hints', () => {
+  const maddsRow = /^\| MAdds \(multiply-adds/;
+  const flopsRow = /^\| FLOPs \(2 × MAdds/;
+  const rows = (md: string) => md.split('\n').filter((l) => maddsRow.test(l) || flopsRow.test(l));
+
+  it('madds: the MAdds row leads, in bold; FLOPs stays in the table', () => {
+    const [text, offset] = cursor('model: faster|net_t0\n');
+    const totals = costGraph(buildModelWithFigures('fasternet_t0').graph).totals;
+    const [first, second] = rows(new CellAnalysis(text).hover(offset, undefined, 'madds')!.markdown);
+    assert.match(first, maddsRow);
+    assert.ok(first.includes(`**${formatCount(totals.madds)} (`), first);
+    assert.match(second, flopsRow);
+    assert.ok(second.includes(formatCount(totals.flops)) && !second.includes('**'), second);
+  });
+
+  it('flops: the FLOPs row leads, in bold, in model, network and layer hovers alike', () => {
+    const totals = costGraph(buildModelWithFigures('fasternet_t0').graph).totals;
+    const [text, offset] = cursor('model: faster|net_t0\n');
+    const [first, second] = rows(new CellAnalysis(text).hover(offset, undefined, 'flops')!.markdown);
+    assert.match(first, flopsRow);
+    assert.ok(first.includes(`**${formatCount(totals.flops)} (`), first);
+    assert.match(second, maddsRow);
+    assert.ok(!second.includes('**'), second);
+    const [net, at] = cursor(NETWORK.replace('my_pconv_net', 'my_pconv|_net'));
+    assert.match(rows(new CellAnalysis(net).hover(at, undefined, 'flops')!.markdown)[0], flopsRow);
+    const layer = new CellAnalysis(NETWORK).layerHover('merge', 3, 'conv', undefined, 'flops')!;
+    const cost = layerCost(NETWORK, 'merge');
+    assert.ok(rows(layer)[0].includes(`**${formatCount(cost.flops)} (`), layer);
+  });
+
+  it('inlay hints show MAdds or FLOPs as set; the tooltip keeps both', () => {
+    const merge = layerCost(NETWORK, 'merge');
+    const byLine = (h: 'madds' | 'flops') => new Map(new CellAnalysis(NETWORK).inlayHints(undefined, h).map((x) => [x.position.line, x]));
+    const madds = byLine('madds').get(6)!;
+    const flops = byLine('flops').get(6)!;
+    assert.ok(madds.label.startsWith(`${formatSI(merge.madds)} MAdds · `), madds.label);
+    assert.ok(flops.label.startsWith(`${formatSI(merge.flops)} FLOPs · `), flops.label);
+    assert.equal(flops.tooltip, madds.tooltip);
+    assert.ok(flops.tooltip.includes(formatCount(merge.madds)) && flops.tooltip.includes(formatCount(merge.flops)));
+    const text = 'compare:\n  models: [fasternet_t0, mobilenet_v2_x1_0]\n';
+    const short = new CellAnalysis(text).inlayHints(undefined, 'flops').map((h) => h.label);
+    const flopsOf = (id: string) => formatSI(costGraph(buildModelWithFigures(id).graph).totals.flops);
+    assert.deepEqual(short, [`${flopsOf('fasternet_t0')} FLOPs`, `${flopsOf('mobilenet_v2_x1_0')} FLOPs`]);
   });
 });
 
