@@ -16,6 +16,7 @@ import { CellResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
+import { rendererSettings } from './notebook/rendererSettings';
 import { registerOnnxEditor } from './editor/onnxEditorProvider';
 import { KernelClient } from '../kernels/client';
 
@@ -30,12 +31,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const lcnb: Lcnb = { extension: context, log, kernel: kernelClient, results };
   const statusBar = new LcnbStatusBar(() => config(lcnb));
   const cellItems = cellStatusBar(results, () => config(lcnb).headlineFlops);
+  const rendererDisplay = rendererSettings(() => config(lcnb).headlineFlops);
   const command = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
     results,
     new NotebookKernels(lcnb),
     cellItems,
+    rendererDisplay,
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellItems),
     { dispose: () => void kernel?.dispose() },
     statusBar,
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onDidChangeConfig(() => {
       statusBar.update();
       cellItems.refresh();
+      rendererDisplay.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => statusBar.update()),
     vscode.workspace.registerNotebookSerializer('lcnb', new LcnbSerializer(), LCNB_SERIALIZER_OPTIONS),
