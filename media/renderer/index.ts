@@ -1,9 +1,10 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
+import type { HeadlineCount, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
 import { VSCODE_THEME, vegaEmbedder } from './chart-view';
 import type { Disposable } from './dom';
 import styles from './renderer.css';
-import { renderReport } from './view';
+import { renderReport, setHeadline } from './view';
 
 const STYLE_ID = 'lcnb-renderer-style';
 
@@ -19,12 +20,26 @@ function ensureStyles(element: HTMLElement): void {
   container.append(style);
 }
 
-export const activate: ActivationFunction = () => {
-  const rendered = new Map<string, Disposable>();
+function isRendererSettings(message: unknown): message is RendererSettings {
+  const m = message as Partial<RendererSettings> | null;
+  return typeof m === 'object' && m !== null && m.type === 'lcnb.settings' && (m.headlineFlops === 'madds' || m.headlineFlops === 'flops');
+}
+
+export const activate: ActivationFunction = (ctx) => {
+  const rendered = new Map<string, { view: Disposable; element: HTMLElement }>();
   const dispose = (id: string) => {
-    rendered.get(id)?.dispose();
+    rendered.get(id)?.view.dispose();
     rendered.delete(id);
   };
+  // The report stores both counts; which one headlines is the reader's setting, sent by the
+  // extension when asked and whenever it changes. Without messaging, MAdds (the default) leads.
+  let headline: HeadlineCount = 'madds';
+  ctx.onDidReceiveMessage?.((message: unknown) => {
+    if (!isRendererSettings(message)) return;
+    headline = message.headlineFlops;
+    for (const { element } of rendered.values()) setHeadline(element, headline);
+  });
+  ctx.postMessage?.({ type: 'lcnb.settings?' } satisfies RendererSettingsRequest);
   return {
     renderOutputItem(item, element) {
       dispose(item.id);
@@ -39,7 +54,7 @@ export const activate: ActivationFunction = () => {
         element.replaceChildren(p);
         return;
       }
-      rendered.set(item.id, renderReport(element, value, { embedChart: vegaEmbedder, theme: VSCODE_THEME }));
+      rendered.set(item.id, { view: renderReport(element, value, { embedChart: vegaEmbedder, theme: VSCODE_THEME, headline }), element });
     },
     disposeOutputItem(id) {
       if (id !== undefined) {

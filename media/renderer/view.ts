@@ -4,6 +4,7 @@
  * textContent: model and layer names come from user files.
  */
 import type { ModelReport, Report } from './report-types';
+import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { ChartEmbedder, ChartSet } from './chart-view';
 import { ChartTheme, DEFAULT_THEME, modelCharts, reportCharts } from './charts';
@@ -16,6 +17,34 @@ import { ReportError, checkReport } from './validate';
 export interface RenderOptions {
   readonly embedChart: ChartEmbedder;
   readonly theme?: ChartTheme;
+  /** Which count a one-number headline shows (setting lcnb.headlineFlops); MAdds unless told. */
+  readonly headline?: HeadlineCount;
+}
+
+const HEADLINE_CLASS = 'lcnb-headline-count';
+
+/**
+ * A one-number headline count that can switch between MAdds and FLOPs after rendering: both
+ * counts ride on the element, so a changed setting needs no re-render (open sections and sort
+ * orders stay as the reader left them).
+ */
+function headlineCount(doc: Document, totals: { madds: number; flops: number }, headline: HeadlineCount): HTMLSpanElement {
+  const span = el(doc, 'span', undefined, HEADLINE_CLASS);
+  span.dataset.madds = String(totals.madds);
+  span.dataset.flops = String(totals.flops);
+  showHeadline(span, headline);
+  return span;
+}
+
+function showHeadline(span: HTMLElement, headline: HeadlineCount): void {
+  const flops = headline === 'flops';
+  span.textContent = `${formatSI(Number(flops ? span.dataset.flops : span.dataset.madds))} ${flops ? 'FLOPs' : 'MAdds'}`;
+  span.title = flops ? 'FLOPs: 2 × MAdds for conv and linear layers plus elementwise work (setting lcnb.headlineFlops)' : 'MAdds: multiply-adds, what the papers call "FLOPs" (setting lcnb.headlineFlops)';
+}
+
+/** Switches every headline count under `root` to `headline`. */
+export function setHeadline(root: ParentNode, headline: HeadlineCount): void {
+  root.querySelectorAll<HTMLElement>(`.${HEADLINE_CLASS}`).forEach((span) => showHeadline(span, headline));
 }
 
 const fixed = (digits: number) => (v: number | undefined) => (v === undefined ? '—' : v.toFixed(digits));
@@ -152,18 +181,14 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
   return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
 }
 
-function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, open: boolean, title = model.summary.id): HTMLElement {
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, headline: HeadlineCount, open: boolean, title = model.summary.id): HTMLElement {
   const { details, body } = section(doc, title, open, 'lcnb-model');
   details.dataset.model = model.summary.id;
   const summaryLine = details.querySelector('summary')!;
-  summaryLine.append(
-    el(
-      doc,
-      'span',
-      ` — ${formatSI(model.summary.totals.params)} params · ${formatSI(model.summary.totals.madds)} MAdds${model.profile ? ` · ${model.profile.latency.median_ms.toFixed(3)} ms measured` : ''}`,
-      'lcnb-muted',
-    ),
-  );
+  const line = el(doc, 'span', ` — ${formatSI(model.summary.totals.params)} params · `, 'lcnb-muted');
+  line.append(headlineCount(doc, model.summary.totals, headline));
+  if (model.profile) line.append(doc.createTextNode(` · ${model.profile.latency.median_ms.toFixed(3)} ms measured`));
+  summaryLine.append(line);
   body.append(scrollX(doc, totalsTable(doc, model)));
   const pub = publishedBlock(doc, model);
   if (pub) body.append(pub);
@@ -360,7 +385,7 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   const several = report.models.length > 1;
   // A backbone under a head is named by its label, which tells two variants of one zoo id apart.
   const titleOf = (i: number) => (report.headed?.splits[i] ? `${report.headed.splits[i].label} under ${report.headed.head.title}` : report.models[i].summary.id);
-  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, !several, titleOf(i))));
+  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, options.headline ?? 'madds', !several, titleOf(i))));
   if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
   return charts;
 }
