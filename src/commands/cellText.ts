@@ -3,6 +3,7 @@
  * measurement setting named) so that re-running the saved notebook measures the same way.
  * VS Code-free, so a unit test can check that each one parses.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Optimization } from '../../kernels/protocol';
 
 export interface MeasureSettings {
@@ -13,9 +14,24 @@ export interface MeasureSettings {
   readonly optimization: Optimization;
 }
 
-/** A `profile:` cell for a zoo model. */
+/** A cell value as YAML: plain when it reads back as the same string, else double-quoted (JSON is valid YAML). */
+export function yamlValue(value: string): string {
+  return /^[\w.\/-]+$/.test(value) && !/^[-.]/.test(value) ? value : JSON.stringify(value);
+}
+
+/**
+ * The .onnx path a cell written for `file` holds: relative to `baseDir` (the folder the cell's
+ * paths resolve against) when the file is inside it, else absolute. Forward slashes either way.
+ */
+export function cellFilePath(file: string, baseDir: string | undefined): string {
+  const inside = baseDir !== undefined ? relative(baseDir, file) : '';
+  const written = inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+  return written.split(sep).join('/');
+}
+
+/** A `profile:` cell for a zoo model id or an .onnx file's path. */
 export function profileCellText(id: string, s: MeasureSettings): string {
-  return [`profile: ${id}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`].join('\n');
+  return [`profile: ${yamlValue(id)}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`].join('\n');
 }
 
 /** A `compare:` cell; `measure` false counts only (profile: false). */

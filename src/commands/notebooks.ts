@@ -15,12 +15,9 @@ export function codeCell(text: string): vscode.NotebookCellData {
   return new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, LCNB_LANGUAGE);
 }
 
-/**
- * A code cell holding what it produced when it ran (its report and markdown), as a kernel would
- * leave it; `languageId` plaintext for a result no cell can reproduce (a profiled .onnx file).
- */
-export function executedCell(text: string, outcome: CellOutcome, timing: { startTime: number; endTime: number }, languageId = LCNB_LANGUAGE): vscode.NotebookCellData {
-  const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, languageId);
+/** A code cell holding what it produced when it ran (its report and markdown), as a kernel would leave it. */
+export function executedCell(text: string, outcome: CellOutcome, timing: { startTime: number; endTime: number }): vscode.NotebookCellData {
+  const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, LCNB_LANGUAGE);
   cell.outputs = [new vscode.NotebookCellOutput(outcomeItems(outcome).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)))];
   cell.executionSummary = { executionOrder: 1, success: true, timing };
   return cell;

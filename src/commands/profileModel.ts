@@ -5,15 +5,9 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { profileModel as profileInKernel } from '../../kernels/profileModel';
-import { activationMemoryLimitBytes } from '../config';
-import { readOnnxFile } from '../onnx/file';
-import { checkActivationMemory } from '../run/guard';
 import { CellOutcome, executeCell } from '../run/execute';
-import { reportMarkdown } from '../run/markdown';
-import { modelReport, report } from '../run/reports';
-import { MeasureSettings, profileCellText } from './cellText';
-import { config, executionContext, Lcnb } from './context';
+import { cellFilePath, MeasureSettings, profileCellText } from './cellText';
+import { baseDirOf, config, executionContext, Lcnb } from './context';
 import { failed } from './failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
 import { checkZooId, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
@@ -68,6 +62,11 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   const name = choice.kind === 'zoo' ? choice.id : basename(choice.uri.fsPath);
   lcnb.log.info(`Profile Model: ${name} on ${settings.provider}, ${threads} thread${threads === 1 ? '' : 's'}, ${c.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'`);
 
+  // The cell names the file relative to the folder an untitled notebook's paths resolve against
+  // (the first workspace folder), so the notebook re-runs as it is, and after Save As into that folder.
+  const baseDir = baseDirOf(undefined);
+  const cellText = profileCellText(choice.kind === 'zoo' ? choice.id : cellFilePath(choice.uri.fsPath, baseDir), settings);
+
   const startTime = Date.now();
   let outcome: CellOutcome;
   let cancelled = false;
@@ -85,9 +84,7 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
           progress.report({ message: what });
         };
         phase(choice.kind === 'zoo' ? 'building the graph and its ONNX export' : 'reading the .onnx file');
-        return choice.kind === 'zoo'
-          ? executeCell(profileCellText(choice.id, settings), executionContext(lcnb, { provider: settings.provider, signal: abort.signal, onProgress: (p) => phase(PHASES[p.split(': ').pop() ?? ''] ?? p) }))
-          : profileOnnxFile(lcnb, choice.uri, settings, abort.signal, phase);
+        return executeCell(cellText, executionContext(lcnb, { provider: settings.provider, signal: abort.signal, onProgress: (p) => phase(PHASES[p.split(': ').pop() ?? ''] ?? p) }));
       },
     );
   } catch (e) {
@@ -100,31 +97,12 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   const endTime = Date.now();
   const profile = outcome.report.models[0]?.profile;
   const used = profile?.settings.providerUsed ?? settings.provider;
+  const how = `${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'`;
   const intro =
     choice.kind === 'zoo'
-      ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'. Run the cell again to measure again; save the notebook to keep the result.`
-      : `# Profile of ${basename(choice.uri.fsPath)}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${providerLabel(used)}, ${threads} thread${threads === 1 ? '' : 's'}, ${settings.warmup} warm-up + ${runs} runs, optimization '${settings.optimization}'). ` +
-        'Cells describe zoo models and networks, so the cell below holds the equivalent `lcnb` command: run it in a terminal, or **lcnb: Profile Model…** on the file, to measure it again.';
-  // Cells describe zoo models and networks, so a file's result sits in a plain-text cell that says what it is.
-  const cell =
-    choice.kind === 'zoo'
-      ? executedCell(profileCellText(choice.id, settings), outcome, { startTime, endTime })
-      : executedCell(`lcnb profile ${choice.uri.fsPath} --provider ${used} --threads ${threads} --runs ${runs} --warmup ${settings.warmup} --opt ${settings.optimization}`, outcome, { startTime, endTime }, 'plaintext');
-  return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), cell], choice.kind === 'zoo' ? `lcnb-ort-${used}` : undefined);
-}
-
-/** An .onnx file as stored, measured in the kernel: the same report a profile cell produces. */
-async function profileOnnxFile(lcnb: Lcnb, uri: vscode.Uri, s: MeasureSettings, signal: AbortSignal, phase: (what: string) => void): Promise<CellOutcome> {
-  const model = await readOnnxFile(uri.fsPath);
-  const graph = model.graph;
-  checkActivationMemory(graph, activationMemoryLimitBytes(config(lcnb, uri)), basename(uri.fsPath));
-  const profile = await profileInKernel(
-    lcnb.kernel(),
-    graph,
-    { provider: s.provider, threads: s.threads, runs: s.runs, warmup: s.warmup, optimization: s.optimization },
-    { signal, onProgress: (p) => p.done === 0 && phase(PHASES[p.phase] ?? p.phase) },
-    uri.fsPath,
-  );
-  const r = report('profile', graph.name, [modelReport(graph, [], profile)], { notes: [`Profiled ${uri.fsPath} as stored (producer: ${model.producer || 'not stated'}, opset ${model.opset}).`] });
-  return { report: r, markdown: reportMarkdown(r) };
+      ? `# Profile of ${choice.id}\n\nMeasured with **lcnb: Profile Model…** on ${how}. Run the cell again to measure again; save the notebook to keep the result.`
+      : `# Profile of ${name}\n\nMeasured with **lcnb: Profile Model…** from \`${choice.uri.fsPath}\` as stored (${how}). Run the cell again to measure again; save the notebook to keep the result ` +
+        '(a relative path in the cell resolves against the notebook\'s folder once saved, against the first workspace folder before).';
+  const cell = executedCell(cellText, outcome, { startTime, endTime });
+  return openUntitledNotebook(lcnb, `profile-${name.replace(/\.onnx$/i, '')}`, [markdownCell(intro), cell], `lcnb-ort-${used}`);
 }

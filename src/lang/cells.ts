@@ -7,9 +7,12 @@ import type { HeadedRequest } from '../zoo/heads/index';
 import type { OptLevel } from './schema';
 import type { Range } from './types';
 
-/** A zoo model and the options written for it. */
+/** A zoo model and the options written for it, or an .onnx file (`file`), run as stored. */
 export interface ModelRef {
+  /** The zoo id, or the .onnx file's path as written (relative to the notebook's folder, or absolute). */
   readonly id: string;
+  /** Set when `id` names an .onnx file: it takes none of the size, width or knob options. */
+  readonly file?: true;
   /** Range of the id. */
   readonly range: Range;
   readonly resolution?: number;
@@ -154,6 +157,11 @@ export function backboneLabel(backbone: ModelRef): string {
     ...Object.entries(backbone.knobs).map(([k, v]) => `${k} ${JSON.stringify(v)}`),
   ];
   return extra.length ? `${backbone.id} (${extra.join(', ')})` : backbone.id;
+}
+
+/** Whether a model value names an .onnx file rather than a zoo id. */
+export function isOnnxPath(value: string): boolean {
+  return /\.onnx$/i.test(value.trim());
 }
 
 /** The zoo's build request for a model reference. */

@@ -24,6 +24,8 @@ function blame(model: ModelRef, message: string, extra: Readonly<Record<string, 
 }
 
 function tryModel(model: ModelRef, request = buildRequest(model), extra?: Readonly<Record<string, Range>>): Diagnostic | undefined {
+  // A file is read when the cell runs, against the notebook's folder, which checking does not know.
+  if (model.file) return undefined;
   try {
     buildModel(model.id, request);
     return undefined;

@@ -351,6 +351,7 @@ export function expandModel(cellText: string): Expansion {
   if (cell.verb !== 'model') {
     throw new CellError(`only a model: cell expands into layers; this is a ${cell.verb} cell`, cell.range);
   }
+  if (cell.model.file) throw new CellError(`only a zoo model expands into layers; ${cell.model.id} is an .onnx file`, cell.model.range);
   try {
     return expandZooModel(cell.model.id, buildRequest(cell.model), cell.profile);
   } catch (e) {

@@ -8,7 +8,7 @@ import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
-import { layerScopeName } from './cells';
+import { isOnnxPath, layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { CELL_SCHEMA, KNOWN_PROVIDERS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
@@ -27,6 +27,9 @@ export const MAX_NETWORK_LAYERS = 500;
 
 /** At most this many points in one sweep. */
 export const MAX_SWEEP_POINTS = 1000;
+
+/** Options that size or shape a zoo model; an .onnx file states its own. */
+const FILE_FIXED_OPTIONS = ['resolution', 'classes', 'batch', 'width', 'knobs', 'input'] as const;
 
 let ajv: Ajv | undefined;
 const validators = new Map<Verb, ValidateFunction>();
@@ -308,12 +311,19 @@ class Reader {
   model(
     idPath: Path,
     base: Path | undefined,
-    o: { shared?: Partial<ModelRef>; grid?: boolean } = {},
+    o: { shared?: Partial<ModelRef>; grid?: boolean; files?: boolean } = {},
   ): ModelRef | undefined {
     const id = this.get(idPath);
     if (typeof id !== 'string') return undefined;
     const range = this.tree.range(idPath);
     const model = findModel(id);
+    if (!model && isOnnxPath(id)) {
+      if (!o.files) {
+        this.report(`${this.verb === 'export' ? 'an' : 'a'} ${this.verb} cell takes zoo ids, not .onnx files; model:, profile: and compare: cells read '${id}'`, range);
+        return undefined;
+      }
+      return this.file(id, range, base);
+    }
     if (!model) {
       const hint = didYouMean(id, zooModels().map((m) => m.id));
       this.report(`unknown model id '${id}'${hint || " (run 'lcnb list' for the ids)"}`, range);
@@ -355,6 +365,17 @@ class Reader {
       knobs,
       ranges,
     };
+  }
+
+  /** An .onnx file: run as stored, so the zoo's size, width and knob options are errors beside it. */
+  private file(id: string, range: Range, base: Path | undefined): ModelRef | undefined {
+    let clean = true;
+    for (const key of base ? FILE_FIXED_OPTIONS : []) {
+      if (this.get([...base!, key]) === undefined) continue;
+      this.report(`'${key}' applies to zoo models; an .onnx file runs as stored, at the input size it states`, this.tree.keyRange([...base!, key]));
+      clean = false;
+    }
+    return clean ? { id, range, file: true, knobs: {}, ranges: {} } : undefined;
   }
 
   /** The spec of knob `name` of model `id`, or an error at the knob's key. */
@@ -523,7 +544,7 @@ class Reader {
     const range = this.tree.keyRange([this.verb]);
     switch (this.verb) {
       case 'model': {
-        const model = this.model(['model'], []);
+        const model = this.model(['model'], [], { files: true });
         const profile = this.settings(['profile']);
         return model && { verb: 'model', range, model, profile };
       }
@@ -576,9 +597,9 @@ class Reader {
         const path = ['compare', 'models', i];
         const model =
           typeof item === 'string'
-            ? this.model(path, undefined, { shared: { ...shared, ranges: sharedRanges } })
+            ? this.model(path, undefined, { shared: { ...shared, ranges: sharedRanges }, files: true })
             : isRecord(item)
-              ? this.model([...path, 'model'], path, { shared: { ...shared, ranges: sharedRanges } })
+              ? this.model([...path, 'model'], path, { shared: { ...shared, ranges: sharedRanges }, files: true })
               : undefined;
         if (model) models.push(model);
         else complete = false;
@@ -591,7 +612,7 @@ class Reader {
   private profile(range: Range): Cell | undefined {
     const target = this.get(['profile']);
     if (typeof target === 'string') {
-      const model = this.model(['profile'], []);
+      const model = this.model(['profile'], [], { files: true });
       const settings = this.settings([], { fields: [] }) || {};
       return model && { verb: 'profile', range, target: { kind: 'model', model }, settings };
     }
@@ -609,7 +630,7 @@ class Reader {
     }
     if (hasModel) {
       if (target.layers !== undefined) this.report("'layers' belong to a network; this profiles the zoo model named by model:", this.tree.keyRange(['profile', 'layers']));
-      const model = this.model(['profile', 'model'], ['profile']);
+      const model = this.model(['profile', 'model'], ['profile'], { files: true });
       return model && { verb: 'profile', range, target: { kind: 'model', model }, settings };
     }
     if (hasNetwork) {

@@ -26,6 +26,10 @@ export type OptLevel = (typeof OPT_LEVELS)[number];
 export const KNOWN_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
 
 const zooId: JsonSchema = { type: 'string', description: "A zoo model id, e.g. mobilenet_v2_x1_0 ('lcnb list' shows them all)" };
+const zooIdOrFile: JsonSchema = {
+  type: 'string',
+  description: "A zoo model id, e.g. mobilenet_v2_x1_0 ('lcnb list' shows them all), or an .onnx file's path (relative to the notebook's folder, or absolute), run as stored",
+};
 const resolution: JsonSchema = { type: 'integer', minimum: 1, maximum: 8192, description: 'Square input resolution in pixels', default: 224 };
 const classes: JsonSchema = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'Number of classes', default: 1000 };
 const batch: JsonSchema = { type: 'integer', minimum: 1, maximum: 4096, description: 'Batch size', default: 1 };
@@ -138,13 +142,13 @@ const definitions: Record<string, JsonSchema> = {
   modelItem: {
     type: 'object',
     required: ['model'],
-    properties: { model: zooId, ...modelOptions },
+    properties: { model: zooIdOrFile, ...modelOptions },
     additionalProperties: false,
   },
   modelCell: {
     type: 'object',
     required: ['model'],
-    properties: { model: { ...zooId, description: VERB_DOCS.model }, ...modelOptions, profile: profileSettings },
+    properties: { model: { ...zooIdOrFile, description: `${VERB_DOCS.model}: a zoo id or an .onnx file's path` }, ...modelOptions, profile: profileSettings },
     additionalProperties: false,
   },
   networkCell: {
@@ -170,8 +174,8 @@ const definitions: Record<string, JsonSchema> = {
           models: {
             type: 'array',
             minItems: 1,
-            description: 'Zoo ids, or { model, width, knobs, … } for a variant',
-            items: { if: { type: 'string' }, then: zooId, else: { $ref: '#/definitions/modelItem' } },
+            description: 'Zoo ids or .onnx files, or { model, width, knobs, … } for a variant',
+            items: { if: { type: 'string' }, then: zooIdOrFile, else: { $ref: '#/definitions/modelItem' } },
           },
           resolution,
           classes,
@@ -189,13 +193,13 @@ const definitions: Record<string, JsonSchema> = {
     required: ['profile'],
     properties: {
       profile: {
-        description: `${VERB_DOCS.profile}: a zoo id, or { model | network, … }`,
+        description: `${VERB_DOCS.profile}: a zoo id or an .onnx file, or { model | network, … }`,
         if: { type: 'string' },
-        then: zooId,
+        then: zooIdOrFile,
         else: {
           type: 'object',
           properties: {
-            model: zooId,
+            model: zooIdOrFile,
             network: { type: 'string', description: 'Name of a network written in this cell (with input and layers)' },
             input,
             layers,

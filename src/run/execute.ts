@@ -3,11 +3,12 @@
  * returns its report with the markdown fallback. The notebook controllers and `lcnb run` share it.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, sweepPoints } from '../lang';
+import { readOnnxFile } from '../onnx/file';
 import { exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
 import { formatBytes } from '../shared/format';
@@ -27,7 +28,7 @@ export interface ExecutionContext {
   readonly provider: string;
   /** Measurement settings a cell that names none takes (the extension's settings); else DEFAULT_PROFILE. */
   readonly defaults?: { readonly threads?: number; readonly runs?: number; readonly warmup?: number; readonly optimization?: ProfileOptions['optimization'] };
-  /** Folder that relative paths (export cells) resolve against. */
+  /** Folder that relative paths (.onnx files, export paths) resolve against: the notebook's. */
   readonly baseDir: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (what: string) => void;
@@ -60,6 +61,33 @@ function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionCon
   };
 }
 
+/** A path a cell wrote, resolved against the notebook's folder (an absolute path stays as it is). */
+function cellPath(ctx: ExecutionContext, written: string): string {
+  return resolve(ctx.baseDir, written);
+}
+
+interface BuiltModel {
+  readonly graph: Graph;
+  readonly published: readonly PublishedFigure[];
+  /** The .onnx file the graph was read from: profiled as stored, not re-exported. */
+  readonly file?: string;
+  /** Where the graph came from, for the report's notes. */
+  readonly note?: string;
+}
+
+/** A zoo model built with its options, or an .onnx file read from disk. */
+async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<BuiltModel> {
+  if (!model.file) return buildZoo(model);
+  const path = cellPath(ctx, model.id);
+  try {
+    const read = await readOnnxFile(path);
+    return { graph: read.graph, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
+  } catch (e) {
+    const known = e instanceof UserError || e instanceof GraphError;
+    throw new CellError(known ? (e as Error).message : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, model.range);
+  }
+}
+
 function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): { graph: Graph; published: readonly PublishedFigure[] } {
   try {
     return buildModelWithFigures(model.id, request);
@@ -69,11 +97,17 @@ function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)):
   }
 }
 
-async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext): Promise<ModelProfile | undefined> {
+/** Measures `graph` in the kernel: lcnb's inference export of it, or `onnxFile` as stored when it was read from one. */
+async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext, onnxFile?: string): Promise<ModelProfile | undefined> {
   if (!ctx.kernel) return undefined;
   checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
   const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${graph.name}: ${p.phase}`);
-  return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
+  return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress }, onnxFile);
+}
+
+/** Notes of the models read from files, after the cell's own. */
+function withFileNotes(notes: readonly string[], built: readonly BuiltModel[]): string[] {
+  return [...notes, ...built.flatMap((b) => (b.note ? [b.note] : []))];
 }
 
 function buildBackbone(cell: HeadedCell, backbone: ModelRef): HeadedBuild {
@@ -110,9 +144,9 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
   const notes = ctx.kernel ? [] : [STATIC_NOTE];
   switch (cell.verb) {
     case 'model': {
-      const { graph, published } = buildZoo(cell.model);
-      const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
-      return report('model', cell.model.id, [modelReport(graph, published, profile)], { notes });
+      const built = await buildModelRef(cell.model, ctx);
+      const profile = measuring(cell.profile) ? await measure(built.graph, cell.profile || undefined, ctx, built.file) : undefined;
+      return report('model', cell.model.id, [modelReport(built.graph, built.published, profile)], { notes: withFileNotes(notes, [built]) });
     }
     case 'network': {
       const { graph } = buildNetwork(cell);
@@ -121,17 +155,19 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     }
     case 'compare': {
       const models: ModelReport[] = [];
+      const built: BuiltModel[] = [];
       for (const ref of cell.models) {
-        const { graph, published } = buildZoo(ref);
-        const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
-        models.push(modelReport(graph, published, profile));
+        const one = await buildModelRef(ref, ctx);
+        built.push(one);
+        const profile = measuring(cell.profile) ? await measure(one.graph, cell.profile || undefined, ctx, one.file) : undefined;
+        models.push(modelReport(one.graph, one.published, profile));
       }
-      return report('compare', `compare: ${cell.models.map((m) => m.id).join(', ')}`, models, { notes });
+      return report('compare', `compare: ${cell.models.map((m) => m.id).join(', ')}`, models, { notes: withFileNotes(notes, built) });
     }
     case 'profile': {
-      const target = cell.target.kind === 'model' ? buildZoo(cell.target.model) : { graph: buildNetwork(cell).graph, published: [] };
-      const profile = await measure(target.graph, cell.settings, ctx);
-      return report('profile', target.graph.name, [modelReport(target.graph, target.published, profile)], { notes });
+      const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : { graph: buildNetwork(cell).graph, published: [] };
+      const profile = await measure(target.graph, cell.settings, ctx, target.file);
+      return report('profile', target.file && cell.target.kind === 'model' ? cell.target.model.id : target.graph.name, [modelReport(target.graph, target.published, profile)], { notes: withFileNotes(notes, [target]) });
     }
     case 'detect':
     case 'segment':
@@ -149,7 +185,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     }
     case 'export': {
       const { graph, published } = buildZoo(cell.model);
-      const path = isAbsolute(cell.path) ? cell.path : resolve(ctx.baseDir, cell.path);
+      const path = cellPath(ctx, cell.path);
       checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not exported');
       const exported = exportOnnx(graph, { form: cell.form, seed: cell.seed });
       try {
