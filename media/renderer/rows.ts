@@ -19,6 +19,11 @@ export interface Column<Row> {
   readonly cellTitle?: (row: Row) => string;
   /** A heading over this column and its neighbours with the same group. */
   readonly group?: string;
+  /**
+   * Characters after which a long cell may wrap (layer names at '/' and '.', shapes after '→'),
+   * so a wide table narrows to the view instead of scrolling sideways.
+   */
+  readonly wrapAfter?: string;
 }
 
 /** Numbers compare as numbers, text as text; rows without a value go last in either direction. */

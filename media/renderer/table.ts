@@ -21,7 +21,8 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
         columns.forEach((column, i) => {
           const v = column.value(row);
           const text = column.text ? column.text(row) : v === undefined ? '—' : typeof v === 'number' ? formatCount(v) : v;
-          const td = el(doc, 'td', text, numeric[i] ? 'num' : undefined);
+          const td = el(doc, 'td', undefined, [numeric[i] ? 'num' : '', column.wrapAfter ? 'lcnb-wrap' : ''].join(' ').trim() || undefined);
+          appendWrappable(doc, td, text, column.wrapAfter);
           if (column.cellTitle) td.title = column.cellTitle(row);
           tr.append(td);
         });
@@ -70,6 +71,24 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
   table.append(head, body);
   render();
   return table;
+}
+
+/**
+ * `text` as text nodes, with a <wbr> after each of the `wrapAfter` characters: a line may break
+ * there, and copying the cell still gives the text unchanged.
+ */
+export function appendWrappable(doc: Document, parent: HTMLElement, text: string, wrapAfter?: string): void {
+  if (!wrapAfter) {
+    parent.textContent = text;
+    return;
+  }
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!wrapAfter.includes(text[i]) || i === text.length - 1) continue;
+    parent.append(doc.createTextNode(text.slice(start, i + 1)), doc.createElement('wbr'));
+    start = i + 1;
+  }
+  if (start < text.length) parent.append(doc.createTextNode(text.slice(start)));
 }
 
 /** A two-column table of labelled values (totals, settings). */

@@ -157,27 +157,37 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
     if (t.kind === 'fused') return `in ${t.layer.name}`;
     return t.layer.median_us.toFixed(1);
   };
-  const columns: Column<LayerRow>[] = [
-    { header: '#', value: (r) => r.index + 1 },
-    { header: 'Layer', value: (r) => r.name },
-    { header: 'Op', value: (r) => r.op },
-    { header: 'Input shape', value: (r) => r.inputs.map(shapeText).join(', ') },
-    { header: 'Output shape', value: (r) => shapeText(r.output) },
+  const shapes = (r: LayerRow) => `${r.inputs.map(shapeText).join(', ')} → ${shapeText(r.output)}`;
+  const counted: Column<LayerRow>[] = [
+    { header: 'Shape (in → out)', title: 'Input shape(s) → output shape', value: shapes, wrapAfter: '→,' },
     { header: 'Params (count)', value: (r) => r.params },
     { header: 'MAdds (count)', value: (r) => r.madds },
     { header: 'FLOPs (count)', title: "Hover a cell for the op's counting rule", value: (r) => r.flops, cellTitle: (r) => r.flops_rule },
     { header: 'MAC (bytes)', value: (r) => r.mac_bytes },
     { header: 'Intensity (FLOPs/byte)', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
   ];
-  if (model.profile) {
-    columns.push(
-      { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText },
-      { header: 'Share (%)', title: 'Share of the summed per-layer time', value: (r) => measured(r)?.share, text: (r) => (measured(r) ? percent(measured(r)!.share) : '—') },
-      { header: 'Achieved (GFLOP/s)', value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
-      { header: 'Roofline (% of bound)', title: "Time the machine's roofline allows / measured time", value: (r) => measured(r)?.roofline_efficiency, text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—') },
-      { header: 'Bound by', value: (r) => measured(r)?.bound, text: (r) => measured(r)?.bound ?? '—' },
-    );
-  }
+  // Measured: the time beside the name, where the eye starts; what it is compared with at the end.
+  const timed: Column<LayerRow>[] = model.profile
+    ? [
+        { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText, wrapAfter: '/.' },
+        { header: 'Share (%)', title: 'Share of the summed per-layer time', value: (r) => measured(r)?.share, text: (r) => (measured(r) ? percent(measured(r)!.share) : '—') },
+      ]
+    : [];
+  const judged: Column<LayerRow>[] = model.profile
+    ? [
+        { header: 'Achieved (GFLOP/s)', value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
+        { header: 'Roofline (% of bound)', title: "Time the machine's roofline allows / measured time", value: (r) => measured(r)?.roofline_efficiency, text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—') },
+        { header: 'Bound by', value: (r) => measured(r)?.bound, text: (r) => measured(r)?.bound ?? '—' },
+      ]
+    : [];
+  const columns: Column<LayerRow>[] = [
+    { header: '#', value: (r) => r.index + 1 },
+    { header: 'Layer', value: (r) => r.name, wrapAfter: '/.' },
+    { header: 'Op', value: (r) => r.op },
+    ...timed,
+    ...counted,
+    ...judged,
+  ];
   return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
 }
 
