@@ -46,6 +46,7 @@ model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --kn
   and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
   profile, times) are split backbone / neck / head
 .onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions
+run: a cell's relative paths (.onnx files it reads, export paths) resolve against the notebook's folder
 
 Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
 elementwise work), MAC (memory access cost in elements and bytes). See README for the JSON.`;
