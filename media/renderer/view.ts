@@ -157,7 +157,8 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
     if (t.kind === 'fused') return `in ${t.layer.name}`;
     return t.layer.median_us.toFixed(1);
   };
-  const shapes = (r: LayerRow) => `${r.inputs.map(shapeText).join(', ')} → ${shapeText(r.output)}`;
+  // No break before the arrow: a wrapped shape reads "in →" over "out".
+  const shapes = (r: LayerRow) => `${r.inputs.map(shapeText).join(', ')}\u00a0→ ${shapeText(r.output)}`;
   const counted: Column<LayerRow>[] = [
     { header: 'Shape (in → out)', title: 'Input shape(s) → output shape', value: shapes, wrapAfter: '→,' },
     { header: 'Params (count)', value: (r) => r.params },

@@ -46,7 +46,7 @@ describe('renderer: the layer table fits a narrow view', () => {
     assert.equal(name.querySelectorAll('wbr').length, (name.textContent.match(/[/.]/g) ?? []).length);
     assert.doesNotMatch(name.textContent, /\u200b/);
     const shape = row.children[3];
-    assert.match(shape.textContent, /^\d+(×\d+)* → \d+(×\d+)*$/);
+    assert.match(shape.textContent, /^\d+(×\d+)*\u00a0→ \d+(×\d+)*$/);
     assert.equal(shape.querySelectorAll('wbr').length, 1);
   });
 });
