@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { findModel } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES } from '../zoo/heads/index';
-import { backboneLabel, headedRequest, layerScopeName } from './cells';
+import { backboneLabel, headedRequest, isOnnxPath, layerScopeName } from './cells';
 import { backboneUnderHeadDoc, headDoc } from './headed';
 import { parseCell } from './parse';
 import { modelAt, verbIn } from './complete';
@@ -23,6 +23,10 @@ export type HoverTarget =
   | { readonly kind: 'head'; readonly id: string; readonly doc: string; readonly range: Range }
   /** A backbone of a detect or segment cell; `doc` has its totals under the cell's head, split by part. */
   | { readonly kind: 'backbone'; readonly id: string; readonly head: string; readonly doc: string; readonly range: Range; readonly index?: number; readonly label?: string };
+
+const ONNX_FILE_DOC =
+  "**An .onnx file**, read when the cell runs: a relative path resolves against the notebook's folder (an untitled notebook's, against the first workspace folder). " +
+  'It is counted as stored and, under a device kernel, profiled as stored; zoo options (resolution, width, knobs …) do not apply.';
 
 interface Hit {
   readonly at: 'key' | 'value';
@@ -156,6 +160,9 @@ export function hoverTargetAt(text: string, offset: number): HoverTarget | undef
       (hit.path.length === 1 && (last === 'export' || (last === 'profile' && verb === 'profile'))) ||
       (parent === 'models' && typeof last === 'number');
     if (idPlace && typeof value === 'string' && findModel(value)) return { kind: 'model', id: value, range };
+    if (idPlace && typeof value === 'string' && isOnnxPath(value) && (verb === 'model' || verb === 'profile' || verb === 'compare')) {
+      return { kind: 'key', doc: ONNX_FILE_DOC, range };
+    }
     return undefined;
   }
 

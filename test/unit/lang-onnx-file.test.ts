@@ -75,3 +75,15 @@ describe('.onnx files in cells', () => {
     }
   });
 });
+
+describe('hovering an .onnx path', () => {
+  it('says how the file is read, where model:, profile: and compare: take one', async () => {
+    const { hoverTargetAt } = await import('../../src/lang');
+    for (const text of ['model: nets/a.onnx', 'profile: nets/a.onnx\nruns: 3', 'compare:\n  models:\n    - nets/a.onnx']) {
+      const target = hoverTargetAt(text, text.indexOf('a.onnx'));
+      assert.ok(target?.kind === 'key', text);
+      assert.match(target.doc, /relative path resolves against the notebook's folder/);
+    }
+    assert.equal(hoverTargetAt('export: nets/a.onnx', 12), undefined, 'no file hover where files are refused');
+  });
+});
