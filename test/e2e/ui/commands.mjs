@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pickFromQuickPick, runFromCommandPalette, waitFor } from '../actions.mjs';
+import { NotebookList, pickFromQuickPick, runAll, runFromCommandPalette, waitFor } from '../actions.mjs';
 
 export const title = 'palette commands: notebooks, provider, compare, profile, exports';
 
@@ -161,9 +161,25 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await fileProfile.waitFor({ timeout: TIMEOUT.profile });
   const fileText = await fileProfile.innerText();
   if (!/ms/.test(fileText)) throw new Error(`the profile of ${path.basename(onnxPath)} shows no latency: ${fileText.slice(0, 300)}`);
+  // The cell is a real profile cell naming the file relative to the workspace folder, executed successfully.
+  const relativeOnnx = path.relative(folder, onnxPath).split(path.sep).join('/');
+  const fileNotebook = new NotebookList(page, visibleNotebook(page));
+  const [fileCell] = (await fileNotebook.scanCells()).filter((c) => c.kind === 'code');
+  if (!fileCell || !fileCell.text.startsWith(`profile: ${relativeOnnx}`) || !fileCell.success) {
+    throw new Error(`the notebook's code cell is not the executed 'profile: ${relativeOnnx}' cell: ${JSON.stringify(fileCell)}`);
+  }
   await page.waitForTimeout(1000);
   shots.push(await shot('commands-profile-onnx-file.png'));
-  log(`commands: Profile Model… on ${path.basename(onnxPath)} (open dialog) opened its measured profile`);
+  log(`commands: Profile Model… on ${path.basename(onnxPath)} (open dialog) opened the executed cell 'profile: ${relativeOnnx}' with its measured profile`);
+  // Re-runnable: with its output cleared, Run All measures the file again through the notebook's kernel.
+  await visibleNotebook(page).locator('.notebook-toolbar-container .action-label[aria-label="Clear All Outputs"]').click({ timeout: TIMEOUT.step });
+  if (!(await waitFor(async () => (await fileProfile.count()) === 0, TIMEOUT.step))) throw new Error("Clear All Outputs left the file's profile report");
+  await runAll(visibleNotebook(page), TIMEOUT.profile);
+  await fileProfile.waitFor({ timeout: TIMEOUT.profile });
+  const [rerun] = (await fileNotebook.scanCells()).filter((c) => c.kind === 'code');
+  const rerunText = await fileProfile.innerText();
+  if (!rerun?.success || !/ms/.test(rerunText)) throw new Error(`re-running the file's profile cell did not succeed: ${JSON.stringify(rerun)}`);
+  log("commands: the file's profile cell re-ran from the notebook (output cleared, then measured again)");
   log(`UI: palette commands done; screenshots ${shots.join(', ')}`);
 }
 
