@@ -81,7 +81,8 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
   const path = cellPath(ctx, model.id);
   try {
     const read = await readOnnxFile(path);
-    return { graph: read.graph, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
+    // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
+    return { graph: { ...read.graph, name: model.id }, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
   } catch (e) {
     const known = e instanceof UserError || e instanceof GraphError;
     throw new CellError(known ? (e as Error).message : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, model.range);
@@ -167,7 +168,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'profile': {
       const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : { graph: buildNetwork(cell).graph, published: [] };
       const profile = await measure(target.graph, cell.settings, ctx, target.file);
-      return report('profile', target.file && cell.target.kind === 'model' ? cell.target.model.id : target.graph.name, [modelReport(target.graph, target.published, profile)], { notes: withFileNotes(notes, [target]) });
+      return report('profile', target.graph.name, [modelReport(target.graph, target.published, profile)], { notes: withFileNotes(notes, [target]) });
     }
     case 'detect':
     case 'segment':

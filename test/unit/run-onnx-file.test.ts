@@ -51,6 +51,7 @@ describe('cells naming .onnx files', () => {
     mkdirSync(join(work, 'zoo'), { recursive: true });
     writeFileSync(exported, exportOnnx(buildModel('squeezenet1_1', {}), { form: 'inference' }).bytes);
     const { report } = await executeCell(`compare:\n  models:\n    - squeezenet1_1\n    - ${exported}\n    - foreign_ops.onnx`, staticCtx);
+    assert.deepEqual(report.models.map((m) => m.summary.id), ['squeezenet1_1', exported, 'foreign_ops.onnx'], 'files named as the cell names them');
     const [zoo, file, foreign] = report.models.map((m) => m.summary);
     assert.equal(file.totals.madds, zoo.totals.madds, 'the export counts as the zoo model it came from');
     assert.deepEqual(foreign.uncounted.map((u: { op: string }) => u.op).sort(), ['LRN', 'Softplus']);
