@@ -154,9 +154,15 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
     const t = r.timing;
     if (!t) return '—';
     if (t.kind === 'uncovered') return 'not run';
-    if (t.kind === 'fused') return `in ${t.layer.name}`;
+    if (t.kind === 'fused') {
+      const at = rowOf.get(t.layer.name);
+      return at === undefined ? `in ${t.layer.name}` : `in #${at}`;
+    }
     return t.layer.median_us.toFixed(1);
   };
+  // A fused op points at the row that has its kernel's time by number, which keeps the column narrow.
+  const rowOf = new Map(rows.map((r) => [r.name, r.index + 1]));
+  const timeTitle = (r: LayerRow) => (r.timing?.kind === 'fused' ? `Fused into ${r.timing.layer.name}: that kernel's time covers this op` : r.timing?.kind === 'uncovered' ? 'No runtime kernel ran this op (onnxruntime removed or folded it)' : '');
   // No break before the arrow: a wrapped shape reads "in →" over "out".
   const shapes = (r: LayerRow) => `${r.inputs.map(shapeText).join(', ')}\u00a0→ ${shapeText(r.output)}`;
   const counted: Column<LayerRow>[] = [
@@ -170,7 +176,7 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
   // Measured: the time beside the name, where the eye starts; what it is compared with at the end.
   const timed: Column<LayerRow>[] = model.profile
     ? [
-        { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText, wrapAfter: '/.' },
+        { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText, cellTitle: timeTitle },
         { header: 'Share (%)', title: 'Share of the summed per-layer time', value: (r) => measured(r)?.share, text: (r) => (measured(r) ? percent(measured(r)!.share) : '—') },
       ]
     : [];

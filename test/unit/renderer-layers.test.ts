@@ -50,3 +50,17 @@ describe('renderer: the layer table fits a narrow view', () => {
     assert.equal(shape.querySelectorAll('wbr').length, 1);
   });
 });
+
+describe('renderer: fused ops in the layer table', () => {
+  it('a fused op names the row with its kernel\'s time by number; the title names the layer', () => {
+    const table = layerTable(true);
+    const rows = [...table.querySelectorAll('tbody tr')] as any[];
+    const fused = rows.filter((tr) => /^in #\d+$/.test(tr.children[3].textContent));
+    assert.ok(fused.length > 0, 'the fixture fuses BatchNorm and activations into their conv');
+    for (const tr of fused) {
+      const target = rows[Number(tr.children[3].textContent.slice(4)) - 1];
+      assert.match(target.children[3].textContent, /^[\d.]+$/, 'the row pointed at has a time');
+      assert.equal(tr.children[3].title, `Fused into ${target.children[1].textContent}: that kernel's time covers this op`);
+    }
+  });
+});
