@@ -168,6 +168,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   if (!fileCell || !fileCell.text.startsWith(`profile: ${relativeOnnx}`) || !fileCell.success) {
     throw new Error(`the notebook's code cell is not the executed 'profile: ${relativeOnnx}' cell: ${JSON.stringify(fileCell)}`);
   }
+  await fileNotebook.scrollTo(0);
   await page.waitForTimeout(1000);
   shots.push(await shot('commands-profile-onnx-file.png'));
   log(`commands: Profile Model… on ${path.basename(onnxPath)} (open dialog) opened the executed cell 'profile: ${relativeOnnx}' with its measured profile`);
