@@ -101,7 +101,11 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   const unprofiled = result.baseline ?? result.latency;
   const medianMs = unprofiled.medianMs;
   const bindingMs = result.latency.bindingMs;
-  const unprofiledRunMs = result.baseline && bindingMs !== undefined ? result.baseline.medianMs - bindingMs : undefined;
+  // onnxruntime's own run time without the profiler: the unprofiled wall time less what the Node
+  // binding adds per run. On a loaded machine the binding's share (measured on the profiled runs)
+  // can reach the whole unprofiled median; there is then no run time left to compare against.
+  const unprofiledRunMs =
+    result.baseline && bindingMs !== undefined && bindingMs < result.baseline.medianMs ? result.baseline.medianMs - bindingMs : undefined;
   const parts = result.latency.ortParts;
   // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
   // a run's own sum includes the stalls the run met, as the unprofiled median does; the per-node

@@ -45,7 +45,9 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
     if (parts.size > 1) spanning++;
   }
   const runUs = (corrected ? unprofiledRunMs : profile.latency.profiled_run_ms) * 1e3;
-  const gaps = profile.profiler ? profile.profiler.between_kernels_us + profile.profiler.edges_us : undefined;
+  // The profiled run's gaps between kernels belong to that run; against the unprofiled run (corrected
+  // times) the time outside kernels is only known as a whole.
+  const gaps = profile.profiler && !corrected ? profile.profiler.between_kernels_us + profile.profiler.edges_us : undefined;
   return {
     byPart,
     timing: {
