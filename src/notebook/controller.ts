@@ -1,8 +1,9 @@
 /**
  * Notebook kernels in the picker: "Static analysis (no execution)" and one "ONNX Runtime · <EP>"
  * per execution provider this machine can start; the one of setting lcnb.provider is preferred.
- * Cells run one after another with Jupyter-style execution order and timing; Run All stops at the
- * first failed cell; interrupt cancels the job. Unset measurement settings come from lcnb.*.
+ * Cells run one after another with Jupyter-style execution order (per notebook, after the highest
+ * order its cells show) and timing; Run All stops at the first failed cell; interrupt cancels the
+ * job. Unset measurement settings come from lcnb.*.
  */
 import * as vscode from 'vscode';
 import { onDidChangeConfig } from '../config';
@@ -10,6 +11,7 @@ import { config, executionContext, Lcnb } from '../commands/context';
 import { providerLabel } from '../commands/pickers';
 import { requireTrust, untrustedMessage } from '../commands/trust';
 import { CellFailure, executeCell, ExecutionContext } from '../run/execute';
+import { ExecutionCounters } from './executionOrder';
 import { errorItems, outcomeItems } from '../run/notebook';
 
 const NOTEBOOK_TYPE = 'lcnb';
@@ -18,7 +20,7 @@ const ORT_ACTION = 'Running cells on an ONNX Runtime kernel';
 export class NotebookKernels implements vscode.Disposable {
   private readonly controllers = new Map<string | undefined, vscode.NotebookController>();
   private readonly disposables: vscode.Disposable[] = [];
-  private order = 0;
+  private readonly orders = new ExecutionCounters<vscode.NotebookDocument>();
   private running: AbortController | undefined;
   private discovery: Promise<void> | undefined;
 
@@ -29,6 +31,7 @@ export class NotebookKernels implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidOpenNotebookDocument((doc) => {
         if (doc.notebookType !== NOTEBOOK_TYPE) return;
+        this.orders.observe(doc, ordersOf(doc));
         this.prefer(doc);
         void this.discoverProviders().then(() => this.prefer(doc));
       }),
@@ -38,7 +41,11 @@ export class NotebookKernels implements vscode.Disposable {
         void this.discoverProviders();
       }),
     );
-    for (const doc of vscode.workspace.notebookDocuments) if (doc.notebookType === NOTEBOOK_TYPE) this.prefer(doc);
+    for (const doc of vscode.workspace.notebookDocuments) {
+      if (doc.notebookType !== NOTEBOOK_TYPE) continue;
+      this.orders.observe(doc, ordersOf(doc));
+      this.prefer(doc);
+    }
   }
 
   private add(id: string, label: string, description: string, provider: string | undefined): void {
@@ -48,6 +55,15 @@ export class NotebookKernels implements vscode.Disposable {
     controller.description = description;
     controller.executeHandler = (cells, notebook, c) => this.execute(cells, notebook, c, provider);
     controller.interruptHandler = () => this.running?.abort();
+    // An untitled notebook a command fills (Profile Model…) has its executed cells only once its
+    // kernel is selected, not when it opens: seen here, its [1] survives Clear All Outputs.
+    controller.onDidChangeSelectedNotebooks(
+      ({ notebook, selected }) => {
+        if (selected) this.orders.observe(notebook, ordersOf(notebook));
+      },
+      undefined,
+      this.disposables,
+    );
     this.controllers.set(provider, controller);
   }
 
@@ -93,7 +109,7 @@ export class NotebookKernels implements vscode.Disposable {
 
   private async executeCell(cell: vscode.NotebookCell, controller: vscode.NotebookController, context: ExecutionContext, untrusted: boolean): Promise<boolean> {
     const execution = controller.createNotebookCellExecution(cell);
-    execution.executionOrder = ++this.order;
+    execution.executionOrder = this.orders.next(cell.notebook, ordersOf(cell.notebook));
     execution.start(Date.now());
     const cancel = execution.token.onCancellationRequested(() => this.running?.abort());
     try {
@@ -119,4 +135,8 @@ export class NotebookKernels implements vscode.Disposable {
     this.running?.abort();
     for (const d of [...this.controllers.values(), ...this.disposables]) d.dispose();
   }
+}
+
+function ordersOf(notebook: vscode.NotebookDocument): (number | undefined)[] {
+  return notebook.getCells().map((c) => c.executionSummary?.executionOrder);
 }

@@ -1,8 +1,9 @@
 // The palette commands in code-server: New Notebook, Open Sample Notebooks (in place, and the
 // shipped copy as untitled), Select Execution Provider, Compare Models…, Profile Model… (Cancel,
-// then a full run with its progress notification and the untitled notebook it opens), Export
-// Model to ONNX… through the save dialog (the file runs in onnxruntime), Export Report as CSV
-// (the file parses) and Export Netron Attachment. Screenshots: test-output/e2e/commands-*.png.
+// then a full run with its progress notification and the untitled notebook it opens, whose cell
+// re-runs as [2]), Export Model to ONNX… through the save dialog (the file runs in onnxruntime),
+// Export Report as CSV (the file parses) and Export Netron Attachment.
+// Screenshots: test-output/e2e/commands-*.png.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -105,6 +106,18 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   shots.push(await shot('commands-profile-notebook.png'));
   log('commands: Profile Model… opened an untitled notebook with the executed profile cell');
 
+  // Run again from the notebook: the execution order continues after the [1] the command left.
+  const profileNotebook = new NotebookList(page, visibleNotebook(page));
+  const [executed] = (await profileNotebook.scanCells()).filter((c) => c.kind === 'code');
+  if (executed?.order !== 1 || !executed.success) throw new Error(`the profile cell does not show [1] and success: ${JSON.stringify(executed)}`);
+  await runAll(visibleNotebook(page), TIMEOUT.profile);
+  const again = await codeCellWhen(profileNotebook, (c) => c.order === 2 && c.success && !c.running);
+  if (!again) throw new Error(`re-running the profile cell shows ${JSON.stringify((await profileNotebook.scanCells()).filter((c) => c.kind === 'code'))}, not [2]`);
+  await profileNotebook.scrollTo(0);
+  await page.waitForTimeout(1000);
+  shots.push(await shot('commands-profile-rerun.png'));
+  log('commands: re-running the profile cell from the notebook shows [2] after the [1] the command left');
+
   // Export Report as CSV from that notebook: the file parses, one row per layer.
   const csvPath = path.join(folder, 'exports', 'profile.csv');
   fs.mkdirSync(path.dirname(csvPath), { recursive: true });
@@ -177,10 +190,12 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   if (!(await waitFor(async () => (await fileProfile.count()) === 0, TIMEOUT.step))) throw new Error("Clear All Outputs left the file's profile report");
   await runAll(visibleNotebook(page), TIMEOUT.profile);
   await fileProfile.waitFor({ timeout: TIMEOUT.profile });
-  const [rerun] = (await fileNotebook.scanCells()).filter((c) => c.kind === 'code');
+  const rerun = await codeCellWhen(fileNotebook, (c) => c.success && !c.running);
   const rerunText = await fileProfile.innerText();
-  if (!rerun?.success || !/ms/.test(rerunText)) throw new Error(`re-running the file's profile cell did not succeed: ${JSON.stringify(rerun)}`);
-  log("commands: the file's profile cell re-ran from the notebook (output cleared, then measured again)");
+  if (!rerun || !/ms/.test(rerunText)) throw new Error(`re-running the file's profile cell did not succeed: ${JSON.stringify(rerun)}`);
+  // The counter does not go back when Clear All Outputs removes the [1].
+  if (rerun.order !== 2) throw new Error(`the re-run file profile cell shows [${rerun.order}], not [2]`);
+  log("commands: the file's profile cell re-ran from the notebook as [2] (output cleared, then measured again)");
   log(`UI: palette commands done; screenshots ${shots.join(', ')}`);
 }
 
@@ -244,6 +259,14 @@ async function startProfile(page, model, runs) {
   await pickFromQuickPick(page, 'cpu');
   await pickFromQuickPick(page, '1');
   await pickFromQuickPick(page, runs);
+}
+
+/** The notebook's first code cell once `done(cell)` holds (scanned again until then), or undefined. */
+async function codeCellWhen(notebook, done, ms = TIMEOUT.step) {
+  return waitFor(async () => {
+    const [cell] = (await notebook.scanCells()).filter((c) => c.kind === 'code');
+    return cell && done(cell) ? cell : undefined;
+  }, ms, 500);
 }
 
 /** The notification toast whose text matches `re`. */
