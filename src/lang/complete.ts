@@ -9,6 +9,7 @@ import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import { headDoc } from './headed';
 import { layerScopeName } from './cells';
 import { cursorContext, CursorContext } from './context';
+import { nestingTooDeep } from './nesting';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { KNOWN_PROVIDERS, schemaAt, Verb, VERB_DOCS, VERBS } from './schema';
 import { contains, offsetsOf } from './text';
@@ -251,6 +252,8 @@ function valuePosition(ctx: CursorContext, verb: Verb | undefined, range: Range,
 
 /** Completion items at `offset` in a cell's text. */
 export function completionsAt(text: string, offset: number): CompletionItem[] {
+  // Nothing fits in a cell nested too deep to parse; its diagnostic says so.
+  if (nestingTooDeep(text) !== undefined) return [];
   const tree = new Tree(text);
   const ctx = cursorContext(text, offset);
   const range = tree.idx.range(ctx.word.start, ctx.word.end);

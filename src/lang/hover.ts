@@ -7,6 +7,7 @@ import { findModel } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES } from '../zoo/heads/index';
 import { backboneLabel, headedRequest, isOnnxPath, layerScopeName } from './cells';
 import { backboneUnderHeadDoc, headDoc } from './headed';
+import { nestingTooDeep } from './nesting';
 import { parseCell } from './parse';
 import { modelAt, verbIn } from './complete';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
@@ -108,6 +109,8 @@ function backboneHover(text: string, verb: 'detect' | 'segment', js: unknown, id
 
 /** The hover target at `offset` in a cell's text, if any. */
 export function hoverTargetAt(text: string, offset: number): HoverTarget | undefined {
+  // The diagnostic at the nesting says what is wrong; parsing it would only keep the editor waiting.
+  if (nestingTooDeep(text) !== undefined) return undefined;
   const tree = new Tree(text);
   let js: unknown;
   try {

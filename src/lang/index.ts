@@ -2,6 +2,7 @@
 export * from './types';
 export * from './cells';
 export { parseCell, knobProblem, MAX_SWEEP_POINTS } from './parse';
+export { MAX_NESTING_DEPTH, nestingTooDeep } from './nesting';
 export { checkCell, CHECKED_SWEEP_POINTS } from './check';
 export type { ParseResult } from './parse';
 export { CELL_SCHEMA, SCHEMA_ID, VERBS, VERB_DOCS, OPT_LEVELS, KNOWN_PROVIDERS } from './schema';

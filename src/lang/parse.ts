@@ -12,7 +12,7 @@ import { isOnnxPath, layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { CELL_SCHEMA, KNOWN_PROVIDERS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
-import { LineIndex } from './text';
+import { nestingProblem } from './nesting';
 import { Path, Tree } from './tree';
 import { Diagnostic, Range, Severity } from './types';
 
@@ -865,34 +865,9 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Parses one cell's text: the typed cell when it has no errors, and every diagnostic with its range. */
-/** Flow lists and mappings nested deeper than this are refused before YAML parsing, whose time grows with the depth. */
-const MAX_FLOW_DEPTH = 100;
-
-/** Where flow nesting ([ or {) passes MAX_FLOW_DEPTH outside quotes and comments, if it does. */
-function tooDeep(text: string): number | undefined {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
-    else if (c === '[' || c === '{') {
-      if (++depth > MAX_FLOW_DEPTH) return i;
-    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
-  }
-  return undefined;
-}
-
 export function parseCell(text: string): ParseResult {
-  const deep = tooDeep(text);
-  if (deep !== undefined) {
-    const message = `lists and mappings nested more than ${MAX_FLOW_DEPTH} levels deep`;
-    return { diagnostics: [{ message, severity: 'error', range: new LineIndex(text).range(deep, deep + 1) }] };
-  }
+  const deep = nestingProblem(text);
+  if (deep) return { diagnostics: [deep] };
   const tree = new Tree(text);
   const syntax = syntaxDiagnostics(tree);
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax.sort(byPosition) };
