@@ -4,6 +4,8 @@ export * from './cells';
 export { parseCell, knobProblem, MAX_SWEEP_POINTS } from './parse';
 export { MAX_NESTING_DEPTH, nestingTooDeep } from './nesting';
 export { checkCell, CHECKED_SWEEP_POINTS } from './check';
+export { FileStateCache, fileProblem, onnxFileDiagnostics, onnxFileRefs, resolveCellPath } from './files';
+export type { FileProbe, FileState } from './files';
 export type { ParseResult } from './parse';
 export { CELL_SCHEMA, SCHEMA_ID, VERBS, VERB_DOCS, OPT_LEVELS, KNOWN_PROVIDERS } from './schema';
 export type { Verb, OptLevel } from './schema';

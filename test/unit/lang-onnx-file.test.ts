@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cellFilePath, profileCellText, yamlValue } from '../../src/commands/cellText';
-import { checkCell, isOnnxPath } from '../../src/lang';
+import { checkCell, FileStateCache, isOnnxPath, onnxFileDiagnostics, onnxFileRefs, resolveCellPath } from '../../src/lang';
+import type { FileProbe, FileState } from '../../src/lang';
 
 function errors(text: string) {
   return checkCell(text).diagnostics.filter((d) => d.severity === 'error');
@@ -85,5 +86,92 @@ describe('hovering an .onnx path', () => {
       assert.match(target.doc, /relative path resolves against the notebook's folder/);
     }
     assert.equal(hoverTargetAt('export: nets/a.onnx', 12), undefined, 'no file hover where files are refused');
+  });
+});
+
+describe('checking .onnx paths while typing', () => {
+  const base = join('/work', 'proj');
+  /** A probe over a fixed listing of absolute paths; it records what it was asked. */
+  function listing(states: Record<string, FileState>) {
+    const asked: string[] = [];
+    const probe: FileProbe = async (path) => {
+      asked.push(path);
+      return states[path] ?? { kind: 'missing' };
+    };
+    return { probe, asked };
+  }
+  async function fileErrors(text: string, probe: FileProbe) {
+    const cell = checkCell(text).cell;
+    assert.ok(cell, text);
+    return onnxFileDiagnostics(cell, base, probe);
+  }
+
+  it('a missing file is an error at the path itself, with the path it resolved to', async () => {
+    const { probe, asked } = listing({});
+    const text = 'model: models/net.onnx';
+    const [d, ...rest] = await fileErrors(text, probe);
+    assert.deepEqual(rest, []);
+    assert.equal(d.message, `file not found: ${join(base, 'models', 'net.onnx')}`);
+    assert.equal(d.severity, 'error');
+    assert.deepEqual(d.range, { start: { line: 0, character: 7 }, end: { line: 0, character: text.length } });
+    assert.deepEqual(asked, [join(base, 'models', 'net.onnx')]);
+  });
+
+  it('each path of a compare or profile cell at its own range; zoo ids and readable files say nothing', async () => {
+    const { probe, asked } = listing({ [join(base, 'a.onnx')]: { kind: 'file' }, [join(base, 'dir.onnx')]: { kind: 'not-a-file' }, '/abs/locked.onnx': { kind: 'unreadable', reason: 'EACCES' } });
+    const compare = 'compare:\n  models:\n    - squeezenet1_1\n    - a.onnx\n    - { model: dir.onnx }\n    - /abs/locked.onnx\n    - ../gone.onnx';
+    const found = await fileErrors(compare, probe);
+    assert.deepEqual(
+      found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
+      [
+        [4, 15, 23, `${join(base, 'dir.onnx')} is not a file`],
+        [5, 6, 22, 'cannot read /abs/locked.onnx: EACCES'],
+        [6, 6, 18, `file not found: ${join('/work', 'gone.onnx')}`],
+      ],
+    );
+    assert.ok(!asked.some((p) => p.includes('squeezenet')), 'zoo ids are not looked up on disk');
+
+    for (const text of ['profile: nets/x.onnx\nruns: 3', 'profile:\n  model: nets/x.onnx\n  threads: 1']) {
+      const [d] = await fileErrors(text, probe);
+      assert.equal(d.message, `file not found: ${join(base, 'nets', 'x.onnx')}`, text);
+      assert.equal(text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), 'nets/x.onnx');
+    }
+    assert.deepEqual(await fileErrors('model: mobilenet_v2_x1_0', probe), []);
+    assert.deepEqual(onnxFileRefs(checkCell('network: n\ninput: [1, 3, 8, 8]\nlayers:\n  - conv: { out: 8 }').cell!), []);
+  });
+
+  it('the path checked is the one a run reads and names in its error', async () => {
+    const { probe } = listing({});
+    const [d] = await fileErrors('model: nowhere/net.onnx', probe);
+    const { executeCell, CellFailure } = await import('../../src/run/execute');
+    await assert.rejects(executeCell('model: nowhere/net.onnx', { provider: 'cpu', baseDir: base }), (e: unknown) => {
+      assert.ok(e instanceof CellFailure);
+      assert.ok(e.message.includes(`cannot read ${resolveCellPath(base, 'nowhere/net.onnx')}: ENOENT`), e.message);
+      return true;
+    });
+    assert.equal(d.message, `file not found: ${resolveCellPath(base, 'nowhere/net.onnx')}`);
+    assert.equal(resolveCellPath(base, '/abs/net.onnx'), '/abs/net.onnx');
+  });
+
+  it('file states are remembered briefly; a file that appears stops being flagged once they expire or are cleared', async () => {
+    const path = join(base, 'later.onnx');
+    const states: Record<string, FileState> = {};
+    const { probe, asked } = listing(states);
+    let now = 0;
+    const cache = new FileStateCache(probe, 1000, () => now);
+    assert.equal((await fileErrors('model: later.onnx', cache.get)).length, 1);
+    assert.equal((await fileErrors('compare:\n  models: [later.onnx, later.onnx]', cache.get)).length, 2);
+    assert.equal(asked.length, 1, 'every cell checked within the second shares one look at the file');
+
+    states[path] = { kind: 'file' };
+    now = 999;
+    assert.equal((await fileErrors('model: later.onnx', cache.get)).length, 1, 'still the remembered state');
+    now = 1000;
+    assert.deepEqual(await fileErrors('model: later.onnx', cache.get), [], 'looked at again after a second');
+
+    delete states[path];
+    cache.clear();
+    assert.equal((await fileErrors('model: later.onnx', cache.get)).length, 1, 'cleared: looked at again at once');
+    assert.equal(asked.length, 3);
   });
 });

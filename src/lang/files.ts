@@ -1,0 +1,88 @@
+/**
+ * The .onnx files a cell names, checked while it is typed: a path that does not resolve to a
+ * readable file is reported at the path, before the cell runs. VS Code-free and without I/O of its
+ * own: the caller passes how to look at a file (the editor stats it; tests pass their own).
+ */
+import { resolve } from 'node:path';
+import { Cell, ModelRef } from './cells';
+import { Diagnostic } from './types';
+
+/** What is at a path, as far as reading an .onnx file from it goes. */
+export type FileState =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'not-a-file' }
+  /** `reason`: the system's code (EACCES, …). */
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+/** Looks at an absolute path; never rejects. */
+export type FileProbe = (path: string) => Promise<FileState>;
+
+/** A path a cell wrote, resolved against the folder its notebook's paths resolve against (an absolute path stays as it is). */
+export function resolveCellPath(baseDir: string, written: string): string {
+  return resolve(baseDir, written);
+}
+
+/** The models of a cell that name .onnx files (model:, profile: and compare: take them). */
+export function onnxFileRefs(cell: Cell): readonly ModelRef[] {
+  switch (cell.verb) {
+    case 'model':
+      return cell.model.file ? [cell.model] : [];
+    case 'compare':
+      return cell.models.filter((m) => m.file);
+    case 'profile':
+      return cell.target.kind === 'model' && cell.target.model.file ? [cell.target.model] : [];
+    default:
+      return [];
+  }
+}
+
+/** What a cell that reads `path` would fail with, or undefined when the file is there to read. */
+export function fileProblem(path: string, state: FileState): string | undefined {
+  switch (state.kind) {
+    case 'file':
+      return undefined;
+    case 'missing':
+      return `file not found: ${path}`;
+    case 'not-a-file':
+      return `${path} is not a file`;
+    case 'unreadable':
+      return `cannot read ${path}: ${state.reason}`;
+  }
+}
+
+/** An error at each .onnx path of `cell` that is not a readable file under `baseDir`. */
+export async function onnxFileDiagnostics(cell: Cell, baseDir: string, probe: FileProbe): Promise<Diagnostic[]> {
+  const refs = onnxFileRefs(cell);
+  const states = await Promise.all(refs.map((m) => probe(resolveCellPath(baseDir, m.id))));
+  return refs.flatMap((m, i) => {
+    const message = fileProblem(resolveCellPath(baseDir, m.id), states[i]);
+    return message ? [{ message, severity: 'error' as const, range: m.range }] : [];
+  });
+}
+
+/**
+ * File states remembered for `ttlMs`, so that validating every cell of a notebook looks at each
+ * file once; `clear` forgets them when files change.
+ */
+export class FileStateCache {
+  private readonly entries = new Map<string, { at: number; state: Promise<FileState> }>();
+
+  constructor(
+    private readonly probe: FileProbe,
+    private readonly ttlMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  readonly get: FileProbe = (path) => {
+    const hit = this.entries.get(path);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.state;
+    const state = this.probe(path);
+    this.entries.set(path, { at: this.now(), state });
+    return state;
+  };
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
