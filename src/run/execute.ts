@@ -3,11 +3,11 @@
  * returns its report with the markdown fallback. The notebook controllers and `lcnb run` share it.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
-import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, sweepPoints } from '../lang';
+import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
 import { readOnnxFile } from '../onnx/file';
 import { exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
@@ -63,7 +63,7 @@ function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionCon
 
 /** A path a cell wrote, resolved against the notebook's folder (an absolute path stays as it is). */
 function cellPath(ctx: ExecutionContext, written: string): string {
-  return resolve(ctx.baseDir, written);
+  return resolveCellPath(ctx.baseDir, written);
 }
 
 interface BuiltModel {
