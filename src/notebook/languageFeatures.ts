@@ -3,10 +3,13 @@
  * with computed, published and measured costs, and inlay hints with a short cost per line.
  * The texts come from languageCosts.ts; this file only adapts them to VS Code.
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { baseDirOf } from '../commands/context';
 import { onDidChangeConfig, readConfig } from '../config';
-import { completionsAt } from '../lang/index';
-import type { CompletionKind, Diagnostic, Position, Range } from '../lang/index';
+import { completionsAt, FileStateCache, onnxFileDiagnostics, onnxFileRefs } from '../lang/index';
+import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
 import type { CellResults } from './results';
 
@@ -37,6 +40,25 @@ function toDiagnostic(d: Diagnostic): vscode.Diagnostic {
   return out;
 }
 
+/** What is at `path` for reading an .onnx file from it: stat and an access check, never a read. */
+async function statOnnxFile(path: string): Promise<FileState> {
+  try {
+    if (!(await stat(path)).isFile()) return { kind: 'not-a-file' };
+    await access(path, constants.R_OK);
+    return { kind: 'file' };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    return { kind: 'unreadable', reason: code ?? (e as Error).message };
+  }
+}
+
+/** The folder a cell document's paths resolve against: its notebook's, as when the cell runs. */
+function baseDirOfCell(doc: vscode.TextDocument): string {
+  const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+  return baseDirOf(notebook?.uri ?? doc.uri);
+}
+
 export function registerLanguageFeatures(context: vscode.ExtensionContext, results: CellResults): void {
   const cache = new CellAnalysisCache();
   const analysis = (doc: vscode.TextDocument): CellAnalysis => cache.get(doc.uri.toString(), doc.version, () => doc.getText());
@@ -46,10 +68,37 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
 
   const diagnostics = vscode.languages.createDiagnosticCollection('lcnb');
   const pending = new Map<string, NodeJS.Timeout>();
+  // Files are looked at asynchronously, once per second at most; an .onnx file created or deleted
+  // in the workspace, or a return to the window, forgets what was seen, so a file that appears
+  // stops being flagged without an edit.
+  const files = new FileStateCache(statOnnxFile);
+  /** Per document, the latest update: an older one whose file check ends later publishes nothing. */
+  const latest = new Map<string, number>();
+  let updates = 0;
   const update = (doc: vscode.TextDocument) => {
-    pending.delete(doc.uri.toString());
+    const key = doc.uri.toString();
+    pending.delete(key);
     if (doc.isClosed || doc.languageId !== LCNB_LANGUAGE) return;
-    diagnostics.set(doc.uri, analysis(doc).diagnostics.map(toDiagnostic));
+    const cellAnalysis = analysis(doc);
+    const found = cellAnalysis.diagnostics;
+    const cell = cellAnalysis.cell;
+    if (!cell || !onnxFileRefs(cell).length) {
+      latest.delete(key);
+      diagnostics.set(doc.uri, found.map(toDiagnostic));
+      return;
+    }
+    // Published together with the file check (a stat, milliseconds), so a squiggle does not blink on each keystroke.
+    const id = ++updates;
+    latest.set(key, id);
+    void onnxFileDiagnostics(cell, baseDirOfCell(doc), files.get).then((missing) => {
+      if (latest.get(key) !== id || doc.isClosed) return;
+      latest.delete(key);
+      diagnostics.set(doc.uri, [...found, ...missing].map(toDiagnostic));
+    });
+  };
+  const recheckFiles = () => {
+    files.clear();
+    for (const doc of vscode.workspace.textDocuments) if (doc.languageId === LCNB_LANGUAGE) schedule(doc);
   };
   const schedule = (doc: vscode.TextDocument) => {
     const key = doc.uri.toString();
@@ -66,8 +115,10 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     clearTimeout(pending.get(key));
     pending.delete(key);
     cache.delete(key);
+    latest.delete(key);
     diagnostics.delete(doc.uri);
   };
+  const onnxWatcher = vscode.workspace.createFileSystemWatcher('**/*.{onnx,ONNX}');
 
   const hintsChanged = new vscode.EventEmitter<void>();
 
@@ -78,6 +129,11 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),
+    onnxWatcher,
+    onnxWatcher.onDidCreate(recheckFiles),
+    onnxWatcher.onDidDelete(recheckFiles),
+    // Files outside the workspace are not watched: coming back to the window looks again.
+    vscode.window.onDidChangeWindowState((state) => state.focused && recheckFiles()),
     results.onDidChange(() => hintsChanged.fire()),
     onDidChangeConfig(() => hintsChanged.fire()),
 
