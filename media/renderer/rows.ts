@@ -17,6 +17,11 @@ export interface Column<Row> {
   readonly text?: (row: Row) => string;
   /** Hover text of a cell. */
   readonly cellTitle?: (row: Row) => string;
+  /**
+   * A second, related value shown muted on its own line below the cell's text (a layer's op, a
+   * time's share): one column instead of two, where sorting by the first says it all.
+   */
+  readonly detail?: (row: Row) => string | undefined;
   /** A heading over this column and its neighbours with the same group. */
   readonly group?: string;
   /**

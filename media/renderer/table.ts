@@ -23,6 +23,12 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
           const text = column.text ? column.text(row) : v === undefined ? '—' : typeof v === 'number' ? formatCount(v) : v;
           const td = el(doc, 'td', undefined, [numeric[i] ? 'num' : '', column.wrapAfter ? 'lcnb-wrap' : ''].join(' ').trim() || undefined);
           appendWrappable(doc, td, text, column.wrapAfter);
+          const detail = column.detail?.(row);
+          if (detail) {
+            const span = el(doc, 'span', undefined, 'lcnb-detail');
+            appendWrappable(doc, span, detail, camelCaseBreak);
+            td.append(span);
+          }
           if (column.cellTitle) td.title = column.cellTitle(row);
           tr.append(td);
         });
@@ -73,18 +79,24 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
   return table;
 }
 
+/** Between the words of a CamelCase name (an ONNX op: Batch|Normalization, Global|Average|Pool). */
+export function camelCaseBreak(text: string, i: number): boolean {
+  return /[a-z]/.test(text[i]) && /[A-Z]/.test(text[i + 1] ?? '');
+}
+
 /**
- * `text` as text nodes, with a <wbr> after each of the `wrapAfter` characters: a line may break
- * there, and copying the cell still gives the text unchanged.
+ * `text` as text nodes, with a <wbr> after each of the `wrapAfter` characters (or wherever the
+ * function says): a line may break there, and copying the cell still gives the text unchanged.
  */
-export function appendWrappable(doc: Document, parent: HTMLElement, text: string, wrapAfter?: string): void {
+export function appendWrappable(doc: Document, parent: HTMLElement, text: string, wrapAfter?: string | ((text: string, i: number) => boolean)): void {
   if (!wrapAfter) {
     parent.textContent = text;
     return;
   }
+  const breaksAfter = typeof wrapAfter === 'string' ? (t: string, i: number) => wrapAfter.includes(t[i]) : wrapAfter;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    if (!wrapAfter.includes(text[i]) || i === text.length - 1) continue;
+    if (!breaksAfter(text, i) || i === text.length - 1) continue;
     parent.append(doc.createTextNode(text.slice(start, i + 1)), doc.createElement('wbr'));
     start = i + 1;
   }

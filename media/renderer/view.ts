@@ -165,32 +165,51 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
   const timeTitle = (r: LayerRow) => (r.timing?.kind === 'fused' ? `Fused into ${r.timing.layer.name}: that kernel's time covers this op` : r.timing?.kind === 'uncovered' ? 'No runtime kernel ran this op (onnxruntime removed or folded it)' : '');
   // No break before the arrow: a wrapped shape reads "in →" over "out".
   const shapes = (r: LayerRow) => `${r.inputs.map(shapeText).join(', ')}\u00a0→ ${shapeText(r.output)}`;
+  // Counts in SI form ("5.42M") keep four columns narrow; the exact count is the cell's hover (and in the CSV export).
+  const count = (header: string, title: string, unit: string, of: (r: LayerRow) => number, more?: (r: LayerRow) => string): Column<LayerRow> => ({
+    header,
+    title: `${title}; hover a cell for the exact ${unit === 'bytes' ? 'number' : 'count'}`,
+    value: of,
+    text: (r) => formatSI(of(r)),
+    cellTitle: (r) => `${formatCount(of(r))} ${unit}${more ? `\n${more(r)}` : ''}`,
+  });
   const counted: Column<LayerRow>[] = [
     { header: 'Shape (in → out)', title: 'Input shape(s) → output shape', value: shapes, wrapAfter: '→,' },
-    { header: 'Params (count)', value: (r) => r.params },
-    { header: 'MAdds (count)', value: (r) => r.madds },
-    { header: 'FLOPs (count)', title: "Hover a cell for the op's counting rule", value: (r) => r.flops, cellTitle: (r) => r.flops_rule },
-    { header: 'MAC (bytes)', value: (r) => r.mac_bytes },
-    { header: 'Intensity (FLOPs/byte)', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
+    count('Params (count)', 'Trainable parameters (BatchNorm γ/β counted)', 'params', (r) => r.params),
+    count('MAdds (count)', 'Multiply-adds, what the papers call "FLOPs"', 'MAdds', (r) => r.madds),
+    count('FLOPs (count)', "2 × MAdds for conv and linear layers plus elementwise work, by the op's counting rule", 'FLOPs', (r) => r.flops, (r) => r.flops_rule),
+    count('MAC (bytes)', 'Memory access cost: input + output activations + weights (ShuffleNetV2)', 'bytes', (r) => r.mac_bytes),
+    { header: 'Intensity (FLOP/B)', title: 'Arithmetic intensity: FLOPs per byte of memory access cost', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
   ];
   // Measured: the time beside the name, where the eye starts; what it is compared with at the end.
+  // A share sorts as its time does, and the bound follows from the roofline: each rides below its column's value.
   const timed: Column<LayerRow>[] = model.profile
     ? [
-        { header: 'Time (µs)', title: 'Median kernel time; a fused op shows the kernel that covers it', value: (r) => measured(r)?.median_us, text: timeText, cellTitle: timeTitle },
-        { header: 'Share (%)', title: 'Share of the summed per-layer time', value: (r) => measured(r)?.share, text: (r) => (measured(r) ? percent(measured(r)!.share) : '—') },
+        {
+          header: 'Time (µs)',
+          title: "Median kernel time, its share of the summed per-layer time below; a fused op names the row whose kernel covers it",
+          value: (r) => measured(r)?.median_us,
+          text: timeText,
+          detail: (r) => (measured(r) ? percent(measured(r)!.share) : undefined),
+          cellTitle: timeTitle,
+        },
       ]
     : [];
   const judged: Column<LayerRow>[] = model.profile
     ? [
-        { header: 'Achieved (GFLOP/s)', value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
-        { header: 'Roofline (% of bound)', title: "Time the machine's roofline allows / measured time", value: (r) => measured(r)?.roofline_efficiency, text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—') },
-        { header: 'Bound by', value: (r) => measured(r)?.bound, text: (r) => measured(r)?.bound ?? '—' },
+        { header: 'Achieved (GFLOP/s)', title: "FLOPs / measured time (FasterNet's measure)", value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
+        {
+          header: 'Roofline (%)',
+          title: "Time the machine's roofline allows / measured time; below it, what bounds the op at its intensity (memory bandwidth or compute peak)",
+          value: (r) => measured(r)?.roofline_efficiency,
+          text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—'),
+          detail: (r) => measured(r)?.bound,
+        },
       ]
     : [];
   const columns: Column<LayerRow>[] = [
     { header: '#', value: (r) => r.index + 1 },
-    { header: 'Layer', value: (r) => r.name, wrapAfter: '/.' },
-    { header: 'Op', value: (r) => r.op },
+    { header: 'Layer (op)', title: "The layer's name, its ONNX op below", value: (r) => r.name, wrapAfter: '/.', detail: (r) => r.op },
     ...timed,
     ...counted,
     ...judged,
