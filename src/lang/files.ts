@@ -61,6 +61,9 @@ export async function onnxFileDiagnostics(cell: Cell, baseDir: string, probe: Fi
   });
 }
 
+/** Paths remembered at most: typing a path leaves a state for each finished .onnx name. */
+const MAX_REMEMBERED = 256;
+
 /**
  * File states remembered for `ttlMs`, so that validating every cell of a notebook looks at each
  * file once; `clear` forgets them when files change.
@@ -78,6 +81,7 @@ export class FileStateCache {
     const hit = this.entries.get(path);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.state;
     const state = this.probe(path);
+    if (this.entries.size >= MAX_REMEMBERED) this.entries.clear();
     this.entries.set(path, { at: this.now(), state });
     return state;
   };
