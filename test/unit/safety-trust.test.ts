@@ -39,7 +39,7 @@ async function runCell(controllerId: string, text: string): Promise<{ success: b
   };
   (controller as unknown as Record<string, unknown>).createNotebookCellExecution = () => execution;
   const cell = { document: { getText: () => text, uri: { toString: () => 'cell-1' } } };
-  const notebook = { uri: { scheme: 'untitled', path: 'Untitled-1.lcnb', fsPath: 'Untitled-1.lcnb' } };
+  const notebook = { uri: { scheme: 'untitled', path: 'Untitled-1.lcnb', fsPath: 'Untitled-1.lcnb' }, getCells: () => [] };
   await controller.executeHandler!([cell], notebook, controller);
   return { success, output };
 }

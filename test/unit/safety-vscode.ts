@@ -92,6 +92,7 @@ export const workspace = {
   workspaceFolders: undefined,
   getConfiguration: () => ({ get: <T>(_key: string, fallback: T) => fallback }),
   onDidOpenNotebookDocument: () => new Disposable(),
+  onDidChangeNotebookDocument: () => new Disposable(),
   onDidGrantWorkspaceTrust: () => new Disposable(),
   onDidChangeConfiguration: () => new Disposable(),
 };
