@@ -35,6 +35,12 @@ export class NotebookKernels implements vscode.Disposable {
         this.prefer(doc);
         void this.discoverProviders().then(() => this.prefer(doc));
       }),
+      // An untitled notebook a command fills (Profile Model…) gets its executed cells after it opened:
+      // seen here, its [1] is not forgotten when Clear All Outputs removes it.
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.notebook.notebookType !== NOTEBOOK_TYPE) return;
+        if (e.contentChanges.some((c) => c.addedCells.length) || e.cellChanges.some((c) => c.executionSummary)) this.orders.observe(e.notebook, ordersOf(e.notebook));
+      }),
       onDidChangeConfig(() => vscode.workspace.notebookDocuments.forEach((d) => d.notebookType === NOTEBOOK_TYPE && this.prefer(d))),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.discovery = undefined;
@@ -55,15 +61,6 @@ export class NotebookKernels implements vscode.Disposable {
     controller.description = description;
     controller.executeHandler = (cells, notebook, c) => this.execute(cells, notebook, c, provider);
     controller.interruptHandler = () => this.running?.abort();
-    // An untitled notebook a command fills (Profile Model…) has its executed cells only once its
-    // kernel is selected, not when it opens: seen here, its [1] survives Clear All Outputs.
-    controller.onDidChangeSelectedNotebooks(
-      ({ notebook, selected }) => {
-        if (selected) this.orders.observe(notebook, ordersOf(notebook));
-      },
-      undefined,
-      this.disposables,
-    );
     this.controllers.set(provider, controller);
   }
 
@@ -99,7 +96,7 @@ export class NotebookKernels implements vscode.Disposable {
     const context: ExecutionContext = executionContext(this.lcnb, { provider, scope: notebook.uri, signal: abort.signal });
     try {
       for (const cell of cells) {
-        const ok = await this.executeCell(cell, controller, context, untrusted);
+        const ok = await this.executeCell(cell, notebook, controller, context, untrusted);
         if (!ok || abort.signal.aborted) break;
       }
     } finally {
@@ -107,9 +104,9 @@ export class NotebookKernels implements vscode.Disposable {
     }
   }
 
-  private async executeCell(cell: vscode.NotebookCell, controller: vscode.NotebookController, context: ExecutionContext, untrusted: boolean): Promise<boolean> {
+  private async executeCell(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument, controller: vscode.NotebookController, context: ExecutionContext, untrusted: boolean): Promise<boolean> {
     const execution = controller.createNotebookCellExecution(cell);
-    execution.executionOrder = this.orders.next(cell.notebook, ordersOf(cell.notebook));
+    execution.executionOrder = this.orders.next(notebook, ordersOf(notebook));
     execution.start(Date.now());
     const cancel = execution.token.onCancellationRequested(() => this.running?.abort());
     try {
