@@ -1,7 +1,8 @@
 // UI test of an lcnb notebook in code-server: open notebooks/getting-started.lcnb, pick the
 // "ONNX Runtime · CPU" kernel, Run All, then check what the cells show: execution order and
 // status bar in the workbench, the rendered reports inside the notebook's output webview, and
-// a hover on a layer line of the network cell. Screenshots go to test-output/e2e/notebook-*.png.
+// a hover on a layer line of the network cell; the profiled layer table fits its output beside the
+// explorer, at 1280 px too. Screenshots go to test-output/e2e/notebook-*.png.
 import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
 
 export const title = 'notebook getting-started.lcnb: Run All on the CPU kernel';
@@ -14,6 +15,8 @@ const FIRST_PARAMS = '2,542,856';
 const COMPARE_MODELS = ['mobilenet_v3_small_x1_0', 'shufflenet_v2_x1_0', 'pplcnet_x1_0', 'fasternet_t0'];
 const SWEEP_POINTS = 5;
 const HOVER_LINE = 'conv: { out: 80, k: 2, s: 2 }';
+// A common laptop window: the profiled layer table fits its notebook output with the explorer open.
+const NARROW_WINDOW = 1280;
 
 const TIMEOUT = {
   step: 30_000,
@@ -112,9 +115,17 @@ export async function run(page, { log, shot }) {
   await list.reveal(first.locator('.lcnb-model-charts'), { top: 120 });
   shots.push(await shot('notebook-charts.png'));
 
-  // Layers of the first model.
+  // Layers of the first model: every column in view beside the explorer, at this window width and at 1280 px.
   await list.reveal(first.locator('.lcnb-layers-section'), { top: 80 });
-  shots.push(await shot('notebook-layers.png'));
+  await expectLayerTableFits(page, first, 'notebook-layers.png', shots, shot, log);
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: NARROW_WINDOW, height: viewport.height });
+  try {
+    await list.reveal(first.locator('.lcnb-layers-section'), { top: 80 });
+    await expectLayerTableFits(page, first, `notebook-layers-${NARROW_WINDOW}.png`, shots, shot, log);
+  } finally {
+    await page.setViewportSize(viewport);
+  }
 
   // Hover a layer line of the network cell.
   const network = code.find((c) => c.text.startsWith('network:'));
@@ -161,4 +172,25 @@ export async function run(page, { log, shot }) {
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
   log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
+}
+
+/**
+ * With the explorer open, the profiled layer table of `report` shows its last column without
+ * scrolling sideways (the scroller stays for narrower windows); takes screenshot `file`.
+ */
+async function expectLayerTableFits(page, report, file, shots, shot, log) {
+  const explorer = page.locator('.part.sidebar');
+  if (!(await explorer.isVisible())) throw new Error('the explorer is not open');
+  const scroller = report.locator('.lcnb-layers-section .lcnb-scroll');
+  // The output webview relayouts after a resize: wait for the table to settle within the scroller.
+  const fit = await waitFor(async () => {
+    const m = await scroller.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, last: el.querySelector('thead tr:last-child th:last-child')?.textContent }));
+    return m.scroll <= m.client + 1 ? m : undefined;
+  }, TIMEOUT.step, 500);
+  const measured = fit ?? (await scroller.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })));
+  const windowWidth = page.viewportSize().width;
+  const explorerWidth = Math.round((await explorer.boundingBox()).width);
+  shots.push(await shot(file));
+  if (!fit) throw new Error(`at a ${windowWidth} px window with a ${explorerWidth} px explorer the layer table needs ${measured.scroll} px, its output has ${measured.client} px`);
+  log(`notebook: at a ${windowWidth} px window (explorer ${explorerWidth} px) the layer table fits its ${fit.client} px output, last column "${fit.last}" in view`);
 }
