@@ -94,6 +94,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
       medianUs: n.medianUs,
       ...(cost ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, cost.inKernelUs) } : {}),
       inputs: n.graph?.inputs,
+      activation: n.graph?.activation,
       outputs: n.graph?.outputs,
     })),
   );

@@ -22,6 +22,8 @@ export interface MeasuredNode {
   /** Tensors it read and wrote in the graph the runtime ran (absent when unknown). */
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
+  /** The activation a fused node applies after its own op (onnxruntime's `activation` attribute). */
+  readonly activation?: string;
 }
 
 export interface LayerTiming {
@@ -72,18 +74,28 @@ export function attributeProfile(graph: Graph, measured: readonly MeasuredNode[]
   const producer = new Map<string, Node>();
   for (const node of graph.nodes) for (const output of node.outputs) producer.set(output, node);
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const consumers = new Map<string, Node[]>();
+  for (const node of graph.nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+  const consumersOf = (tensor: string) => consumers.get(tensor) ?? [];
 
   // The IR tensors each runtime node writes.
   const ends = measured.map((m) => {
     const tensors = new Set((m.outputs ?? []).filter((t) => producer.has(t)));
     if (m.name.endsWith(NCHWC_SUFFIX) && producer.has(m.name.slice(0, -NCHWC_SUFFIX.length))) tensors.add(m.name.slice(0, -NCHWC_SUFFIX.length));
     if (tensors.size === 0 && !m.outputs) for (const t of byName.get(m.name)?.outputs ?? []) tensors.add(t);
+    // An NCHWc conv that absorbed a HardSwish is named after the tensor before it (its output is a
+    // blocked-layout temporary): the activation node reading that tensor is part of this node too.
+    if (m.activation) {
+      for (const t of [...tensors]) {
+        const readers = consumersOf(t);
+        const absorbed = readers.length === 1 && readers[0].op === m.activation && producer.get(t)?.op !== m.activation ? readers[0] : undefined;
+        if (absorbed) for (const out of absorbed.outputs) tensors.add(out);
+      }
+    }
     return tensors;
   });
   const written = new Set<string>([...graph.inputs.map((t) => t.name), ...graph.constants.keys()]);
   for (const set of ends) for (const t of set) written.add(t);
-  const consumers = new Map<string, Node[]>();
-  for (const node of graph.nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
 
   // In execution order, each runtime node claims the IR nodes between the tensors it writes and
   // tensors already available. A conv that reads a second activation has fused the residual Add
