@@ -15,6 +15,7 @@ import { AttrValue, Graph, GraphBuilder } from './ir';
 type Json = unknown;
 
 function describe(value: Json): string {
+  if (value === undefined) return 'nothing (the key is missing)';
   return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
 }
 
@@ -63,6 +64,8 @@ export function readGraphJson(text: string, source: string): Graph {
     throw new UserError(`${source}: not valid JSON: ${(e as Error).message}`);
   }
   const root = r.object(doc, '(top level)');
+  // Any other JSON file (package.json, a config) is told apart from a graph with a mistake in it.
+  if (root.nodes === undefined) throw new UserError(`${source} is not an lcnb graph file: it has no 'nodes' list`);
   const b = new GraphBuilder(root.name === undefined ? source : r.string(root.name, 'name'));
   r.list(root.inputs, 'inputs').forEach((input, i) => {
     const o = r.object(input, `inputs[${i}]`);
