@@ -180,7 +180,7 @@ const conv: OpDef = {
     const madds = outElements * (cin / group) * kh * kw;
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', false) ? outElements : 0) };
   },
-  flopsRule: '2 × MAdds, + 1 per output for the bias',
+  flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
 };
 
 const batchNorm: OpDef = {
@@ -221,7 +221,7 @@ const gemm: OpDef = {
     const madds = numel(outputs[0]) * ctx.inputShapes[0][1];
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', true) ? numel(outputs[0]) : 0) };
   },
-  flopsRule: '2 × MAdds, + 1 per output for the bias',
+  flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
 };
 
 const matMul: OpDef = {
