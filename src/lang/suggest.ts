@@ -15,7 +15,8 @@ function distance(a: string, b: string): number {
 
 /**
  * Up to `max` candidates close to `word`: the nearest by edit distance, else those it begins, else
- * those sharing its first part before '_' (a model family).
+ * the nearest with separators ('_', '-', '.') ignored, else those sharing its first part before '_'
+ * (a model family).
  */
 export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const all = [...candidates];
@@ -30,6 +31,17 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
     const started = all.filter((c) => c.toLowerCase().startsWith(lower));
     if (started.length) return started.slice(0, max);
   }
+  // 'mobilenetv2' for 'mobilenet_v2_x1_0': the same letters without the separators.
+  const squash = (s: string) => s.toLowerCase().replace(/[-_. ]/g, '');
+  const squashed = squash(word);
+  const squashedLimit = Math.max(2, Math.floor(squashed.length / 3));
+  const near = squashed.length > 3 ? all.map((c) => ({ c, d: distance(squashed, squash(c)) })).filter((s) => s.d <= squashedLimit) : [];
+  if (near.length) {
+    const best = Math.min(...near.map((s) => s.d));
+    return near.filter((s) => s.d === best).slice(0, max).map((s) => s.c);
+  }
+  const squashedStarted = squashed.length > 3 ? all.filter((c) => squash(c).startsWith(squashed)) : [];
+  if (squashedStarted.length) return squashedStarted.slice(0, max);
   const prefix = lower.split('_')[0];
   return prefix.length >= 3 && prefix !== lower ? all.filter((c) => c.toLowerCase().startsWith(`${prefix}_`)).slice(0, max) : [];
 }
