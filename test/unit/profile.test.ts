@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readOnnxFile } from '../../src/onnx/file';
 import { buildModel } from '../../src/zoo';
+import type { Graph } from '../../src/core/ir';
 import { KernelClient } from '../../kernels/client';
 import { ModelProfile, profileModel } from '../../kernels/profileModel';
 import { OPTIMIZATION_LEVELS } from '../../kernels/protocol';
@@ -22,7 +23,10 @@ after(async () => {
 
 const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul']);
 
-function checkProfile(p: ModelProfile, irNodes: string[]): void {
+const ACTIVATIONS = new Set(['Relu', 'Clip', 'HardSwish', 'HardSigmoid', 'Sigmoid']);
+
+function checkProfile(p: ModelProfile, graph: Graph): void {
+  const irNodes = graph.nodes.map((n) => n.name);
   assert.deepEqual(p.uncovered, [], 'every IR node is covered by a measured node');
   const seen = p.layers.flatMap((l) => l.nodes);
   assert.equal(new Set(seen).size, seen.length, 'no IR node is counted in two layers');
@@ -31,6 +35,13 @@ function checkProfile(p: ModelProfile, irNodes: string[]): void {
     assert.ok(l.ops.filter((op) => WEIGHTED.has(op)).length <= 1, `one weighted layer per row: ${l.nodes.join(', ')}`);
     assert.ok(l.median_us >= 0);
     assert.equal(l.fused, l.nodes.length > 1);
+    // A fused activation runs in the kernel of the op that produces its input, never in the next one's.
+    for (const name of l.nodes) {
+      const node = graph.nodes.find((n) => n.name === name);
+      if (!node || !ACTIVATIONS.has(node.op) || l.nodes.length === 1) continue;
+      const producer = graph.nodes.find((n) => n.outputs.includes(node.inputs[0]));
+      assert.ok(producer && l.nodes.includes(producer.name), `${name} belongs with its producer ${producer?.name}, found in [${l.nodes.join(", ")}]`);
+    }
   }
   const shares = p.layers.reduce((sum, l) => sum + l.share, 0);
   assert.ok(Math.abs(shares - 1) < 1e-9, `shares add up to 1, got ${shares}`);
@@ -44,7 +55,7 @@ describe('profile attribution', () => {
     it(`mobilenet_v3_small (HardSwish, SE, residual adds) at '${optimization}'`, async () => {
       const graph = buildModel('mobilenet_v3_small_x1_0', { resolution: 64 });
       const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization });
-      checkProfile(p, graph.nodes.map((n) => n.name));
+      checkProfile(p, graph);
       const stem = p.layers.find((l) => l.nodes.includes('stem.conv'));
       assert.ok(stem?.nodes.includes('stem.bn'), 'the folded BatchNorm is attributed with its conv');
     });
@@ -54,7 +65,7 @@ describe('profile attribution', () => {
     for (const id of ['fasternet_t0', 'shufflenet_v2_x0_5']) {
       const graph = buildModel(id, { resolution: 64 });
       const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'all' });
-      checkProfile(p, graph.nodes.map((n) => n.name));
+      checkProfile(p, graph);
     }
   });
 
@@ -63,6 +74,6 @@ describe('profile attribution', () => {
     const { graph } = await readOnnxFile(file);
     const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'extended' }, {}, file);
     assert.match(p.graph_form, /as stored in the \.onnx file/);
-    checkProfile(p, graph.nodes.map((n) => n.name));
+    checkProfile(p, graph);
   });
 });
