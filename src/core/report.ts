@@ -19,10 +19,11 @@ export function textTable(header: string[], rows: string[][], rightAligned: Set<
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-export function summaryText(s: ModelSummary): string {
+/** `label` names the model in the header: the id with the options it was built with (see modelLabel). */
+export function summaryText(s: ModelSummary, label = s.id): string {
   const t = s.totals;
   const out = [
-    `${s.id}  input ${formatShape(s.input)} → output ${formatShape(s.output)}`,
+    `${label}  input ${formatShape(s.input)} → output ${formatShape(s.output)}`,
     '',
     'Computed by lcnb (MAdds = multiply-adds, what the papers call FLOPs; FLOPs = 2 × MAdds + elementwise work;',
     `MAC = memory access cost, activations in + out + weights, ${s.bytes_per_element} bytes per element):`,
@@ -34,7 +35,10 @@ export function summaryText(s: ModelSummary): string {
   ];
   if (s.published.length) {
     out.push('', 'Published (not computed here):');
-    for (const p of s.published) out.push(`  ${METRIC_LABEL[p.metric](p.value)}${p.settings ? ` (${p.settings})` : ''}  — ${p.source}`);
+    for (const p of s.published) {
+      out.push(`  ${METRIC_LABEL[p.metric](p.value)}${p.settings ? ` (${p.settings})` : ''}  — ${p.source}`);
+      if (p.note) out.push(`      note: ${p.note}`);
+    }
   }
   out.push('', 'Per stage:');
   out.push(

@@ -42,6 +42,8 @@ export interface PublishedFigure {
   readonly source: string;
   /** Hardware, threads, batch … for latency figures. */
   readonly settings?: string;
+  /** Why the figure differs from what the reference implementation (and lcnb) counts, or what it was measured on, where a source says so. */
+  readonly note?: string;
 }
 
 export interface ModelSummary {

@@ -40,7 +40,7 @@ function checkProfile(p: ModelProfile, graph: Graph): void {
       const node = graph.nodes.find((n) => n.name === name);
       if (!node || !ACTIVATIONS.has(node.op) || l.nodes.length === 1) continue;
       const producer = graph.nodes.find((n) => n.outputs.includes(node.inputs[0]));
-      assert.ok(producer && l.nodes.includes(producer.name), `${name} belongs with its producer ${producer?.name}, found in [${l.nodes.join(", ")}]`);
+      assert.ok(producer && l.nodes.includes(producer.name), `${name} belongs with its producer ${producer?.name}, found in [${l.nodes.join(', ')}]`);
     }
   }
   const shares = p.layers.reduce((sum, l) => sum + l.share, 0);
