@@ -42,7 +42,7 @@ export interface PublishedFigure {
   readonly source: string;
   /** Hardware, threads, batch … for latency figures. */
   readonly settings?: string;
-  /** Why the figure differs from what the reference implementation (and lcnb) counts, or what it was measured on, where a source says so. */
+  /** What a reader needs beside the figure, as a source states it: why it differs from the reference implementation's count (and lcnb's), or which variant an ablation row measured. */
   readonly note?: string;
 }
 
