@@ -2,10 +2,12 @@
  * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1 (2 for a
  * malformed command line); only an internal fault prints a stack trace.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Command, COMMANDS, commandUsage, OptionSpec, parseCommand, usageHint, USAGE, UsageError } from './cliArgs';
+import { closest, didYouMean } from './lang/suggest';
 import { GraphError, UserError } from './core/errors';
 import { readGraphJson } from './core/graphJson';
 import { summaryText, textTable } from './core/report';
@@ -29,29 +31,6 @@ import { KernelClient, KernelError } from '../kernels/client';
 import { profileModel } from '../kernels/profileModel';
 import { profileText } from '../kernels/profileReport';
 import { Optimization, OPTIMIZATION_LEVELS } from '../kernels/protocol';
-
-const USAGE = `usage:
-  lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
-  lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]
-  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]
-  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
-               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--json]
-  lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]
-  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>] [--memory-limit-mb N]
-  lcnb list [--heads] [--json]
-  lcnb --version
-
-model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --knob name=value (repeatable)
---head: the zoo id is the backbone of a detection or segmentation head ('lcnb list --heads'); --resolution
-  and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
-  profile, times) are split backbone / neck / head
-.onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions
-run: a cell's relative paths (.onnx files it reads, export paths) resolve against the notebook's folder
-
-Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
-elementwise work), MAC (memory access cost in elements and bytes). See README for the JSON.`;
-
-class UsageError extends Error {}
 
 /** `ratio=0.5` → ['ratio', 0.5]; values may be numbers, true/false, JSON lists or words. */
 function parseKnob(text: string): [string, KnobValue] {
@@ -100,6 +79,24 @@ const MODEL_OPTIONS = {
   head: { type: 'string' },
   'head-knob': { type: 'string', multiple: true },
 } as const;
+
+/** Every command's options, so a mistyped one is matched against its own command and the others. */
+const OPTIONS = {
+  summary: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false } },
+  export: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
+  profile: {
+    ...MODEL_OPTIONS,
+    threads: { type: 'string' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    provider: { type: 'string', default: 'cpu' },
+    opt: { type: 'string', default: 'all' },
+    json: { type: 'boolean', default: false },
+    'memory-limit-mb': { type: 'string' },
+  },
+  run: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' }, 'memory-limit-mb': { type: 'string' } },
+  list: { json: { type: 'boolean', default: false }, heads: { type: 'boolean', default: false } },
+} as const satisfies Record<Command, Record<string, OptionSpec>>;
 
 type ModelOptionValues = {
   resolution?: string;
@@ -198,11 +195,7 @@ function splitJson(headed: HeadedBuild, summary: ReturnType<typeof summarize>, p
 }
 
 async function summaryCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false } },
-  });
+  const { values, positionals } = parseCommand('summary', OPTIONS.summary, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
   const { graph, published, headed } = await loadModel(positionals[0], values);
   const summary = summarize(graph, {}, published);
@@ -211,11 +204,7 @@ async function summaryCommand(args: string[]): Promise<string> {
 }
 
 async function exportCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommand('export', OPTIONS.export, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('export takes exactly one model id or graph file');
   if (!values.output) throw new UsageError('export needs -o <file.onnx>');
   if (values.form !== 'inference' && values.form !== 'training') throw new UsageError(`--form must be inference or training, got '${values.form}'`);
@@ -241,20 +230,7 @@ function kernelClient(): KernelClient {
 }
 
 async function profileCommand(args: string[], err: NodeJS.WritableStream): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...MODEL_OPTIONS,
-      threads: { type: 'string' },
-      runs: { type: 'string' },
-      warmup: { type: 'string' },
-      provider: { type: 'string', default: 'cpu' },
-      opt: { type: 'string', default: 'all' },
-      json: { type: 'boolean', default: false },
-      'memory-limit-mb': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommand('profile', OPTIONS.profile, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('profile takes exactly one model id or file');
   const optimization = values.opt as Optimization;
   if (!OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
@@ -307,11 +283,7 @@ async function withKernel<T>(wanted: boolean, body: (kernel: KernelClient | unde
 }
 
 async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' }, 'memory-limit-mb': { type: 'string' } },
-  });
+  const { values, positionals } = parseCommand('run', OPTIONS.run, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('run takes exactly one .lcnb notebook');
   const path = resolve(positionals[0]);
   let bytes: Uint8Array;
@@ -359,7 +331,7 @@ function listHeads(json: boolean): string {
 }
 
 function listCommand(args: string[]): string {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, heads: { type: 'boolean', default: false } } });
+  const { values } = parseCommand('list', OPTIONS.list, OPTIONS, (options) => parseArgs({ args, options }));
   if (values.heads) return listHeads(values.json);
   const models = zooModels();
   if (values.json) {
@@ -377,10 +349,22 @@ function listCommand(args: string[]): string {
   ].join('\n') + '\n';
 }
 
+/** `lcnb <command> --help` (or -h) before any `--`: that command's usage instead of running it. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly (string | undefined)[]).includes(word);
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
   try {
-    const [command, ...rest] = argv;
+    if (isCommand(command) && asksForHelp(rest)) {
+      out.write(commandUsage(command) + '\n');
+      return 0;
+    }
     switch (command) {
       case 'summary':
         out.write(await summaryCommand(rest));
@@ -401,23 +385,24 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       case '-v':
         out.write(`lcnb ${version}\n`);
         return 0;
-      case undefined:
       case 'help':
+        out.write((isCommand(rest[0]) ? commandUsage(rest[0]) : USAGE) + '\n');
+        return 0;
+      case undefined:
       case '--help':
       case '-h':
         out.write(USAGE + '\n');
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        throw new UsageError(`unknown command '${command}'${didYouMean(command, COMMANDS)}`);
     }
   } catch (e) {
     if (e instanceof UserError || e instanceof GraphError) {
       err.write(`lcnb: ${e.message}\n`);
       return 1;
     }
-    const code = (e as { code?: string }).code;
-    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      err.write(`lcnb: ${(e as Error).message}\n${USAGE}\n`);
+    if (e instanceof UsageError) {
+      err.write(`lcnb: ${e.message}\n${usageHint(e.command ?? (isCommand(command) ? command : undefined))}\n`);
       return 2;
     }
     err.write(`lcnb: internal error (please report): ${(e as Error).stack ?? e}\n`);

@@ -1,0 +1,121 @@
+/**
+ * The `lcnb` command line: each command's usage, and option parsing whose mistakes say what to
+ * type instead (Node's parseArgs messages name no alternative and quote oddly).
+ */
+import { closest } from './lang/suggest';
+
+export const COMMANDS = ['summary', 'export', 'profile', 'run', 'list'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** A malformed command line: exit code 2, with the usage of `command` (all commands when absent). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: Command,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const MODEL_OPTIONS_TEXT = `model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --knob name=value (repeatable)
+--head: the zoo id is the backbone of a detection or segmentation head ('lcnb list --heads'); --resolution
+  and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
+  profile, times) are split backbone / neck / head
+.onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions`;
+
+const RUN_TEXT = `run: a cell's relative paths (.onnx files it reads, export paths) resolve against the notebook's folder;
+  a provider (--kernel or a cell's provider:) that cannot start runs on cpu, and stderr says why`;
+
+const COMMAND_LINES: Record<Command, string> = {
+  summary: `  lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
+  lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]`,
+  export: `  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]`,
+  profile: `  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
+               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--json]
+  lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]`,
+  run: `  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>] [--memory-limit-mb N]`,
+  list: `  lcnb list [--heads] [--json]`,
+};
+
+/** `lcnb --help`: every command and what the counts mean. */
+export const USAGE = `usage:
+${COMMANDS.map((c) => COMMAND_LINES[c]).join('\n')}
+  lcnb --version
+
+${MODEL_OPTIONS_TEXT}
+${RUN_TEXT}
+
+Counts: params (trainable), MAdds (multiply-adds, the papers' "FLOPs"), FLOPs (2 × MAdds +
+elementwise work), MAC (memory access cost in elements and bytes). See README for the JSON.`;
+
+/** `lcnb <command> --help`, and what follows a mistake in that command's line. */
+export function commandUsage(command: Command): string {
+  const notes = command === 'summary' || command === 'export' || command === 'profile' ? `\n${MODEL_OPTIONS_TEXT}` : command === 'run' ? `\n${RUN_TEXT}` : '';
+  return `usage:\n${COMMAND_LINES[command]}\n${notes}`.trimEnd();
+}
+
+/** What is printed under a usage error: the command's usage, or the list of commands, and where the rest is. */
+export function usageHint(command: Command | undefined): string {
+  if (!command) return `commands: ${COMMANDS.join(', ')}; 'lcnb --help' shows their options`;
+  return `usage:\n${COMMAND_LINES[command]}\n('lcnb ${command} --help' explains the options, 'lcnb --help' lists every command)`;
+}
+
+/** One option as parseArgs declares it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly multiple?: boolean;
+  readonly default?: string | boolean;
+}
+
+/** The flags of `options` as typed: ['--resolution', '-o', '--output', …]. */
+function flagsOf(options: Readonly<Record<string, OptionSpec>>): string[] {
+  return Object.entries(options).flatMap(([name, spec]) => (spec.short ? [`-${spec.short}`, `--${name}`] : [`--${name}`]));
+}
+
+/** " (did you mean --resolution?)" for '--resolutoin': names compared without their dashes. */
+function flagHint(flag: string, options: Readonly<Record<string, OptionSpec>>): string {
+  if (!flag.startsWith('--')) return '';
+  const close = closest(flag.slice(2), Object.keys(options));
+  return close.length ? ` (did you mean ${close.map((n) => `--${n}`).join(', ')}?)` : '';
+}
+
+/**
+ * Runs `parse` (a parseArgs call over `options`) and turns its errors into UsageErrors that say
+ * what to type: an unknown option gets the nearest of this command's options, or the command it
+ * belongs to; a missing value names the option.
+ */
+export function parseCommand<O extends Readonly<Record<string, OptionSpec>>, R>(
+  command: Command,
+  options: O,
+  allOptions: Readonly<Record<Command, Readonly<Record<string, OptionSpec>>>>,
+  parse: (options: O) => R,
+): R {
+  try {
+    return parse(options);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw e;
+    throw new UsageError(parseErrorText(command, (e as Error).message, options, allOptions), command);
+  }
+}
+
+function parseErrorText(command: Command, message: string, options: Readonly<Record<string, OptionSpec>>, allOptions: Readonly<Record<Command, Readonly<Record<string, OptionSpec>>>>): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (unknown !== undefined) {
+    const flag = unknown.split('=')[0];
+    const elsewhere = COMMANDS.filter((c) => c !== command && flagsOf(allOptions[c]).includes(flag));
+    if (elsewhere.length) return `${flag} is not an option of ${command} (it is an option of ${elsewhere.join(' and ')})`;
+    return `unknown option ${flag}${flagHint(flag, options)}`;
+  }
+  // "Option '-o, --output <value>' argument missing" / "… argument is ambiguous": the value is missing.
+  const valueMissing = /^Option '(?:-\w, )?(--[^' ]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(message);
+  if (valueMissing) return `${valueMissing[1]} needs a value`;
+  const noValue = /^Option '(?:-\w, )?(--[^' ]+)' does not take an argument/.exec(message);
+  if (noValue) return `${noValue[1]} takes no value`;
+  const positional = /^Unexpected argument '([^']*)'/.exec(message);
+  if (positional) return `${command} takes no argument '${positional[1]}'`;
+  // Anything else: Node's first sentence, which names the option.
+  return message.split(/\.(\s|$)/)[0];
+}
