@@ -9,7 +9,7 @@
  * that is removed afterwards.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
 import type { NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
@@ -168,6 +168,7 @@ function wallStats(runsMs: number[]): WallTimes {
 
 export async function profileModel(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
   checkProfileRequest(req);
+  const loadAtStart = loadavg()[0];
   progress('load', 0, 1);
   const notes: string[] = [];
   let choice = await chooseProvider(req.provider);
@@ -326,6 +327,7 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
         inputFill: INPUT_FILL,
         onnxruntimeVersion: ortVersion(),
         nodesByProvider,
+        loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0], cores: availableParallelism() },
       },
       ...(graph ? { optimizedNodeCount: graph.nodes.length } : {}),
       notes,

@@ -83,6 +83,22 @@ export function correctedKernelUs(medianUs: number, calls: number, runs: number,
   return Math.max(0, medianUs - Math.max(0, inKernelUs) * callsPerRun);
 }
 
+/**
+ * Other work on the machine when a measurement began: a 1-minute load average of at least a quarter
+ * of the cores (and at least 0.5) before the job itself added any. On this project's 2-core machine
+ * identical graphs measured minutes apart under such load differed by more than 2×.
+ */
+export function busyMachineNote(load: ProfileResult['settings']['loadAverage']): string | undefined {
+  if (!load || load.atStart < Math.max(0.5, load.cores / 4)) return undefined;
+  return `Other work was running: the load average was ${load.atStart.toFixed(2)} on ${load.cores} cores when this measurement started. Times under load can be far from the model's own; compare models with figures measured on a quiet machine.`;
+}
+
+/** Runs that varied widely within the measurement: p90 at least 1.5 × p10. */
+export function spreadNote(p10Ms: number, p90Ms: number): string | undefined {
+  if (!(p10Ms > 0) || p90Ms < 1.5 * p10Ms) return undefined;
+  return `The runs varied widely: p90 ${p90Ms.toFixed(3)} ms is ${(p90Ms / p10Ms).toFixed(1)}× p10 ${p10Ms.toFixed(3)} ms; the median is less certain than usual.`;
+}
+
 function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form: string): ModelProfile {
   const cost = result.profilerCost;
   const timedRuns = result.latency.ortRunsMs.length;
@@ -149,6 +165,6 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
     peaks: { gemm_gflops: peaks.gemmFlops / 1e9, bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9, method: peaks.method, cached: peaks.cached },
     layers: attribution.layers.map((l) => layerRow(graph, l, attribution.attributedUs, peaks)),
     uncovered: attribution.uncovered,
-    notes: result.notes,
+    notes: [...result.notes, busyMachineNote(result.settings.loadAverage), spreadNote(unprofiled.p10Ms, unprofiled.p90Ms)].filter((n) => n !== undefined),
   };
 }

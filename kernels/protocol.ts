@@ -178,6 +178,8 @@ export interface ProfileSettings {
   readonly onnxruntimeVersion: string;
   /** Nodes per execution provider, as the profile reports them. */
   readonly nodesByProvider: Record<string, number>;
+  /** The machine's 1-minute load average when the job started and when it ended, and its cores (absent in reports saved before lcnb recorded it). */
+  readonly loadAverage?: { readonly atStart: number; readonly atEnd: number; readonly cores: number };
 }
 
 export interface ProfileResult {
