@@ -117,8 +117,66 @@ interface LoadedModel {
   headed?: HeadedBuild;
 }
 
+/** Why a file could not be read or written, in words ("file not found", "permission denied"). */
+function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ?? (e as Error).message;
+}
+
+/** "file not found: m.onnx (looked in /home/me)": a relative path says where it was looked for. */
+function notFound(path: string): UserError {
+  return new UserError(`file not found: ${path}${isAbsolute(path) ? '' : ` (looked in ${process.cwd()})`}`);
+}
+
+async function statOf(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A model argument that names a file (or folder) that is not there, or a folder: said before anything is read. */
+async function checkModelPath(target: string): Promise<void> {
+  const found = await statOf(target);
+  if (found?.isDirectory()) throw new UserError(`${target} is a folder, not a model id, .onnx or graph .json file`);
+  const looksLikePath = /\.(onnx|json)$/i.test(target) || /[\\/]/.test(target);
+  if (!found && looksLikePath) throw notFound(target);
+}
+
+/** An output path whose folder is missing (or is a file), said before the work that would be lost. */
+async function checkWritable(path: string): Promise<void> {
+  const folder = dirname(path);
+  const found = await statOf(folder);
+  if (!found) throw new UserError(`cannot write ${path}: folder ${folder} does not exist`);
+  if (!found.isDirectory()) throw new UserError(`cannot write ${path}: ${folder} is a file, not a folder`);
+  if ((await statOf(path))?.isDirectory()) throw new UserError(`cannot write ${path}: it is a folder`);
+}
+
+/** What writing `path` failed with, in words. */
+async function writeProblem(path: string, e: unknown): Promise<UserError> {
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !(await statOf(dirname(path)))) return new UserError(`cannot write ${path}: folder ${dirname(path)} does not exist`);
+  return new UserError(`cannot write ${path}: ${fileProblem(e)}`);
+}
+
+/** "unknown model id 'mobilenetv2' (did you mean mobilenet_v2_x1_0, …?)": the nearest ids, the published width first. */
+function unknownModel(id: string): UserError {
+  const models = zooModels();
+  const widthOf = new Map(models.map((m) => [m.id, m.width]));
+  const near = closest(id, widthOf.keys(), Infinity)
+    .map((m, order) => ({ m, order, off: Math.abs((widthOf.get(m) ?? 1) - 1) }))
+    .sort((a, b) => a.off - b.off || a.order - b.order)
+    .slice(0, 3)
+    .map((n) => n.m);
+  return new UserError(`unknown model id '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : " (run 'lcnb list' for the ids)"}`);
+}
+
 /** A zoo id, an .onnx file or a .json graph, with the options that apply to it. */
 async function loadModel(target: string, values: ModelOptionValues): Promise<LoadedModel> {
+  await checkModelPath(target);
   if (values.head !== undefined) return loadHeaded(target, values);
   if (values['head-knob']) throw new UsageError('--head-knob applies with --head');
   const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
@@ -137,12 +195,16 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
     try {
       text = await readFile(target, 'utf8');
     } catch (e) {
-      throw new UserError(`cannot read ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(target);
+      throw new UserError(`cannot read ${target}: ${fileProblem(e)}`);
     }
     return { graph: readGraphJson(text, target), published: [] };
   }
-  if (/\.[a-z0-9]+$/i.test(target) && !zooModels().some((m) => m.id === target)) {
-    throw new UserError(`${target}: unsupported file type (expected a zoo model id, an .onnx file or a .json graph)`);
+  if (!zooModels().some((m) => m.id === target)) {
+    if (/\.[a-z0-9]+$/i.test(target) || existsSync(target)) {
+      throw new UserError(`${target}: unsupported file type (expected a zoo model id, an .onnx file or a .json graph)`);
+    }
+    throw unknownModel(target);
   }
   const { graph, published } = buildModelWithFigures(target, {
     resolution: positiveInt('resolution', values.resolution),
@@ -208,6 +270,7 @@ async function exportCommand(args: string[]): Promise<string> {
   if (positionals.length !== 1) throw new UsageError('export takes exactly one model id or graph file');
   if (!values.output) throw new UsageError('export needs -o <file.onnx>');
   if (values.form !== 'inference' && values.form !== 'training') throw new UsageError(`--form must be inference or training, got '${values.form}'`);
+  await checkWritable(values.output);
   const { graph } = await loadModel(positionals[0], values);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
@@ -215,7 +278,7 @@ async function exportCommand(args: string[]): Promise<string> {
   try {
     await writeFileAtomic(values.output, exported.bytes);
   } catch (e) {
-    throw new UserError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw await writeProblem(values.output, e);
   }
   const folded = Object.keys(exported.folded).length;
   const formText = values.form === 'inference' ? `inference form, ${folded} BatchNorm layers folded into their convs` : 'training form';
@@ -286,11 +349,14 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
   const { values, positionals } = parseCommand('run', OPTIONS.run, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('run takes exactly one .lcnb notebook');
   const path = resolve(positionals[0]);
+  if ((await statOf(path))?.isDirectory()) throw new UserError(`${positionals[0]} is a folder, not an .lcnb notebook`);
+  if (values.out) await checkWritable(values.out);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new UserError(`cannot read ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(positionals[0]);
+    throw new UserError(`cannot read ${positionals[0]}: ${fileProblem(e)}`);
   }
   let data;
   try {
@@ -309,7 +375,7 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
       try {
         await writeFileAtomic(values.out, encodeNotebook(result.data));
       } catch (e) {
-        throw new UserError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw await writeProblem(values.out, e);
       }
     }
     if (result.failure) throw new UserError(`${positionals[0]}: cell ${result.failure.cell} failed: ${result.failure.message}`);
