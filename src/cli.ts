@@ -13,10 +13,11 @@ import { readGraphJson } from './core/graphJson';
 import { summaryText, textTable } from './core/report';
 import { Graph } from './core/ir';
 import { PublishedFigure, summarize } from './core/summary';
-import { decodeNotebook, encodeNotebook, NotebookFormatError } from './notebook/format';
+import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from './notebook/format';
 import { readOnnxFile } from './onnx/file';
 import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
+import { Report, REPORT_MIME } from './run/report';
 import { runNotebook } from './run/notebook';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
 import { writeFileAtomic } from './run/atomicWrite';
@@ -378,9 +379,33 @@ async function runCommand(args: string[], err: NodeJS.WritableStream): Promise<s
         throw await writeProblem(values.out, e);
       }
     }
+    for (const line of providerFallbackLines(result.data)) err.write(line);
     if (result.failure) throw new UserError(`${positionals[0]}: cell ${result.failure.cell} failed: ${result.failure.message}`);
-    return `ran ${result.executed} code cells of ${positionals[0]}${values.out ? `, wrote ${values.out}` : ''}\n`;
+    return `ran ${result.executed} code cell${result.executed === 1 ? '' : 's'} of ${positionals[0]}${values.out ? `, wrote ${values.out}` : ''}\n`;
   });
+}
+
+/**
+ * Stderr lines for cells that asked for a provider that could not start and ran on cpu instead,
+ * one line per reason: "lcnb: cells 2, 3: gpu could not start: …; ran on cpu instead".
+ */
+function providerFallbackLines(data: NotebookDocumentData): string[] {
+  const cellsByReason = new Map<string, number[]>();
+  data.cells.forEach((cell, i) => {
+    for (const output of cell.outputs ?? []) {
+      const item = output.items.find((it) => it.mime === REPORT_MIME);
+      if (!item) continue;
+      const report = JSON.parse(new TextDecoder().decode(item.data)) as Report;
+      for (const model of report.models) {
+        const reason = model.profile?.settings.fallbackReason;
+        if (!reason) continue;
+        const cells = cellsByReason.get(reason) ?? [];
+        if (!cells.includes(i + 1)) cells.push(i + 1);
+        cellsByReason.set(reason, cells);
+      }
+    }
+  });
+  return [...cellsByReason].map(([reason, cells]) => `lcnb: ${cells.length === 1 ? 'cell' : 'cells'} ${cells.join(', ')}: ${reason}\n`);
 }
 
 function listHeads(json: boolean): string {
