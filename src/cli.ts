@@ -317,6 +317,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
         { signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
         /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
       );
+      if (profile.settings.fallbackReason) err.write(`lcnb: ${profile.settings.fallbackReason}\n`);
       if (!headed) return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
       const summary = summarize(graph, {}, published);
       if (values.json) return JSON.stringify({ ...profile, ...splitJson(headed, summary, profile), published }, null, 2) + '\n';
