@@ -422,6 +422,23 @@ function listHeads(json: boolean): string {
   ].join('\n') + '\n';
 }
 
+/**
+ * Published top-1 figures as their sources state them, aligned on the decimal point. A figure is
+ * stored as a number, so a source's trailing zero is lost (the ShuffleNet paper's 45.0 is 45);
+ * a source states every figure at one precision, so each gets the most decimals of its source's.
+ */
+function alignedTop1(figures: readonly (PublishedFigure | undefined)[]): string[] {
+  const decimalsOf = (value: number) => (String(value).split('.')[1] ?? '').length;
+  const sourceDecimals = new Map<string, number>();
+  for (const f of figures) if (f) sourceDecimals.set(f.source, Math.max(sourceDecimals.get(f.source) ?? 0, decimalsOf(f.value)));
+  const texts = figures.map((f) => (f ? f.value.toFixed(sourceDecimals.get(f.source)) : undefined));
+  const fraction = Math.max(0, ...texts.map((t) => (t?.includes('.') ? t.length - t.indexOf('.') : 0)));
+  return texts.map((t) => {
+    if (t === undefined) return '—'.padEnd(1 + fraction);
+    return t.padEnd(t.length + fraction - (t.includes('.') ? t.length - t.indexOf('.') : 0));
+  });
+}
+
 function listCommand(args: string[]): string {
   const { values } = parseCommand('list', OPTIONS.list, OPTIONS, (options) => parseArgs({ args, options }));
   if (values.heads) return listHeads(values.json);
@@ -429,15 +446,16 @@ function listCommand(args: string[]): string {
   if (values.json) {
     return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published })), null, 2) + '\n';
   }
-  const rows = models.map((m) => {
+  const top1s = models.map((m) => m.published.find((p) => p.metric === 'top1'));
+  const top1Texts = alignedTop1(top1s);
+  const rows = models.map((m, i) => {
     const { totals } = summarizeModel(m.id);
-    const top1 = m.published.find((p) => p.metric === 'top1');
-    return [m.id, m.family, formatSI(totals.params), formatSI(totals.madds), top1 ? `${top1.value}%` : '—', m.knobs.map((k) => k.name).join(', ') || '—'];
+    return [m.id, m.family, formatSI(totals.params), formatSI(totals.madds), top1Texts[i], m.knobs.map((k) => k.name).join(', ') || '—'];
   });
   return [
-    'params and MAdds: computed by lcnb at 224×224, 1000 classes. top-1: published (sources in `lcnb summary <id>` and `lcnb list --json`).',
+    'params and MAdds: computed by lcnb at 224×224, 1000 classes. top-1: published, with the decimals its source gives (sources in `lcnb summary <id>` and `lcnb list --json`).',
     '',
-    ...textTable(['id', 'family', 'params', 'MAdds', 'top-1 (published)', 'knobs'], rows, new Set([2, 3, 4])),
+    ...textTable(['id', 'family', 'params', 'MAdds', 'top-1 % (published)', 'knobs'], rows, new Set([2, 3, 4])),
   ].join('\n') + '\n';
 }
 
