@@ -14,7 +14,7 @@ import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
 import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
 
-export type { BuildRequest, KnobSpec, KnobValue, ZooBuildOptions, ZooModel } from './registry';
+export type { BuildRequest, KnobSpec, KnobValue, PublishedVariant, ZooBuildOptions, ZooModel } from './registry';
 
 const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet];
 
@@ -89,15 +89,68 @@ export function resolveKnobs(
   return knobs;
 }
 
-/** The options and knobs of `options` that differ from the model as published. */
-export function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
-  const changed: string[] = [];
-  if (options.width !== model.width) changed.push(`width ${options.width}`);
-  for (const spec of model.knobs) {
-    const value = options.knobs[spec.name];
-    if (JSON.stringify(value) !== JSON.stringify(spec.default)) changed.push(`${spec.name} ${JSON.stringify(value)}`);
+/** Whether two values of one knob build the same network (a block list is a set: order and repeats do not matter). */
+function sameKnobValue(spec: KnobSpec, a: KnobValue, b: KnobValue): boolean {
+  if (spec.kind === 'indices' && Array.isArray(a) && Array.isArray(b)) {
+    const set = (v: readonly number[]) => JSON.stringify([...new Set(v)].sort((x, y) => x - y));
+    return set(a) === set(b);
   }
-  return changed;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A knob value as a reader writes it: `relu`, `false`, `0.5`, a block list as `1–13` or `7, 8`, an empty one as `none`. */
+function knobText(value: KnobValue): string {
+  if (!Array.isArray(value)) return String(value);
+  const sorted = [...new Set(value)].sort((x, y) => x - y);
+  if (!sorted.length) return 'none';
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    // Three or more consecutive blocks read better as a range.
+    runs.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : sorted.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/**
+ * What `request` sets that differs from `model`'s defaults, as short phrases in a fixed order:
+ * 'width 1.3', '160 px', '10 classes', 'batch 8', then knobs as 'name: value' in the model's
+ * order. Without `model` (an id the zoo does not hold) every setting given is listed.
+ */
+function settingPhrases(model: ZooModel | undefined, request: BuildRequest): string[] {
+  const phrases: string[] = [];
+  if (request.width !== undefined && request.width !== model?.width) phrases.push(`width ${request.width}`);
+  if (request.resolution !== undefined && request.resolution !== DEFAULT_RESOLUTION) phrases.push(`${request.resolution} px`);
+  if (request.numClasses !== undefined && request.numClasses !== DEFAULT_CLASSES) phrases.push(`${request.numClasses} classes`);
+  if (request.batch !== undefined && request.batch !== 1) phrases.push(`batch ${request.batch}`);
+  const given = request.knobs ?? {};
+  const specs = model?.knobs ?? [];
+  for (const spec of specs) {
+    const value = given[spec.name];
+    if (value !== undefined && !sameKnobValue(spec, value, spec.default)) phrases.push(`${spec.name}: ${knobText(value)}`);
+  }
+  for (const [name, value] of Object.entries(given)) {
+    if (!specs.some((k) => k.name === name)) phrases.push(`${name}: ${knobText(value)}`);
+  }
+  return phrases;
+}
+
+/**
+ * How reports, tables, charts and the CLI name a zoo model built with `request`: its id, then only
+ * what differs from the defaults — "pplcnet_x0_5 (se_blocks: 1–13)", "mobilenet_v2_x1_0 (width
+ * 1.3, 160 px)". Two variants of one id get two names; an unknown id keeps every setting given.
+ * `name` replaces the id in front (a head's graph named after its backbone: 'ssdlite/<id>').
+ */
+export function modelLabel(id: string, request: BuildRequest = {}, name = id): string {
+  const phrases = settingPhrases(findModel(id), request);
+  return phrases.length ? `${name} (${phrases.join(', ')})` : name;
+}
+
+/** The width and knobs of `options` that differ from the model as published, as modelLabel writes them. */
+export function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
+  return settingPhrases(model, { width: options.width, knobs: options.knobs });
 }
 
 /** The zoo model `id`; an unknown id is a UserError with the closest ids. */
@@ -132,16 +185,27 @@ export function buildModel(id: string, request: BuildRequest = {}): Graph {
 }
 
 /**
+ * The paper's figures for `model` built with `options`: only at the size they describe (224×224,
+ * 1000 classes, batch 1, the variant's width), for its default knobs or for the knobs of one of
+ * its published ablation rows; otherwise none.
+ */
+export function publishedFor(model: ZooModel, options: ZooBuildOptions): readonly PublishedFigure[] {
+  const published = options.resolution === DEFAULT_RESOLUTION && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && options.width === model.width;
+  if (!published) return [];
+  const knobsAre = (knobs: Readonly<Record<string, KnobValue>>) => model.knobs.every((spec) => sameKnobValue(spec, options.knobs[spec.name], knobs[spec.name] ?? spec.default));
+  if (knobsAre({})) return model.published;
+  return model.publishedVariants?.find((v) => knobsAre(v.knobs))?.published ?? [];
+}
+
+/**
  * Builds a zoo model with the paper's published figures, attached only for the configuration
- * they describe (224×224, 1000 classes, batch 1, the variant's width and knobs).
+ * they describe (see publishedFor).
  */
 export function buildModelWithFigures(id: string, request: BuildRequest = {}): { graph: Graph; published: readonly PublishedFigure[] } {
   const model = lookup(id);
   const options = resolveOptions(model, request);
   const graph = buildResolved(model, options);
-  const asPublished =
-    options.resolution === DEFAULT_RESOLUTION && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && changedSettings(model, options).length === 0;
-  return { graph, published: asPublished ? model.published : [] };
+  return { graph, published: publishedFor(model, options) };
 }
 
 /** Builds a zoo model and summarizes it, published figures attached as buildModelWithFigures says. */

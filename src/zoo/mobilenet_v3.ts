@@ -158,10 +158,17 @@ function build(id: string, variant: MobileNetV3Variant, options: ZooBuildOptions
 
 const PAPER = 'arXiv:1905.02244 Table 3';
 
+/** Why Table 3's params and MAdds differ from torchvision's build of the same variant (lcnb's), as the re-implementations show. */
+interface CountNotes {
+  readonly params: string;
+  readonly madds: string;
+}
+
 /** Paper Table 3: top-1, MAdds, params and Pixel 1/2/3 latency. */
-function paper(top1: number, madds: number, params: number, pixelMs: [number, number, number]): PublishedFigure[] {
+function paper(top1: number, madds: number, params: number, pixelMs: [number, number, number], notes?: CountNotes): PublishedFigure[] {
+  const counts = publishedFigures({ params, madds, top1 }, PAPER).map((f) => (notes && (f.metric === 'params' || f.metric === 'madds') ? { ...f, note: notes[f.metric] } : f));
   return [
-    ...publishedFigures({ params, madds, top1 }, PAPER),
+    ...counts,
     ...pixelMs.map(
       (ms, i): PublishedFigure => ({
         metric: 'latency_ms',
@@ -173,14 +180,30 @@ function paper(top1: number, madds: number, params: number, pixelMs: [number, nu
   ];
 }
 
+// Re-implementation counts: timm's benchmark results and d-li14/mobilenetv3.pytorch's README.
+const NARROW_HEAD = (fc: number, narrowed: number) =>
+  `torchvision's width rule (lcnb's) narrows the ${fc}-wide FC after pooling to ${narrowed}; timm keeps it at ${fc}`;
+const LARGE_0_75: CountNotes = {
+  params: `Table 3's count. ${NARROW_HEAD(1280, 960)} and counts 3.99M params, close to this figure`,
+  madds: `Table 3's count. ${NARROW_HEAD(1280, 960)} and counts 0.16 GMACs, close to this figure`,
+};
+const SMALL_0_75: CountNotes = {
+  params: `Table 3's count. ${NARROW_HEAD(1024, 768)}, as does d-li14/mobilenetv3.pytorch: both count 2.04M params, still below this figure`,
+  madds: `Table 3's count. ${NARROW_HEAD(1024, 768)}, as does d-li14/mobilenetv3.pytorch, which counts 43.4M MAdds`,
+};
+const SMALL_1_0: CountNotes = {
+  params: "Table 3's count. torchvision, timm and d-li14/mobilenetv3.pytorch all build Small 1.0 with 2.54M params, as lcnb counts; the paper's table does not say what its count adds",
+  madds: "Table 3's count. d-li14/mobilenetv3.pytorch counts 56.5M MAdds and timm 0.06 GMACs for Small 1.0, as lcnb counts; the paper's table does not say what its count adds",
+};
+
 const large = widthVariants('mobilenet_v3_large', [
-  { width: 0.75, published: paper(73.3, 155e6, 4.0e6, [39, 46, 40]) },
+  { width: 0.75, published: paper(73.3, 155e6, 4.0e6, [39, 46, 40], LARGE_0_75) },
   { width: 1.0, published: paper(75.2, 219e6, 5.4e6, [51, 61, 44]) },
 ], KNOBS, (id, options) => build(id, MOBILENET_V3_VARIANTS.large, options));
 
 const small = widthVariants('mobilenet_v3_small', [
-  { width: 0.75, published: paper(65.4, 44e6, 2.4e6, [12.8, 15.6, 11.7]) },
-  { width: 1.0, published: paper(67.4, 66e6, 2.9e6, [15.8, 19.4, 14.4]) },
+  { width: 0.75, published: paper(65.4, 44e6, 2.4e6, [12.8, 15.6, 11.7], SMALL_0_75) },
+  { width: 1.0, published: paper(67.4, 66e6, 2.9e6, [15.8, 19.4, 14.4], SMALL_1_0) },
 ], KNOBS, (id, options) => build(id, MOBILENET_V3_VARIANTS.small, options));
 
 export const mobilenetV3: ZooFamily = {

@@ -42,11 +42,23 @@ export interface BuildRequest {
 export const DEFAULT_RESOLUTION = 224;
 export const DEFAULT_CLASSES = 1000;
 
+/**
+ * Figures a paper reports for one knob setting of a model (a row of its ablation table); they are
+ * attached when the model is built at its published size with exactly these knobs (the others at
+ * their defaults).
+ */
+export interface PublishedVariant {
+  readonly knobs: Readonly<Record<string, KnobValue>>;
+  readonly published: readonly PublishedFigure[];
+}
+
 export interface ZooModel {
   readonly id: string;
   readonly family: string;
   readonly width: number;
   readonly published: readonly PublishedFigure[];
+  /** Ablation rows the paper publishes for knob settings of this model. */
+  readonly publishedVariants?: readonly PublishedVariant[];
   readonly knobs: readonly KnobSpec[];
   build(options: ZooBuildOptions): Graph;
 }
@@ -78,13 +90,14 @@ export function widthSuffix(width: number): string {
  */
 export function widthVariants(
   prefix: string,
-  variants: { width: number; published?: PublishedFigure[] }[],
+  variants: { width: number; published?: PublishedFigure[]; publishedVariants?: PublishedVariant[] }[],
   knobs: readonly KnobSpec[],
   build: (id: string, options: ZooBuildOptions) => Graph,
 ): Omit<ZooModel, 'family'>[] {
   return variants.map((v) => {
     const id = `${prefix}_${widthSuffix(v.width)}`;
-    return { id, width: v.width, published: v.published ?? [], knobs, build: (options: ZooBuildOptions) => build(id, options) };
+    const ablations = v.publishedVariants ? { publishedVariants: v.publishedVariants } : {};
+    return { id, width: v.width, published: v.published ?? [], ...ablations, knobs, build: (options: ZooBuildOptions) => build(id, options) };
   });
 }
 
