@@ -2,6 +2,7 @@
  * Typed cells: what parseCell returns once a cell has no errors. Every value a user wrote keeps
  * its source range, so whatever fails later (a build, a run) can still point at it.
  */
+import { modelLabel } from '../zoo/index';
 import type { BuildRequest, KnobValue } from '../zoo/index';
 import type { HeadedRequest } from '../zoo/heads/index';
 import type { OptLevel } from './schema';
@@ -150,13 +151,12 @@ export function headedRequest(cell: HeadedCell, backbone: ModelRef): HeadedReque
   };
 }
 
-/** How a backbone is named in reports: its id, with the width and knobs written for it. */
+/**
+ * How a backbone is named in reports: the zoo's modelLabel of its width and knobs (resolution and
+ * classes are the head's, stated once for the whole cell).
+ */
 export function backboneLabel(backbone: ModelRef): string {
-  const extra = [
-    ...(backbone.width !== undefined ? [`width ${backbone.width}`] : []),
-    ...Object.entries(backbone.knobs).map(([k, v]) => `${k} ${JSON.stringify(v)}`),
-  ];
-  return extra.length ? `${backbone.id} (${extra.join(', ')})` : backbone.id;
+  return modelLabel(backbone.id, { width: backbone.width, knobs: backbone.knobs });
 }
 
 /** Whether a model value names an .onnx file rather than a zoo id. */
