@@ -12,7 +12,7 @@ import { readOnnxFile } from '../onnx/file';
 import { exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
 import { formatBytes } from '../shared/format';
-import { BuildRequest, buildModelWithFigures } from '../zoo';
+import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
 import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
@@ -68,6 +68,8 @@ function cellPath(ctx: ExecutionContext, written: string): string {
 
 interface BuiltModel {
   readonly graph: Graph;
+  /** How the report names it: modelLabel for a zoo model, the path as written for a file. */
+  readonly label: string;
   readonly published: readonly PublishedFigure[];
   /** The .onnx file the graph was read from: profiled as stored, not re-exported. */
   readonly file?: string;
@@ -82,27 +84,35 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
   try {
     const read = await readOnnxFile(path);
     // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
-    return { graph: { ...read.graph, name: model.id }, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
+    return { graph: { ...read.graph, name: model.id }, label: model.id, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
   } catch (e) {
     const known = e instanceof UserError || e instanceof GraphError;
     throw new CellError(known ? (e as Error).message : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, model.range);
   }
 }
 
-function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): { graph: Graph; published: readonly PublishedFigure[] } {
+/** A network written layer by layer: named by the cell, no published figures. */
+function networkModel(graph: Graph): BuiltModel {
+  return { graph, label: graph.name, published: [] };
+}
+
+function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): BuiltModel {
   try {
-    return buildModelWithFigures(model.id, request);
+    return { ...buildModelWithFigures(model.id, request), label: modelLabel(model.id, request) };
   } catch (e) {
     if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, model.range);
     throw e;
   }
 }
 
-/** Measures `graph` in the kernel: lcnb's inference export of it, or `onnxFile` as stored when it was read from one. */
-async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext, onnxFile?: string): Promise<ModelProfile | undefined> {
+/**
+ * Measures `graph` in the kernel: lcnb's inference export of it, or `onnxFile` as stored when it
+ * was read from one. Progress names it `label` (two variants of one id would read alike).
+ */
+async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext, onnxFile?: string, label = graph.name): Promise<ModelProfile | undefined> {
   if (!ctx.kernel) return undefined;
   checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
-  const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${graph.name}: ${p.phase}`);
+  const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${label}: ${p.phase}`);
   return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress }, onnxFile);
 }
 
@@ -128,8 +138,10 @@ async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boo
   for (const backbone of cell.backbones) {
     const built = buildBackbone(cell, backbone);
     first ??= built;
-    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx) : undefined;
-    const model = modelReport(built.graph, built.published, profile);
+    // The whole detector is 'ssdlite/<backbone>' with the backbone's settings; its split row names the backbone alone.
+    const label = modelLabel(backbone.id, { width: backbone.width, knobs: backbone.knobs }, built.graph.name);
+    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx, undefined, label) : undefined;
+    const model = modelReport(built.graph, built.published, profile, label);
     models.push(model);
     splits.push(splitOf(built, backboneLabel(backbone), model.summary, profile));
   }
@@ -146,8 +158,8 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
   switch (cell.verb) {
     case 'model': {
       const built = await buildModelRef(cell.model, ctx);
-      const profile = measuring(cell.profile) ? await measure(built.graph, cell.profile || undefined, ctx, built.file) : undefined;
-      return report('model', cell.model.id, [modelReport(built.graph, built.published, profile)], { notes: withFileNotes(notes, [built]) });
+      const profile = measuring(cell.profile) ? await measure(built.graph, cell.profile || undefined, ctx, built.file, built.label) : undefined;
+      return report('model', built.label, [modelReport(built.graph, built.published, profile, built.label)], { notes: withFileNotes(notes, [built]) });
     }
     case 'network': {
       const { graph } = buildNetwork(cell);
@@ -160,15 +172,15 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       for (const ref of cell.models) {
         const one = await buildModelRef(ref, ctx);
         built.push(one);
-        const profile = measuring(cell.profile) ? await measure(one.graph, cell.profile || undefined, ctx, one.file) : undefined;
-        models.push(modelReport(one.graph, one.published, profile));
+        const profile = measuring(cell.profile) ? await measure(one.graph, cell.profile || undefined, ctx, one.file, one.label) : undefined;
+        models.push(modelReport(one.graph, one.published, profile, one.label));
       }
-      return report('compare', `compare: ${cell.models.map((m) => m.id).join(', ')}`, models, { notes: withFileNotes(notes, built) });
+      return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes(notes, built) });
     }
     case 'profile': {
-      const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : { graph: buildNetwork(cell).graph, published: [] };
-      const profile = await measure(target.graph, cell.settings, ctx, target.file);
-      return report('profile', target.graph.name, [modelReport(target.graph, target.published, profile)], { notes: withFileNotes(notes, [target]) });
+      const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : networkModel(buildNetwork(cell).graph);
+      const profile = await measure(target.graph, cell.settings, ctx, target.file, target.label);
+      return report('profile', target.label, [modelReport(target.graph, target.published, profile, target.label)], { notes: withFileNotes(notes, [target]) });
     }
     case 'detect':
     case 'segment':
@@ -182,10 +194,10 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
         points.push({ settings: point.settings, params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.mac_bytes, median_ms: profile?.latency.median_ms });
       }
       const sweepNotes = cell.profile && !ctx.kernel ? [STATIC_NOTE] : [];
-      return report('sweep', `sweep: ${cell.model.id}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
+      return report('sweep', `sweep: ${modelLabel(cell.model.id, buildRequest(cell.model))}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
     }
     case 'export': {
-      const { graph, published } = buildZoo(cell.model);
+      const { graph, published, label } = buildZoo(cell.model);
       const path = cellPath(ctx, cell.path);
       checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not exported');
       const exported = exportOnnx(graph, { form: cell.form, seed: cell.seed });
@@ -197,7 +209,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       }
       const folded = Object.keys(exported.folded).length;
       const note = `Wrote ${path} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${cell.form} form${cell.form === 'inference' ? `, ${folded} BatchNorm layers folded` : ''}, seed ${cell.seed}).`;
-      return report('export', cell.model.id, [modelReport(graph, published)], { notes: [note] });
+      return report('export', label, [modelReport(graph, published, undefined, label)], { notes: [note] });
     }
   }
 }

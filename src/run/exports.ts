@@ -6,6 +6,7 @@
 import { UserError } from '../core/errors';
 import { formatBytes, formatCount, formatShape } from '../shared/format';
 import { reportMarkdown } from './markdown';
+import { modelName } from './reports';
 import type { ModelReport, Report } from './report';
 import type { ProfiledLayer } from '../../kernels/profileTypes';
 
@@ -53,12 +54,14 @@ function layerTable(report: Report): { header: readonly string[]; rows: Cell[][]
   const rows: Cell[][] = [];
   for (const model of report.models) {
     const s = model.summary;
+    // The label, not the id: two variants of one zoo id in a compare get rows that tell them apart.
+    const name = modelName(model);
     const times = timesByNode(model);
     for (const l of s.layers) {
       const t = times.get(l.name);
       const own = t?.own ? t.layer : undefined;
       rows.push([
-        s.id,
+        name,
         l.name,
         l.op,
         l.scope,
@@ -76,7 +79,7 @@ function layerTable(report: Report): { header: readonly string[]; rows: Cell[][]
         t && !t.own ? t.layer.name : undefined,
       ]);
     }
-    for (const u of s.uncounted) rows.push([s.id, u.name, u.op, '', '', 'no', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    for (const u of s.uncounted) rows.push([name, u.name, u.op, '', '', 'no', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
   }
   return { header: LAYER_COLUMNS, rows };
 }
@@ -179,7 +182,7 @@ export function reportToNetronAttachment(report: Report, modelIndex = 0): Netron
   const metadata: NetronAttachmentEntry[] = [];
   const metrics: NetronAttachmentEntry[] = [];
   const conventions =
-    `lcnb ${s.id}, input ${formatShape(s.input)}: MAdds = multiply-adds (what the papers call FLOPs); FLOPs = 2 × MAdds for conv/linear plus elementwise work; ` +
+    `lcnb ${modelName(model)}, input ${formatShape(s.input)}: MAdds = multiply-adds (what the papers call FLOPs); FLOPs = 2 × MAdds for conv/linear plus elementwise work; ` +
     `MAC = memory access cost (activations in + out + weights), bytes at ${s.bytes_per_element} per element; params counted on the training graph (BatchNorm included).`;
   metadata.push({ kind: 'model', target: '', name: 'lcnb', value: conventions });
   if (s.uncounted.length) {

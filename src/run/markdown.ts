@@ -6,6 +6,7 @@
 import type { PublishedFigure } from '../core/summary';
 import { formatBytes, formatCount, formatSI } from '../shared/format';
 import { HeadedSection, ModelReport, Report } from './report';
+import { modelName } from './reports';
 import { splitRows, timingNote } from './split';
 
 const LAYERS_SHOWN = 12;
@@ -24,14 +25,14 @@ function modelMarkdown(m: ModelReport): string[] {
   const s = m.summary;
   const t = s.totals;
   const out = [
-    `### ${plain(s.id)}`,
+    `### ${plain(modelName(m))}`,
     '',
     `Computed by lcnb for input [${s.input.join(', ')}]: **${formatCount(t.params)} params**, **${formatSI(t.madds)} MAdds** (multiply-adds, the papers' "FLOPs"), ${formatSI(t.flops)} FLOPs, MAC ${formatBytes(t.mac_bytes)}.`,
   ];
   if (s.published.length) {
     out.push('', 'Published (not computed here):');
     for (const p of s.published) {
-      out.push(`- ${publishedText(p)} — ${p.source}`);
+      out.push(`- ${publishedText(p)} — ${p.source}${p.note ? ` (note: ${p.note})` : ''}`);
     }
   }
   if (m.profile) {
@@ -126,7 +127,7 @@ export function reportMarkdown(r: Report): string {
         ['model', 'params', 'MAdds', 'top-1 (published)', 'median ms (measured)'],
         r.models.map((m) => {
           const top1 = m.summary.published.find((p) => p.metric === 'top1');
-          return [m.summary.id, formatSI(m.summary.totals.params), formatSI(m.summary.totals.madds), top1 ? `${top1.value}%` : '—', m.profile ? m.profile.latency.median_ms.toFixed(3) : '—'];
+          return [modelName(m), formatSI(m.summary.totals.params), formatSI(m.summary.totals.madds), top1 ? `${top1.value}%` : '—', m.profile ? m.profile.latency.median_ms.toFixed(3) : '—'];
         }),
       ),
     );

@@ -26,6 +26,12 @@ export interface DiagramGraph {
 }
 
 export interface ModelReport {
+  /**
+   * How the report names the model: the zoo id with the options that differ from its defaults
+   * ("pplcnet_x0_5 (se_blocks: 1–13)", see modelLabel), a network's name, or an .onnx path as the
+   * cell writes it. Absent in reports written before labels; readers fall back to summary.id.
+   */
+  readonly label?: string;
   /** Static costs, published figures (marked as such) and per-layer rows. */
   readonly summary: ModelSummary;
   /** Measured on this machine, when the cell ran with a device kernel. */

@@ -12,8 +12,14 @@ export function diagramOf(graph: Graph): DiagramGraph {
   };
 }
 
-export function modelReport(graph: Graph, published: readonly PublishedFigure[] = [], profile?: ModelProfile): ModelReport {
-  return { summary: summarize(graph, {}, published), profile, graph: diagramOf(graph) };
+/** `label` defaults to the graph's name (a network's, or an id built with its defaults). */
+export function modelReport(graph: Graph, published: readonly PublishedFigure[] = [], profile?: ModelProfile, label = graph.name): ModelReport {
+  return { label, summary: summarize(graph, {}, published), profile, graph: diagramOf(graph) };
+}
+
+/** How a report names model `m`: its label, or its id in a report written before labels. */
+export function modelName(m: ModelReport): string {
+  return m.label ?? m.summary.id;
 }
 
 export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes'>> = {}): Report {

@@ -71,7 +71,7 @@ describe('detect and segment cells: execution', () => {
     const { report } = await executeCell('segment:\n  head: lraspp\n  backbones:\n    - { model: mobilenet_v3_large_x1_0, width: 0.75, knobs: { se: false } }\n  classes: 19\n', ctx);
     assert.equal(report.verb, 'segment');
     assert.equal(report.headed?.classes, 19);
-    assert.equal(report.headed?.splits[0].label, 'mobilenet_v3_large_x1_0 (width 0.75, se false)');
+    assert.equal(report.headed?.splits[0].label, 'mobilenet_v3_large_x1_0 (width 0.75, se: false)');
     assert.deepEqual(report.models[0].summary.published, [], 'no published figures for a variant');
   });
 

@@ -1,0 +1,86 @@
+/**
+ * How models are named in reports: modelLabel gives a zoo id plus only the settings that differ
+ * from its defaults, and every report of a cell (title, markdown, CSV) names each model by it, so
+ * variants of one id can be told apart.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { executeCell } from '../../src/run/execute';
+import { reportToCsv } from '../../src/run/exports';
+import { modelName } from '../../src/run/reports';
+import { modelLabel } from '../../src/zoo';
+
+const ctx = { provider: 'cpu', baseDir: '/tmp' };
+
+describe('modelLabel', () => {
+  it('is the bare id when nothing differs from the defaults, even when the defaults are written out', () => {
+    assert.equal(modelLabel('mobilenet_v2_x1_0'), 'mobilenet_v2_x1_0');
+    assert.equal(modelLabel('mobilenet_v2_x0_5', { width: 0.5, resolution: 224, numClasses: 1000, batch: 1 }), 'mobilenet_v2_x0_5');
+    assert.equal(modelLabel('pplcnet_x1_0', { knobs: { se_blocks: [13, 12], last_conv: true, act: 'hardswish' } }), 'pplcnet_x1_0', 'a block list is a set');
+  });
+
+  it('names width, resolution, classes and batch in that order', () => {
+    assert.equal(modelLabel('mobilenet_v2_x1_0', { resolution: 160, width: 1.3 }), 'mobilenet_v2_x1_0 (width 1.3, 160 px)');
+    assert.equal(modelLabel('squeezenet1_0', { batch: 8, numClasses: 10 }), 'squeezenet1_0 (10 classes, batch 8)');
+  });
+
+  it('names knobs as name: value, block lists as ranges, an empty list as none', () => {
+    const all = Array.from({ length: 13 }, (_, i) => i + 1);
+    assert.equal(modelLabel('pplcnet_x0_5', { knobs: { se_blocks: all } }), 'pplcnet_x0_5 (se_blocks: 1–13)');
+    assert.equal(modelLabel('pplcnet_x0_5', { knobs: { se_blocks: [] } }), 'pplcnet_x0_5 (se_blocks: none)');
+    assert.equal(modelLabel('pplcnet_x0_5', { knobs: { se_blocks: [8, 7], k5_blocks: [1, 2, 3, 9] } }), 'pplcnet_x0_5 (se_blocks: 7, 8, k5_blocks: 1–3, 9)');
+    assert.equal(modelLabel('mobilenet_v3_large_x1_0', { knobs: { act: 'relu', se: false } }), 'mobilenet_v3_large_x1_0 (se: false, act: relu)', "in the model's knob order");
+    assert.equal(modelLabel('fasternet_t0', { width: 2, knobs: { ratio: 0.5 } }), 'fasternet_t0 (width 2, ratio: 0.5)');
+  });
+
+  it('an id the zoo does not hold keeps every setting given; a name may replace the id in front', () => {
+    assert.equal(modelLabel('yolov8n_backbone', { width: 1, knobs: { depth: 2 } }), 'yolov8n_backbone (width 1, depth: 2)');
+    assert.equal(modelLabel('mobilenet_v3_large_x1_0', { width: 0.35 }, 'picodet/mobilenet_v3_large_x1_0'), 'picodet/mobilenet_v3_large_x1_0 (width 0.35)');
+  });
+});
+
+describe('reports name each model by its label', () => {
+  const COMPARE = [
+    'compare:',
+    '  models:',
+    '    - mobilenet_v3_large_x1_0',
+    '    - { model: mobilenet_v3_large_x1_0, knobs: { se: false } }',
+    '    - { model: mobilenet_v3_large_x1_0, knobs: { act: relu } }',
+  ].join('\n');
+  const LABELS = ['mobilenet_v3_large_x1_0', 'mobilenet_v3_large_x1_0 (se: false)', 'mobilenet_v3_large_x1_0 (act: relu)'];
+
+  it('a compare of three variants of one id: distinct labels in the report, its title, markdown and CSV; ids unchanged', async () => {
+    const { report, markdown } = await executeCell(COMPARE, ctx);
+    assert.deepEqual(report.models.map(modelName), LABELS);
+    assert.deepEqual(report.models.map((m) => m.summary.id), Array(3).fill('mobilenet_v3_large_x1_0'));
+    assert.equal(report.title, `compare: ${LABELS.join(', ')}`);
+    for (const label of LABELS.slice(1)) {
+      assert.ok(markdown.includes(`| ${label} |`), `compare row for ${label}`);
+      assert.ok(markdown.includes(`### ${label}\n`), `section for ${label}`);
+    }
+    const csvModels = new Set(reportToCsv(report).split('\r\n').slice(1, -1).map((row) => row.split(',')[0].replace(/"/g, '')));
+    assert.deepEqual([...csvModels].sort(), [...LABELS].sort());
+  });
+
+  it('model, profile and sweep cells are titled by the label', async () => {
+    const model = await executeCell('model: mobilenet_v2_x1_0\nwidth: 1.3\nresolution: 160\n', ctx);
+    assert.equal(model.report.title, 'mobilenet_v2_x1_0 (width 1.3, 160 px)');
+    assert.equal(model.report.models[0].label, model.report.title);
+    const profile = await executeCell('profile: { model: pplcnet_x0_5, knobs: { last_conv: false } }\n', ctx);
+    assert.equal(profile.report.title, 'pplcnet_x0_5 (last_conv: false)');
+    const sweep = await executeCell('sweep:\n  model: pplcnet_x1_0\n  classes: 10\n  width: [0.5, 1.0]\n', ctx);
+    assert.equal(sweep.report.title, 'sweep: pplcnet_x1_0 (10 classes)');
+  });
+
+  it('a network keeps its own name', async () => {
+    const { report } = await executeCell('network: tiny\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8, k: 3 }\n', ctx);
+    assert.equal(report.models[0].label, 'tiny');
+  });
+
+  it('a backbone under a head: the split row names the backbone, the model the whole detector', async () => {
+    const { report } = await executeCell('detect:\n  head: picodet\n  backbones:\n    - { model: mobilenet_v3_large_x1_0, width: 0.35 }\n    - pplcnet_x0_5\n', ctx);
+    assert.deepEqual(report.headed!.splits.map((s) => s.label), ['mobilenet_v3_large_x1_0 (width 0.35)', 'pplcnet_x0_5']);
+    assert.deepEqual(report.models.map(modelName), ['picodet/mobilenet_v3_large_x1_0 (width 0.35)', 'picodet/pplcnet_x0_5']);
+    assert.deepEqual(report.models.map((m) => m.summary.id), ['picodet/mobilenet_v3_large_x1_0', 'picodet/pplcnet_x0_5']);
+  });
+});
