@@ -7,19 +7,23 @@ export function formatCount(n: number): string {
 
 /** 568740352 → "568.7M", 4.2e9 → "4.20G": SI-style with 3–4 significant digits. */
 export function formatSI(n: number): string {
+  // The smallest unit whose shown value stays under 1000: 999,960 is "1.00M", not "1000.0K".
+  const plain = Number.isInteger(n) ? String(n) : n.toFixed(2);
+  if (Math.abs(Number(plain)) < 1000) return plain;
   const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'G'],
-    [1e6, 'M'],
     [1e3, 'K'],
+    [1e6, 'M'],
+    [1e9, 'G'],
+    [1e12, 'T'],
   ];
+  let text = plain;
   for (const [scale, unit] of units) {
-    if (Math.abs(n) >= scale) {
-      const v = n / scale;
-      return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 2)}${unit}`;
-    }
+    const v = n / scale;
+    // 99.96 would round to "100.00": three digits before the point take one after it.
+    text = `${v.toFixed(Math.abs(v) >= 99.95 ? 1 : 2)}${unit}`;
+    if (Math.abs(parseFloat(text)) < 1000) return text;
   }
-  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+  return text;
 }
 
 /** 138654272 → "132.2 MiB". */
