@@ -64,7 +64,8 @@ export async function profileModel(
       modelPath = join(dir, 'model.onnx');
       const exported = exportOnnx(graph, { form: 'inference' });
       await writeFile(modelPath, exported.bytes);
-      form = `lcnb's inference export (${Object.keys(exported.folded).length} BatchNorm layers folded into their convs)`;
+      const folded = Object.keys(exported.folded).length;
+      form = `lcnb's inference export (${folded === 0 ? 'no BatchNorm to fold' : `${folded} BatchNorm layer${folded === 1 ? '' : 's'} folded into their convs`})`;
     }
     const result: ProfileResult = await kernel.profile({ modelPath, ...options, baselineRuns: options.runs }, job);
     const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });
