@@ -42,16 +42,16 @@ describe('lcnb CLI', () => {
 
   it('user mistakes: one line on stderr, non-zero exit, no stack trace', async () => {
     const cases: [string[], number, RegExp][] = [
-      [['summary', 'mobilenet_v9'], 1, /^lcnb: unknown model id 'mobilenet_v9' \(did you mean mobilenet_v1_x0_25, mobilenet_v1_x0_5, mobilenet_v1_x0_75\?\)\n$/],
+      [['summary', 'mobilenet_v9'], 1, /^lcnb: unknown model id 'mobilenet_v9' \(did you mean mobilenet_v1_x1_0, mobilenet_v2_x1_0, mobilenet_v3_large_x1_0\?\)\n$/],
       [['summary', 'mobilenet_v1_x1_0', '--resolution', 'abc'], 2, /^lcnb: --resolution must be a positive integer, got 'abc'\n/],
       [['summary', 'mobilenet_v1_x1_0', '--resolution', '16000'], 1, /^lcnb: option resolution must be an integer from 1 to 8192, got 16000\n$/],
-      [['summary', 'missing.json'], 1, /^lcnb: cannot read missing\.json: ENOENT\n$/],
+      [['summary', 'missing.json'], 1, /^lcnb: file not found: missing\.json \(looked in .+\)\n$/],
       [['summary', 'model.pt'], 1, /^lcnb: model\.pt: unsupported file type \(expected a zoo model id, an \.onnx file or a \.json graph\)\n$/],
-      [['summary', 'missing.onnx'], 1, /^lcnb: cannot read missing\.onnx: ENOENT\n$/],
+      [['summary', 'missing.onnx'], 1, /^lcnb: file not found: missing\.onnx \(looked in .+\)\n$/],
       [['export', 'mobilenet_v1_x1_0'], 2, /^lcnb: export needs -o <file\.onnx>/],
       [['export', 'mobilenet_v1_x1_0', '-o', 'x.onnx', '--form', 'fast'], 2, /^lcnb: --form must be inference or training, got 'fast'/],
       [['frobnicate'], 2, /^lcnb: unknown command 'frobnicate'/],
-      [['summary', 'mobilenet_v1_x1_0', '--bogus'], 2, /^lcnb: Unknown option '--bogus'/],
+      [['summary', 'mobilenet_v1_x1_0', '--bogus'], 2, /^lcnb: unknown option --bogus\n/],
     ];
     for (const [argv, expected, message] of cases) {
       const { code, stderr, stdout } = await run(...argv);
