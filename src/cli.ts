@@ -142,6 +142,7 @@ async function statOf(path: string): Promise<Stats | undefined> {
 
 /** A model argument that names a file (or folder) that is not there, or a folder: said before anything is read. */
 async function checkModelPath(target: string): Promise<void> {
+  if (zooModels().some((m) => m.id === target)) return; // an id wins over a folder of that name
   const found = await statOf(target);
   if (found?.isDirectory()) throw new UserError(`${target} is a folder, not a model id, .onnx or graph .json file`);
   const looksLikePath = /\.(onnx|json)$/i.test(target) || /[\\/]/.test(target);
@@ -177,12 +178,12 @@ function unknownModel(id: string): UserError {
 
 /** A zoo id, an .onnx file or a .json graph, with the options that apply to it. */
 async function loadModel(target: string, values: ModelOptionValues): Promise<LoadedModel> {
-  await checkModelPath(target);
   if (values.head !== undefined) return loadHeaded(target, values);
   if (values['head-knob']) throw new UsageError('--head-knob applies with --head');
   const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
   if (/\.onnx$/i.test(target)) {
     if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
+    await checkModelPath(target);
     const shape = values['input-shape']?.split(',').map((d) => positiveInt('input-shape', d.trim()) as number);
     const model = await readOnnxFile(target);
     if (!shape) return { graph: model.graph, published: [] };
@@ -192,6 +193,7 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
   if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
   if (/\.json$/i.test(target)) {
     if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; a graph file states its own');
+    await checkModelPath(target);
     let text: string;
     try {
       text = await readFile(target, 'utf8');
@@ -201,6 +203,7 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
     }
     return { graph: readGraphJson(text, target), published: [] };
   }
+  await checkModelPath(target);
   if (!zooModels().some((m) => m.id === target)) {
     if (/\.[a-z0-9]+$/i.test(target) || existsSync(target)) {
       throw new UserError(`${target}: unsupported file type (expected a zoo model id, an .onnx file or a .json graph)`);
@@ -218,8 +221,9 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
 }
 
 /** A zoo backbone under a head (--head), with the same build as a detect or segment cell. */
-function loadHeaded(target: string, values: ModelOptionValues): LoadedModel {
+async function loadHeaded(target: string, values: ModelOptionValues): Promise<LoadedModel> {
   if (/\.(onnx|json)$/i.test(target) || values['input-shape']) throw new UsageError('--head takes a zoo backbone id (not a file, nor --input-shape)');
+  await checkModelPath(target);
   const headed = buildHeaded({
     head: values.head!,
     backbone: target,
