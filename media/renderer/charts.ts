@@ -4,7 +4,7 @@
  * Field names in the data are fixed identifiers, never user text (a '.' in a field name is a path).
  */
 import type { ModelProfile, ModelReport, ProfiledLayer, Report, SweepPoint } from './report-types';
-import { measuredWith, PARTS, published, splitRows } from './rows';
+import { measuredWith, modelName, PARTS, published, splitRows } from './rows';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -38,6 +38,51 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const HEIGHT = 240;
 /** Legend labels are op names ("GlobalAveragePool", "BatchNormalization"), longer than vega's 160 px default allows in VS Code's font. */
 const LEGEND_LABEL_LIMIT = 280;
+/**
+ * Legends sit below the plot, in as many columns as fit the narrowest chart (the grid's 420 px
+ * less the padding): a legend on the right is sized by vega's text measure, which can be a few
+ * pixels short of the webview's font, and cuts the last letters at the chart's edge.
+ */
+const LEGEND_WIDTH = 380;
+/** Generous width of one legend label character at vega's 10 px legend font. */
+const LEGEND_CHAR_W = 7;
+const LEGEND_SYMBOL_W = 30;
+
+/** A legend below the plot whose columns are wide enough for its longest label. */
+export function bottomLegend(title: string | null, labels: readonly string[]): Record<string, unknown> {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  const columnWidth = longest * LEGEND_CHAR_W + LEGEND_SYMBOL_W;
+  const columns = Math.max(1, Math.min(labels.length, Math.floor(LEGEND_WIDTH / columnWidth)));
+  return { title, orient: 'bottom', direction: 'horizontal', columns, labelLimit: LEGEND_LABEL_LIMIT, symbolLimit: 0 };
+}
+
+/**
+ * Colours of categories (ops, models, sweep series) fixed once per report, so one op or one model
+ * has the same colour in every chart of the report; charts that show only some of them still use
+ * the whole domain.
+ */
+export interface Palette {
+  readonly ops: { readonly domain: readonly string[]; readonly range: readonly string[] };
+}
+
+function cycled(domain: readonly string[], colours: readonly string[]): string[] {
+  return domain.map((_, i) => colours[i % colours.length]);
+}
+
+/** The ops of every profiled model of the report, the most time first (they get the distinct colours). */
+export function reportPalette(models: readonly ModelReport[], theme: ChartTheme = DEFAULT_THEME): Palette {
+  const time = new Map<string, number>();
+  for (const m of models) for (const l of m.profile?.layers ?? []) time.set(mainOp(l), (time.get(mainOp(l)) ?? 0) + l.median_us);
+  const domain = [...time.keys()].sort((a, b) => time.get(b)! - time.get(a)! || a.localeCompare(b));
+  return { ops: { domain, range: cycled(domain, theme.category) } };
+}
+
+/** Colour by op on the report's palette; the legend lists only the ops this chart shows. */
+function opColour(palette: Palette, shown: readonly { op: string }[]): Record<string, unknown> {
+  const present = new Set(shown.map((d) => d.op));
+  const values = palette.ops.domain.filter((op) => present.has(op));
+  return { field: 'op', type: 'nominal', title: 'op', scale: { domain: [...palette.ops.domain], range: [...palette.ops.range] }, legend: { ...bottomLegend('op', values), values } };
+}
 
 function config(theme: ChartTheme): Record<string, unknown> {
   const axis = { labelColor: theme.muted, titleColor: theme.foreground, gridColor: theme.grid, domainColor: theme.grid, tickColor: theme.grid, titleFontWeight: 'normal' };
@@ -46,7 +91,7 @@ function config(theme: ChartTheme): Record<string, unknown> {
     font: theme.font,
     view: { stroke: null },
     axis,
-    legend: { labelColor: theme.muted, titleColor: theme.foreground, titleFontWeight: 'normal', labelLimit: LEGEND_LABEL_LIMIT },
+    legend: { labelColor: theme.muted, titleColor: theme.foreground, titleFontWeight: 'normal', labelLimit: LEGEND_LABEL_LIMIT, orient: 'bottom' },
     title: { color: theme.foreground, subtitleColor: theme.muted, anchor: 'start', fontWeight: 'normal', fontSize: 13, subtitleFontSize: 11 },
     range: { category: [...theme.category] },
     text: { color: theme.foreground },
@@ -132,20 +177,21 @@ function settingsLine(model: ModelReport): string {
 }
 
 /** Per-layer kernel time in execution order. */
-export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): VegaLiteSpec | undefined {
   const p = model.profile;
   if (!p || p.layers.length === 0) return undefined;
+  const values = p.layers.map((l, i) => layerDatum(l, i + 1));
   return {
-    ...base(theme, `${model.summary.id}: time per layer`, [
+    ...base(theme, `${modelName(model)}: time per layer`, [
       settingsLine(model),
       "onnxruntime's kernels in execution order; a fused kernel's time covers every op in it",
     ]),
-    data: { values: p.layers.map((l, i) => layerDatum(l, i + 1)) },
+    data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
       x: { field: 'order', type: 'ordinal', title: 'layer (execution order)', axis: { labels: false, ticks: false } },
       y: { field: 'median_us', type: 'quantitative', title: 'median time (µs)' },
-      color: { field: 'op', type: 'nominal', title: 'op' },
+      color: opColour(palette, values),
       tooltip: LAYER_TOOLTIP,
     },
   };
@@ -183,8 +229,10 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
   const left = p.layers.length - points.length;
   const x = { field: 'madds', type: 'quantitative', title: 'MAdds per layer (log)', scale: { type: 'log' }, axis: logAxis([lo, hi], '~s') };
   const yAxis = logAxis([...roof.map((r) => r.us), ...points.flatMap((d) => [d.bound_us, d.median_us])]);
+  // Fixed order: compute-bound in the compute roof's colour in every model's chart, whichever comes first.
+  const bound = { field: 'bound', type: 'nominal', title: 'bound by', scale: { domain: ['compute', 'memory'], range: [theme.roof, theme.category[0]] }, legend: bottomLegend('bound by', ['compute', 'memory']) };
   return {
-    ...base(theme, `${model.summary.id}: MAdds vs time, on this machine's roofline`, [
+    ...base(theme, `${modelName(model)}: MAdds vs time, on this machine's roofline`, [
       settingsLine(model),
       `dashed: compute roof, 2·MAdds at the measured ${p.peaks.gemm_gflops.toFixed(0)} GFLOP/s`,
       `hollow: each layer's bound, max(FLOPs / peak, bytes / ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s)`,
@@ -199,9 +247,9 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
       {
         data: { values: points },
         layer: [
-          { mark: { type: 'rule', opacity: 0.35 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, y2: { field: 'median_us' }, color: { field: 'bound', type: 'nominal', title: 'bound by' } } },
-          { mark: { type: 'point', filled: false, opacity: 0.6 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, color: { field: 'bound', type: 'nominal' }, tooltip: LAYER_TOOLTIP } },
-          { mark: { type: 'circle', size: 40, opacity: 0.9 }, encoding: { x, y: { field: 'median_us', type: 'quantitative' }, color: { field: 'bound', type: 'nominal' }, tooltip: LAYER_TOOLTIP } },
+          { mark: { type: 'rule', opacity: 0.35 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, y2: { field: 'median_us' }, color: bound } },
+          { mark: { type: 'point', filled: false, opacity: 0.6 }, encoding: { x, y: { field: 'bound_us', type: 'quantitative' }, color: bound, tooltip: LAYER_TOOLTIP } },
+          { mark: { type: 'circle', size: 40, opacity: 0.9 }, encoding: { x, y: { field: 'median_us', type: 'quantitative' }, color: bound, tooltip: LAYER_TOOLTIP } },
         ],
       },
     ],
@@ -209,7 +257,7 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
 }
 
 /** The classic roofline: arithmetic intensity against achieved GFLOP/s, roofs from the measured peaks. */
-export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): VegaLiteSpec | undefined {
   const p: ModelProfile | undefined = model.profile;
   if (!p) return undefined;
   const points = p.layers
@@ -224,7 +272,7 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
   const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' }, axis: logAxis([lo, hi]) };
   const yAxis = logAxis([...roof.map((r) => r.gflops), ...points.map((d) => d.gflops)]);
   return {
-    ...base(theme, `${model.summary.id}: roofline`, [
+    ...base(theme, `${modelName(model)}: roofline`, [
       settingsLine(model),
       `roofs measured on this machine: ${peak.toFixed(0)} GFLOP/s (GEMM), ${bw.toFixed(1)} GB/s`,
       'dot size: share of the time',
@@ -241,8 +289,9 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
         encoding: {
           x,
           y: { field: 'gflops', type: 'quantitative' },
-          color: { field: 'op', type: 'nominal', title: 'op' },
-          size: { field: 'share_pct', type: 'quantitative', title: 'share (%)', scale: { range: [15, 400] } },
+          color: opColour(palette, points),
+          // The subtitle says what the size means; a second legend would crowd the first.
+          size: { field: 'share_pct', type: 'quantitative', title: 'share (%)', scale: { range: [15, 400] }, legend: null },
           tooltip: [...LAYER_TOOLTIP, { field: 'intensity', title: 'intensity (FLOPs/byte)', format: '.2f' }],
         },
       },
@@ -263,6 +312,8 @@ interface ParetoDatum {
   source: string;
   /** Where the label sits around the point, from {@link placeLabels}. */
   pos?: LabelPos;
+  /** Whether the label is drawn: only where it clears the other labels, points and lines (the legend names every point). */
+  labelled?: boolean;
 }
 
 /** The models no other model beats on both axes (higher top-1 at lower cost), by increasing cost. */
@@ -327,6 +378,20 @@ export function placeLabels(
   xDomain: readonly [number, number],
   yDomain: readonly [number, number],
 ): LabelPos[] {
+  return scoredLabels(points, front, xDomain, yDomain).map((l) => l.pos);
+}
+
+/**
+ * {@link placeLabels}, and whether each label's best place is clear: inside the plot, off the
+ * other points, labels and lines. The plan is for a plot narrower than any real one, so a label
+ * clear in the plan is clear when drawn.
+ */
+export function scoredLabels(
+  points: readonly { id: string; x: number; top1: number; loClip?: number; hiClip?: number }[],
+  front: readonly { x: number; top1: number }[],
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+): { pos: LabelPos; clear: boolean }[] {
   const px = (x: number) => ((x - xDomain[0]) / (xDomain[1] - xDomain[0] || 1)) * PLAN_W;
   const py = (y: number) => HEIGHT - ((y - yDomain[0]) / (yDomain[1] - yDomain[0] || 1)) * HEIGHT;
   const dots: Rect[] = points.map((p) => ({ x0: px(p.x) - 5, y0: py(p.top1) - 5, x1: px(p.x) + 5, y1: py(p.top1) + 5 }));
@@ -334,7 +399,7 @@ export function placeLabels(
   for (let i = 1; i < front.length; i++) segments.push([px(front[i - 1].x), py(front[i - 1].top1), px(front[i].x), py(front[i].top1)]);
   for (const p of points) if (p.loClip !== undefined && p.hiClip !== undefined) segments.push([px(p.loClip), py(p.top1), px(p.hiClip), py(p.top1)]);
   const placed: Rect[] = [];
-  const out: LabelPos[] = new Array(points.length);
+  const out: { pos: LabelPos; clear: boolean }[] = new Array(points.length);
   const order = points.map((_, i) => i).sort((a, b) => points[a].x - points[b].x);
   const preference = Object.keys(LABEL_POSITIONS) as LabelPos[];
   for (const i of order) {
@@ -343,6 +408,7 @@ export function placeLabels(
     const h = LABEL_FONT + 2;
     let best: LabelPos = 'ne';
     let bestScore = Infinity;
+    let bestRank = 0;
     preference.forEach((pos, rank) => {
       const o = LABEL_POSITIONS[pos];
       const ax = px(p.x) + o.dx;
@@ -360,6 +426,7 @@ export function placeLabels(
       if (score < bestScore) {
         bestScore = score;
         best = pos;
+        bestRank = rank;
       }
     });
     const o = LABEL_POSITIONS[best];
@@ -368,7 +435,8 @@ export function placeLabels(
     const x0 = o.align === 'left' ? ax : o.align === 'right' ? ax - w : ax - w / 2;
     const y0 = o.baseline === 'top' ? ay : o.baseline === 'bottom' ? ay - h : ay - h / 2;
     placed.push({ x0, y0, x1: x0 + w, y1: y0 + h });
-    out[i] = best;
+    // The rank is only a preference among clear places; anything above it is a clash.
+    out[i] = { pos: best, clear: bestScore - bestRank < 0.5 };
   }
   return out;
 }
@@ -381,6 +449,9 @@ function paddedDomain(values: readonly number[], margin: number, floor?: number)
   return [floor === undefined ? lo - pad : Math.max(floor, lo - pad), hi + pad];
 }
 
+// The sources are papers, official READMEs and libraries' weight tables (torchvision, TF-slim, PaddleClas), named per model.
+const TOP1_SOURCES = 'top-1: published (ImageNet; sources under the table)';
+
 /**
  * Published top-1 against measured median latency (`latency`) or lcnb's MAdds (`madds`):
  * the papers' accuracy/cost figure, redrawn with this machine's numbers. The latency axis spans
@@ -392,14 +463,15 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
   for (const m of report.models) {
     const top1 = published(m, 'top1');
     if (!top1 || (axis === 'latency' && !m.profile)) {
-      missing.push(m.summary.id);
+      missing.push(modelName(m));
       continue;
     }
     const p = m.profile;
+    const source = top1.note ? `${top1.source} (note: ${top1.note})` : top1.source;
     data.push(
       axis === 'latency' && p
-        ? { id: m.summary.id, x: p.latency.median_ms, lo: p.latency.p10_ms, hi: p.latency.p90_ms, top1: top1.value, source: top1.source }
-        : { id: m.summary.id, x: m.summary.totals.madds / 1e6, top1: top1.value, source: top1.source },
+        ? { id: modelName(m), x: p.latency.median_ms, lo: p.latency.p10_ms, hi: p.latency.p90_ms, top1: top1.value, source }
+        : { id: modelName(m), x: m.summary.totals.madds / 1e6, top1: top1.value, source },
     );
   }
   if (data.length === 0) return undefined;
@@ -420,18 +492,22 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
     if (d.loClip > d.lo || d.hiClip < d.hi) clipped++;
   }
   const front = paretoFront(data);
-  const positions = placeLabels(data, front, xDomain, yDomain);
-  data.forEach((d, i) => (d.pos = positions[i]));
+  const labels = scoredLabels(data, front, xDomain, yDomain);
+  data.forEach((d, i) => {
+    d.pos = labels[i].pos;
+    d.labelled = labels[i].clear;
+  });
+  const positions = new Set(labels.filter((l) => l.clear).map((l) => l.pos));
 
   const measured = report.models.find((m) => m.profile);
   const subtitle =
     axis === 'latency'
       ? [
-          'top-1: published (ImageNet, from each paper)',
+          TOP1_SOURCES,
           `latency: median of timed runs here; bars p10–p90${clipped ? ' (cut at the plot edge; hover for the full range)' : ''}`,
           ...(measured ? [settingsLine(measured)] : []),
         ]
-      : ['top-1: published (ImageNet, from each paper)', 'MAdds: computed by lcnb'];
+      : [TOP1_SOURCES, 'MAdds: computed by lcnb'];
   const left = missing.length ? [`not shown (${axis === 'latency' ? 'no published top-1 or not measured' : 'no published top-1'}): ${missing.join(', ')}`] : [];
   const x = {
     field: 'x',
@@ -460,11 +536,16 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
   if (axis === 'latency') {
     layers.push({ transform: [{ filter: 'isValid(datum.loClip)' }], mark: { type: 'rule', color: theme.muted, clip: true }, encoding: { x: { ...x, field: 'loClip' }, x2: { field: 'hiClip' }, y, tooltip } });
   }
-  layers.push({ mark: { type: 'point', filled: true, size: 70, color: theme.category[0] }, encoding: { x, y, tooltip } });
-  for (const pos of new Set(positions)) {
+  // Each model in the colour (and, past the palette's length, the shape) it has in the other chart.
+  const ids = [...new Set(report.models.map(modelName))];
+  const legend = bottomLegend('model', ids);
+  const color = { field: 'id', type: 'nominal', title: 'model', scale: { domain: ids, range: cycled(ids, theme.category) }, legend };
+  const shape = { field: 'id', type: 'nominal', title: 'model', scale: { domain: ids, range: ids.map((_, i) => MODEL_SHAPES[Math.floor(i / theme.category.length) % MODEL_SHAPES.length]) }, legend };
+  layers.push({ mark: { type: 'point', filled: true, size: 70 }, encoding: { x, y, color, shape, tooltip } });
+  for (const pos of positions) {
     const o = LABEL_POSITIONS[pos];
     layers.push({
-      transform: [{ filter: `datum.pos === '${pos}'` }],
+      transform: [{ filter: `datum.labelled && datum.pos === '${pos}'` }],
       mark: { type: 'text', align: o.align, baseline: o.baseline, dx: o.dx, dy: o.dy, fontSize: LABEL_FONT },
       encoding: { x, y, text: { field: 'id' }, tooltip },
     });
@@ -475,6 +556,8 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
     layer: layers,
   };
 }
+
+const MODEL_SHAPES = ['circle', 'square', 'diamond', 'triangle-up', 'cross', 'triangle-down'];
 
 type SettingValue = SweepPoint['settings'][string];
 
@@ -490,11 +573,14 @@ export function sweepSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
   const [axis, ...rest] = sweep.axes;
   if (y === 'latency' && !sweep.points.some((p) => p.median_ms !== undefined)) return undefined;
   const numeric = sweep.points.every((p) => typeof p.settings[axis] === 'number');
+  const seriesOf = (p: SweepPoint) => rest.map((a) => `${a}=${settingText(p.settings[a])}`).join(', ') || sweep.model;
+  // Every series of the sweep in the domain, so a series has one colour in both sweep charts.
+  const series = [...new Set(sweep.points.map(seriesOf))];
   const values = sweep.points
     .filter((p) => y === 'madds' || p.median_ms !== undefined)
     .map((p) => ({
       x: numeric ? p.settings[axis] : settingText(p.settings[axis]),
-      series: rest.map((a) => `${a}=${settingText(p.settings[a])}`).join(', ') || sweep.model,
+      series: seriesOf(p),
       madds_m: p.madds / 1e6,
       params_m: p.params / 1e6,
       mac_mib: p.mac_bytes / 2 ** 20,
@@ -519,7 +605,7 @@ export function sweepSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
       ...(y === 'latency' ? [{ field: 'median_ms', title: 'median (ms)', format: ',.3f' }] : []),
     ],
   };
-  if (rest.length) encoding.color = { field: 'series', type: 'nominal', title: rest.join(', ') };
+  if (rest.length) encoding.color = { field: 'series', type: 'nominal', title: rest.join(', '), scale: { domain: series, range: cycled(series, theme.category) }, legend: bottomLegend(rest.join(', '), series) };
   return {
     ...base(theme, `${sweep.model}: ${axis} vs ${y === 'madds' ? 'MAdds' : 'latency'}`, y === 'madds' ? 'computed by lcnb' : 'median of timed runs on this machine'),
     data: { values },
@@ -583,13 +669,13 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
 }
 
 /** Charts for one model: per-layer latency, MAdds vs latency and the roofline, when it was profiled. */
-export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): ChartEntry[] {
+export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): ChartEntry[] {
   const out: ChartEntry[] = [];
-  const bars = latencyBarsSpec(model, theme);
+  const bars = latencyBarsSpec(model, theme, palette);
   if (bars) out.push({ kind: 'latency-bars', title: 'Time per layer', spec: bars });
   const scatter = maddsLatencySpec(model, theme);
   if (scatter) out.push({ kind: 'madds-latency', title: 'MAdds vs time', spec: scatter });
-  const roof = rooflineSpec(model, theme);
+  const roof = rooflineSpec(model, theme, palette);
   if (roof) out.push({ kind: 'roofline', title: 'Roofline', spec: roof });
   return out;
 }

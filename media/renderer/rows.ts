@@ -128,6 +128,11 @@ export function stageRows(model: ModelReport): StageRow[] {
   });
 }
 
+/** How the report names a model: its label ('pplcnet_x0_5 (se_blocks: 1–13)'), or its id in a report written before labels. */
+export function modelName(model: ModelReport): string {
+  return model.label ?? model.summary.id;
+}
+
 export function published(model: ModelReport, metric: PublishedFigure['metric']): PublishedFigure | undefined {
   return model.summary.published.find((p) => p.metric === metric);
 }
@@ -228,6 +233,7 @@ export interface CompareRow {
   readonly mac_bytes: number;
   readonly top1?: number;
   readonly top1_source?: string;
+  readonly top1_note?: string;
   readonly median_ms?: number;
   readonly p10_ms?: number;
   readonly p90_ms?: number;
@@ -240,7 +246,7 @@ export function compareRows(report: Report): CompareRow[] {
     const top1 = published(m, 'top1');
     const p = m.profile;
     return {
-      id: m.summary.id,
+      id: modelName(m),
       input: m.summary.input.join('×'),
       params: m.summary.totals.params,
       madds: m.summary.totals.madds,
@@ -248,6 +254,7 @@ export function compareRows(report: Report): CompareRow[] {
       mac_bytes: m.summary.totals.mac_bytes,
       top1: top1?.value,
       top1_source: top1?.source,
+      top1_note: top1?.note,
       median_ms: p?.latency.median_ms,
       p10_ms: p?.latency.p10_ms,
       p90_ms: p?.latency.p90_ms,

@@ -64,6 +64,7 @@ const COST_FIELDS = ['params', 'madds', 'flops', 'mac_bytes'];
 
 function checkModel(c: Checker, value: unknown, path: string): void {
   const m = c.object(value, path);
+  if (m.label !== undefined) c.string(m.label, `${path}.label`);
   const s = c.object(m.summary, `${path}.summary`);
   c.string(s.id, `${path}.summary.id`);
   c.numbers(s.input, `${path}.summary.input`);
@@ -92,6 +93,7 @@ function checkModel(c: Checker, value: unknown, path: string): void {
     c.string(o.metric, `${path}.summary.published[${i}].metric`);
     c.number(o.value, `${path}.summary.published[${i}].value`);
     c.string(o.source, `${path}.summary.published[${i}].source`);
+    if (o.note !== undefined) c.string(o.note, `${path}.summary.published[${i}].note`);
   });
   const g = c.object(m.graph, `${path}.graph`);
   c.array(g.inputs, `${path}.graph.inputs`).forEach((t, i) => {

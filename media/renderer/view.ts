@@ -7,10 +7,10 @@ import type { ModelReport, Report } from './report-types';
 import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { ChartEmbedder, ChartSet } from './chart-view';
-import { ChartTheme, DEFAULT_THEME, modelCharts, reportCharts } from './charts';
+import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
+import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, modelName, percent, publishedLabel, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
 import { keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
@@ -84,6 +84,7 @@ function publishedBlock(doc: Document, model: ModelReport): HTMLElement | undefi
     { header: 'lcnb computes', title: 'The same quantity computed here, for comparison', value: (p) => computed(p.metric) || undefined, text: (p) => computed(p.metric) || '—' },
     { header: 'Source', value: (p) => p.source },
     { header: 'Measured on', value: (p) => p.settings, text: (p) => p.settings ?? '—' },
+    ...(figures.some((p) => p.note) ? [{ header: 'Note', title: "Why the figure differs from the reference implementation's count, or which variant an ablation row measured", value: (p: (typeof figures)[number]) => p.note, text: (p: (typeof figures)[number]) => p.note ?? '—' }] : []),
   ];
   box.append(scrollX(doc, sortableTable(doc, figures, columns, `${figures.length} figure${figures.length === 1 ? '' : 's'} from the literature`, 'lcnb-table lcnb-published-table')));
   return box;
@@ -197,7 +198,13 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
     : [];
   const judged: Column<LayerRow>[] = model.profile
     ? [
-        { header: 'Achieved (GFLOP/s)', title: "FLOPs / measured time (FasterNet's measure)", value: (r) => measured(r)?.achieved_gflops, text: (r) => fixed(1)(measured(r)?.achieved_gflops) },
+        {
+          header: 'Achieved (GFLOP/s)',
+          title: "FLOPs / measured time (FasterNet's measure); — where the op has no FLOPs counted",
+          value: (r) => (r.flops > 0 ? measured(r)?.achieved_gflops : undefined),
+          text: (r) => (measured(r) && r.flops === 0 ? '—' : fixed(1)(measured(r)?.achieved_gflops)),
+          cellTitle: (r) => (measured(r) && r.flops === 0 ? `No FLOPs counted for ${r.op}: it moves data, so a rate of work does not apply` : ''),
+        },
         {
           header: 'Roofline (%)',
           title: "Time the machine's roofline allows / measured time; below it, what bounds the op at its intensity (memory bandwidth or compute peak)",
@@ -217,7 +224,7 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
   return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
 }
 
-function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, headline: HeadlineCount, open: boolean, title = model.summary.id): HTMLElement {
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: HeadlineCount, open: boolean, title = modelName(model)): HTMLElement {
   const { details, body } = section(doc, title, open, 'lcnb-model');
   details.dataset.model = model.summary.id;
   const summaryLine = details.querySelector('summary')!;
@@ -236,7 +243,7 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
     box.append(list(doc, model.summary.uncounted.map((u) => `${u.name} (${u.op})`)));
     body.append(box);
   }
-  const chartEntries = modelCharts(model, theme);
+  const chartEntries = modelCharts(model, theme, palette);
   if (chartEntries.length) {
     const { details: chartDetails, body: chartBody } = section(doc, 'Charts', true, 'lcnb-model-charts');
     charts.add(chartBody, chartEntries);
@@ -292,6 +299,20 @@ export function runtimeOnlyText(extra: readonly { runtime_nodes: readonly string
   return `Also measured: ${parts.join(', ')} onnxruntime inserted: ${us.toFixed(1)} µs in total${detail}, ${percent(share)} of the per-layer time. They cover no op of lcnb's graph; hover for the list.`;
 }
 
+/**
+ * The measurement notes of several models (a busy machine, a wide spread of run times), each
+ * note once with the models it applies to; all of them when it applies to every measured model.
+ */
+export function measurementNotes(models: readonly ModelReport[]): string[] {
+  const measured = models.filter((m) => m.profile);
+  const byNote = new Map<string, string[]>();
+  for (const m of measured) for (const note of new Set(m.profile!.notes)) byNote.set(note, [...(byNote.get(note) ?? []), modelName(m)]);
+  return [...byNote].map(([note, names]) => {
+    const which = names.length === measured.length && measured.length > 1 ? 'All models' : names.join(', ');
+    return `${which}: ${note}`;
+  });
+}
+
 function compareTable(doc: Document, report: Report): HTMLElement {
   const rows = compareRows(report);
   const anyMeasured = rows.some((r) => r.median_ms !== undefined);
@@ -312,11 +333,15 @@ function compareTable(doc: Document, report: Report): HTMLElement {
     );
   }
   const box = el(doc, 'div', undefined, 'lcnb-compare');
-  box.append(scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published, latency measured here`, 'lcnb-table lcnb-compare-table')));
-  const sources = rows.filter((r) => r.top1_source).map((r) => `${r.id}: top-1 from ${r.top1_source}`);
+  // The caption says what was done: a compare with `profile: false` measured nothing.
+  const latency = anyMeasured ? ', latency measured here' : '; not measured (profile: false)';
+  box.append(scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published${latency}`, 'lcnb-table lcnb-compare-table')));
+  const sources = rows.filter((r) => r.top1_source).map((r) => `${r.id}: top-1 from ${r.top1_source}${r.top1_note ? ` (note: ${r.top1_note})` : ''}`);
   const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
   const foot = [...settings.map((s) => `Latency measured with ${s}.`), ...sources];
   if (foot.length) box.append(list(doc, foot, 'lcnb-footnotes'));
+  const notes = measurementNotes(report.models);
+  if (notes.length) box.append(list(doc, notes, 'lcnb-notes'));
   return box;
 }
 
@@ -370,10 +395,53 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
     const which = [...new Set(figures.filter((p) => p.source === source).map((p) => publishedLabel(p).metric))];
     foot.push(`Published ${which.join(' and ')}: ${source}`);
   }
-  for (const settings of new Set(figures.flatMap((p) => (p.settings ? [p.settings] : [])))) foot.push(`Published figures' settings: ${settings}`);
+  foot.push(...publishedSettingsNotes(rows));
   if (!figures.length) foot.push(`No published figures for these pairs at these settings: the papers report other backbones, sizes or class counts.`);
   box.append(list(doc, foot, 'lcnb-footnotes'));
+  const notes = measurementNotes(report.models);
+  if (notes.length) box.append(list(doc, notes, 'lcnb-notes'));
   return box;
+}
+
+/** A settings text's clauses: split at '; ' outside parentheses. */
+function clauses(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && text.startsWith('; ', i)) {
+      out.push(text.slice(start, i));
+      start = i + 2;
+    }
+  }
+  out.push(text.slice(start));
+  return out.map((c) => c.trim()).filter(Boolean);
+}
+
+/**
+ * The published figures' settings, each fact once: a figure's settings are often a shared
+ * clause ("hardware … not stated") joined to one about its backbone, so the clauses are listed
+ * one by one, each with the metrics it qualifies and, when not all of them, the backbones.
+ */
+export function publishedSettingsNotes(rows: readonly SplitRow[]): string[] {
+  const facts = new Map<string, { metrics: Set<string>; backbones: Set<string> }>();
+  const withFigures = rows.filter((r) => r.accuracy || r.published_latencies.length);
+  for (const r of withFigures) {
+    for (const p of [...(r.accuracy ? [r.accuracy] : []), ...r.published_latencies]) {
+      for (const fact of clauses(p.settings ?? '')) {
+        const f = facts.get(fact) ?? { metrics: new Set<string>(), backbones: new Set<string>() };
+        f.metrics.add(publishedLabel(p).metric);
+        f.backbones.add(r.label);
+        facts.set(fact, f);
+      }
+    }
+  }
+  return [...facts].map(([fact, f]) => {
+    const which = f.backbones.size < withFigures.length ? ` for ${[...f.backbones].join(' and ')}` : '';
+    return `Published ${[...f.metrics].join(' and ')}${which}: ${fact}`;
+  });
 }
 
 function sweepTable(doc: Document, report: Report): HTMLElement | undefined {
@@ -420,8 +488,10 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   charts.add(root, reportCharts(report, theme));
   const several = report.models.length > 1;
   // A backbone under a head is named by its label, which tells two variants of one zoo id apart.
-  const titleOf = (i: number) => (report.headed?.splits[i] ? `${report.headed.splits[i].label} under ${report.headed.head.title}` : report.models[i].summary.id);
-  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, options.headline ?? 'madds', !several, titleOf(i))));
+  const titleOf = (i: number) => (report.headed?.splits[i] ? `${report.headed.splits[i].label} under ${report.headed.head.title}` : modelName(report.models[i]));
+  // One colour per op across every model's charts in this report.
+  const palette = reportPalette(report.models, theme);
+  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, palette, options.headline ?? 'madds', !several, titleOf(i))));
   if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
   return charts;
 }

@@ -41,7 +41,7 @@ const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 function renamed(model: ModelReport, id: string): ModelReport {
   const layers = model.summary.layers.map((l, i) => (i === 0 ? { ...l, name: `${HOSTILE}.conv` } : l));
   const nodes = model.graph.nodes.map((n, i) => (i === 0 ? { ...n, name: `${HOSTILE}.conv` } : n));
-  return { ...model, summary: { ...model.summary, id, layers }, graph: { ...model.graph, nodes } };
+  return { ...model, label: id, summary: { ...model.summary, id, layers }, graph: { ...model.graph, nodes } };
 }
 
 describe('renderer DOM', () => {
