@@ -5,10 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { latencyBarsSpec, paretoSpec } from '../../media/renderer/charts';
+import { compareRows } from '../../media/renderer/rows';
 import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';
 import { modelName } from '../../src/run/reports';
 import { modelLabel } from '../../src/zoo';
+import { fakeProfile } from './renderer-fixtures';
 
 const ctx = { provider: 'cpu', baseDir: '/tmp' };
 
@@ -82,5 +85,25 @@ describe('reports name each model by its label', () => {
     assert.deepEqual(report.headed!.splits.map((s) => s.label), ['mobilenet_v3_large_x1_0 (width 0.35)', 'pplcnet_x0_5']);
     assert.deepEqual(report.models.map(modelName), ['picodet/mobilenet_v3_large_x1_0 (width 0.35)', 'picodet/pplcnet_x0_5']);
     assert.deepEqual(report.models.map((m) => m.summary.id), ['picodet/mobilenet_v3_large_x1_0', 'picodet/pplcnet_x0_5']);
+  });
+});
+
+describe('the renderer names models by their label', () => {
+  it("compare rows, the Pareto chart's points and a model's chart titles tell variants of one id apart", async () => {
+    const cell = 'compare:\n  models:\n    - pplcnet_x0_5\n    - { model: pplcnet_x0_5, knobs: { last_conv: false } }\n';
+    const { report } = await executeCell(cell, ctx);
+    const names = ['pplcnet_x0_5', 'pplcnet_x0_5 (last_conv: false)'];
+    assert.deepEqual(compareRows(report).map((r) => r.id), names);
+    const pareto = JSON.stringify(paretoSpec(report, 'madds'));
+    for (const name of names) assert.ok(pareto.includes(`"id":"${name}"`), name);
+    const measured = { ...report.models[1], profile: fakeProfile(report.models[1]) };
+    const title = (latencyBarsSpec(measured)!.title as { text: string[] }).text.join(' ');
+    assert.equal(title, 'pplcnet_x0_5 (last_conv: false): time per layer');
+  });
+
+  it('a report written before labels falls back to the id', async () => {
+    const { report } = await executeCell('compare:\n  models: [squeezenet1_0, squeezenet1_1]\n', ctx);
+    const old = { ...report, models: report.models.map(({ label: _, ...m }) => m) };
+    assert.deepEqual(compareRows(old).map((r) => r.id), ['squeezenet1_0', 'squeezenet1_1']);
   });
 });

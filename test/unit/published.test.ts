@@ -5,6 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { paretoSpec } from '../../media/renderer/charts';
+import { compareRows } from '../../media/renderer/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';
 import { executeCell } from '../../src/run/execute';
@@ -99,5 +101,23 @@ describe('notes on published counts', () => {
     assert.match(markdown, /- params 2\.90M — arXiv:1905\.02244 Table 3 \(note: Table 3's count\. torchvision, timm/);
     const text = summaryText(summarizeModel('mobilenet_v3_small_x1_0'));
     assert.match(text, /params 2\.90M {2}— arXiv:1905\.02244 Table 3\n {6}note: Table 3's count\./);
+  });
+});
+
+describe('the renderer shows notes and says where published figures come from', () => {
+  it("a compare row carries its top-1 note; the Pareto tooltip's source ends with it", async () => {
+    const { report } = await executeCell('compare:\n  models:\n    - pplcnet_x0_5\n    - { model: pplcnet_x0_5, knobs: { last_conv: false } }\n', ctx);
+    const rows = compareRows(report);
+    assert.equal(rows[0].top1_note, undefined);
+    assert.match(rows[1].top1_note ?? '', /ablation row/);
+    const spec = JSON.stringify(paretoSpec(report, 'madds'));
+    assert.ok(spec.includes('§3.4 (table of the four techniques) (note: an ablation row'), 'note in the tooltip source');
+  });
+
+  it("the Pareto subtitle does not claim every top-1 is from a paper (torchvision's and TF-slim's are not)", async () => {
+    const { report } = await executeCell('compare:\n  models: [squeezenet1_1, mobilenet_v2_x1_0]\n', ctx);
+    const spec = JSON.stringify(paretoSpec(report, 'madds'));
+    assert.ok(!spec.includes('from each paper'));
+    assert.ok(spec.includes('"top-1: published (ImageNet; sources under the table)"'), 'one subtitle line');
   });
 });
