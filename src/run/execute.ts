@@ -138,12 +138,11 @@ async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boo
   for (const backbone of cell.backbones) {
     const built = buildBackbone(cell, backbone);
     first ??= built;
-    // The whole detector is 'ssdlite/<backbone>' with the backbone's settings; its split row names the backbone alone.
-    const label = modelLabel(backbone.id, { width: backbone.width, knobs: backbone.knobs }, built.graph.name);
-    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx, undefined, label) : undefined;
-    const model = modelReport(built.graph, built.published, profile, label);
+    // The model is the whole detector ('ssdlite/<backbone> (…)'); its split row names the backbone alone.
+    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx, undefined, built.label) : undefined;
+    const model = modelReport(built.graph, built.published, profile, built.label);
     models.push(model);
-    splits.push(splitOf(built, backboneLabel(backbone), model.summary, profile));
+    splits.push(splitOf(built, built.backboneLabel, model.summary, profile));
   }
   const head = first!.head;
   const title = `${head.title}: ${cell.backbones.map(backboneLabel).join(', ')}`;

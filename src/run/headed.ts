@@ -6,6 +6,7 @@ import type { Graph } from '../core/ir';
 import type { ModelSummary, PublishedFigure } from '../core/summary';
 import { buildWithHead, findHead, HeadedRequest, HeadSpec, summarizeWithHead } from '../zoo/heads/index';
 import { tapsRead } from '../lang/headed';
+import { modelLabel } from '../zoo/index';
 import type { ModelProfile } from '../../kernels/profileTypes';
 import { BackboneSplit, HeadedSection, SplitTap } from './report';
 import { backboneSplit } from './split';
@@ -20,6 +21,10 @@ export interface HeadedBuild {
   readonly taps: readonly SplitTap[];
   readonly resolution: number;
   readonly classes: number;
+  /** The backbone as reports name it: its id with the width and knobs that differ from its defaults. */
+  readonly backboneLabel: string;
+  /** The whole model as reports name it: the graph's name ('picodet/<backbone>') with the same settings. */
+  readonly label: string;
 }
 
 /** Builds `request`; throws the zoo's UserError (naming head, backbone and what is missing) when it cannot. */
@@ -29,7 +34,18 @@ export function buildHeaded(request: HeadedRequest): HeadedBuild {
   const resolution = request.resolution ?? head.defaultResolution;
   const published = summarizeWithHead(request).published;
   const taps = tapsRead(head, request);
-  return { head, request, graph, published, taps, resolution, classes: request.numClasses ?? head.defaultClasses };
+  const settings = { width: request.width, knobs: request.knobs };
+  return {
+    head,
+    request,
+    graph,
+    published,
+    taps,
+    resolution,
+    classes: request.numClasses ?? head.defaultClasses,
+    backboneLabel: modelLabel(request.backbone, settings),
+    label: modelLabel(request.backbone, settings, graph.name),
+  };
 }
 
 /** The split row of one built pair, from its summary and (when measured) its profile. */
