@@ -107,7 +107,8 @@ export const KERNEL_SOURCE = 'lcnb — lightweight CNN lab';
  */
 export async function pickKernel(page, editor, kernel) {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
-  const kernelRow = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${kernel}$`) }) });
+  const exact = new RegExp(`^${kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`); // "Static analysis (no execution)" has parentheses
+  const kernelRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) });
   const sourceRow = rows.filter({ has: page.locator('.label-name', { hasText: KERNEL_SOURCE }) });
   await editor.locator('.notebook-toolbar-container .kernel-action-view-item').click({ timeout: NOTEBOOK_TIMEOUT.step });
   const deadline = Date.now() + NOTEBOOK_TIMEOUT.step;
