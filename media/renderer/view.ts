@@ -3,7 +3,7 @@
  * measurements, charts, the architecture diagram, stages and layers. Text only through
  * textContent: model and layer names come from user files.
  */
-import type { ModelReport, Report } from './report-types';
+import type { ModelPart, ModelReport, Report } from './report-types';
 import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { ChartEmbedder, ChartSet } from './chart-view';
@@ -257,8 +257,12 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   body.append(stages);
   const { details: layers, body: layersBody } = section(doc, 'Layers', true, 'lcnb-layers-section');
   const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
-  scroller.append(layerTable(doc, model));
+  const table = layerTable(doc, model);
+  scroller.append(table);
   layersBody.append(scroller);
+  // The box shows a screenful of rows; say there are more, or a reader takes the first few for all.
+  const count = layerRows(model).length;
+  if (count > LAYER_ROWS_IN_VIEW) layersBody.append(el(doc, 'p', `${count} rows — scroll the table for the rest`, 'lcnb-muted lcnb-scroll-hint'));
   const extra = runtimeOnly(model);
   if (extra.length) {
     const line = el(doc, 'p', runtimeOnlyText(extra), 'lcnb-muted lcnb-runtime-only');
@@ -268,6 +272,9 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   body.append(layers);
   return details;
 }
+
+/** About how many layer rows the 420 px scroll box shows at once. */
+const LAYER_ROWS_IN_VIEW = 10;
 
 /** A runtime kernel's kind: its node name without onnxruntime's `_token_<n>` suffix. */
 function runtimeKind(name: string): string {
@@ -353,17 +360,32 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
   if (!h) return undefined;
   const rows = splitRows(report);
   const millions = (v: number) => (v / 1e6).toFixed(2);
-  const perPart = (group: string, title: string, get: (r: SplitRow) => Record<string, number>, text: (v: number) => string, total?: (r: SplitRow) => number): Column<SplitRow>[] => [
-    ...PARTS.map((part): Column<SplitRow> => ({ group, header: PART_TITLES[part], title: `${title}: ${part}`, value: (r) => get(r)[part], text: (r) => text(get(r)[part]) })),
-    ...(total ? [{ group, header: 'Total', title: `${title}: whole model`, value: total, text: (r: SplitRow) => text(total(r)) }] : []),
-  ];
+  const mib = (v: number) => `${(v / 2 ** 20).toFixed(1)} MiB`;
+  // MAdds per part with its params below; FLOPs and memory traffic on hover: one group of columns, not four.
+  const costs = (r: SplitRow, part: ModelPart | 'total') => {
+    const pick = (per: Readonly<Record<ModelPart, number>>, total: number) => (part === 'total' ? total : per[part]);
+    return { madds: pick(r.madds, r.total.madds), params: pick(r.params, r.total.params), flops: pick(r.flops, r.total.flops), mac: pick(r.mac_bytes, r.total.mac_bytes) };
+  };
+  const costColumn = (part: ModelPart | 'total'): Column<SplitRow> => ({
+    group: 'MAdds (M), params (M) below',
+    header: part === 'total' ? 'Total' : PART_TITLES[part],
+    title: `${part === 'total' ? 'Whole model' : `The ${part}`}: multiply-adds, computed by lcnb, and trainable parameters below; hover a cell for FLOPs and memory access cost`,
+    value: (r) => costs(r, part).madds,
+    text: (r) => millions(costs(r, part).madds),
+    detail: (r) => millions(costs(r, part).params),
+    cellTitle: (r) => {
+      const c = costs(r, part);
+      return `${formatCount(c.madds)} MAdds\n${formatCount(c.params)} params\n${millions(c.flops)}M FLOPs (2 × MAdds + elementwise)\nMAC ${mib(c.mac)} (memory access cost, float32)`;
+    },
+  });
   const ms = (r: SplitRow) => r.ms as Record<string, number> | undefined;
   const metric = h.task === 'detect' ? 'COCO mAP' : 'mIoU (%)';
   const latencies = (r: SplitRow) => r.published_latencies.map((p) => String(p.value)).join(' / ');
   // What the swap is about first (MAdds, time, the paper's figures), the other costs after.
   const columns: Column<SplitRow>[] = [
-    { header: 'Backbone id', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, cellTitle: (r) => `Feature maps the head reads:\n${r.taps}` },
-    ...perPart('MAdds (M)', 'Multiply-adds, computed by lcnb', (r) => r.madds, millions, (r) => r.total.madds),
+    { header: 'Backbone id', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, wrapAfter: ' ', cellTitle: (r) => `Feature maps the head reads:\n${r.taps}` },
+    ...PARTS.map(costColumn),
+    costColumn('total'),
     ...(rows.some((r) => r.ms)
       ? ([
           ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
@@ -373,9 +395,6 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
       : []),
     { group: 'Published (paper)', header: metric, title: `${metric} reported by the paper for this pair; hover for the source`, value: (r) => r.accuracy?.value, text: (r) => (r.accuracy ? String(r.accuracy.value) : '—'), cellTitle: (r) => r.accuracy?.source ?? 'not published for this pair at these settings' },
     { group: 'Published (paper)', header: 'Latency (ms)', title: "The paper's latency for this pair, on the paper's hardware; hover for the source and settings", value: (r) => r.published_latencies[0]?.value, text: (r) => latencies(r) || '—', cellTitle: (r) => r.published_latencies.map((p) => `${p.value} ms: ${p.settings ?? 'settings not stated'} — ${p.source}`).join('\n') || 'not published for this pair at these settings' },
-    ...perPart('Params (M)', 'Trainable parameters', (r) => r.params, millions, (r) => r.total.params),
-    ...perPart('FLOPs (M)', '2 × MAdds + elementwise work', (r) => r.flops, millions),
-    ...perPart('MAC (MiB)', 'Memory access cost, float32', (r) => r.mac_bytes, (v) => (v / 2 ** 20).toFixed(1)),
   ];
   const box = el(doc, 'div', undefined, 'lcnb-split');
   const task = h.task === 'detect' ? 'detector' : 'segmenter';
