@@ -25,7 +25,7 @@ import { splitRows, timingNote } from './run/split';
 import { OPSET } from './onnx/proto';
 import { exportOnnx } from './onnx/writer';
 import { formatBytes, formatSI } from './shared/format';
-import { buildModelWithFigures, KnobValue, summarizeModel, zooModels } from './zoo';
+import { buildModelWithFigures, KnobValue, modelLabel, summarizeModel, zooModels } from './zoo';
 import { heads } from './zoo/heads/index';
 import { version } from '../package.json';
 import { KernelClient, KernelError } from '../kernels/client';
@@ -112,6 +112,8 @@ type ModelOptionValues = {
 
 interface LoadedModel {
   graph: Graph;
+  /** How the output names it: a zoo id with the options that differ from its defaults (modelLabel), else the graph's name. */
+  label: string;
   /** The paper's figures, for zoo models in their published configuration. */
   published: PublishedFigure[];
   /** With --head: the head on this backbone, built as a detect or segment cell builds it. */
@@ -186,9 +188,10 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
     await checkModelPath(target);
     const shape = values['input-shape']?.split(',').map((d) => positiveInt('input-shape', d.trim()) as number);
     const model = await readOnnxFile(target);
-    if (!shape) return { graph: model.graph, published: [] };
+    if (!shape) return { graph: model.graph, label: model.graph.name, published: [] };
     const first = model.graph.inputs[0]?.name ?? '';
-    return { graph: (await readOnnxFile(target, { inputShapes: { [first]: shape } })).graph, published: [] };
+    const graph = (await readOnnxFile(target, { inputShapes: { [first]: shape } })).graph;
+    return { graph, label: graph.name, published: [] };
   }
   if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
   if (/\.json$/i.test(target)) {
@@ -201,7 +204,8 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(target);
       throw new UserError(`cannot read ${target}: ${fileProblem(e)}`);
     }
-    return { graph: readGraphJson(text, target), published: [] };
+    const graph = readGraphJson(text, target);
+    return { graph, label: graph.name, published: [] };
   }
   await checkModelPath(target);
   if (!zooModels().some((m) => m.id === target)) {
@@ -210,14 +214,15 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
     }
     throw unknownModel(target);
   }
-  const { graph, published } = buildModelWithFigures(target, {
+  const request = {
     resolution: positiveInt('resolution', values.resolution),
     numClasses: positiveInt('classes', values.classes),
     batch: positiveInt('batch', values.batch),
     width: values.width === undefined ? undefined : positiveNumber('width', values.width),
     knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
-  });
-  return { graph, published: [...published] };
+  };
+  const { graph, published } = buildModelWithFigures(target, request);
+  return { graph, label: modelLabel(target, request), published: [...published] };
 }
 
 /** A zoo backbone under a head (--head), with the same build as a detect or segment cell. */
@@ -234,17 +239,17 @@ async function loadHeaded(target: string, values: ModelOptionValues): Promise<Lo
     knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
     headKnobs: Object.fromEntries((values['head-knob'] ?? []).map(parseKnob)),
   });
-  return { graph: headed.graph, published: [...headed.published], headed };
+  return { graph: headed.graph, label: headed.label, published: [...headed.published], headed };
 }
 
 /** The backbone / neck / head split as text, under the summary or profile of a --head model. */
 function splitText(headed: HeadedBuild, summary: ReturnType<typeof summarize>, profile?: Parameters<typeof splitOf>[3]): string {
-  const split = splitOf(headed, headed.request.backbone, summary, profile);
+  const split = splitOf(headed, headed.backboneLabel, summary, profile);
   const { header, rows } = splitRows(split);
   const h = headed.head;
   const out = [
     '',
-    `${h.title} (${h.task === 'detect' ? 'detection' : 'segmentation'} head '${h.id}', ${h.paper}; counts match ${h.reference}) on ${headed.request.backbone}, ${headed.resolution}×${headed.resolution}, ${headed.classes} classes`,
+    `${h.title} (${h.task === 'detect' ? 'detection' : 'segmentation'} head '${h.id}', ${h.paper}; counts match ${h.reference}) on ${headed.backboneLabel}, ${headed.resolution}×${headed.resolution}, ${headed.classes} classes`,
     `Feature maps the head reads: ${split.taps.map((t) => `stride ${t.stride} ${t.node} (${t.channels} channels)`).join(', ') || 'none'}`,
     '',
     'Split by the graph\'s top-level scopes (computed by lcnb' + (profile ? '; times measured here' : '') + '):',
@@ -256,18 +261,24 @@ function splitText(headed: HeadedBuild, summary: ReturnType<typeof summarize>, p
 }
 
 function splitJson(headed: HeadedBuild, summary: ReturnType<typeof summarize>, profile?: Parameters<typeof splitOf>[3]) {
-  const split = splitOf(headed, headed.request.backbone, summary, profile);
+  const split = splitOf(headed, headed.backboneLabel, summary, profile);
   const h = headed.head;
   return { head: { id: h.id, task: h.task, title: h.title, paper: h.paper, reference: h.reference }, taps: split.taps, parts: split.parts, ...(split.timing ? { timing: split.timing } : {}) };
+}
+
+/** JSON output: `label` beside `id` (the id stays the zoo id or the graph's name). */
+function labelled<T extends { id: string }>(output: T, label: string): T & { label: string } {
+  const { id, ...rest } = output;
+  return { id, label, ...rest } as T & { label: string };
 }
 
 async function summaryCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseCommand('summary', OPTIONS.summary, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
-  const { graph, published, headed } = await loadModel(positionals[0], values);
+  const { graph, label, published, headed } = await loadModel(positionals[0], values);
   const summary = summarize(graph, {}, published);
-  if (values.json) return JSON.stringify(headed ? { ...summary, ...splitJson(headed, summary) } : summary, null, 2) + '\n';
-  return summaryText(summary) + (headed ? splitText(headed, summary) : '');
+  if (values.json) return JSON.stringify(headed ? { ...labelled(summary, label), ...splitJson(headed, summary) } : labelled(summary, label), null, 2) + '\n';
+  return summaryText(summary, label) + (headed ? splitText(headed, summary) : '');
 }
 
 async function exportCommand(args: string[]): Promise<string> {
@@ -304,7 +315,7 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
   if (!OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
   const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
-  const { graph, published, headed } = await loadModel(positionals[0], values);
+  const { graph, label, published, headed } = await loadModel(positionals[0], values);
   checkActivationMemory(graph, memoryLimitBytes(values['memory-limit-mb']), positionals[0]);
   return withKernel(true, async (kernel, signal) => {
     try {
@@ -322,11 +333,13 @@ async function profileCommand(args: string[], err: NodeJS.WritableStream): Promi
         /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
       );
       if (profile.settings.fallbackReason) err.write(`lcnb: ${profile.settings.fallbackReason}\n`);
-      if (!headed) return values.json ? JSON.stringify(profile, null, 2) + '\n' : profileText(profile);
+      // The text's header names the model by its label; the JSON keeps the id and adds the label.
+      const shown = { ...profile, id: label };
+      if (!headed) return values.json ? JSON.stringify(labelled(profile, label), null, 2) + '\n' : profileText(shown);
       const summary = summarize(graph, {}, published);
-      if (values.json) return JSON.stringify({ ...profile, ...splitJson(headed, summary, profile), published }, null, 2) + '\n';
+      if (values.json) return JSON.stringify({ ...labelled(profile, label), ...splitJson(headed, summary, profile), published }, null, 2) + '\n';
       const paper = published.length ? `\nPublished for this pair (not measured here):\n${published.map((p) => `  ${publishedText(p)} — ${p.source}`).join('\n')}\n` : '';
-      return profileText(profile) + splitText(headed, summary, profile) + paper;
+      return profileText(shown) + splitText(headed, summary, profile) + paper;
     } catch (e) {
       if (e instanceof KernelError) throw new UserError(e.message);
       throw e;
