@@ -140,9 +140,9 @@ function published(params: number, madds: number, top1: number, xeonMs: number, 
 const ABLATION_SE = 'PaddleClas docs/en/models/PP-LCNet_en.md §3.2 (SE location table)';
 const ABLATION_K5 = 'PaddleClas docs/en/models/PP-LCNet_en.md §3.3 (5×5 kernel location table)';
 const ABLATION_PARTS = 'PaddleClas docs/en/models/PP-LCNet_en.md §3.4 (table of the four techniques)';
-const ABLATION_LATENCY = 'Intel CPU with MKLDNN, as the doc measures PP-LCNet (the ablation tables restate no hardware)';
+const ABLATION_LATENCY = 'Intel CPU with MKLDNN, as the doc measures PP-LCNet (hardware not restated for the ablations)';
 // The doc does not name the ablations' width; their full-design row (63.14%, 2.05 ms) is PPLCNet_x0_5's.
-const ABLATION_NOTE = "an ablation row of the doc's table; its full-design row, 63.14% and 2.05 ms, equals PPLCNet_x0_5, which places the ablation at width 0.5";
+const ABLATION_NOTE = "ablation row at width 0.5: the doc's full-design row, 63.14% and 2.05 ms, is PPLCNet_x0_5";
 
 /** One row of the doc's ablation tables: top-1 and Intel CPU latency of x0.5 with these knobs. */
 function ablation(knobs: PublishedVariant['knobs'], top1: number, latencyMs: number, source: string, row = ''): PublishedVariant {

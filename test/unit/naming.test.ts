@@ -11,6 +11,7 @@ import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';
 import { modelName } from '../../src/run/reports';
 import { modelLabel } from '../../src/zoo';
+import { runCli } from './helpers';
 import { fakeProfile } from './renderer-fixtures';
 
 const ctx = { provider: 'cpu', baseDir: '/tmp' };
@@ -105,5 +106,24 @@ describe('the renderer names models by their label', () => {
     const { report } = await executeCell('compare:\n  models: [squeezenet1_0, squeezenet1_1]\n', ctx);
     const old = { ...report, models: report.models.map(({ label: _, ...m }) => m) };
     assert.deepEqual(compareRows(old).map((r) => r.id), ['squeezenet1_0', 'squeezenet1_1']);
+  });
+});
+
+describe('lcnb summary names the model by its label', () => {
+  it('the text header and the JSON name the width and knobs; the JSON keeps the id', async () => {
+    const text = await runCli('summary', 'mobilenet_v2_x1_0', '--width', '1.3', '--resolution', '160');
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(text.stdout.startsWith('mobilenet_v2_x1_0 (width 1.3, 160 px)  input [1, 3, 160, 160]'), text.stdout.split('\n')[0]);
+    const json = await runCli('summary', 'pplcnet_x0_5', '--knob', 'last_conv=false', '--json');
+    const parsed = JSON.parse(json.stdout) as { id: string; label: string };
+    assert.deepEqual([parsed.id, parsed.label], ['pplcnet_x0_5', 'pplcnet_x0_5 (last_conv: false)']);
+    assert.deepEqual(Object.keys(parsed).slice(0, 2), ['id', 'label']);
+  });
+
+  it('under a head: the whole model in the header, the backbone in the split line', async () => {
+    const { code, stdout, stderr } = await runCli('summary', 'mobilenet_v3_large_x1_0', '--head', 'picodet', '--width', '0.35');
+    assert.equal(code, 0, stderr);
+    assert.ok(stdout.startsWith('picodet/mobilenet_v3_large_x1_0 (width 0.35)  input'));
+    assert.match(stdout, /\) on mobilenet_v3_large_x1_0 \(width 0\.35\), 416×416, 80 classes/);
   });
 });

@@ -22,7 +22,7 @@ describe('published ablation rows', () => {
     assert.equal(figure(published, 'top1')?.value, 64.27);
     assert.equal(figure(published, 'latency_ms')?.value, 3.8);
     assert.match(figure(published, 'top1')!.source, /PP-LCNet_en\.md §3\.2/);
-    assert.match(figure(published, 'top1')!.note ?? '', /63\.14% and 2\.05 ms, equals PPLCNet_x0_5/);
+    assert.match(figure(published, 'top1')!.note ?? '', /63\.14% and 2\.05 ms, is PPLCNet_x0_5/);
     assert.equal(figure(published, 'params'), undefined, 'the ablation tables give no params or MAdds');
   });
 
@@ -111,7 +111,7 @@ describe('the renderer shows notes and says where published figures come from', 
     assert.equal(rows[0].top1_note, undefined);
     assert.match(rows[1].top1_note ?? '', /ablation row/);
     const spec = JSON.stringify(paretoSpec(report, 'madds'));
-    assert.ok(spec.includes('§3.4 (table of the four techniques) (note: an ablation row'), 'note in the tooltip source');
+    assert.ok(spec.includes('§3.4 (table of the four techniques) (note: ablation row at width 0.5'), 'note in the tooltip source');
   });
 
   it("the Pareto subtitle does not claim every top-1 is from a paper (torchvision's and TF-slim's are not)", async () => {
