@@ -2,7 +2,7 @@
 import { cpus } from 'node:os';
 import * as vscode from 'vscode';
 import type { ProviderStatus } from '../../kernels/protocol';
-import { formatSI } from '../shared/format';
+import { publishedBySource } from '../run/markdown';
 import { findModel, zooModels } from '../zoo';
 import { Lcnb } from './context';
 
@@ -15,12 +15,7 @@ export function providerLabel(name: string): string {
 type ZooItem = vscode.QuickPickItem & { id: string };
 
 function zooItems(): ZooItem[] {
-  return zooModels().map((m) => {
-    const published = m.published
-      .filter((p) => p.metric !== 'latency_ms')
-      .map((p) => (p.metric === 'top1' ? `top-1 ${p.value}%` : `${p.metric === 'madds' ? 'MAdds' : p.metric} ${formatSI(p.value)}`));
-    return { id: m.id, label: m.id, description: m.family, detail: published.length ? `published: ${[...new Set(published)].join(' · ')}` : undefined };
-  });
+  return zooModels().map((m) => ({ id: m.id, label: m.id, description: m.family, detail: publishedBySource(m.published.filter((p) => p.metric !== 'latency_ms')) }));
 }
 
 /** One zoo model, or undefined when the user cancels. */

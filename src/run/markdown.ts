@@ -5,6 +5,7 @@
  */
 import type { PublishedFigure } from '../core/summary';
 import { formatBytes, formatCount, formatSI } from '../shared/format';
+import { shortSource } from '../zoo/registry';
 import { HeadedSection, ModelReport, Report } from './report';
 import { modelName } from './reports';
 import { splitRows, timingNote } from './split';
@@ -73,6 +74,21 @@ export function publishedText(p: PublishedFigure, o: { settings?: boolean } = {}
     default:
       return `${p.metric} ${p.value}`;
   }
+}
+
+/**
+ * Figures on one line, each beside its short source: "published — torchvision: params 1.25M,
+ * MAdds 819.0M, top-1 58.092%; arXiv:1707.01083 Table 6: top-1 57.5%" (undefined for none).
+ */
+export function publishedBySource(published: readonly PublishedFigure[]): string | undefined {
+  const bySource = new Map<string, string[]>();
+  for (const p of published) {
+    const text = publishedText(p, { settings: false });
+    const source = shortSource(p.source);
+    const texts = bySource.get(source) ?? [];
+    if (!texts.includes(text)) bySource.set(source, [...texts, text]);
+  }
+  return bySource.size ? `published — ${[...bySource].map(([source, texts]) => `${source}: ${texts.join(', ')}`).join('; ')}` : undefined;
 }
 
 /** The accuracy figure of a detector or segmenter (mAP or mIoU), if published for this pair. */

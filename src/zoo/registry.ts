@@ -119,3 +119,22 @@ export function publishedFigures<M extends TableMetric>(
     source: typeof source === 'string' ? source : source[metric],
   }));
 }
+
+/** Sources named by their project rather than their full path. */
+const SOURCE_NAMES: readonly [RegExp, string][] = [
+  [/^torchvision\b/, 'torchvision'],
+  [/^tensorflow\/models research\/slim\//, 'TF-slim'],
+  [/^PaddleClas\b/, 'PaddleClas'],
+  [/^megvii-model\//, 'Megvii retrain'],
+  [/^timm\b/, 'timm'],
+];
+
+/**
+ * A published figure's source, short enough for a one-line list: the project ('torchvision',
+ * 'TF-slim', 'PaddleClas') or the paper and table ('arXiv:1905.02244 Table 3'), without the
+ * parenthesised details.
+ */
+export function shortSource(source: string): string {
+  const named = SOURCE_NAMES.find(([pattern]) => pattern.test(source));
+  return named ? named[1] : source.split(/ \(|, /)[0];
+}

@@ -10,6 +10,8 @@ import { compareRows } from '../../media/renderer/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';
 import { executeCell } from '../../src/run/execute';
+import { publishedBySource } from '../../src/run/markdown';
+import { shortSource } from '../../src/zoo/registry';
 import { buildModelWithFigures, lookup, resolveKnobs, summarizeModel, zooModels } from '../../src/zoo';
 
 const ctx = { provider: 'cpu', baseDir: '/tmp' };
@@ -119,5 +121,21 @@ describe('the renderer shows notes and says where published figures come from', 
     const spec = JSON.stringify(paretoSpec(report, 'madds'));
     assert.ok(!spec.includes('from each paper'));
     assert.ok(spec.includes('"top-1: published (ImageNet; sources under the table)"'), 'one subtitle line');
+  });
+});
+
+describe('short sources (the model quick pick)', () => {
+  it('names the project or the paper and table', () => {
+    assert.equal(shortSource('torchvision squeezenet.py weights meta (SqueezeNet1_0_Weights, ImageNet-1K acc@1)'), 'torchvision');
+    assert.equal(shortSource('tensorflow/models research/slim/nets/mobilenet/README.md (MobileNetV2 checkpoints, 224×224)'), 'TF-slim');
+    assert.equal(shortSource('PaddleClas docs/en/models/PP-LCNet_en.md §1.3.1'), 'PaddleClas');
+    assert.equal(shortSource("megvii-model/ShuffleNet-Series ShuffleNetV1/README.md (retrained), its FLOPs are multiply-adds"), 'Megvii retrain');
+    assert.equal(shortSource('arXiv:1707.01083 Table 6 (SqueezeNet, 42.5% top-1 error)'), 'arXiv:1707.01083 Table 6');
+  });
+
+  it("squeezenet1_0's two top-1 figures each say where they come from", () => {
+    const line = publishedBySource(lookup('squeezenet1_0').published.filter((p) => p.metric !== 'latency_ms'));
+    assert.equal(line, 'published — torchvision: params 1.25M, MAdds 819.0M, top-1 58.092%; arXiv:1707.01083 Table 6: top-1 57.5%');
+    assert.equal(publishedBySource([]), undefined);
   });
 });
