@@ -37,6 +37,16 @@ export const VSCODE_THEME: ChartTheme = {
   ],
 };
 
+/**
+ * The theme with the output's own font family in place of the CSS variable: vega sizes legends
+ * and labels by measuring text in a canvas, which cannot resolve var(), and measured in its
+ * default font the labels come out short of what the webview draws.
+ */
+export function withOutputFont(theme: ChartTheme, element: HTMLElement): ChartTheme {
+  const family = element.ownerDocument.defaultView?.getComputedStyle(element).fontFamily;
+  return family ? { ...theme, font: family } : theme;
+}
+
 export class ChartSet implements Disposable {
   private readonly disposables: Disposable[] = [];
   private readonly observer?: ResizeObserver;

@@ -1,7 +1,7 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
 import type { HeadlineCount, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
-import { VSCODE_THEME, vegaEmbedder } from './chart-view';
+import { VSCODE_THEME, vegaEmbedder, withOutputFont } from './chart-view';
 import type { Disposable } from './dom';
 import styles from './renderer.css';
 import { renderReport, setHeadline } from './view';
@@ -54,7 +54,7 @@ export const activate: ActivationFunction = (ctx) => {
         element.replaceChildren(p);
         return;
       }
-      rendered.set(item.id, { view: renderReport(element, value, { embedChart: vegaEmbedder, theme: VSCODE_THEME, headline }), element });
+      rendered.set(item.id, { view: renderReport(element, value, { embedChart: vegaEmbedder, theme: withOutputFont(VSCODE_THEME, element), headline }), element });
     },
     disposeOutputItem(id) {
       if (id !== undefined) {

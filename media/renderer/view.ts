@@ -457,7 +457,8 @@ export function publishedSettingsNotes(rows: readonly SplitRow[]): string[] {
       }
     }
   }
-  return [...facts].map(([fact, f]) => {
+  // What holds for every pair first, then what holds for some.
+  return [...facts].sort(([, a], [, b]) => b.backbones.size - a.backbones.size).map(([fact, f]) => {
     const which = f.backbones.size < withFigures.length ? ` for ${[...f.backbones].join(' and ')}` : '';
     return `Published ${[...f.metrics].join(' and ')}${which}: ${fact}`;
   });
