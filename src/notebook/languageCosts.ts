@@ -107,7 +107,7 @@ function publishedLine(p: PublishedFigure): string {
       : p.metric === 'latency_ms'
         ? `latency ${p.value} ms (${p.settings ?? 'settings not stated'})`
         : `${p.metric === 'madds' ? 'MAdds' : 'params'} ${formatSI(p.value)}`;
-  return `- ${value} — ${p.source}`;
+  return `- ${value} — ${p.source}${p.note ? ` (note: ${p.note})` : ''}`;
 }
 
 function settingsText(profile: ModelProfile): string {
@@ -337,7 +337,8 @@ export class CellAnalysis {
       out.push(...costTable(`computed by lcnb for ${formatShape(g.inputs[0]?.shape ?? [])} → ${formatShape(output)}`, shown.totals, headline));
       if (shown.uncounted.length) out.push('', `Uncounted (no cost rule, not in the totals): ${shown.uncounted.join(', ')}`);
     }
-    const paper = zoo?.published ?? [];
+    // The cell's own figures when its knobs are a published ablation row; else the variant's, said to differ.
+    const paper = shown.published.length ? shown.published : (zoo?.published ?? []);
     if (paper.length) {
       out.push('', '**Published** (reported by the paper or its official repository, not computed here):');
       if (!shown.published.length) {
