@@ -9,6 +9,7 @@ import { paretoSpec } from '../../media/renderer/charts';
 import { compareRows } from '../../media/renderer/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';
+import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { executeCell } from '../../src/run/execute';
 import { publishedBySource } from '../../src/run/markdown';
 import { shortSource } from '../../src/zoo/registry';
@@ -137,5 +138,20 @@ describe('short sources (the model quick pick)', () => {
     const line = publishedBySource(lookup('squeezenet1_0').published.filter((p) => p.metric !== 'latency_ms'));
     assert.equal(line, 'published — torchvision: params 1.25M, MAdds 819.0M, top-1 58.092%; arXiv:1707.01083 Table 6: top-1 57.5%');
     assert.equal(publishedBySource([]), undefined);
+  });
+});
+
+describe('editor hovers on a model id', () => {
+  const hoverAt = (text: string, word: string) => new CellAnalysis(text).hover(text.indexOf(word) + 2)!.markdown;
+
+  it("show the ablation row's figures when the cell's knobs are one", () => {
+    const md = hoverAt('model: pplcnet_x0_5\nknobs: { last_conv: false }\n', 'pplcnet');
+    assert.match(md, /- top-1 59\.91% — PaddleClas docs\/en\/models\/PP-LCNet_en\.md §3\.4 \(table of the four techniques\) \(note: ablation row at width 0\.5/);
+    assert.ok(!md.includes('options differ'), md);
+  });
+
+  it("show a figure's note beside it", () => {
+    const md = hoverAt('model: mobilenet_v3_small_x1_0\n', 'mobilenet');
+    assert.match(md, /- params 2\.90M — arXiv:1905\.02244 Table 3 \(note: Table 3's count\./);
   });
 });
