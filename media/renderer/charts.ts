@@ -155,6 +155,8 @@ function layerDatum(layer: ProfiledLayer, order: number) {
     flops: layer.flops,
     mac_bytes: layer.mac_bytes,
     gflops: layer.achieved_gflops,
+    // A rate of work means nothing for an op that only moves data (Concat, Split, Reshape).
+    gflops_text: layer.flops > 0 ? layer.achieved_gflops.toFixed(1) : '— (no FLOPs counted)',
     bound: layer.bound,
     bound_us: layer.bound_us,
     roofline_pct: 100 * layer.roofline_efficiency,
@@ -167,7 +169,7 @@ const LAYER_TOOLTIP = [
   { field: 'median_us', title: 'time (µs)', format: ',.1f' },
   { field: 'share_pct', title: 'share (%)', format: '.1f' },
   { field: 'madds', title: 'MAdds', format: ',d' },
-  { field: 'gflops', title: 'achieved (GFLOP/s)', format: ',.1f' },
+  { field: 'gflops_text', title: 'achieved (GFLOP/s)' },
   { field: 'bound', title: 'bound by' },
   { field: 'roofline_pct', title: 'roofline (% of bound)', format: '.0f' },
 ];

@@ -218,3 +218,14 @@ describe('renderer: the layer table', () => {
     }
   });
 });
+
+describe('renderer: chart tooltips', () => {
+  it('an op without FLOPs has no achieved rate in the tooltip, and says why', () => {
+    const [bars] = modelCharts(zooReport('shufflenet_v2_x1_0', { profiled: true }));
+    const values = (bars.spec.data as { values: { flops: number; gflops_text: string }[] }).values;
+    const zero = values.filter((v) => v.flops === 0);
+    assert.ok(zero.length > 0);
+    for (const v of zero) assert.equal(v.gflops_text, '— (no FLOPs counted)');
+    assert.ok(values.filter((v) => v.flops > 0).every((v) => /^\d+\.\d$/.test(v.gflops_text)));
+  });
+});
