@@ -131,7 +131,7 @@ function allLayersMarkdown(model: ModelReport): string[] {
     return [l.name, l.op, formatShape(l.output), formatCount(l.params), formatCount(l.madds), formatCount(l.flops), formatBytes(l.mac_bytes), ...(measured ? time : [])];
   });
   for (const u of model.summary.uncounted) rows.push([u.name, u.op, '', 'uncounted', '', '', '', ...(measured ? ['', ''] : [])]);
-  return ['', `### All layers of ${model.summary.id}`, '', ...markdownTable(header, rows)];
+  return ['', `### All layers of ${modelName(model)}`, '', ...markdownTable(header, rows)];
 }
 
 /** The notebook's Markdown text of the report followed by the full layer table of each model. */
