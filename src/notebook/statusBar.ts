@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HeadlineFlops } from '../config';
 import type { ModelReport, Report } from '../run/report';
+import { modelName } from '../run/reports';
 import { formatSI } from '../shared/format';
 import { CellResults } from './results';
 
@@ -34,7 +35,7 @@ export function statusBarContent(report: Report | undefined, headline: HeadlineF
   const models = report?.models ?? [];
   if (!models.length) return undefined;
   const several = models.length > 1;
-  const name = (m: ModelReport) => m.summary.id;
+  const name = modelName;
   const profiles = models.map((m) => m.profile);
   if (profiles.every((p) => p !== undefined)) {
     const s = profiles[0]!.settings;
