@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { readOnnxFile } from '../onnx/file';
 import { reportToCsv, reportToJson, reportToMarkdown, reportToNetronAttachment } from '../run/exports';
 import { Report, REPORT_MIME } from '../run/report';
-import { modelReport, report as makeReport } from '../run/reports';
+import { modelName, modelReport, report as makeReport } from '../run/reports';
 import { Lcnb } from './context';
 import { failed } from './failures';
 
@@ -106,7 +106,7 @@ async function source(arg: unknown, format: ReportFormat): Promise<Source | stri
 async function pickModelIndex(report: Report, title: string): Promise<number | undefined> {
   if (report.models.length <= 1) return 0;
   const picked = await vscode.window.showQuickPick(
-    report.models.map((m, index) => ({ label: m.summary.id, description: m.profile ? 'measured' : 'counted', index })),
+    report.models.map((m, index) => ({ label: modelName(m), description: m.profile ? 'measured' : 'counted', index })),
     { title, placeHolder: 'A Netron attachment describes one model: which one?' },
   );
   return picked?.index;
@@ -130,7 +130,7 @@ export async function exportReport(lcnb: Lcnb, format: ReportFormat, arg?: unkno
     if (format === 'netron') {
       const index = await pickModelIndex(src.report, title);
       if (index === undefined) return undefined;
-      if (src.report.models.length > 1) name = safeName(src.report.models[index].summary.id);
+      if (src.report.models.length > 1) name = safeName(modelName(src.report.models[index]));
       text = JSON.stringify(reportToNetronAttachment(src.report, index), null, 1) + '\n';
     } else {
       text = format === 'csv' ? reportToCsv(src.report) : format === 'json' ? reportToJson(src.report) : reportToMarkdown(src.report);
