@@ -461,7 +461,8 @@ function listCommand(args: string[]): string {
   if (values.heads) return listHeads(values.json);
   const models = zooModels();
   if (values.json) {
-    return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published })), null, 2) + '\n';
+    const ablations = (m: (typeof models)[number]) => (m.publishedVariants ? { published_variants: m.publishedVariants } : {});
+    return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published, ...ablations(m) })), null, 2) + '\n';
   }
   const top1s = models.map((m) => m.published.find((p) => p.metric === 'top1'));
   const top1Texts = alignedTop1(top1s);
