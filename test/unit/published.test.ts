@@ -10,6 +10,7 @@ import { compareRows } from '../../media/renderer/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
+import { runCli } from './helpers';
 import { executeCell } from '../../src/run/execute';
 import { publishedBySource } from '../../src/run/markdown';
 import { shortSource } from '../../src/zoo/registry';
@@ -153,5 +154,17 @@ describe('editor hovers on a model id', () => {
   it("show a figure's note beside it", () => {
     const md = hoverAt('model: mobilenet_v3_small_x1_0\n', 'mobilenet');
     assert.match(md, /- params 2\.90M — arXiv:1905\.02244 Table 3 \(note: Table 3's count\./);
+  });
+});
+
+describe('lcnb list --json', () => {
+  it("lists a model's published ablation rows with their knobs", async () => {
+    const { code, stdout } = await runCli('list', '--json');
+    assert.equal(code, 0);
+    const models = JSON.parse(stdout) as { id: string; published_variants?: { knobs: Record<string, unknown>; published: PublishedFigure[] }[] }[];
+    const rows = models.find((m) => m.id === 'pplcnet_x0_5')!.published_variants!;
+    const noLastConv = rows.find((r) => r.knobs.last_conv === false)!;
+    assert.equal(figure(noLastConv.published, 'top1')?.value, 59.91);
+    assert.equal(models.find((m) => m.id === 'pplcnet_x1_0')!.published_variants, undefined);
   });
 });
