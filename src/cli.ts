@@ -1,6 +1,7 @@
 /**
- * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1 (2 for a
- * malformed command line); only an internal fault prints a stack trace.
+ * The headless `lcnb` command. User mistakes end as one line on stderr and exit code 1; a
+ * malformed command line exits 2 and adds that command's usage (src/cliArgs.ts); only an internal
+ * fault prints a stack trace.
  */
 import { existsSync, Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
