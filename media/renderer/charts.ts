@@ -540,7 +540,9 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
   }
   // Each model in the colour (and, past the palette's length, the shape) it has in the other chart.
   const ids = [...new Set(report.models.map(modelName))];
-  const legend = bottomLegend('model', ids);
+  // The scale spans every model of the report; the legend names the ones plotted.
+  const plotted = ids.filter((id) => data.some((d) => d.id === id));
+  const legend = { ...bottomLegend('model', plotted), values: plotted };
   const color = { field: 'id', type: 'nominal', title: 'model', scale: { domain: ids, range: cycled(ids, theme.category) }, legend };
   const shape = { field: 'id', type: 'nominal', title: 'model', scale: { domain: ids, range: ids.map((_, i) => MODEL_SHAPES[Math.floor(i / theme.category.length) % MODEL_SHAPES.length]) }, legend };
   layers.push({ mark: { type: 'point', filled: true, size: 70 }, encoding: { x, y, color, shape, tooltip } });

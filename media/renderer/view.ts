@@ -306,17 +306,43 @@ export function runtimeOnlyText(extra: readonly { runtime_nodes: readonly string
   return `Also measured: ${parts.join(', ')} onnxruntime inserted: ${us.toFixed(1)} µs in total${detail}, ${percent(share)} of the per-layer time. They cover no op of lcnb's graph; hover for the list.`;
 }
 
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+/**
+ * One text for notes that differ only in their numbers (a load average, a spread measured per
+ * model): each number that differs becomes the range of the notes' values.
+ */
+function mergeNumbers(texts: readonly string[]): string {
+  const numbers = texts.map((t) => t.match(NUMBER) ?? []);
+  let k = 0;
+  return texts[0].replace(NUMBER, (first) => {
+    const values = numbers.map((n) => n[k]);
+    k++;
+    const sorted = [...new Set(values)].sort((a, b) => Number(a) - Number(b));
+    return sorted.length > 1 ? `${sorted[0]}–${sorted[sorted.length - 1]}` : first;
+  });
+}
+
 /**
  * The measurement notes of several models (a busy machine, a wide spread of run times), each
- * note once with the models it applies to; all of them when it applies to every measured model.
+ * note once with the models it applies to ("all models" when it applies to every measured one);
+ * notes that differ only in their numbers are one note with the numbers' ranges.
  */
-export function measurementNotes(models: readonly ModelReport[]): string[] {
-  const measured = models.filter((m) => m.profile);
-  const byNote = new Map<string, string[]>();
-  for (const m of measured) for (const note of new Set(m.profile!.notes)) byNote.set(note, [...(byNote.get(note) ?? []), modelName(m)]);
-  return [...byNote].map(([note, names]) => {
-    const which = names.length === measured.length && measured.length > 1 ? 'All models' : names.join(', ');
-    return `${which}: ${note}`;
+export function measurementNotes(models: readonly ModelReport[], names: readonly string[] = models.map(modelName)): string[] {
+  const measured = models.filter((m) => m.profile).length;
+  const byKind = new Map<string, { texts: string[]; names: string[] }>();
+  models.forEach((m, i) => {
+    for (const note of new Set(m.profile?.notes ?? [])) {
+      const kind = note.replace(NUMBER, '#');
+      const g = byKind.get(kind) ?? { texts: [], names: [] };
+      g.texts.push(note);
+      if (!g.names.includes(names[i])) g.names.push(names[i]);
+      byKind.set(kind, g);
+    }
+  });
+  return [...byKind.values()].map((g) => {
+    const which = g.names.length === measured && measured > 1 ? 'All models' : g.names.join(', ');
+    return `${which}: ${mergeNumbers(g.texts)}`;
   });
 }
 
@@ -417,7 +443,7 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
   foot.push(...publishedSettingsNotes(rows));
   if (!figures.length) foot.push(`No published figures for these pairs at these settings: the papers report other backbones, sizes or class counts.`);
   box.append(list(doc, foot, 'lcnb-footnotes'));
-  const notes = measurementNotes(report.models);
+  const notes = measurementNotes(report.models, rows.map((r) => r.label));
   if (notes.length) box.append(list(doc, notes, 'lcnb-notes'));
   return box;
 }

@@ -172,6 +172,13 @@ describe('renderer: what the compare report says', () => {
     assert.deepEqual(shown, view.measurementNotes(models));
     assert.equal(view.measurementNotes(compareReport(false).models).length, 0);
   });
+
+  it('notes that differ only in their numbers are one note with the ranges', () => {
+    const compare = compareReport(true);
+    const busy = (load: string) => `Other work was running: the load average was ${load} on 2 cores when this measurement started.`;
+    const models = compare.models.slice(0, 3).map((m, i) => ({ ...m, profile: { ...m.profile!, notes: i < 2 ? [busy(['3.52', '3.48'][i])] : [] } }));
+    assert.deepEqual(view.measurementNotes(models, ['a', 'b', 'c']), [`a, b: ${busy('3.48–3.52')}`]);
+  });
 });
 
 describe('renderer: published settings under a split table', () => {

@@ -3,7 +3,7 @@
 // per backbone, measured time per part, the paper's figures), the stacked-bar charts drawn, a
 // diagram framed by part, a hover on a backbone id, and no error anywhere. Screenshots go to
 // test-output/e2e/backbone-swaps-*.png.
-import { expectCharts, NotebookList, openFile, pickKernel, runAll } from '../actions.mjs';
+import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
 
 export const title = 'notebook backbone-swaps.lcnb: detect and segment cells on the CPU kernel';
 
@@ -67,7 +67,7 @@ export async function run(page, { log, shot }) {
     const rows = await table.locator('tbody tr td:first-child').allTextContents();
     if (rows.join('|') !== cell.rows.join('|')) throw new Error(`${cell.title}: the split table lists ${rows.join(', ')}, expected ${cell.rows.join(', ')}`);
     const groups = (await table.locator('thead tr.lcnb-group-row th').allTextContents()).filter(Boolean);
-    for (const group of ['Params (M)', 'MAdds (M)', 'Time (ms, measured)', 'Published (paper)']) {
+    for (const group of ['MAdds (M), params (M) below', 'Time (ms, measured)', 'Published (paper)']) {
       if (!groups.includes(group)) throw new Error(`${cell.title}: no "${group}" columns in the split table (groups: ${groups.join(' | ')})`);
     }
     // Every part's measured time is a number in every row.
@@ -91,6 +91,17 @@ export async function run(page, { log, shot }) {
     log(`backbone-swaps: ${cell.verb} "${cell.title.split(':')[0]}": split table of ${rows.length} backbones with measured times per part, ${charts} charts drawn (${kinds.join(', ')})`);
     await list.reveal(table, { top: 60 });
     shots.push(await shot(`backbone-swaps-${i + 1}-split.png`));
+    // The whole table, the paper's columns last, fits its output beside the explorer (1400 px window).
+    const fit = await waitFor(async () => {
+      const m = await report.locator('.lcnb-split .lcnb-scroll-x').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      return m.scroll <= m.client + 1 ? m : undefined;
+    }, TIMEOUT.step, 500);
+    if (!fit) throw new Error(`${cell.title}: the split table does not fit its output: ${JSON.stringify(await report.locator('.lcnb-split .lcnb-scroll-x').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })))}`);
+    // Each footnote once.
+    const foot = await report.locator('.lcnb-split .lcnb-footnotes li').allTextContents();
+    const repeated = foot.filter((f, k) => foot.indexOf(f) !== k);
+    if (repeated.length) throw new Error(`${cell.title}: footnotes repeated: ${repeated.join(' | ')}`);
+    log(`backbone-swaps: the split table fits its ${fit.client} px output; ${foot.length} footnotes, none repeated`);
     await list.reveal(report.locator(':scope > .lcnb-charts'), { top: 60 });
     shots.push(await shot(`backbone-swaps-${i + 1}-charts.png`));
   }

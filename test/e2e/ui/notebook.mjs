@@ -114,10 +114,17 @@ export async function run(page, { log, shot }) {
   // Charts of the first model, in view.
   await list.reveal(first.locator('.lcnb-model-charts'), { top: 120 });
   shots.push(await shot('notebook-charts.png'));
+  await expectLegendsInside(first.locator('.lcnb-model-charts .lcnb-chart'), `${FIRST_MODEL}'s charts`, log);
+  await list.reveal(first.locator('.lcnb-model-charts .lcnb-chart[data-kind="roofline"]'), { top: 60 });
+  shots.push(await shot('notebook-charts-roofline.png'));
+  await expectSameOpColours(first.locator('.lcnb-model-charts'), log);
 
   // Layers of the first model: every column in view beside the explorer, at this window width and at 1280 px.
   await list.reveal(first.locator('.lcnb-layers-section'), { top: 80 });
   await expectLayerTableFits(page, first, 'notebook-layers.png', shots, shot, log);
+  const hint = (await first.locator('.lcnb-layers-section .lcnb-scroll-hint').innerText()).trim();
+  if (!hint.startsWith(`${layerRows} rows`)) throw new Error(`the layer table's scroll hint says "${hint}", for ${layerRows} rows`);
+  log(`notebook: below the layer table: "${hint}"`);
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: NARROW_WINDOW, height: viewport.height });
   try {
@@ -159,6 +166,9 @@ export async function run(page, { log, shot }) {
   const compareCharts = await expectCharts(compare.locator(':scope > .lcnb-charts .lcnb-chart'), 'the comparison charts', 1);
   log(`notebook: comparison table lists ${compareIds.join(', ')} with measured medians; ${compareCharts} charts`);
   shots.push(await shot('notebook-compare.png'));
+  await list.reveal(compare.locator(':scope > .lcnb-charts'), { top: 60 });
+  shots.push(await shot('notebook-compare-charts.png'));
+  await expectLegendsInside(compare.locator(':scope > .lcnb-charts .lcnb-chart'), 'the comparison charts', log);
 
   // Sweep cell: its table and charts.
   const sweep = outputs.locator('.lcnb-report[data-verb="sweep"]').first();
@@ -168,6 +178,9 @@ export async function run(page, { log, shot }) {
   const sweepCharts = await expectCharts(sweep.locator(':scope > .lcnb-charts .lcnb-chart'), 'the sweep charts', 1);
   log(`notebook: sweep table has ${sweepRows} points; ${sweepCharts} charts`);
   shots.push(await shot('notebook-sweep.png'));
+  await list.reveal(sweep.locator(':scope > .lcnb-charts'), { top: 60 });
+  shots.push(await shot('notebook-sweep-charts.png'));
+  await expectLegendsInside(sweep.locator(':scope > .lcnb-charts .lcnb-chart'), 'the sweep charts', log);
 
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
@@ -193,4 +206,42 @@ async function expectLayerTableFits(page, report, file, shots, shot, log) {
   shots.push(await shot(file));
   if (!fit) throw new Error(`at a ${windowWidth} px window with a ${explorerWidth} px explorer the layer table needs ${measured.scroll} px, its output has ${measured.client} px`);
   log(`notebook: at a ${windowWidth} px window (explorer ${explorerWidth} px) the layer table fits its ${fit.client} px output, last column "${fit.last}" in view`);
+}
+
+/** Every legend label and title of the charts lies inside its chart's drawing: none is cut at the edge. */
+async function expectLegendsInside(charts, what, log) {
+  const found = await charts.evaluateAll((boxes) =>
+    boxes.flatMap((box) => {
+      const svg = box.querySelector('svg');
+      if (!svg) return [];
+      const edge = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('.role-legend text')].map((t) => {
+        const r = t.getBoundingClientRect();
+        return { kind: box.dataset.kind, text: t.textContent, out: r.right > edge.right + 0.5 || r.left < edge.left - 0.5 || r.bottom > edge.bottom + 0.5 };
+      });
+    }),
+  );
+  const cut = found.filter((l) => l.out);
+  if (cut.length) throw new Error(`${what}: legend text cut at the chart's edge: ${cut.map((l) => `${l.kind}: ${l.text}`).join(', ')}`);
+  log(`notebook: ${what}: ${found.length} legend texts, all inside their charts`);
+}
+
+/** An op's legend symbol has one colour in every chart of the model. */
+async function expectSameOpColours(charts, log) {
+  const colours = await charts.locator('.lcnb-chart').evaluateAll((boxes) =>
+    boxes.flatMap((box) =>
+      [...box.querySelectorAll('.role-legend-symbol path, .role-legend-symbol')].length
+        ? [...box.querySelectorAll('.role-legend .role-scope')].flatMap((entry) => {
+            const label = entry.querySelector('.role-legend-label text')?.textContent;
+            const symbol = entry.querySelector('.role-legend-symbol path');
+            return label && symbol ? [{ kind: box.dataset.kind, label, fill: symbol.getAttribute('fill') || symbol.style.fill }] : [];
+          })
+        : [],
+    ),
+  );
+  const byOp = new Map();
+  for (const c of colours) byOp.set(c.label, [...(byOp.get(c.label) ?? []), c]);
+  const differing = [...byOp].filter(([, cs]) => new Set(cs.map((c) => c.fill)).size > 1);
+  if (differing.length) throw new Error(`ops coloured differently between charts: ${differing.map(([op, cs]) => `${op}: ${cs.map((c) => `${c.kind} ${c.fill}`).join(', ')}`).join('; ')}`);
+  log(`notebook: ${byOp.size} legend entries, each op one colour across the model's charts`);
 }
