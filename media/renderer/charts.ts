@@ -659,7 +659,7 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
       y: { field: 'backbone', type: 'nominal', title: null, sort: { field: 'row' }, axis: { labelLimit: SPLIT_LABEL_LIMIT, minExtent: Math.min(SPLIT_LABEL_LIMIT, Math.ceil(6.6 * Math.max(...rows.map((r) => r.label.length))) + 8) } },
       x: { field: 'value', type: 'quantitative', title: unit, stack: 'zero' },
       // The diagram's part colours; the time in no part in a neutral grey.
-      color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: stack, range: [theme.category[0], theme.category[4], theme.category[2], theme.muted].slice(0, stack.length) }, sort: stack },
+      color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: stack, range: [theme.category[0], theme.category[4], theme.category[2], theme.muted].slice(0, stack.length) }, sort: stack, legend: bottomLegend('part', stack) },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [
         { field: 'backbone', title: 'backbone' },

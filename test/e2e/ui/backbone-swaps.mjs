@@ -104,6 +104,15 @@ export async function run(page, { log, shot }) {
     log(`backbone-swaps: the split table fits its ${fit.client} px output; ${foot.length} footnotes, none repeated`);
     await list.reveal(report.locator(':scope > .lcnb-charts'), { top: 60 });
     shots.push(await shot(`backbone-swaps-${i + 1}-charts.png`));
+    // Every legend text inside its chart: none cut at the right edge.
+    const legends = await report.locator(':scope > .lcnb-charts .lcnb-chart').evaluateAll((boxes) =>
+      boxes.flatMap((box) => {
+        const edge = box.querySelector('svg')?.getBoundingClientRect();
+        return edge ? [...box.querySelectorAll('svg .role-legend text')].map((t) => ({ text: t.textContent, out: t.getBoundingClientRect().right > edge.right + 0.5 })) : [];
+      }),
+    );
+    const cut = legends.filter((l) => l.out).map((l) => l.text);
+    if (legends.length === 0 || cut.length) throw new Error(`${cell.title}: chart legends cut at the edge: ${cut.join(', ') || 'no legend found'}`);
   }
 
   // The first detector's second model: open its section; its diagram opens as the three parts,
