@@ -24,7 +24,8 @@ export const DEFAULT_THEME: ChartTheme = {
   grid: 'rgba(128, 128, 128, 0.35)',
   font: 'sans-serif',
   roof: '#f14c4c',
-  category: ['#3794ff', '#cca700', '#89d185', '#f14c4c', '#b180d7', '#d18616', '#4ec9b0', '#e0e0e0'],
+  // Twelve: a profiled model has up to a dozen main ops, and each should have a colour of its own.
+  category: ['#3794ff', '#cca700', '#89d185', '#f14c4c', '#b180d7', '#d18616', '#4ec9b0', '#e0e0e0', '#f06292', '#a1887f', '#7986cb', '#c0ca33'],
 };
 
 export interface ChartEntry {

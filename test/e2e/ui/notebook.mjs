@@ -228,20 +228,18 @@ async function expectLegendsInside(charts, what, log) {
 
 /** An op's legend symbol has one colour in every chart of the model. */
 async function expectSameOpColours(charts, log) {
+  // A vega legend draws its symbols and its labels as two marks, entry by entry in the same order.
   const colours = await charts.locator('.lcnb-chart').evaluateAll((boxes) =>
-    boxes.flatMap((box) =>
-      [...box.querySelectorAll('.role-legend-symbol path, .role-legend-symbol')].length
-        ? [...box.querySelectorAll('.role-legend .role-scope')].flatMap((entry) => {
-            const label = entry.querySelector('.role-legend-label text')?.textContent;
-            const symbol = entry.querySelector('.role-legend-symbol path');
-            return label && symbol ? [{ kind: box.dataset.kind, label, fill: symbol.getAttribute('fill') || symbol.style.fill }] : [];
-          })
-        : [],
-    ),
+    boxes.flatMap((box) => {
+      const symbols = [...box.querySelectorAll('.role-legend-symbol path')];
+      const labels = [...box.querySelectorAll('.role-legend-label text')];
+      return labels.map((label, k) => ({ kind: box.dataset.kind, label: label.textContent, fill: symbols[k]?.getAttribute('fill') ?? '' }));
+    }),
   );
   const byOp = new Map();
   for (const c of colours) byOp.set(c.label, [...(byOp.get(c.label) ?? []), c]);
   const differing = [...byOp].filter(([, cs]) => new Set(cs.map((c) => c.fill)).size > 1);
   if (differing.length) throw new Error(`ops coloured differently between charts: ${differing.map(([op, cs]) => `${op}: ${cs.map((c) => `${c.kind} ${c.fill}`).join(', ')}`).join('; ')}`);
-  log(`notebook: ${byOp.size} legend entries, each op one colour across the model's charts`);
+  if (colours.length < 4) throw new Error(`only ${colours.length} legend entries found in the model's charts`);
+  log(`notebook: ${colours.length} legend entries for ${byOp.size} ops, each op one colour across the model's charts`);
 }
