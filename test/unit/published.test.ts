@@ -89,8 +89,14 @@ describe('notes on published counts', () => {
     }
   });
 
-  it("every note is on a figure that lcnb's count differs from, or on an ablation row", () => {
-    for (const model of zooModels()) {
+  it("ShuffleNet v1's Table 2 complexity, one per width for every group count, says so", () => {
+    const madds = figure(buildModelWithFigures('shufflenet_v1_g2_x0_25').published, 'madds')!;
+    assert.equal(madds.value, 13e6);
+    assert.match(madds.note ?? '', /one complexity per width for every group count/);
+  });
+
+  it("MobileNetV3's notes are on figures that lcnb's count differs from; every ablation row has one", () => {
+    for (const model of zooModels().filter((m) => m.family === 'MobileNetV3')) {
       const s = summarizeModel(model.id);
       for (const p of model.published.filter((f) => f.note)) {
         const computed = p.metric === 'params' ? s.totals.params : p.metric === 'madds' ? s.totals.madds : undefined;
