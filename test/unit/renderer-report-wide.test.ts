@@ -16,7 +16,7 @@ import { report } from '../../src/run/reports';
 import { compareReport, sweepReport, zooReport } from './renderer-fixtures';
 
 type Render = (element: unknown, value: unknown, options: { embedChart: (container: any, spec: Record<string, unknown>) => Promise<{ dispose(): void }> }) => { dispose(): void };
-let view: { renderReport: Render; measurementNotes: (models: readonly ModelReport[]) => string[]; publishedSettingsNotes: (rows: readonly SplitRow[]) => string[] };
+let view: { renderReport: Render; measurementNotes: (models: readonly ModelReport[], names?: readonly string[]) => string[]; publishedSettingsNotes: (rows: readonly SplitRow[]) => string[] };
 before(async () => {
   // Loaded by path: view.ts is checked by media/tsconfig.json (DOM types), not by the Node test build.
   view = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as typeof view;
