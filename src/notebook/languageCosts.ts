@@ -13,7 +13,7 @@ import type { ParseResult } from '../lang/index';
 import type { ModelReport, Report } from '../run/report';
 import { measuredSplitMarkdown } from '../run/split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
-import { BuildRequest, buildModelWithFigures, findModel } from '../zoo/index';
+import { BuildRequest, buildModelWithFigures, findModel, modelLabel } from '../zoo/index';
 import type { ModelProfile, ProfiledLayer } from '../../kernels/profileTypes';
 
 /** Which count leads where only one fits (setting lcnb.headlineFlops); same values as src/config.ts. */
@@ -319,7 +319,9 @@ export class CellAnalysis {
   modelHover(id: string, at: Range, report?: Report, headline: Headline = 'madds'): string {
     const zoo = findModel(id);
     const build = this.modelBuilds.find((m) => m.ref.id === id && sameStart(m.ref.range, at)) ?? this.modelBuilds.find((m) => m.ref.id === id);
-    const out = [`**${id}**${zoo ? ` — ${zoo.family}, width ${zoo.width}` : ''}`, ''];
+    // Named as reports name it: the options this cell sets that differ from the variant's defaults.
+    const label = build ? modelLabel(id, buildRequest(build.ref)) : id;
+    const out = [`**${label}**${zoo ? ` — ${zoo.family}${label === id ? `, width ${zoo.width}` : ''}` : ''}`, ''];
     let shown = build;
     if (!shown) {
       shown = buildZooRef({ id, range: at, knobs: {}, ranges: {} }, {});
