@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { latencyBarsSpec, paretoSpec } from '../../media/renderer/charts';
 import { compareRows } from '../../media/renderer/rows';
+import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';
 import { modelName } from '../../src/run/reports';
@@ -125,5 +126,17 @@ describe('lcnb summary names the model by its label', () => {
     assert.equal(code, 0, stderr);
     assert.ok(stdout.startsWith('picodet/mobilenet_v3_large_x1_0 (width 0.35)  input'));
     assert.match(stdout, /\) on mobilenet_v3_large_x1_0 \(width 0\.35\), 416×416, 80 classes/);
+  });
+});
+
+describe('a model hover is headed by the label', () => {
+  const header = (text: string) => new CellAnalysis(text).hover(text.indexOf('pplcnet') + 2)!.markdown.split('\n')[0];
+
+  it("a variant: its settings, not the variant's own width", () => {
+    assert.equal(header('compare:\n  models:\n    - { model: pplcnet_x0_5, width: 0.6, knobs: { last_conv: false } }\n'), '**pplcnet_x0_5 (width 0.6, last_conv: false)** — PP-LCNet');
+  });
+
+  it('the model as published: the family and its width', () => {
+    assert.equal(header('model: pplcnet_x0_5\n'), '**pplcnet_x0_5** — PP-LCNet, width 0.5');
   });
 });
