@@ -10,7 +10,7 @@ import { summarize, SummaryTotals } from '../core/summary';
 import { makeDivisible } from '../zoo/blocks';
 import { FASTERNET_VARIANTS } from '../zoo/fasternet';
 import { GHOSTNET_STAGES } from '../zoo/ghostnet';
-import { BuildRequest, buildModel, findModel, resolveOptions, ZooBuildOptions, ZooModel } from '../zoo/index';
+import { BuildRequest, buildModel, findModel, modelLabel, resolveOptions, ZooBuildOptions, ZooModel } from '../zoo/index';
 import { MOBILENET_V1_STAGES } from '../zoo/mobilenet_v1';
 import { MOBILENET_V2_ROWS } from '../zoo/mobilenet_v2';
 import { MOBILENET_V3_VARIANTS, reducedTail } from '../zoo/mobilenet_v3';
@@ -280,20 +280,9 @@ function profileLine(profile: ProfileSettings | false | undefined): string | und
   return Object.values(settings).some((v) => v !== undefined) ? `profile: ${yamlValue(settings)}` : 'profile: true';
 }
 
-/** What differs from the model as published, for the header line. */
-function settingsNote(model: ZooModel, o: ZooBuildOptions): string {
-  const notes: string[] = [];
-  if (o.width !== model.width) notes.push(`width ${o.width}`);
-  for (const knob of model.knobs) {
-    const value = o.knobs[knob.name];
-    if (JSON.stringify(value) !== JSON.stringify(knob.default)) notes.push(`${knob.name} ${yamlValue(value)}`);
-  }
-  return notes.length ? ` (${notes.join(', ')})` : '';
-}
-
 function render(model: ZooModel, o: ZooBuildOptions, layers: readonly Layer[], profile: ProfileSettings | false | undefined): string {
   const lines = [
-    `# model: ${model.id}${settingsNote(model, o)}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
+    `# model: ${modelLabel(model.id, { width: o.width, knobs: o.knobs })}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
     `network: ${model.id}`,
     `input: [${o.batch}, 3, ${o.resolution}, ${o.resolution}]`,
     'layers:',

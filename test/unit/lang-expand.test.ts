@@ -107,7 +107,7 @@ describe('Expand Model into Layers', () => {
       'conv {"out":160,"k":2,"s":2}',
       'fasternet_block {"ratio":0.5,"expand":2,"act":"relu"} ×2',
     ]);
-    assert.match(fasternet.text, /^# model: fasternet_t0 \(width 2, ratio 0\.5, act relu\), expanded/);
+    assert.match(fasternet.text, /^# model: fasternet_t0 \(width 2, ratio: 0\.5, act: relu\), expanded/);
 
     const v3 = expandsExactly('mobilenet_v3_small_x1_0', { width: 0.75 });
     // make_divisible(16 · 0.75, 8) = 16, make_divisible(72 · 0.75, 8) = 56.
