@@ -131,6 +131,28 @@ export async function pickKernel(page, editor, kernel) {
   if (!shown) throw new Error(`the kernel label shows "${(await label.innerText()).trim()}" after picking "${kernel}"`);
 }
 
+/** Opens notebook `name` from the explorer, picks `kernel` and returns its editor. */
+export async function openNotebookWithKernel(page, name, kernel) {
+  await openFile(page, name);
+  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
+  await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: NOTEBOOK_TIMEOUT.step });
+  await pickKernel(page, editor, kernel);
+  return editor;
+}
+
+/**
+ * Scans the notebook (a NotebookList) until it holds `count` code cells that all ran and
+ * succeeded; returns them. Throws with what it saw when `timeout` passes first.
+ */
+export async function waitForCodeCellsRun(list, count, timeout = NOTEBOOK_TIMEOUT.run) {
+  let code = [];
+  for (const deadline = Date.now() + timeout; ; await list.page.waitForTimeout(1000)) {
+    code = (await list.scanCells()).filter((c) => c.kind === 'code');
+    if (code.length === count && code.every((c) => c.order && c.success && !c.running)) return code;
+    if (Date.now() > deadline) throw new Error(`expected ${count} code cells run and succeeded, saw ${JSON.stringify(code)}`);
+  }
+}
+
 /** Clicks Run All and waits until the toolbar's Interrupt turns back into Run All. */
 export async function runAll(editor, timeout = NOTEBOOK_TIMEOUT.run) {
   const toolbar = editor.locator('.notebook-toolbar-container');

@@ -11,7 +11,7 @@
 // Each server opens a temporary copy of notebooks/, so nothing in the clone is written.
 // Logs of the servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
 // LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output),
-// LCNB_E2E_ONLY=<substring> (run only the UI tests whose file name contains it, and no suite).
+// LCNB_E2E_ONLY=<substring>[,<substring>…] (run only the UI tests whose file name contains one of them, and no suite).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,10 +174,11 @@ const serverNameOf = (file, test) => test.server?.name ?? path.basename(file, '.
 /** The UI test modules, in file-name order, as [file, module]. */
 async function uiTests() {
   const dir = path.join(repoRoot, 'test', 'e2e', 'ui');
-  const only = process.env.LCNB_E2E_ONLY;
+  // Several substrings may be given, separated by commas.
+  const only = process.env.LCNB_E2E_ONLY?.split(',').filter(Boolean);
   const files = fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.mjs') && (!only || f.includes(only)))
+    .filter((f) => f.endsWith('.mjs') && (!only?.length || only.some((part) => f.includes(part))))
     .sort();
   return Promise.all(files.map(async (f) => [f, await import(pathToFileURL(path.join(dir, f)).href)]));
 }

@@ -1,7 +1,7 @@
 // UI test of the cell status bar after a static Run All of notebooks/getting-started.lcnb: a model
 // cell shows its params and MAdds; the compare cell shows how many models and the range of each
 // count, with every model's figures in its tooltip. Screenshot: test-output/e2e/cell-status-compare.png.
-import { NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
+import { NotebookList, openNotebookWithKernel, runAll, waitFor, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'cell status bar: one model, and the ranges of a compare cell';
 
@@ -12,19 +12,11 @@ const TIMEOUT = { step: 30_000, run: 2 * 60_000 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot }) {
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: TIMEOUT.step });
-  await pickKernel(page, editor, KERNEL);
+  const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
   await runAll(editor, TIMEOUT.run);
 
   const list = new NotebookList(page, editor);
-  let code = [];
-  for (const deadline = Date.now() + TIMEOUT.run; ; await page.waitForTimeout(1000)) {
-    code = (await list.scanCells()).filter((c) => c.kind === 'code');
-    if (code.length === 5 && code.every((c) => c.order && c.success)) break;
-    if (Date.now() > deadline) throw new Error(`code cells not all run: ${JSON.stringify(code)}`);
-  }
+  const code = await waitForCodeCellsRun(list, 5, TIMEOUT.run);
   log(`cell status: ${code.length} code cells ran on the static kernel`);
   await list.scrollToTop();
   const item = (index, text) => list.row(index).locator('.cell-status-right .cell-status-item', { hasText: text });

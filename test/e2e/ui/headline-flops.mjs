@@ -1,7 +1,7 @@
 // UI test of setting lcnb.headlineFlops = "flops": after running a notebook, the report's model
 // line (drawn by the notebook renderer, which gets the setting by renderer messaging) and the
 // cell status bar headline FLOPs, not MAdds. Screenshot: test-output/e2e/headline-flops.png.
-import { openFile, pickKernel, runAll } from '../actions.mjs';
+import { openNotebookWithKernel, runAll } from '../actions.mjs';
 
 export const title = 'setting lcnb.headlineFlops = flops reaches the report renderer';
 export const server = { name: 'headline-flops', options: { settings: { 'lcnb.headlineFlops': 'flops' } } };
@@ -12,10 +12,7 @@ const TIMEOUT = { step: 30_000, render: 4 * 60_000 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot }) {
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: TIMEOUT.step });
-  await pickKernel(page, editor, KERNEL);
+  const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
   await runAll(editor);
   const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   const count = outputs.locator('.lcnb-report details.lcnb-model > summary .lcnb-headline-count').first();

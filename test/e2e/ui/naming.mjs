@@ -3,7 +3,7 @@
 // different SE knobs. The title and the comparison table name each by its label, the table shows
 // the published ablation rows' top-1 (64.27% with SE everywhere), and the published block of a
 // variant shows its note. Screenshots: test-output/e2e/naming-compare.png, naming-published.png.
-import { NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
+import { NotebookList, openNotebookWithKernel, runAll, waitFor, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'compare of knob variants: labels, published ablation rows and notes';
 
@@ -15,18 +15,11 @@ const TIMEOUT = { step: 30_000, run: 2 * 60_000, render: 60_000 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot }) {
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: TIMEOUT.step });
-  await pickKernel(page, editor, KERNEL);
+  const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
   await runAll(editor, TIMEOUT.run);
 
   const list = new NotebookList(page, editor);
-  for (const deadline = Date.now() + TIMEOUT.run; ; await page.waitForTimeout(1000)) {
-    const code = (await list.scanCells()).filter((c) => c.kind === 'code');
-    if (code.length === 3 && code.every((c) => c.order && c.success)) break;
-    if (Date.now() > deadline) throw new Error(`code cells not all run: ${JSON.stringify(code)}`);
-  }
+  await waitForCodeCellsRun(list, 3, TIMEOUT.run);
   await list.scrollToTop();
 
   const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
