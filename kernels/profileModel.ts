@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { attributeProfile, LayerTiming } from '../src/core/attribution';
 import { costGraph, Cost } from '../src/core/cost';
 import { Graph } from '../src/core/ir';
-import { exportOnnx } from '../src/onnx/writer';
+import { exportOnnx, foldingText } from '../src/onnx/writer';
 import { KernelClient, ProfileJobOptions } from './client';
 import { PeaksResult, ProfileResult } from './protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
@@ -64,8 +64,7 @@ export async function profileModel(
       modelPath = join(dir, 'model.onnx');
       const exported = exportOnnx(graph, { form: 'inference' });
       await writeFile(modelPath, exported.bytes);
-      const folded = Object.keys(exported.folded).length;
-      form = `lcnb's inference export (${folded === 0 ? 'no BatchNorm to fold' : `${folded} BatchNorm layer${folded === 1 ? '' : 's'} folded into their convs`})`;
+      form = `lcnb's inference export (${foldingText(exported)})`;
     }
     const result: ProfileResult = await kernel.profile({ modelPath, ...options, baselineRuns: options.runs }, job);
     const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });

@@ -23,9 +23,8 @@ import { runNotebook } from './run/notebook';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
 import { writeFileAtomic } from './run/atomicWrite';
 import { splitRows, timingNote } from './run/split';
-import { OPSET } from './onnx/proto';
-import { exportOnnx } from './onnx/writer';
-import { formatBytes, formatSI } from './shared/format';
+import { describeExport, exportOnnx } from './onnx/writer';
+import { formatSI } from './shared/format';
 import { buildModelWithFigures, KnobValue, modelLabel, summarizeModel, zooModels } from './zoo';
 import { heads } from './zoo/heads/index';
 import { version } from '../package.json';
@@ -297,9 +296,7 @@ async function exportCommand(args: string[]): Promise<string> {
   } catch (e) {
     throw await writeProblem(values.output, e);
   }
-  const folded = Object.keys(exported.folded).length;
-  const formText = values.form === 'inference' ? `inference form, ${folded} BatchNorm layers folded into their convs` : 'training form';
-  return `wrote ${values.output} (${formatBytes(exported.bytes.length)}, ONNX opset ${OPSET}, ${formText}, weights seeded with ${seed})\n`;
+  return `wrote ${values.output} (${describeExport(exported)})\n`;
 }
 
 /** The kernel process: the bundled dist/kernel.js, or kernels/main.ts under tsx when run from source. */

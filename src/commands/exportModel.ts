@@ -1,8 +1,7 @@
 /** "lcnb: Export Model to ONNX…": zoo model → form → save dialog → an .onnx file (opset 17, seeded weights). */
 import * as vscode from 'vscode';
 import { GraphError, UserError } from '../core/errors';
-import { exportOnnx, ExportForm } from '../onnx/writer';
-import { formatBytes } from '../shared/format';
+import { describeExport, exportOnnx, ExportForm } from '../onnx/writer';
 import { buildModel } from '../zoo';
 import { Lcnb } from './context';
 import { failed } from './failures';
@@ -36,8 +35,7 @@ export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode
   try {
     const exported = exportOnnx(buildModel(id), { form });
     await vscode.workspace.fs.writeFile(target, exported.bytes);
-    const folded = Object.keys(exported.folded).length;
-    const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${form} form${folded ? `, ${folded} BatchNorm layers folded into their convs` : ''}, 224×224 input, deterministic seeded weights)`;
+    const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${describeExport(exported)}, 224×224 input)`;
     lcnb.log.info(`exported ${what}`);
     void vscode.window.showInformationMessage(`lcnb: exported ${what}.`, 'Open').then((b) => b && vscode.commands.executeCommand('vscode.open', target));
     return target;

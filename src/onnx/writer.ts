@@ -8,6 +8,7 @@ import { GraphError } from '../core/errors';
 import { Graph, Node } from '../core/ir';
 import { numel, Shape } from '../core/shape';
 import { IR_VERSION, METADATA_PREFIX, onnx, OPSET } from './proto';
+import { formatBytes } from '../shared/format';
 import { seededUniform } from './weights';
 
 export type ExportForm = 'training' | 'inference';
@@ -21,6 +22,7 @@ export interface ExportOptions {
 export interface OnnxExport {
   readonly bytes: Uint8Array;
   readonly form: ExportForm;
+  readonly seed: number;
   /** IR BatchNorm nodes folded away, each with the Conv node that now carries it. */
   readonly folded: Readonly<Record<string, string>>;
 }
@@ -317,5 +319,18 @@ export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExpor
       valueInfo: intermediate,
     },
   };
-  return { bytes: onnx.ModelProto.encode(model).finish(), form, folded };
+  return { bytes: onnx.ModelProto.encode(model).finish(), form, seed, folded };
+}
+
+/** What the inference form folded, in words ('52 BatchNorm layers folded into their convs'). */
+export function foldingText(exported: OnnxExport): string {
+  const n = Object.keys(exported.folded).length;
+  if (n === 0) return 'no BatchNorm to fold';
+  return n === 1 ? '1 BatchNorm layer folded into its conv' : `${n} BatchNorm layers folded into their convs`;
+}
+
+/** One line on what an export holds: size, opset, form (and folding), weight seed. */
+export function describeExport(exported: OnnxExport): string {
+  const form = exported.form === 'inference' ? `inference form, ${foldingText(exported)}` : 'training form';
+  return `${formatBytes(exported.bytes.length)}, ONNX opset ${OPSET}, ${form}, weights seeded with ${exported.seed}`;
 }

@@ -9,9 +9,8 @@ import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
 import { readOnnxFile } from '../onnx/file';
-import { exportOnnx } from '../onnx/writer';
+import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
-import { formatBytes } from '../shared/format';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
@@ -206,8 +205,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       } catch (e) {
         throw new CellError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, cell.pathRange);
       }
-      const folded = Object.keys(exported.folded).length;
-      const note = `Wrote ${path} (${formatBytes(exported.bytes.length)}, ONNX opset 17, ${cell.form} form${cell.form === 'inference' ? `, ${folded} BatchNorm layers folded` : ''}, seed ${cell.seed}).`;
+      const note = `Wrote ${path} (${describeExport(exported)}).`;
       return report('export', label, [modelReport(graph, published, undefined, label)], { notes: [note] });
     }
   }
