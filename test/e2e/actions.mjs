@@ -142,12 +142,15 @@ export async function openNotebookWithKernel(page, name, kernel) {
 
 /**
  * Scans the notebook (a NotebookList) until it holds `count` code cells that all ran and
- * succeeded; returns them. Throws with what it saw when `timeout` passes first.
+ * succeeded; returns them. Throws at once when a cell failed, and with what it saw when `timeout`
+ * passes first.
  */
 export async function waitForCodeCellsRun(list, count, timeout = NOTEBOOK_TIMEOUT.run) {
   let code = [];
   for (const deadline = Date.now() + timeout; ; await list.page.waitForTimeout(1000)) {
     code = (await list.scanCells()).filter((c) => c.kind === 'code');
+    const failed = code.filter((c) => c.failed);
+    if (failed.length) throw new Error(`code cells failed: ${JSON.stringify(failed)}`);
     if (code.length === count && code.every((c) => c.order && c.success && !c.running)) return code;
     if (Date.now() > deadline) throw new Error(`expected ${count} code cells run and succeeded, saw ${JSON.stringify(code)}`);
   }

@@ -3,7 +3,7 @@
 // per backbone, measured time per part, the paper's figures), the stacked-bar charts drawn, a
 // diagram framed by part, a hover on a backbone id, and no error anywhere. Screenshots go to
 // test-output/e2e/backbone-swaps-*.png.
-import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
+import { expectCharts, NotebookList, openNotebookWithKernel, runAll, waitFor, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'notebook backbone-swaps.lcnb: detect and segment cells on the CPU kernel';
 
@@ -33,25 +33,13 @@ const TIMEOUT = { step: 30_000, run: 9 * 60_000, render: 90_000, hover: 30_000 }
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot }) {
   const shots = [];
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  await pickKernel(page, editor, KERNEL);
+  const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
   const started = Date.now();
   await runAll(editor, TIMEOUT.run);
   log(`backbone-swaps: Run All finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
   const list = new NotebookList(page, editor);
-  let code;
-  for (const deadline = Date.now() + TIMEOUT.run; ; ) {
-    code = (await list.scanCells()).filter((c) => c.kind === 'code');
-    if (code.length !== CELLS.length) throw new Error(`expected ${CELLS.length} code cells, saw ${code.length}`);
-    const failed = code.filter((c) => c.failed);
-    if (failed.length) throw new Error(`code cells failed: ${JSON.stringify(failed)}`);
-    if (code.every((c) => c.order && c.success && !c.running)) break;
-    if (Date.now() > deadline) throw new Error(`code cells not finished: ${JSON.stringify(code)}`);
-    await editor.locator('.notebook-toolbar-container .action-label[aria-label="Run All"]').waitFor({ timeout: TIMEOUT.run });
-    await page.waitForTimeout(2000);
-  }
+  const code = await waitForCodeCellsRun(list, CELLS.length, TIMEOUT.run);
   log(`backbone-swaps: ${code.length} code cells ran, none failed`);
 
   const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

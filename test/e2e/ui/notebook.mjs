@@ -3,7 +3,7 @@
 // status bar in the workbench, the rendered reports inside the notebook's output webview, and
 // a hover on a layer line of the network cell; the profiled layer table fits its output beside the
 // explorer, at 1280 px too. Screenshots go to test-output/e2e/notebook-*.png.
-import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor } from '../actions.mjs';
+import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'notebook getting-started.lcnb: Run All on the CPU kernel';
 
@@ -44,20 +44,7 @@ export async function run(page, { log, shot }) {
   log(`notebook: Run All finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
   const list = new NotebookList(page, editor);
-  let code;
-  for (const deadline = Date.now() + TIMEOUT.run; ; ) {
-    const cells = await list.scanCells();
-    code = cells.filter((c) => c.kind === 'code');
-    if (code.length !== 5) throw new Error(`expected 5 code cells, saw ${code.length}: ${JSON.stringify(cells)}`);
-    const failed = code.filter((c) => c.failed);
-    if (failed.length) throw new Error(`code cells failed: ${JSON.stringify(failed)}`);
-    const unfinished = code.filter((c) => !c.order || !c.success || c.running);
-    if (unfinished.length === 0) break;
-    // Run All may have shown Interrupt too late to be seen: wait for the toolbar again, then look again.
-    if (Date.now() > deadline) throw new Error(`code cells not finished: ${JSON.stringify(unfinished)}`);
-    await editor.locator('.notebook-toolbar-container .action-label[aria-label="Run All"]').waitFor({ timeout: TIMEOUT.run });
-    await page.waitForTimeout(2000);
-  }
+  const code = await waitForCodeCellsRun(list, 5, TIMEOUT.run);
   const orders = code.map((c) => c.order);
   const sorted = [...orders].sort((a, b) => a - b);
   if (new Set(orders).size !== orders.length || orders.join() !== sorted.join()) {
