@@ -68,9 +68,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
 
   const diagnostics = vscode.languages.createDiagnosticCollection('lcnb');
   const pending = new Map<string, NodeJS.Timeout>();
-  // Files are looked at asynchronously, once per second at most; an .onnx file created or deleted
-  // in the workspace, or a return to the window, forgets what was seen, so a file that appears
-  // stops being flagged without an edit.
+  // Files are looked at asynchronously, once per second at most; anything created or deleted in
+  // the workspace, or a return to the window, forgets what was seen, so a file that appears stops
+  // being flagged without an edit.
   const files = new FileStateCache(statOnnxFile);
   /** Per document, the latest update: an older one whose file check ends later publishes nothing. */
   const latest = new Map<string, number>();
@@ -118,7 +118,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     latest.delete(key);
     diagnostics.delete(doc.uri);
   };
-  const onnxWatcher = vscode.workspace.createFileSystemWatcher('**/*.{onnx,ONNX}');
+  // Every path, not only *.onnx: a file written into a new folder may be reported only as the
+  // folder's creation. Rechecks are debounced per document and cost a stat per path a cell names.
+  const workspaceWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
 
   const hintsChanged = new vscode.EventEmitter<void>();
 
@@ -129,9 +131,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),
-    onnxWatcher,
-    onnxWatcher.onDidCreate(recheckFiles),
-    onnxWatcher.onDidDelete(recheckFiles),
+    workspaceWatcher,
+    workspaceWatcher.onDidCreate(recheckFiles),
+    workspaceWatcher.onDidDelete(recheckFiles),
     // Files outside the workspace are not watched: coming back to the window looks again.
     vscode.window.onDidChangeWindowState((state) => state.focused && recheckFiles()),
     results.onDidChange(() => hintsChanged.fire()),
