@@ -110,15 +110,23 @@ export async function pickKernel(page, editor, kernel) {
   const exact = new RegExp(`^${kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`); // "Static analysis (no execution)" has parentheses
   const kernelRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) });
   const sourceRow = rows.filter({ has: page.locator('.label-name', { hasText: KERNEL_SOURCE }) });
+  const input = page.locator('.quick-input-widget input.input');
+  // Typing the label filters the list down to that row and makes it the active one; Enter picks
+  // it. A click can miss: the active row's description tooltip may lie over the row below it.
+  const choose = async (label, row) => {
+    await input.fill(label);
+    await row.first().waitFor({ timeout: NOTEBOOK_TIMEOUT.step });
+    await page.keyboard.press('Enter');
+  };
   await editor.locator('.notebook-toolbar-container .kernel-action-view-item').click({ timeout: NOTEBOOK_TIMEOUT.step });
   const deadline = Date.now() + NOTEBOOK_TIMEOUT.step;
   for (;;) {
     if (await kernelRow.first().isVisible()) {
-      await kernelRow.first().click({ timeout: NOTEBOOK_TIMEOUT.step });
+      await choose(kernel, kernelRow);
       break;
     }
     if (await sourceRow.first().isVisible()) {
-      await sourceRow.first().click({ timeout: NOTEBOOK_TIMEOUT.step });
+      await choose(KERNEL_SOURCE, sourceRow);
     }
     if (Date.now() > deadline) {
       const seen = await rows.allInnerTexts();
@@ -293,15 +301,21 @@ export class NotebookList {
   async hoverInCell(index, { line, word = line, accept, expected, timeout = 30_000 }) {
     const viewLine = this.row(index).locator('.monaco-editor .view-line', { hasText: line }).first();
     await this.reveal(viewLine, { top: 200 });
-    const span = viewLine.locator('span span').filter({ hasText: word }).first();
-    const target = (await span.count()) ? span : viewLine;
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').filter({ visible: true });
     const text = await waitFor(async () => {
+      // Looked up on every try: until the line is tokenized, one span holds the whole line. The
+      // word's place inside its span comes from the span's text (the editor font is monospace).
+      const span = viewLine.locator('span span').filter({ hasText: word }).first();
+      const target = (await span.count()) ? span : viewLine;
       const box = await target.boundingBox();
       if (!box) return undefined;
+      const spanText = (await target.textContent()) ?? '';
+      const at = Math.max(0, spanText.indexOf(word));
+      const charWidth = spanText.length ? box.width / spanText.length : 0;
+      const x = box.x + Math.min((at + Math.min(word.length / 2, 1.5)) * charWidth, box.width - 1);
       // Move off and back on: the hover opens after the mouse rests on the word.
       await this.page.mouse.move(box.x + box.width / 2, box.y - 30);
-      await this.page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2, { steps: 3 });
+      await this.page.mouse.move(x, box.y + box.height / 2, { steps: 3 });
       try {
         await hover.first().waitFor({ timeout: 4000 });
       } catch {

@@ -152,4 +152,14 @@ async function saveDialog(page, target) {
   if (!ready) throw new Error(`no save dialog for ${target}`);
   await input.fill(target);
   await page.keyboard.press('Enter');
+  // The dialog may ignore Enter while it is still listing the folder: then its OK button accepts.
+  // (A second Enter could land in the editor once the dialog has gone.)
+  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ });
+  const closed = await waitFor(async () => {
+    await page.waitForTimeout(1000);
+    if (!(await input.isVisible())) return true;
+    await ok.first().click({ timeout: 1000 }).catch(() => {});
+    return undefined;
+  }, TIMEOUT.step);
+  if (!closed) throw new Error(`the save dialog for ${target} did not close`);
 }
