@@ -310,9 +310,11 @@ export class NotebookList {
       const box = await target.boundingBox();
       if (!box) return undefined;
       const spanText = (await target.textContent()) ?? '';
-      const at = Math.max(0, spanText.indexOf(word));
+      // `word` is a string or a RegExp (matched against a whole span's text).
+      const found = typeof word === 'string' ? { index: spanText.indexOf(word), length: word.length } : { index: spanText.search(word), length: 3 };
+      const at = Math.max(0, found.index);
       const charWidth = spanText.length ? box.width / spanText.length : 0;
-      const x = box.x + Math.min((at + Math.min(word.length / 2, 1.5)) * charWidth, box.width - 1);
+      const x = box.x + Math.max(0, Math.min((at + Math.min(found.length / 2, 1.5)) * charWidth, box.width - 1));
       // Move off and back on: the hover opens after the mouse rests on the word.
       await this.page.mouse.move(box.x + box.width / 2, box.y - 30);
       await this.page.mouse.move(x, box.y + box.height / 2, { steps: 3 });
