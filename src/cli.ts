@@ -16,6 +16,7 @@ import { Graph } from './core/ir';
 import { PublishedFigure, summarize } from './core/summary';
 import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from './notebook/format';
 import { readOnnxFile } from './onnx/file';
+import { parseInputShape } from './onnx/reader';
 import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
 import { Report, REPORT_MIME } from './run/report';
@@ -76,7 +77,7 @@ const MODEL_OPTIONS = {
   batch: { type: 'string' },
   width: { type: 'string' },
   knob: { type: 'string', multiple: true },
-  'input-shape': { type: 'string' },
+  'input-shape': { type: 'string', multiple: true },
   head: { type: 'string' },
   'head-knob': { type: 'string', multiple: true },
 } as const;
@@ -105,7 +106,7 @@ type ModelOptionValues = {
   batch?: string;
   width?: string;
   knob?: string[];
-  'input-shape'?: string;
+  'input-shape'?: string[];
   head?: string;
   'head-knob'?: string[];
 };
@@ -118,6 +119,24 @@ interface LoadedModel {
   published: PublishedFigure[];
   /** With --head: the head on this backbone, built as a detect or segment cell builds it. */
   headed?: HeadedBuild;
+  /** What the reader of a file noted (a symbolic batch set to 1, int8 tensors, unresolved nodes). */
+  notes?: readonly string[];
+}
+
+/** --input-shape, repeatable: `1,3,640,640` for the one data input, `NAME=1,3,640,640` for a named one. */
+function cliInputShapes(given: readonly string[] | undefined): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (const text of given ?? []) {
+    let parsed: { name: string; shape: number[] };
+    try {
+      parsed = parseInputShape(text);
+    } catch (e) {
+      throw new UsageError(`--input-shape: ${(e as Error).message}`);
+    }
+    if (parsed.name in shapes) throw new UsageError(`--input-shape names ${parsed.name ? `input '${parsed.name}'` : 'the data input'} twice`);
+    shapes[parsed.name] = parsed.shape;
+  }
+  return shapes;
 }
 
 /** Why a file could not be read or written, in words ("file not found", "permission denied"). */
@@ -186,12 +205,8 @@ async function loadModel(target: string, values: ModelOptionValues): Promise<Loa
   if (/\.onnx$/i.test(target)) {
     if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
     await checkModelPath(target);
-    const shape = values['input-shape']?.split(',').map((d) => positiveInt('input-shape', d.trim()) as number);
-    const model = await readOnnxFile(target);
-    if (!shape) return { graph: model.graph, label: model.graph.name, published: [] };
-    const first = model.graph.inputs[0]?.name ?? '';
-    const graph = (await readOnnxFile(target, { inputShapes: { [first]: shape } })).graph;
-    return { graph, label: graph.name, published: [] };
+    const model = await readOnnxFile(target, { inputShapes: cliInputShapes(values['input-shape']) });
+    return { graph: model.graph, label: model.graph.name, published: [], notes: model.notes };
   }
   if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
   if (/\.json$/i.test(target)) {
@@ -275,10 +290,11 @@ function labelled<T extends { id: string }>(output: T, label: string): T & { lab
 async function summaryCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseCommand('summary', OPTIONS.summary, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
-  const { graph, label, published, headed } = await loadModel(positionals[0], values);
+  const { graph, label, published, headed, notes } = await loadModel(positionals[0], values);
   const summary = summarize(graph, {}, published);
-  if (values.json) return JSON.stringify(headed ? { ...labelled(summary, label), ...splitJson(headed, summary) } : labelled(summary, label), null, 2) + '\n';
-  return summaryText(summary, label) + (headed ? splitText(headed, summary) : '');
+  const noted = notes?.length ? { notes: [...notes] } : {};
+  if (values.json) return JSON.stringify(headed ? { ...labelled(summary, label), ...splitJson(headed, summary) } : { ...labelled(summary, label), ...noted }, null, 2) + '\n';
+  return summaryText(summary, label, notes) + (headed ? splitText(headed, summary) : '');
 }
 
 async function exportCommand(args: string[]): Promise<string> {

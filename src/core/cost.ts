@@ -28,6 +28,8 @@ export interface NodeCost extends Cost {
 export interface UncountedOp {
   readonly name: string;
   readonly op: string;
+  /** Why it is not counted, when it is not simply an op without a cost rule (a shape only a run can tell). */
+  readonly why?: string;
 }
 
 export interface GraphCost {
@@ -81,7 +83,11 @@ export function costNode(graph: Graph, node: Node, options: CostOptions = {}): N
   const weightElements = node.weights.reduce((sum, w) => sum + numel(w.shape), constantElements);
   const activationElements = [...inputShapes, ...outputShapes].reduce((sum, s) => sum + numel(s), -constantElements);
   const macElements = def.isView ? 0 : activationElements + weightElements;
-  const cost = { params, madds: work.madds, flops: work.flops, macElements, macBytes: macElements * bytes };
+  // Bytes at each tensor's own width (int8 activations, int64 indices …), weights at the node's.
+  const widthOf = (name: string) => graph.elementBytes?.get(name) ?? bytes;
+  const tensorBytes = [...node.inputs, ...node.outputs].reduce((sum, t) => sum + numel(graph.shapes.get(t) ?? []) * widthOf(t), 0);
+  const macBytes = def.isView ? 0 : tensorBytes + node.weights.reduce((sum, w) => sum + numel(w.shape), 0) * (node.weightBytes ?? bytes);
+  const cost = { params, madds: work.madds, flops: work.flops, macElements, macBytes };
   return { ...cost, node, inputShapes, outputShapes, intensity: intensity(cost), flopsRule: def.flopsRule };
 }
 
@@ -98,6 +104,7 @@ export function costGraph(graph: Graph, options: CostOptions = {}): GraphCost {
       uncounted.push({ name: node.name, op: node.op });
     }
   }
+  for (const u of graph.unresolved ?? []) uncounted.push({ name: u.name, op: u.op, why: u.why });
   return { nodes, uncounted, totals };
 }
 

@@ -26,6 +26,8 @@ export interface Node {
   readonly outputs: readonly string[];
   readonly attrs: Attrs;
   readonly weights: readonly WeightSpec[];
+  /** Bytes per weight element when not the graph's default (1 for int8 weights). */
+  readonly weightBytes?: number;
 }
 
 export interface Tensor {
@@ -45,6 +47,16 @@ export interface Graph {
    * Mul — as graphs read from ONNX have them); the cost model counts them as that node's weights.
    */
   readonly constants: ReadonlyMap<string, ConstantInfo>;
+  /** Bytes per element of tensors whose type is not the default float32 (int8, int64, bool …). */
+  readonly elementBytes?: ReadonlyMap<string, number>;
+  /** Nodes of a stored model whose output shapes could not be found: not in the graph, listed with why. */
+  readonly unresolved?: readonly UnresolvedNode[];
+}
+
+export interface UnresolvedNode {
+  readonly name: string;
+  readonly op: string;
+  readonly why: string;
 }
 
 export interface ConstantInfo {
@@ -62,6 +74,8 @@ export interface NodeSpec {
   outputs?: readonly string[];
   /** Only for ops outside the registry: their output shapes, which lcnb cannot infer. */
   outputShapes?: readonly Shape[];
+  /** Bytes per weight element when not the default. */
+  weightBytes?: number;
 }
 
 /**
@@ -75,6 +89,8 @@ export class GraphBuilder {
   private readonly constants = new Map<string, ConstantInfo>();
   private readonly scopeStack: string[] = [];
   private readonly usedNames = new Set<string>();
+  private readonly elementBytes = new Map<string, number>();
+  private readonly unresolved: UnresolvedNode[] = [];
 
   constructor(readonly name: string) {}
 
@@ -147,8 +163,12 @@ export class GraphBuilder {
         throw new GraphError(spec.name, spec.op, inputShapes, `output shape [${shape.join(', ')}] has a size ≤ 0`);
       }
     }
-    const outputs =
-      spec.outputs ?? (outputShapes.length === 1 ? [spec.name] : outputShapes.map((_, i) => `${spec.name}:${i}`));
+    // Outputs a stored node leaves unnamed (optional ones) are named name:i.
+    const outputs = spec.outputs
+      ? outputShapes.map((_, i) => spec.outputs![i] || `${spec.name}:${i}`).concat(spec.outputs.slice(outputShapes.length))
+      : outputShapes.length === 1
+        ? [spec.name]
+        : outputShapes.map((_, i) => `${spec.name}:${i}`);
     if (outputs.length !== outputShapes.length) {
       throw new GraphError(spec.name, spec.op, inputShapes, `declares ${outputs.length} outputs but produces ${outputShapes.length}`);
     }
@@ -157,8 +177,18 @@ export class GraphBuilder {
     }
     outputs.forEach((out, i) => this.shapes.set(out, outputShapes[i]));
     this.usedNames.add(spec.name);
-    this.nodes.push({ name: spec.name, op: spec.op, scope: spec.scope ?? [], inputs: spec.inputs, outputs, attrs, weights });
+    this.nodes.push({ name: spec.name, op: spec.op, scope: spec.scope ?? [], inputs: spec.inputs, outputs, attrs, weights, ...(spec.weightBytes ? { weightBytes: spec.weightBytes } : {}) });
     return outputs.map((out, i) => ({ name: out, shape: outputShapes[i] }));
+  }
+
+  /** Records a tensor's element width when it is not the default. */
+  setElementBytes(name: string, bytes: number): void {
+    this.elementBytes.set(name, bytes);
+  }
+
+  /** Records a node of a stored model left out of the graph because its output shapes are not known. */
+  leaveUnresolved(node: UnresolvedNode): void {
+    this.unresolved.push(node);
   }
 
   /** A tensor added so far, by name. */
@@ -180,6 +210,8 @@ export class GraphBuilder {
       nodes: this.nodes,
       shapes: this.shapes,
       constants: this.constants,
+      ...(this.elementBytes.size ? { elementBytes: this.elementBytes } : {}),
+      ...(this.unresolved.length ? { unresolved: this.unresolved } : {}),
     };
   }
 }

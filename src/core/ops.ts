@@ -7,177 +7,100 @@
  * MatMul. FLOPs = 2 × MAdds, plus one FLOP per output for a bias, plus the per-element work listed
  * in `flopsRule` for every other op (a transcendental such as exp or erf counts as one FLOP).
  */
-import { Attrs, WeightSpec } from './ir';
-import { GraphError } from './errors';
+import { WeightSpec } from './ir';
 import { formatShape } from '../shared/format';
 import { broadcastShapes, numel, Shape, windowOutputSize } from './shape';
+import { STANDARD_OPS } from './opsStandard';
+import {
+  attrBool,
+  attrInts,
+  attrNumber,
+  binaryBroadcast,
+  dataMovement,
+  elementwise,
+  expectInputs,
+  expectRank,
+  fail,
+  normalizeAxis,
+  OpContext,
+  axesOf,
+  reduceAxes,
+  OpDef,
+  view,
+} from './opKit';
 
-export interface OpContext {
-  readonly name: string;
-  readonly op: string;
-  readonly attrs: Attrs;
-  readonly inputShapes: readonly Shape[];
-}
-
-export interface OpWork {
-  readonly madds: number;
-  readonly flops: number;
-}
-
-export interface OpDef {
-  /** Checks the inputs and returns the output shapes; throws GraphError naming the broken rule. */
-  infer(ctx: OpContext): Shape[];
-  weights?(ctx: OpContext): WeightSpec[];
-  work(ctx: OpContext, outputs: readonly Shape[]): OpWork;
-  /** How FLOPs are counted for this op, shown to users beside the numbers. */
-  readonly flopsRule: string;
-  /** A view moves no data (Reshape, Flatten, Dropout at inference): its memory access cost is 0. */
-  readonly isView?: boolean;
-}
-
-function fail(ctx: OpContext, rule: string): never {
-  throw new GraphError(ctx.name, ctx.op, ctx.inputShapes, rule);
-}
-
-function attrNumber(ctx: OpContext, key: string, fallback?: number): number {
-  const value = ctx.attrs[key];
-  if (value === undefined) {
-    if (fallback === undefined) fail(ctx, `attribute '${key}' is required`);
-    return fallback;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(ctx, `attribute '${key}' must be a number`);
-  return value;
-}
-
-function attrInts(ctx: OpContext, key: string, length: number, fallback?: number[]): number[] {
-  const value = ctx.attrs[key];
-  if (value === undefined) {
-    if (fallback === undefined) fail(ctx, `attribute '${key}' is required`);
-    return fallback;
-  }
-  const list = typeof value === 'number' ? new Array<number>(length).fill(value) : value;
-  if (!Array.isArray(list) || list.length !== length || list.some((v) => !Number.isInteger(v))) {
-    fail(ctx, `attribute '${key}' must be ${length} integers`);
-  }
-  return [...list];
-}
-
-function attrBool(ctx: OpContext, key: string, fallback: boolean): boolean {
-  const value = ctx.attrs[key];
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  if (value === 0 || value === 1) return value === 1;
-  fail(ctx, `attribute '${key}' must be true or false`);
-}
-
-function expectInputs(ctx: OpContext, count: number): void {
-  if (ctx.inputShapes.length !== count) fail(ctx, `expects ${count} input(s), got ${ctx.inputShapes.length}`);
-}
-
-function expectRank(ctx: OpContext, index: number, rank: number): Shape {
-  const shape = ctx.inputShapes[index];
-  if (shape.length !== rank) fail(ctx, `input ${index} must have rank ${rank} (N, C, H, W for 4), got ${formatShape(shape)}`);
-  return shape;
-}
-
-function normalizeAxis(ctx: OpContext, axis: number, rank: number): number {
-  const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) fail(ctx, `axis ${axis} is out of range for rank ${rank}`);
-  return a;
-}
-
-/** Ops whose only work is a fixed number of FLOPs per output element. */
-function elementwise(flopsPerElement: number, rule: string): OpDef {
-  return {
-    infer: (ctx) => {
-      expectInputs(ctx, 1);
-      return [ctx.inputShapes[0]];
-    },
-    work: (_ctx, outputs) => ({ madds: 0, flops: flopsPerElement * numel(outputs[0]) }),
-    flopsRule: rule,
-  };
-}
-
-function binaryBroadcast(rule: string): OpDef {
-  return {
-    infer: (ctx) => {
-      expectInputs(ctx, 2);
-      const out = broadcastShapes(ctx.inputShapes[0], ctx.inputShapes[1]);
-      if (!out) {
-        fail(ctx, `shapes ${formatShape(ctx.inputShapes[0])} and ${formatShape(ctx.inputShapes[1])} cannot be broadcast together (each dimension must match or be 1)`);
-      }
-      return [out];
-    },
-    work: (_ctx, outputs) => ({ madds: 0, flops: numel(outputs[0]) }),
-    flopsRule: rule,
-  };
-}
-
-function view(infer: (ctx: OpContext) => Shape[], rule: string): OpDef {
-  return { infer, work: () => ({ madds: 0, flops: 0 }), flopsRule: rule, isView: true };
-}
-
-function dataMovement(infer: (ctx: OpContext) => Shape[], rule: string): OpDef {
-  return { infer, work: () => ({ madds: 0, flops: 0 }), flopsRule: rule };
-}
+export type { OpContext, OpDef, OpWork } from './opKit';
 
 interface PoolGeometry {
   kernel: number[];
   out: number[];
 }
 
+/** Spatial axes of an N-d input (N, C, D1 … Dk): k ≥ 1. */
+function spatialRank(ctx: OpContext): number {
+  const shape = ctx.inputShapes[0];
+  if (shape.length < 3) fail(ctx, `input 0 must have rank ≥ 3 (N, C, spatial…), got ${formatShape(shape)}`);
+  return shape.length - 2;
+}
+
+/** Output size of every spatial axis of a sliding window (conv or pool); fails when one is < 1. */
+function windowOutput(ctx: OpContext, kernel: number[], strides: number[], pads: number[], dilations: number[], ceil: boolean, what: string): number[] {
+  const spatial = ctx.inputShapes[0].slice(2);
+  const k = spatial.length;
+  if ([...kernel, ...strides, ...dilations].some((v) => v <= 0)) fail(ctx, `kernel, strides and dilations must be positive`);
+  if (pads.some((p) => p < 0)) fail(ctx, 'pads must be ≥ 0');
+  const out = spatial.map((size, i) => windowOutputSize(size, kernel[i], strides[i], pads[i], pads[i + k], dilations[i], ceil));
+  if (out.some((o) => o <= 0)) {
+    fail(ctx, `a ${kernel.join('×')} ${what} with stride ${strides.join('×')}${dilations.some((d) => d !== 1) ? ` and dilation ${dilations.join('×')}` : ''} on ${spatial.join('×')} gives spatial size ${out.join('×')} (must be ≥ 1)`);
+  }
+  return out;
+}
+
 function poolGeometry(ctx: OpContext): PoolGeometry {
-  expectInputs(ctx, 1);
-  const [n, c, h, w] = expectRank(ctx, 0, 4);
-  const kernel = attrInts(ctx, 'kernel_shape', 2);
-  const strides = attrInts(ctx, 'strides', 2, kernel);
-  const pads = attrInts(ctx, 'pads', 4, [0, 0, 0, 0]);
+  if (ctx.inputShapes.length !== 1) expectInputs(ctx, 1);
+  const k = spatialRank(ctx);
+  const [n, c] = ctx.inputShapes[0];
+  const kernel = attrInts(ctx, 'kernel_shape', k);
+  // lcnb's own pools stride by their kernel when no stride is given; a stored ONNX pool always states its strides.
+  const strides = attrInts(ctx, 'strides', k, kernel);
+  const pads = attrInts(ctx, 'pads', 2 * k, new Array<number>(2 * k).fill(0));
+  const dilations = attrInts(ctx, 'dilations', k, new Array<number>(k).fill(1));
   const ceil = attrBool(ctx, 'ceil_mode', false);
-  if (kernel.some((k) => k <= 0) || strides.some((s) => s <= 0)) fail(ctx, 'kernel and strides must be positive');
-  const oh = windowOutputSize(h, kernel[0], strides[0], pads[0], pads[2], 1, ceil);
-  const ow = windowOutputSize(w, kernel[1], strides[1], pads[1], pads[3], 1, ceil);
-  if (oh <= 0 || ow <= 0) fail(ctx, `a ${kernel.join('×')} window with stride ${strides.join('×')} leaves spatial size ${oh}×${ow} (must be ≥ 1)`);
-  return { kernel, out: [n, c, oh, ow] };
+  return { kernel, out: [n, c, ...windowOutput(ctx, kernel, strides, pads, dilations, ceil, 'window')] };
 }
 
 const conv: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 1);
-    const [n, cin, h, w] = expectRank(ctx, 0, 4);
+    const k = spatialRank(ctx);
+    const [n, cin] = ctx.inputShapes[0];
     const cout = attrNumber(ctx, 'out_channels');
     const group = attrNumber(ctx, 'group', 1);
-    const kernel = attrInts(ctx, 'kernel_shape', 2);
-    const strides = attrInts(ctx, 'strides', 2, [1, 1]);
-    const dilations = attrInts(ctx, 'dilations', 2, [1, 1]);
-    const pads = attrInts(ctx, 'pads', 4, [0, 0, 0, 0]);
+    const kernel = attrInts(ctx, 'kernel_shape', k);
+    const strides = attrInts(ctx, 'strides', k, new Array<number>(k).fill(1));
+    const dilations = attrInts(ctx, 'dilations', k, new Array<number>(k).fill(1));
+    const pads = attrInts(ctx, 'pads', 2 * k, new Array<number>(2 * k).fill(0));
     if (!Number.isInteger(cout) || cout <= 0) fail(ctx, `out_channels must be a positive integer, got ${cout}`);
     if (!Number.isInteger(group) || group <= 0) fail(ctx, `group must be a positive integer, got ${group}`);
     if (cin % group !== 0) fail(ctx, `input channels ${cin} are not divisible by group ${group}`);
     if (cout % group !== 0) fail(ctx, `output channels ${cout} are not divisible by group ${group}`);
-    if ([...kernel, ...strides, ...dilations].some((v) => v <= 0)) fail(ctx, 'kernel, strides and dilations must be positive');
-    if (pads.some((p) => p < 0)) fail(ctx, 'pads must be ≥ 0');
-    const oh = windowOutputSize(h, kernel[0], strides[0], pads[0], pads[2], dilations[0]);
-    const ow = windowOutputSize(w, kernel[1], strides[1], pads[1], pads[3], dilations[1]);
-    if (oh <= 0 || ow <= 0) {
-      fail(ctx, `a ${kernel.join('×')} kernel with stride ${strides.join('×')} on ${h}×${w} gives spatial size ${oh}×${ow} (must be ≥ 1)`);
-    }
-    return [[n, cout, oh, ow]];
+    return [[n, cout, ...windowOutput(ctx, kernel, strides, pads, dilations, false, 'kernel')]];
   },
   weights(ctx) {
     const cin = ctx.inputShapes[0][1];
     const cout = ctx.attrs.out_channels as number;
     const group = (ctx.attrs.group as number | undefined) ?? 1;
-    const [kh, kw] = attrInts(ctx, 'kernel_shape', 2);
-    const weights: WeightSpec[] = [{ role: 'weight', shape: [cout, cin / group, kh, kw], trainable: true }];
-    if (attrBool(ctx, 'bias', false)) weights.push({ role: 'bias', shape: [cout], trainable: true });
+    const kernel = attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2);
+    const weights: WeightSpec[] = [{ role: 'weight', shape: [cout, cin / group, ...kernel], trainable: !attrBool(ctx, 'weight_shared', false) }];
+    if (attrBool(ctx, 'bias', false)) weights.push({ role: 'bias', shape: [cout], trainable: !attrBool(ctx, 'bias_shared', false) });
     return weights;
   },
   work(ctx, outputs) {
     const cin = ctx.inputShapes[0][1];
     const group = (ctx.attrs.group as number | undefined) ?? 1;
-    const [kh, kw] = attrInts(ctx, 'kernel_shape', 2);
+    const kernel = attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2);
     const outElements = numel(outputs[0]);
-    const madds = outElements * (cin / group) * kh * kw;
+    const madds = outElements * (cin / group) * numel(kernel);
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', false) ? outElements : 0) };
   },
   flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
@@ -205,20 +128,21 @@ const batchNorm: OpDef = {
 const gemm: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 1);
-    const [n] = expectRank(ctx, 0, 2);
+    const shape = expectRank(ctx, 0, 2);
+    const n = attrBool(ctx, 'trans_a', false) ? shape[1] : shape[0];
     const out = attrNumber(ctx, 'out_features');
     if (!Number.isInteger(out) || out <= 0) fail(ctx, `out_features must be a positive integer, got ${out}`);
     return [[n, out]];
   },
   weights(ctx) {
-    const inFeatures = ctx.inputShapes[0][1];
+    const inFeatures = ctx.inputShapes[0][attrBool(ctx, 'trans_a', false) ? 0 : 1];
     const out = ctx.attrs.out_features as number;
-    const weights: WeightSpec[] = [{ role: 'weight', shape: [out, inFeatures], trainable: true }];
-    if (attrBool(ctx, 'bias', true)) weights.push({ role: 'bias', shape: [out], trainable: true });
+    const weights: WeightSpec[] = [{ role: 'weight', shape: [out, inFeatures], trainable: !attrBool(ctx, 'weight_shared', false) }];
+    if (attrBool(ctx, 'bias', true)) weights.push({ role: 'bias', shape: [out], trainable: !attrBool(ctx, 'bias_shared', false) });
     return weights;
   },
   work(ctx, outputs) {
-    const madds = numel(outputs[0]) * ctx.inputShapes[0][1];
+    const madds = numel(outputs[0]) * ctx.inputShapes[0][attrBool(ctx, 'trans_a', false) ? 0 : 1];
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', true) ? numel(outputs[0]) : 0) };
   },
   flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
@@ -227,16 +151,20 @@ const gemm: OpDef = {
 const matMul: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 2);
-    const [a, b] = ctx.inputShapes;
-    if (a.length < 2 || b.length < 2) fail(ctx, 'both inputs need rank ≥ 2');
+    // NumPy's matmul: a 1-D operand gains an axis (prepended to A, appended to B) that the result drops.
+    const [a0, b0] = ctx.inputShapes;
+    if (a0.length < 1 || b0.length < 1) fail(ctx, 'both inputs need rank ≥ 1');
+    const a = a0.length === 1 ? [1, a0[0]] : a0;
+    const b = b0.length === 1 ? [b0[0], 1] : b0;
     const k = a[a.length - 1];
     if (b[b.length - 2] !== k) fail(ctx, `inner dimensions differ: ${k} vs ${b[b.length - 2]}`);
     const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2));
     if (!batch) fail(ctx, 'batch dimensions cannot be broadcast together');
-    return [[...batch, a[a.length - 2], b[b.length - 1]]];
+    return [[...batch, ...(a0.length === 1 ? [] : [a[a.length - 2]]), ...(b0.length === 1 ? [] : [b[b.length - 1]])]];
   },
   work(ctx, outputs) {
     const a = ctx.inputShapes[0];
+    // K is A's last axis; the 0-d result of two 1-D operands is one dot product (numel of [] is 1).
     const madds = numel(outputs[0]) * a[a.length - 1];
     return { madds, flops: 2 * madds };
   },
@@ -269,8 +197,33 @@ const split = dataMovement((ctx) => {
   return sizes.map((s) => input.map((d, i) => (i === axis ? s : d)));
 }, 'none (copies data)');
 
+/** ONNX's Slice: `starts`, `ends` and optional `axes`, `steps`, one entry per sliced axis (clamped as ONNX clamps). */
+function sliceMany(ctx: OpContext): Shape[] {
+  const out = [...ctx.inputShapes[0]];
+  const starts = ctx.attrs.starts as number[];
+  const ends = ctx.attrs.ends as number[] | undefined;
+  const axes = (ctx.attrs.axes as number[] | undefined) ?? starts.map((_, i) => i);
+  const steps = (ctx.attrs.steps as number[] | undefined) ?? starts.map(() => 1);
+  if (!Array.isArray(ends) || ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+    fail(ctx, 'starts, ends, axes and steps must have one entry per sliced axis');
+  }
+  axes.forEach((raw, i) => {
+    const axis = normalizeAxis(ctx, raw, out.length);
+    const size = ctx.inputShapes[0][axis];
+    const step = steps[i];
+    if (!Number.isInteger(step) || step === 0) fail(ctx, `step must be a non-zero integer, got ${step}`);
+    const norm = (v: number) => (v < 0 ? v + size : v);
+    const [lo, hi] = step > 0 ? [0, size] : [-1, size - 1];
+    const start = Math.min(Math.max(norm(starts[i]), lo), hi);
+    const end = Math.min(Math.max(norm(ends[i]), lo), hi);
+    out[axis] = Math.max(0, Math.ceil((end - start) / step));
+  });
+  return [out];
+}
+
 const slice = dataMovement((ctx) => {
   expectInputs(ctx, 1);
+  if (Array.isArray(ctx.attrs.starts)) return sliceMany(ctx);
   const out = [...ctx.inputShapes[0]];
   const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), out.length);
   const size = out[axis];
@@ -336,21 +289,35 @@ const identityShape = (ctx: OpContext): Shape[] => {
 const resize: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 1);
-    const [n, c, h, w] = expectRank(ctx, 0, 4);
-    const sizes = ctx.attrs.sizes;
-    if (Array.isArray(sizes)) {
-      const [oh, ow] = attrInts(ctx, 'sizes', 2);
-      return [[n, c, oh, ow]];
-    }
-    const scales = ctx.attrs.scales;
-    if (!Array.isArray(scales) || scales.length !== 2) fail(ctx, "needs 'sizes' [H, W] or 'scales' [sH, sW]");
-    return [[n, c, Math.floor(h * (scales as number[])[0]), Math.floor(w * (scales as number[])[1])]];
+    const input = ctx.inputShapes[0];
+    const rank = input.length;
+    const sizes = Array.isArray(ctx.attrs.sizes) && (ctx.attrs.sizes as number[]).length > 0 ? (ctx.attrs.sizes as number[]) : undefined;
+    const scales = Array.isArray(ctx.attrs.scales) && (ctx.attrs.scales as number[]).length > 0 ? (ctx.attrs.scales as number[]) : undefined;
+    const given = sizes ?? scales;
+    if (!given) fail(ctx, "needs 'sizes' or 'scales'");
+    // The IR's own form names H and W only; ONNX's names every axis, or the axes in 'axes'.
+    const axes = Array.isArray(ctx.attrs.axes)
+      ? (ctx.attrs.axes as number[]).map((a) => normalizeAxis(ctx, a, rank))
+      : given.length === rank
+        ? input.map((_, i) => i)
+        : given.length === 2 && rank === 4
+          ? [2, 3]
+          : fail(ctx, `'${sizes ? 'sizes' : 'scales'}' has ${given.length} values for a rank-${rank} input`);
+    if (axes.length !== given.length) fail(ctx, `'axes' names ${axes.length} axes but ${given.length} values are given`);
+    const out = [...input];
+    axes.forEach((axis, i) => {
+      out[axis] = sizes ? sizes[i] : Math.floor(input[axis] * given[i]);
+    });
+    return [out];
   },
   work(ctx, outputs) {
     const mode = (ctx.attrs.mode as string | undefined) ?? 'nearest';
-    return { madds: 0, flops: mode === 'nearest' ? 0 : 7 * numel(outputs[0]) };
+    const resized = ctx.inputShapes[0].filter((d, i) => d !== outputs[0][i]).length || 1;
+    // Separable interpolation: 3 FLOPs per tap pair along each resized axis (linear 2 taps, cubic 4).
+    const perOutput = mode === 'nearest' ? 0 : mode === 'cubic' ? 7 * resized : 3 * resized;
+    return { madds: 0, flops: perOutput * numel(outputs[0]) };
   },
-  flopsRule: "nearest: 0; linear: 7 per output (4 multiplies, 3 adds)",
+  flopsRule: 'nearest: 0; linear: 3 per output per resized axis (2 taps: 2 multiplies, 1 add); cubic: 7 per output per resized axis (4 taps)',
 };
 
 const softmax: OpDef = {
@@ -366,22 +333,19 @@ const softmax: OpDef = {
 const pad = dataMovement((ctx) => {
   expectInputs(ctx, 1);
   const input = ctx.inputShapes[0];
-  const pads = attrInts(ctx, 'pads', 2 * input.length);
-  return [input.map((d, i) => d + pads[i] + pads[i + input.length])];
+  const axes = Array.isArray(ctx.attrs.axes) ? (ctx.attrs.axes as number[]).map((a) => normalizeAxis(ctx, a, input.length)) : input.map((_, i) => i);
+  const pads = attrInts(ctx, 'pads', 2 * axes.length);
+  const out = [...input];
+  axes.forEach((axis, i) => (out[axis] += pads[i] + pads[i + axes.length]));
+  if (out.some((d) => d <= 0)) fail(ctx, `pads [${pads.join(', ')}] leave no elements`);
+  return [out];
 }, 'none (copies data)');
-
-/** Axes attribute normalised to non-negative, sorted, unique. */
-function axesOf(ctx: OpContext, rank: number): number[] {
-  const raw = ctx.attrs.axes;
-  if (!Array.isArray(raw)) fail(ctx, "attribute 'axes' must be a list");
-  return [...new Set((raw as number[]).map((a) => normalizeAxis(ctx, a, rank)))].sort((a, b) => a - b);
-}
 
 const reduceMean: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 1);
     const input = ctx.inputShapes[0];
-    const axes = ctx.attrs.axes === undefined ? input.map((_, i) => i) : axesOf(ctx, input.length);
+    const axes = reduceAxes(ctx);
     const keep = attrBool(ctx, 'keepdims', true);
     return [keep ? input.map((d, i) => (axes.includes(i) ? 1 : d)) : input.filter((_, i) => !axes.includes(i))];
   },
@@ -407,6 +371,7 @@ const unsqueeze = view((ctx) => {
 }, 'none (view)');
 
 const REGISTRY: Readonly<Record<string, OpDef>> = {
+  ...STANDARD_OPS,
   Conv: conv,
   BatchNormalization: batchNorm,
   Relu: elementwise(1, '1 per element'),
@@ -418,25 +383,20 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   Gelu: elementwise(5, '5 per element: 0.5 · x · (1 + erf(x / √2))'),
   MaxPool: {
     infer: (ctx) => [poolGeometry(ctx).out],
-    work: (ctx, outputs) => {
-      const [kh, kw] = attrInts(ctx, 'kernel_shape', 2);
-      return { madds: 0, flops: (kh * kw - 1) * numel(outputs[0]) };
-    },
+    work: (ctx, outputs) => ({ madds: 0, flops: (numel(attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2)) - 1) * numel(outputs[0]) }),
     flopsRule: 'k·k − 1 comparisons per output',
   },
   AveragePool: {
     infer: (ctx) => [poolGeometry(ctx).out],
-    work: (ctx, outputs) => {
-      const [kh, kw] = attrInts(ctx, 'kernel_shape', 2);
-      return { madds: 0, flops: kh * kw * numel(outputs[0]) };
-    },
+    work: (ctx, outputs) => ({ madds: 0, flops: numel(attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2)) * numel(outputs[0]) }),
     flopsRule: 'k·k per output (k·k − 1 adds, 1 divide)',
   },
   GlobalAveragePool: {
     infer(ctx) {
       expectInputs(ctx, 1);
-      const [n, c] = expectRank(ctx, 0, 4);
-      return [[n, c, 1, 1]];
+      const shape = ctx.inputShapes[0];
+      if (shape.length < 3) fail(ctx, `input must have rank ≥ 3 (N, C, spatial…), got ${formatShape(shape)}`);
+      return [[shape[0], shape[1], ...shape.slice(2).map(() => 1)]];
     },
     work: (ctx) => ({ madds: 0, flops: numel(ctx.inputShapes[0]) }),
     flopsRule: 'H·W per channel (H·W − 1 adds, 1 divide)',
@@ -469,6 +429,11 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   Identity: view(identityShape, 'none'),
   Resize: resize,
   Softmax: softmax,
+  // Integer forms of conv and matmul: the same counts, at their integer precision.
+  QLinearConv: conv,
+  ConvInteger: conv,
+  MatMulInteger: matMul,
+  QLinearMatMul: matMul,
 };
 
 export function opDef(op: string): OpDef | undefined {

@@ -20,7 +20,7 @@ export function textTable(header: string[], rows: string[][], rightAligned: Set<
 }
 
 /** `label` names the model in the header: the id with the options it was built with (see modelLabel). */
-export function summaryText(s: ModelSummary, label = s.id): string {
+export function summaryText(s: ModelSummary, label = s.id, notes: readonly string[] = []): string {
   const t = s.totals;
   const out = [
     `${label}  input ${formatShape(s.input)} → output ${formatShape(s.output)}`,
@@ -57,10 +57,13 @@ export function summaryText(s: ModelSummary, label = s.id): string {
     ).map((l) => `  ${l}`),
   );
   out.push('');
-  out.push(
-    s.uncounted.length
-      ? `Uncounted (op unknown to lcnb's cost model, not in the totals): ${s.uncounted.map((u) => `${u.name} (${u.op})`).join(', ')}`
-      : 'Uncounted ops: none',
-  );
+  const unknown = s.uncounted.filter((u) => !u.why);
+  const unresolved = s.uncounted.filter((u) => u.why);
+  out.push(unknown.length ? `Uncounted (op unknown to lcnb's cost model, not in the totals): ${unknown.map((u) => `${u.name} (${u.op})`).join(', ')}` : 'Uncounted ops: none');
+  if (unresolved.length) {
+    out.push(`Unresolved (output shape not known without running the model, not in the totals): ${unresolved.length} node${unresolved.length === 1 ? '' : 's'}`);
+    for (const u of unresolved) out.push(`  ${u.name} (${u.op}): ${u.why}`);
+  }
+  if (notes.length) out.push('', ...notes.map((n) => `Note: ${n}`));
   return out.join('\n') + '\n';
 }

@@ -57,7 +57,7 @@ export interface ModelSummary {
   /** Costs grouped by the first scope level (stem, stage1, …). */
   scopes: SummaryScope[];
   /** Ops lcnb has no cost rule for; their cost is not in the totals. */
-  uncounted: { name: string; op: string }[];
+  uncounted: { name: string; op: string; why?: string }[];
   /** Numbers the paper reports for this model (not computed here), each with its source. */
   published: PublishedFigure[];
 }
@@ -93,7 +93,7 @@ export function summarize(graph: Graph, options: CostOptions = {}, published: re
       flops_rule: n.flopsRule,
     })),
     scopes: costByScope(cost.nodes, 1).map((s) => ({ scope: s.scope, layers: s.nodeCount, ...totalsOf(s) })),
-    uncounted: cost.uncounted.map((u) => ({ name: u.name, op: u.op })),
+    uncounted: cost.uncounted.map((u) => ({ name: u.name, op: u.op, ...(u.why ? { why: u.why } : {}) })),
     published: [...published],
   };
 }

@@ -62,7 +62,7 @@ describe('ONNX editor page', () => {
     assert.ok(root.querySelector('table.lcnb-totals'), 'totals at once');
     assert.deepEqual(
       [...root.querySelectorAll('.lcnb-uncounted li')].map((li: any) => li.textContent),
-      ['/stem/lrn/LRN (LRN)', '/body/act/Softplus (Softplus)'],
+      ['/stem/act/QuickGelu (QuickGelu)', '/body/act/FastGelu (FastGelu)'],
     );
     update(diagram);
     await settle();
@@ -152,7 +152,7 @@ describe('ONNX editor page', () => {
       achieved_gflops: 1.8,
       coverage: 0.9,
       peaks: { gemm_gflops: 400, bandwidth_gbs: 36, cached: true, method: 'test' },
-      layers: [layer('/stem/conv/Conv', 11), layer('/stem/lrn/LRN', 171)],
+      layers: [layer('/stem/conv/Conv', 11), layer('/stem/act/QuickGelu', 171)],
       uncovered: [],
       notes: [],
     };
@@ -160,7 +160,7 @@ describe('ONNX editor page', () => {
     await settle();
     assert.match(root.querySelector('.lcnb-measured .lcnb-headline').textContent, /0\.400 ms median latency/);
     assert.ok([...root.querySelectorAll('table.lcnb-layers th')].some((th: any) => th.textContent === 'Time (µs)'));
-    assert.match(root.querySelector('.lcnb-uncounted').textContent, /\/stem\/lrn\/LRN \(LRN\) — 171\.0 µs measured/);
+    assert.match(root.querySelector('.lcnb-uncounted').textContent, /\/stem\/act\/QuickGelu \(QuickGelu\) — 171\.0 µs measured/);
     assert.match(root.querySelector('.lcnb-editor-status').textContent, /^Measured: median 0\.400 ms/);
   });
 });

@@ -75,12 +75,12 @@ describe('ONNX editor: staged parse', () => {
     const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
     const { summary } = only(messages, 'summary');
     assert.deepEqual(summary.uncounted, [
-      { name: '/stem/lrn/LRN', op: 'LRN' },
-      { name: '/body/act/Softplus', op: 'Softplus' },
+      { name: '/stem/act/QuickGelu', op: 'QuickGelu' },
+      { name: '/body/act/FastGelu', op: 'FastGelu' },
     ]);
-    assert.ok(!summary.layers.some((l) => l.op === 'LRN' || l.op === 'Softplus'), 'uncounted ops have no cost row');
+    assert.ok(!summary.layers.some((l) => l.op === 'QuickGelu' || l.op === 'FastGelu'), 'uncounted ops have no cost row');
     const { diagram } = only(messages, 'diagram');
-    assert.ok(diagram.nodes.some((n) => n.op === 'LRN'), 'the diagram still draws them');
+    assert.ok(diagram.nodes.some((n) => n.op === 'QuickGelu'), 'the diagram still draws them');
   });
 
   it('a truncated file is one error that names the file and says why', async () => {
@@ -189,11 +189,11 @@ describe('ONNX editor: a foreign op in the diagram', () => {
     const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
     const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram };
     const layout = layoutDiagram(diagramModel(model), new Set(), 'madds');
-    const lrn = layout.boxes.find((b) => b.id === 'op:/stem/lrn/LRN');
-    assert.ok(lrn, 'the LRN op has a box');
-    assert.deepEqual(lrn.lines.slice(-1), ['uncounted']);
-    assert.equal(lrn.value, undefined);
-    assert.match(lrn.details.join('\n'), /no cost rule/);
+    const quickGelu = layout.boxes.find((b) => b.id === 'op:/stem/act/QuickGelu');
+    assert.ok(quickGelu, 'the QuickGelu op has a box');
+    assert.deepEqual(quickGelu.lines.slice(-1), ['uncounted']);
+    assert.equal(quickGelu.value, undefined);
+    assert.match(quickGelu.details.join('\n'), /no cost rule/);
     const conv = layout.boxes.find((b) => b.id === 'op:/stem/conv/Conv');
     assert.match(conv?.lines.at(-1) ?? '', /MAdds$/);
   });
@@ -203,7 +203,7 @@ describe('ONNX editor: a foreign op once profiled', () => {
   it("its time counts in its own stage, not as the runtime's", async () => {
     const messages = await stages(join(fixtures, 'foreign_ops.onnx'));
     const layer = (name: string, us: number) => ({ name, nodes: [name], median_us: us });
-    const profile = { layers: [layer('/stem/conv/Conv', 10), layer('/stem/lrn/LRN', 170), layer('/body/act/Softplus', 20)], uncovered: [] } as unknown as ModelProfile;
+    const profile = { layers: [layer('/stem/conv/Conv', 10), layer('/stem/act/QuickGelu', 170), layer('/body/act/FastGelu', 20)], uncovered: [] } as unknown as ModelProfile;
     const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram, profile };
     assert.deepEqual(Object.fromEntries(stageTimes(model)), { stem: 180, body: 20 });
   });

@@ -53,7 +53,7 @@ describe('impossible graphs', () => {
   });
 
   it('wrong rank and a missing attribute', () => {
-    assert.match(graphError((b) => b.add1('Conv', 'c', [b.input('x', [1, 8])], convAttrs(8, 1))).message, /input 0 must have rank 4/);
+    assert.match(graphError((b) => b.add1('Conv', 'c', [b.input('x', [1, 8])], convAttrs(8, 1))).message, /input 0 must have rank ≥ 3/);
     assert.match(graphError((b) => b.add1('Gemm', 'fc', [b.input('x', [1, 8])], {})).message, /attribute 'out_features' is required/);
   });
 

@@ -18,7 +18,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await openFile(page, FILE);
   const editor = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame').locator('.lcnb-onnx-editor');
   await editor.locator('table.lcnb-totals').waitFor({ timeout: TIMEOUT.render });
-  await editor.locator('.lcnb-uncounted li', { hasText: 'LRN' }).waitFor({ timeout: TIMEOUT.render });
+  await editor.locator('.lcnb-uncounted li', { hasText: 'QuickGelu' }).waitFor({ timeout: TIMEOUT.render });
   await editor.locator('.lcnb-architecture svg.lcnb-diagram-svg g.lcnb-box').first().waitFor({ state: 'attached', timeout: TIMEOUT.render });
   const status = editor.locator('.lcnb-editor-status');
   await status.filter({ hasText: /not trusted/ }).waitFor({ timeout: TIMEOUT.step });

@@ -1,5 +1,5 @@
-// The .onnx custom editor in code-server: a model with ops outside lcnb's registry (LRN,
-// Softplus: listed as uncounted), profiled with the Profile button; a zoo model exported by the
+// The .onnx custom editor in code-server: a model with ops outside lcnb's registry (com.microsoft QuickGelu,
+// FastGelu: listed as uncounted), profiled with the Profile button; a zoo model exported by the
 // CLI (totals, collapsed diagram); a 119 MiB model (time to totals and diagram); a truncated file
 // (one clear error). The foreign model's report is exported as CSV and as a Netron attachment
 // through the save dialog. Screenshots go to test-output/e2e/onnx-editor-*.png.
@@ -43,7 +43,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const uncounted = editor.locator('.lcnb-uncounted li');
   await uncounted.first().waitFor({ timeout: TIMEOUT.render });
   const uncountedText = await uncounted.allInnerTexts();
-  for (const op of ['/stem/lrn/LRN (LRN)', '/body/act/Softplus (Softplus)']) {
+  for (const op of ['/stem/act/QuickGelu (QuickGelu)', '/body/act/FastGelu (FastGelu)']) {
     if (!uncountedText.includes(op)) throw new Error(`uncounted ops listed: ${JSON.stringify(uncountedText)}, missing ${op}`);
   }
   const layerRows = await editor.locator('table.lcnb-layers tbody tr').count();
@@ -51,13 +51,13 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const boxes = editor.locator('.lcnb-architecture svg.lcnb-diagram-svg g.lcnb-box');
   await boxes.first().waitFor({ state: 'attached', timeout: TIMEOUT.render });
   const diagramText = await editor.locator('.lcnb-architecture svg').textContent();
-  if (!diagramText?.includes('LRN')) throw new Error('the diagram does not draw the LRN op');
-  const lrnBox = editor.locator('.lcnb-architecture g.lcnb-box', { hasText: 'LRN' }).first();
-  const lrnText = (await lrnBox.textContent()) ?? '';
-  if (!lrnText.includes('uncounted')) throw new Error(`the diagram's LRN box reads "${lrnText}", not "uncounted"`);
+  if (!diagramText?.includes('QuickGelu')) throw new Error('the diagram does not draw the QuickGelu op');
+  const foreignBox = editor.locator('.lcnb-architecture g.lcnb-box', { hasText: 'QuickGelu' }).first();
+  const foreignText = (await foreignBox.textContent()) ?? '';
+  if (!foreignText.includes('uncounted')) throw new Error(`the diagram's QuickGelu box reads "${foreignText}", not "uncounted"`);
   log(`onnx editor: ${FOREIGN}: ${layerRows} layer rows, ${await boxes.count()} diagram boxes, uncounted ${uncountedText.join(', ')}`);
   shots.push(await shot('onnx-editor-foreign.png'));
-  await lrnBox.scrollIntoViewIfNeeded();
+  await foreignBox.scrollIntoViewIfNeeded();
   shots.push(await shot('onnx-editor-diagram.png'));
 
   // Profile, then Cancel at once: the run stops and nothing is shown as measured.
@@ -94,7 +94,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
     await status.filter({ hasText: `to ${target}` }).waitFor({ timeout: TIMEOUT.step });
     const text = fs.readFileSync(target, 'utf8');
     if (!check(text)) throw new Error(`${file} does not hold the expected ${format} export: ${text.slice(0, 200)}`);
-    if (!text.includes('LRN')) throw new Error(`${file} does not mention the uncounted LRN op`);
+    if (!text.includes('QuickGelu')) throw new Error(`${file} does not mention the uncounted QuickGelu op`);
     log(`onnx editor: Export ${format} wrote ${file} (${text.length} bytes): "${(await status.innerText()).trim()}"`);
   }
 
