@@ -66,7 +66,9 @@ export async function profileModel(
       await writeFile(modelPath, exported.bytes);
       form = `lcnb's inference export (${foldingText(exported)})`;
     }
-    const result: ProfileResult = await kernel.profile({ modelPath, ...options, baselineRuns: options.runs }, job);
+    // A stored file runs with the shapes it was read with (symbolic dimensions as the user gave them).
+    const inputs = onnxFile ? Object.fromEntries(graph.inputs.map((t) => [t.name, [...t.shape]])) : undefined;
+    const result: ProfileResult = await kernel.profile({ modelPath, ...options, ...(inputs ? { inputs } : {}), baselineRuns: options.runs }, job);
     const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });
     return assemble(graph, result, peaks, form);
   } finally {

@@ -29,9 +29,18 @@ export function cellFilePath(file: string, baseDir: string | undefined): string 
   return written.split(sep).join('/');
 }
 
-/** A `profile:` cell for a zoo model id or an .onnx file's path. */
-export function profileCellText(id: string, s: MeasureSettings): string {
-  return [`profile: ${yamlValue(id)}`, `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`].join('\n');
+/** `input:` lines of a cell on an .onnx file: one shape (key '') or one per input name. */
+export function inputLines(shapes: Readonly<Record<string, readonly number[]>> | undefined): string[] {
+  const entries = Object.entries(shapes ?? {});
+  if (entries.length === 0) return [];
+  const list = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+  if (entries.length === 1 && entries[0][0] === '') return [`input: ${list(entries[0][1])}`];
+  return ['input:', ...entries.map(([name, shape]) => `  ${yamlValue(name)}: ${list(shape)}`)];
+}
+
+/** A `profile:` cell for a zoo model id or an .onnx file's path (with the input shapes the file needs). */
+export function profileCellText(id: string, s: MeasureSettings, inputShapes?: Readonly<Record<string, readonly number[]>>): string {
+  return [`profile: ${yamlValue(id)}`, ...inputLines(inputShapes), `runs: ${s.runs}`, `warmup: ${s.warmup}`, `threads: ${s.threads}`, `provider: ${s.provider}`, `opt: ${s.optimization}`].join('\n');
 }
 
 /** A `compare:` cell; `measure` false counts only (profile: false). */

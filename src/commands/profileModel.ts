@@ -12,6 +12,7 @@ import { failed } from './failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
 import { checkZooId, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
 import { requireTrust } from './trust';
+import { askInputShapes } from './inputShape';
 
 const TITLE = 'lcnb: Profile Model…';
 
@@ -46,6 +47,16 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
     return undefined;
   }
   const c = config(lcnb, choice.kind === 'onnx' ? choice.uri : undefined);
+  // A file with symbolic dimensions needs its input shape before anything else is asked.
+  let inputShapes: Record<string, number[]> | undefined | null;
+  if (choice.kind === 'onnx') {
+    try {
+      inputShapes = await askInputShapes(choice.uri, TITLE);
+    } catch (e) {
+      return failed(lcnb, TITLE, e);
+    }
+    if (inputShapes === null) return undefined;
+  }
 
   let provider;
   try {
@@ -65,7 +76,7 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
   // The cell names the file relative to the folder an untitled notebook's paths resolve against
   // (the first workspace folder), so the notebook re-runs as it is, and after Save As into that folder.
   const baseDir = baseDirOf(undefined);
-  const cellText = profileCellText(choice.kind === 'zoo' ? choice.id : cellFilePath(choice.uri.fsPath, baseDir), settings);
+  const cellText = profileCellText(choice.kind === 'zoo' ? choice.id : cellFilePath(choice.uri.fsPath, baseDir), settings, inputShapes ?? undefined);
 
   const startTime = Date.now();
   let outcome: CellOutcome;
@@ -92,7 +103,8 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
       lcnb.log.info(`Profile Model: ${name}: cancelled`);
       return undefined;
     }
-    return failed(lcnb, TITLE, e);
+    // The cell was written here, not by the user: its line and column would point at nothing they saw.
+    return failed(lcnb, TITLE, e instanceof Error ? new Error(e.message.replace(/^line \d+, column \d+: /, '')) : e);
   }
   const endTime = Date.now();
   const profile = outcome.report.models[0]?.profile;

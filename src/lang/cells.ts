@@ -21,6 +21,8 @@ export interface ModelRef {
   readonly batch?: number;
   readonly width?: number;
   readonly knobs: Readonly<Record<string, KnobValue>>;
+  /** An .onnx file's input shapes from `input:`, by input name ('' for the one data input). */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Ranges of the values as written: 'resolution', 'classes', 'batch', 'width', 'input', 'knobs.<name>'. */
   readonly ranges: Readonly<Record<string, Range>>;
 }

@@ -29,7 +29,7 @@ export const MAX_NETWORK_LAYERS = 500;
 export const MAX_SWEEP_POINTS = 1000;
 
 /** Options that size or shape a zoo model; an .onnx file states its own. */
-const FILE_FIXED_OPTIONS = ['resolution', 'classes', 'batch', 'width', 'knobs', 'input'] as const;
+const FILE_FIXED_OPTIONS = ['resolution', 'classes', 'batch', 'width', 'knobs'] as const;
 
 let ajv: Ajv | undefined;
 const validators = new Map<Verb, ValidateFunction>();
@@ -284,6 +284,11 @@ class Reader {
       }
     }
     const input = this.get([...base, 'input']);
+    if (isRecord(input)) {
+      this.report("a zoo model's input is one shape [N, 3, R, R]; a map from input name to shape applies to .onnx files", this.tree.range([...base, 'input']));
+    } else if (Array.isArray(input) && input.length !== 4) {
+      this.report(`'input' of a zoo model must have 4 items [N, 3, R, R], got ${input.length}`, this.tree.range([...base, 'input']));
+    }
     if (Array.isArray(input) && input.length === 4 && input.every((d) => Number.isInteger(d) && d > 0)) {
       const range = this.tree.range([...base, 'input']);
       const [n, c, h, w] = input as number[];
@@ -367,15 +372,25 @@ class Reader {
     };
   }
 
-  /** An .onnx file: run as stored, so the zoo's size, width and knob options are errors beside it. */
+  /**
+   * An .onnx file: run as stored, so the zoo's size, width and knob options are errors beside it;
+   * `input:` gives the shape of inputs the file leaves symbolic (one shape, or a map by input name).
+   */
   private file(id: string, range: Range, base: Path | undefined): ModelRef | undefined {
     let clean = true;
     for (const key of base ? FILE_FIXED_OPTIONS : []) {
       if (this.get([...base!, key]) === undefined) continue;
-      this.report(`'${key}' applies to zoo models; an .onnx file runs as stored, at the input size it states`, this.tree.keyRange([...base!, key]));
+      this.report(`'${key}' applies to zoo models; an .onnx file runs as stored, at the input shape it states or 'input:' gives`, this.tree.keyRange([...base!, key]));
       clean = false;
     }
-    return clean ? { id, range, file: true, knobs: {}, ranges: {} } : undefined;
+    const input = base ? this.get([...base, 'input']) : undefined;
+    const valid = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0);
+    let inputShapes: Record<string, number[]> | undefined;
+    if (valid(input)) inputShapes = { '': input };
+    else if (isRecord(input) && Object.values(input).every(valid)) inputShapes = input as Record<string, number[]>;
+    else if (input !== undefined) clean = false;
+    const ranges: Record<string, Range> = inputShapes ? { input: this.tree.range([...base!, 'input']) } : {};
+    return clean ? { id, range, file: true, knobs: {}, ranges, ...(inputShapes ? { inputShapes } : {}) } : undefined;
   }
 
   /** The spec of knob `name` of model `id`, or an error at the knob's key. */

@@ -52,7 +52,15 @@ const input: JsonSchema = {
   maxItems: 4,
   description: 'Input shape [N, C, H, W]',
 };
-const modelInput: JsonSchema = { ...input, description: 'Input shape [N, 3, R, R]: the same as batch N and resolution R' };
+const dims: JsonSchema = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 8 };
+const modelInput: JsonSchema = {
+  type: ['array', 'object'],
+  items: { type: 'integer', minimum: 1 },
+  minItems: 1,
+  maxItems: 8,
+  additionalProperties: dims,
+  description: "Input shape [N, 3, R, R] of a zoo model (the same as batch N and resolution R); for an .onnx file, the shape of its data input ([1, 3, 640, 640]) or a map from input name to shape",
+};
 
 const settings: Record<string, JsonSchema> = {
   runs: { type: 'integer', minimum: 1, maximum: 100_000, description: 'Timed runs (median and p90 are taken over them)', default: 50 },

@@ -304,6 +304,8 @@ class Reader {
   /** Quantised tensors seen (QDQ or integer ops), for the report's note. */
   quantized = 0;
   fromRun = 0;
+  /** 1-based position of the node being read, to name a node that has no name. */
+  position = 0;
   private readonly names = new Set<string>();
   /** Stored tensors already counted as some node's parameters. */
   private readonly counted = new Set<string>();
@@ -413,6 +415,7 @@ class Reader {
     }
     if (present.length === 0 || inputs.some((k, i) => !k && node.input?.[i])) return false;
     const [a, c] = inputs as Known[];
+    if (!a) return false;
     const all = present.every((k) => k.values);
     switch (op) {
       case 'Identity':
@@ -608,6 +611,7 @@ class Reader {
   }
 
   read(node: onnx.INodeProto): void {
+    this.position++;
     const attrs = this.attributes(node);
     const op = node.opType ?? '';
     const inputs = (node.input ?? []).filter(Boolean);
@@ -630,6 +634,8 @@ class Reader {
   readStandard(node: onnx.INodeProto, attrs: Record<string, unknown>, activations: string[]): boolean {
     const op = node.opType ?? '';
     if (activations.length === 0) return false;
+    const missing = activations.find((i) => !this.b.tensor(i));
+    if (missing) throw new GraphError(node.name || node.output?.find(Boolean) || `node #${this.position}`, op, [], `input '${missing}' is not produced by any earlier node`);
     const name = this.uniqueName(node);
     const converted = this.convert(node, name, attrs, activations);
     const outputs = (node.output ?? []).filter(Boolean);

@@ -9,6 +9,8 @@ import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
 import { readOnnxFile } from '../onnx/file';
+import { InputShapeNeeded } from '../onnx/reader';
+import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
@@ -81,13 +83,22 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
   if (!model.file) return buildZoo(model);
   const path = cellPath(ctx, model.id);
   try {
-    const read = await readOnnxFile(path);
+    const read = await readOnnxFile(path, { inputShapes: model.inputShapes });
+    const shapes = read.inputs.map((i) => `${i.name} ${formatShape(i.shape)}`).join(', ');
+    const note = [`Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}; input ${shapes}).`, ...read.notes].join(' ');
     // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
-    return { graph: { ...read.graph, name: model.id }, label: model.id, published: [], file: path, note: `Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}).` };
+    return { graph: { ...read.graph, name: model.id }, label: model.id, published: [], file: path, note };
   } catch (e) {
     const known = e instanceof UserError || e instanceof GraphError;
-    throw new CellError(known ? (e as Error).message : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, model.range);
+    const hint = e instanceof InputShapeNeeded && !model.inputShapes && e.inputs.length === 1 ? ` (write it as input: [${placeholderDims(e.inputs[0].dims).join(', ')}] with numbers for the names in this cell)` : '';
+    const range = e instanceof InputShapeNeeded && model.ranges.input ? model.ranges.input : model.range;
+    throw new CellError(known ? `${(e as Error).message}${hint}` : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, range);
   }
+}
+
+/** Declared dims with their open ones named as a user would write them: batch 1, H and W of an image, else the file's name. */
+function placeholderDims(dims: readonly (number | string)[]): (number | string)[] {
+  return dims.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? 1 : dims.length === 4 && axis >= 2 ? 'HW'[axis - 2] : d));
 }
 
 /** A network written layer by layer: named by the cell, no published figures. */

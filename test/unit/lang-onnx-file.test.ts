@@ -40,9 +40,24 @@ describe('.onnx files in cells', () => {
     assert.equal(nested.length, 1);
     assert.equal(nested[0].range.start.line, 2);
     assert.match(nested[0].message, /'knobs' applies to zoo models/);
-    const item = errors('compare:\n  models:\n    - { model: a.onnx, input: [1, 3, 64, 64] }');
-    assert.equal(item.length, 1);
-    assert.match(item[0].message, /'input' applies to zoo models/);
+  });
+
+  it("'input:' gives a file's input shape: one shape, or a map from input name to shape; a zoo model's stays [N, 3, R, R]", () => {
+    const one = checkCell('model: det.onnx\ninput: [1, 3, 640, 640]');
+    assert.deepEqual(one.diagnostics, []);
+    assert.ok(one.cell?.verb === 'model');
+    assert.deepEqual(one.cell.model.inputShapes, { '': [1, 3, 640, 640] });
+    const named = checkCell('profile: kws.onnx\ninput:\n  audio: [1, 1, 16000]\n  state: [1, 64]\nruns: 3');
+    assert.deepEqual(named.diagnostics, []);
+    assert.ok(named.cell?.verb === 'profile' && named.cell.target.kind === 'model');
+    assert.deepEqual(named.cell.target.model.inputShapes, { audio: [1, 1, 16000], state: [1, 64] });
+    const item = checkCell('compare:\n  models:\n    - { model: a.onnx, input: [1, 3, 64, 48] }\n    - b.onnx');
+    assert.deepEqual(item.diagnostics, []);
+    assert.ok(item.cell?.verb === 'compare');
+    assert.deepEqual(item.cell.models.map((m) => m.inputShapes), [{ '': [1, 3, 64, 48] }, undefined]);
+    assert.match(errors('model: a.onnx\ninput: [1, 3, 0, 64]')[0].message, /≥ 1/);
+    assert.match(errors('model: mobilenet_v2_x1_0\ninput: { x: [1, 3, 224, 224] }')[0].message, /a map from input name to shape applies to \.onnx files/);
+    assert.match(errors('model: mobilenet_v2_x1_0\ninput: [1, 3, 224]')[0].message, /'input' of a zoo model must have 4 items \[N, 3, R, R\], got 3/);
   });
 
   it('export and sweep cells refuse a file, saying which cells read one', () => {
@@ -74,6 +89,12 @@ describe('.onnx files in cells', () => {
       assert.equal(cell.target.model.id, path);
       assert.equal(cell.target.model.file, true);
     }
+    const shaped = checkCell(profileCellText('det.onnx', settings, { '': [1, 3, 640, 640] })).cell;
+    assert.ok(shaped?.verb === 'profile' && shaped.target.kind === 'model');
+    assert.deepEqual(shaped.target.model.inputShapes, { '': [1, 3, 640, 640] });
+    const named = checkCell(profileCellText('kws.onnx', settings, { 'audio:0': [1, 16000], state: [1, 64] })).cell;
+    assert.ok(named?.verb === 'profile' && named.target.kind === 'model');
+    assert.deepEqual(named.target.model.inputShapes, { 'audio:0': [1, 16000], state: [1, 64] });
   });
 });
 
