@@ -20,6 +20,8 @@ import type {
   ProfileRequest,
   ProfileResult,
   ProviderStatus,
+  ShapesRequest,
+  ShapesResult,
 } from './protocol';
 
 export type KernelErrorReason = 'cancelled' | 'crashed' | 'failed' | 'disposed' | 'unavailable';
@@ -144,6 +146,11 @@ export class KernelClient {
     return this.submit({ type: 'peaks', id: 0, request }, `measuring the machine's peak FLOPS and bandwidth on ${request.provider}`, options, 'peaksResult').then(
       ({ type: _t, id: _i, ...result }) => result,
     );
+  }
+
+  /** Runs a stored model once with intermediate tensors exposed, and returns their shapes. */
+  shapes(request: ShapesRequest, options: JobOptions = {}): Promise<ShapesResult> {
+    return this.submit({ type: 'shapes', id: 0, request }, `running ${basename(request.modelPath)} once for its shapes`, options, 'shapesResult').then(({ type: _t, id: _i, ...result }) => result);
   }
 
   /** Stops the kernel process; jobs still waiting fail with reason 'disposed'. */

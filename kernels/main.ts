@@ -15,6 +15,7 @@ import { measurePeaks } from './peaks';
 import { JobError, profileModel } from './profile';
 import type { KernelRequest, KernelResponse } from './protocol';
 import { listBackends, providerStatuses } from './providers';
+import { discoverShapes } from './shapes';
 import { ortVersion } from './runtime';
 
 const workDir = process.env.LCNB_KERNEL_TMP || tmpdir();
@@ -47,6 +48,9 @@ async function handle(request: KernelRequest): Promise<void> {
     }
     case 'peaks':
       send({ type: 'peaksResult', id: request.id, ...(await measurePeaks(request.request, workDir)) });
+      return;
+    case 'shapes':
+      send({ type: 'shapesResult', id: request.id, ...(await discoverShapes(request.request)) });
       return;
     default:
       throw new JobError(`unknown request type ${JSON.stringify((request as { type?: unknown }).type)}`);

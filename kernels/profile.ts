@@ -75,7 +75,7 @@ function hashName(name: string): number {
 
 type OrtTensor = import('onnxruntime-node').Tensor;
 
-function makeTensor(name: string, type: string, shape: number[]): OrtTensor {
+export function makeTensor(name: string, type: string, shape: number[]): OrtTensor {
   const { Tensor } = ort();
   const count = shape.reduce((a, b) => a * b, 1);
   switch (type) {

@@ -42,6 +42,22 @@ export interface ProfileRequest {
   readonly profilerCost?: boolean;
 }
 
+/** One run of a stored model with some intermediate tensors exposed as outputs, to learn their shapes. */
+export interface ShapesRequest {
+  readonly modelPath: string;
+  /** Shape of each graph input by name (as ProfileRequest.inputs). */
+  readonly inputs?: Readonly<Record<string, readonly number[]>>;
+  /** Intermediate tensors whose shapes static inference could not find. */
+  readonly tensors: readonly string[];
+}
+
+export interface ShapesResult {
+  /** The shape each asked-for tensor had in the run (tensors the run did not produce are left out). */
+  readonly shapes: Record<string, number[]>;
+  /** Wall time of the one run, with the extra outputs. */
+  readonly runMs: number;
+}
+
 export interface PeaksRequest {
   readonly provider: ProviderName;
   readonly threads: number;
@@ -54,6 +70,7 @@ export type KernelRequest =
   | { type: 'providers'; id: number }
   | { type: 'profile'; id: number; request: ProfileRequest }
   | { type: 'peaks'; id: number; request: PeaksRequest }
+  | { type: 'shapes'; id: number; request: ShapesRequest }
   | { type: 'shutdown'; id: number };
 
 export interface BackendInfo {
@@ -236,4 +253,5 @@ export type KernelResponse =
   | { type: 'progress'; id: number; phase: ProfilePhase; done: number; total: number }
   | ({ type: 'profileResult'; id: number } & ProfileResult)
   | ({ type: 'peaksResult'; id: number } & PeaksResult)
+  | ({ type: 'shapesResult'; id: number } & ShapesResult)
   | { type: 'error'; id: number; message: string };

@@ -15,8 +15,8 @@ import { summaryText, textTable } from './core/report';
 import { Graph } from './core/ir';
 import { PublishedFigure, summarize } from './core/summary';
 import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from './notebook/format';
-import { readOnnxFile } from './onnx/file';
 import { parseInputShape } from './onnx/reader';
+import { readStoredModel } from './run/onnxFile';
 import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
 import { Report, REPORT_MIME } from './run/report';
@@ -84,7 +84,7 @@ const MODEL_OPTIONS = {
 
 /** Every command's options, so a mistyped one is matched against its own command and the others. */
 const OPTIONS = {
-  summary: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false } },
+  summary: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false }, static: { type: 'boolean', default: false } },
   export: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
   profile: {
     ...MODEL_OPTIONS,
@@ -198,14 +198,14 @@ function unknownModel(id: string): UserError {
 }
 
 /** A zoo id, an .onnx file or a .json graph, with the options that apply to it. */
-async function loadModel(target: string, values: ModelOptionValues): Promise<LoadedModel> {
+async function loadModel(target: string, values: ModelOptionValues, kernel?: () => KernelClient): Promise<LoadedModel> {
   if (values.head !== undefined) return loadHeaded(target, values);
   if (values['head-knob']) throw new UsageError('--head-knob applies with --head');
   const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
   if (/\.onnx$/i.test(target)) {
     if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
     await checkModelPath(target);
-    const model = await readOnnxFile(target, { inputShapes: cliInputShapes(values['input-shape']) });
+    const model = await readStoredModel(target, cliInputShapes(values['input-shape']), kernel);
     return { graph: model.graph, label: model.graph.name, published: [], notes: model.notes };
   }
   if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
@@ -290,7 +290,16 @@ function labelled<T extends { id: string }>(output: T, label: string): T & { lab
 async function summaryCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseCommand('summary', OPTIONS.summary, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('summary takes exactly one model id or file');
-  const { graph, label, published, headed, notes } = await loadModel(positionals[0], values);
+  // Shapes only a run can tell (a detector's post-processing) come from one onnxruntime run unless --static.
+  let kernel: KernelClient | undefined;
+  const needsRun = /\.onnx$/i.test(positionals[0]) && !values.static;
+  let loaded: LoadedModel;
+  try {
+    loaded = await loadModel(positionals[0], values, needsRun ? () => (kernel ??= kernelClient()) : undefined);
+  } finally {
+    await kernel?.dispose();
+  }
+  const { graph, label, published, headed, notes } = loaded;
   const summary = summarize(graph, {}, published);
   const noted = notes?.length ? { notes: [...notes] } : {};
   if (values.json) return JSON.stringify(headed ? { ...labelled(summary, label), ...splitJson(headed, summary) } : { ...labelled(summary, label), ...noted }, null, 2) + '\n';

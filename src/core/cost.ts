@@ -4,6 +4,7 @@
  */
 import { Graph, Node } from './ir';
 import { opDef } from './ops';
+import { UNCOUNTED_WHY } from './opsStandard';
 import { numel, Shape } from './shape';
 
 export interface Cost {
@@ -74,7 +75,13 @@ export function costNode(graph: Graph, node: Node, options: CostOptions = {}): N
   const bytes = options.bytesPerElement ?? 4;
   const inputShapes = shapesOf(graph, node.inputs);
   const outputShapes = shapesOf(graph, node.outputs);
-  const work = def.work({ name: node.name, op: node.op, attrs: node.attrs, inputShapes }, outputShapes);
+  let work = { madds: 0, flops: 0 };
+  try {
+    work = def.work({ name: node.name, op: node.op, attrs: node.attrs, inputShapes }, outputShapes);
+  } catch (e) {
+    // A node whose shapes came from a run carries no operand values (a TopK's k): it is counted as moving data only.
+    if (!node.measured) throw e;
+  }
   const constantsRead = node.inputs.filter((i) => graph.constants.has(i));
   const elementsOf = (names: string[]) => names.reduce((sum, i) => sum + numel(graph.shapes.get(i) ?? []), 0);
   const constantElements = elementsOf(constantsRead);
@@ -101,7 +108,8 @@ export function costGraph(graph: Graph, options: CostOptions = {}): GraphCost {
       nodes.push(cost);
       totals = addCosts(totals, cost);
     } else {
-      uncounted.push({ name: node.name, op: node.op });
+      const why = UNCOUNTED_WHY[node.op];
+      uncounted.push({ name: node.name, op: node.op, ...(why ? { why } : {}) });
     }
   }
   for (const u of graph.unresolved ?? []) uncounted.push({ name: u.name, op: u.op, why: u.why });

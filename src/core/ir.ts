@@ -28,6 +28,8 @@ export interface Node {
   readonly weights: readonly WeightSpec[];
   /** Bytes per weight element when not the graph's default (1 for int8 weights). */
   readonly weightBytes?: number;
+  /** Output shapes measured by a run (a stored model's data-dependent shapes), not inferred. */
+  readonly measured?: boolean;
 }
 
 export interface Tensor {
@@ -76,6 +78,8 @@ export interface NodeSpec {
   outputShapes?: readonly Shape[];
   /** Bytes per weight element when not the default. */
   weightBytes?: number;
+  /** outputShapes were measured by a run (a stored model's data-dependent shapes): taken as they are, empty ones included. */
+  measured?: boolean;
 }
 
 /**
@@ -150,7 +154,9 @@ export class GraphBuilder {
     const def = opDef(spec.op);
     let outputShapes: readonly Shape[];
     let weights: readonly WeightSpec[] = [];
-    if (def) {
+    if (spec.measured && spec.outputShapes) {
+      outputShapes = spec.outputShapes;
+    } else if (def) {
       outputShapes = def.infer({ name: spec.name, op: spec.op, attrs, inputShapes });
       weights = def.weights?.({ name: spec.name, op: spec.op, attrs, inputShapes }) ?? [];
     } else if (spec.outputShapes) {
@@ -159,7 +165,7 @@ export class GraphBuilder {
       throw new GraphError(spec.name, spec.op, inputShapes, `op '${spec.op}' is unknown and no output shape was given`);
     }
     for (const shape of outputShapes) {
-      if (shape.some((d) => !(d > 0))) {
+      if (shape.some((d) => !(d > 0 || (spec.measured && d === 0)))) {
         throw new GraphError(spec.name, spec.op, inputShapes, `output shape [${shape.join(', ')}] has a size ≤ 0`);
       }
     }
@@ -177,7 +183,17 @@ export class GraphBuilder {
     }
     outputs.forEach((out, i) => this.shapes.set(out, outputShapes[i]));
     this.usedNames.add(spec.name);
-    this.nodes.push({ name: spec.name, op: spec.op, scope: spec.scope ?? [], inputs: spec.inputs, outputs, attrs, weights, ...(spec.weightBytes ? { weightBytes: spec.weightBytes } : {}) });
+    this.nodes.push({
+      name: spec.name,
+      op: spec.op,
+      scope: spec.scope ?? [],
+      inputs: spec.inputs,
+      outputs,
+      attrs,
+      weights,
+      ...(spec.weightBytes ? { weightBytes: spec.weightBytes } : {}),
+      ...(spec.measured ? { measured: true } : {}),
+    });
     return outputs.map((out, i) => ({ name: out, shape: outputShapes[i] }));
   }
 

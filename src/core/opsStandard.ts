@@ -427,6 +427,27 @@ const affineGrid = dataMovement((ctx) => {
   return [[n, ...spatial, spatial.length]];
 }, 'none counted (grid generation)');
 
+/** An op whose output shape is known only from a run (the reader adds it with the run's shapes). */
+function fromRunOnly(work: (ctx: OpContext, outputs: readonly Shape[]) => number, rule: string): OpDef {
+  return {
+    infer: (ctx) => fail(ctx, 'its output shape depends on its input values; it is known only from a run'),
+    work: (ctx, outputs) => ({ madds: 0, flops: work(ctx, outputs) }),
+    flopsRule: rule,
+  };
+}
+
+const constantOfShape = dataMovement((ctx) => [ints(ctx, 'shape') ?? fail(ctx, "needs 'shape'")], 'none (writes a constant)');
+
+const range: OpDef = {
+  infer(ctx) {
+    const [start, limit, delta] = ['start', 'limit', 'delta'].map((k) => attrNumber(ctx, k));
+    if (delta === 0) fail(ctx, 'delta must not be 0');
+    return [[Math.max(Math.ceil((limit - start) / delta), 0)]];
+  },
+  work: (_ctx, outputs) => ({ madds: 0, flops: numel(outputs[0]) }),
+  flopsRule: '1 add per element',
+};
+
 const unary = (rule: string, flops = 1) => elementwise(flops, rule);
 const ONE = '1 per element';
 const TRANSCENDENTAL = '1 per element (a transcendental counts 1)';
@@ -553,6 +574,9 @@ export const STANDARD_OPS: Readonly<Record<string, OpDef>> = {
   RandomUniformLike: shapeLike('none counted (random generation)'),
   Bernoulli: shapeLike('none counted (random generation)'),
   Size: view(() => [[]], 'none (reads the shape)'),
+  ConstantOfShape: constantOfShape,
+  Range: range,
+  NonZero: fromRunOnly((ctx) => numel(ctx.inputShapes[0]), '1 comparison per input element'),
   Shape: view((ctx) => [[ctx.inputShapes[0].length]], 'none (reads the shape)'),
 };
 
@@ -561,4 +585,13 @@ export const DATA_DEPENDENT_OPS: ReadonlySet<string> = new Set(['NonZero', 'NonM
 
 /** Control flow and sequence ops: subgraphs lcnb does not unroll statically. */
 export const SUBGRAPH_OPS: ReadonlySet<string> = new Set(['If', 'Loop', 'Scan']);
+
+/** Standard ops that stay uncounted even with their shapes known, and why. */
+export const UNCOUNTED_WHY: Readonly<Record<string, string>> = {
+  If: 'control flow: the ops of the branch it runs are not counted',
+  Loop: 'control flow: the ops of its body are not counted',
+  Scan: 'control flow: the ops of its body are not counted',
+  NonMaxSuppression: 'its work depends on the data (how many boxes overlap), not only on shapes',
+  Unique: 'its work depends on the data, not only on shapes',
+};
 

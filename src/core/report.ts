@@ -61,7 +61,7 @@ export function summaryText(s: ModelSummary, label = s.id, notes: readonly strin
   const unresolved = s.uncounted.filter((u) => u.why);
   out.push(unknown.length ? `Uncounted (op unknown to lcnb's cost model, not in the totals): ${unknown.map((u) => `${u.name} (${u.op})`).join(', ')}` : 'Uncounted ops: none');
   if (unresolved.length) {
-    out.push(`Unresolved (output shape not known without running the model, not in the totals): ${unresolved.length} node${unresolved.length === 1 ? '' : 's'}`);
+    out.push(`Not counted, each with why (not in the totals): ${unresolved.length} node${unresolved.length === 1 ? '' : 's'}`);
     for (const u of unresolved) out.push(`  ${u.name} (${u.op}): ${u.why}`);
   }
   if (notes.length) out.push('', ...notes.map((n) => `Note: ${n}`));

@@ -257,9 +257,11 @@ const OPERAND_ATTRS: Readonly<Record<string, Readonly<Record<number, string>>>> 
   ReduceLogSumExp: { 1: 'axes' },
   ReduceSumSquare: { 1: 'axes' },
   AffineGrid: { 1: 'size' },
+  ConstantOfShape: { 0: 'shape' },
+  Range: { 0: 'start', 1: 'limit', 2: 'delta' },
 };
 /** Operands that are floats (the rest must be integers). */
-const FLOAT_OPERANDS = new Set(['scales', 'roi', 'constant_value', 'minimum', 'maximum']);
+const FLOAT_OPERANDS = new Set(['scales', 'roi', 'constant_value', 'minimum', 'maximum', 'start', 'limit', 'delta']);
 
 /** Constant inputs that are learned weights (their elements are the node's parameters), by op. */
 const WEIGHT_INPUTS: Readonly<Record<string, readonly number[]>> = {
@@ -301,6 +303,8 @@ class Reader {
   readonly unresolved = new Map<string, string>();
   /** Bytes per element of activation tensors that are not float32. */
   readonly widths = new Map<string, number>();
+  /** Tensors whose shapes came from a run. */
+  readonly measured = new Set<string>();
   /** Quantised tensors seen (QDQ or integer ops), for the report's note. */
   quantized = 0;
   fromRun = 0;
@@ -589,7 +593,7 @@ class Reader {
       const attr = moved[index];
       if (attr) {
         const values = this.values(node, index, attr);
-        if (values) out[attr] = ['k', 'depth', 'axis', 'constant_value'].includes(attr) ? values[0] : values;
+        if (values) out[attr] = ['k', 'depth', 'axis', 'constant_value', 'start', 'limit', 'delta'].includes(attr) ? values[0] : values;
         return;
       }
       inputs.push(name);
@@ -616,8 +620,11 @@ class Reader {
     const op = node.opType ?? '';
     const inputs = (node.input ?? []).filter(Boolean);
     const blocked = inputs.find((i) => this.unresolved.has(i));
-    const measured = (node.output ?? []).filter(Boolean).every((o) => this.knownShapes[o]);
+    const outputs = (node.output ?? []).filter(Boolean);
+    const measured = outputs.length > 0 && outputs.every((o) => this.knownShapes[o]);
     if (blocked && !measured) return this.markUnresolved(node, this.unresolved.get(blocked)!, true);
+    // Downstream of a shape only a run could tell, the run's shapes are used as they are.
+    if (measured && (blocked || inputs.some((i) => this.measured.has(i)))) return this.addMeasured(node);
     const custom = !!node.domain && node.domain !== 'ai.onnx';
     const activations = inputs.filter((i) => !this.known.has(i));
     try {
@@ -626,8 +633,20 @@ class Reader {
     } catch (e) {
       if (!(e instanceof NeedsValue)) throw e;
       if (!measured) return this.markUnresolved(node, `${e.message}, so its output shape depends on data`);
+      return this.addMeasured(node);
     }
     this.readOpaque(node, custom, blocked);
+  }
+
+  /** A node whose output shapes come from a run (knownShapes): counted by its rule on those shapes. */
+  addMeasured(node: onnx.INodeProto): void {
+    const name = this.uniqueName(node);
+    const outputs = (node.output ?? []).filter(Boolean);
+    const slots = WEIGHT_INPUTS[node.opType ?? ''] ?? [];
+    const inputs = (node.input ?? []).flatMap((i, index) => (!i ? [] : this.known.has(i) ? [this.constantTensor(i, slots.includes(index))] : this.b.tensor(i) ? [i] : []));
+    this.b.addNode({ name, op: node.opType ?? '', scope: scopeOf(name), inputs, outputs, outputShapes: outputs.map((o) => this.knownShapes[o]), measured: true });
+    for (const o of outputs) this.measured.add(o);
+    this.fromRun++;
   }
 
   /** A node lcnb has a rule for; false when it has none (or a constant-only node it cannot fold). */
@@ -691,11 +710,11 @@ class Reader {
     const outputs = (node.output ?? []).filter(Boolean);
     const measured = outputs.map((o) => this.knownShapes[o]);
     const declared = outputs.map((o) => this.valueInfo.get(o));
-    const shapes = measured.every(Boolean) ? measured : custom || !opDef(op) ? declared : [];
-    if (outputs.length && shapes.length === outputs.length && shapes.every(Boolean) && (measured.every(Boolean) || !blocked)) {
+    if (outputs.length && measured.every(Boolean)) return this.addMeasured(node);
+    const shapes = custom || !opDef(op) ? declared : [];
+    if (outputs.length && shapes.length === outputs.length && shapes.every(Boolean) && !blocked) {
       const name = this.uniqueName(node);
       const activations = (node.input ?? []).filter((i) => i && this.b.tensor(i));
-      if (measured.every(Boolean)) this.fromRun++;
       this.b.addNode({ name, op, scope: scopeOf(name), inputs: activations, outputs, outputShapes: shapes as Shape[] });
       return;
     }
@@ -950,7 +969,8 @@ const ELEMENTWISE: Readonly<Record<string, (xs: number[], integer: boolean) => n
 function decodeModel(bytes: Uint8Array, source: string): onnx.ModelProto {
   if (bytes.byteLength > MAX_MODEL_BYTES) throw new UserError(`${source}: ${bytes.byteLength} bytes is over the 2 GiB a protobuf model can hold`);
   try {
-    return onnx.ModelProto.decode(bytes);
+    // A plain Uint8Array view: protobufjs's Buffer reader makes empty fields with the deprecated new Buffer(0).
+    return onnx.ModelProto.decode(Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes);
   } catch (e) {
     throw new UserError(`${source}: not a readable ONNX model (truncated or corrupt protobuf: ${(e as Error).message})`);
   }

@@ -8,11 +8,11 @@ import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
-import { readOnnxFile } from '../onnx/file';
 import { InputShapeNeeded } from '../onnx/reader';
 import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
+import { readStoredModel } from './onnxFile';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
@@ -83,7 +83,7 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
   if (!model.file) return buildZoo(model);
   const path = cellPath(ctx, model.id);
   try {
-    const read = await readOnnxFile(path, { inputShapes: model.inputShapes });
+    const read = await readStoredModel(path, model.inputShapes, ctx.kernel, ctx.signal);
     const shapes = read.inputs.map((i) => `${i.name} ${formatShape(i.shape)}`).join(', ');
     const note = [`Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}; input ${shapes}).`, ...read.notes].join(' ');
     // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
