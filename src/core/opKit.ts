@@ -27,6 +27,8 @@ export interface OpDef {
   work(ctx: OpContext, outputs: readonly Shape[]): OpWork;
   /** How FLOPs are counted for this op, shown to users beside the numbers. */
   readonly flopsRule: string;
+  /** How multiply-adds are counted, for the ops that have them (conv-like and matmul-like); the rest have none. */
+  readonly maddsRule?: string;
   /** A view moves no data (Reshape, Flatten, Dropout at inference): its memory access cost is 0. */
   readonly isView?: boolean;
 }

@@ -104,6 +104,20 @@ const conv: OpDef = {
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', false) ? outElements : 0) };
   },
   flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
+  maddsRule: 'output elements × C_in / group × kernel size',
+};
+
+/** DeformConv: a conv whose taps are sampled at learned offsets (bilinear), each sample shared by every output channel. */
+const deformConv: OpDef = {
+  ...conv,
+  work(ctx, outputs) {
+    const base = conv.work(ctx, outputs);
+    const kernel = attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2);
+    const samples = (numel(outputs[0]) / (ctx.attrs.out_channels as number)) * ctx.inputShapes[0][1] * numel(kernel);
+    return { madds: base.madds, flops: base.flops + 7 * samples };
+  },
+  flopsRule: '2 × MAdds, + 1 per output with a bias, + 7 per bilinear sample (C_in · kernel size per output position)',
+  maddsRule: 'output elements × C_in / group × kernel size',
 };
 
 const batchNorm: OpDef = {
@@ -146,6 +160,7 @@ const gemm: OpDef = {
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', true) ? numel(outputs[0]) : 0) };
   },
   flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
+  maddsRule: 'output elements × input features',
 };
 
 const matMul: OpDef = {
@@ -169,6 +184,7 @@ const matMul: OpDef = {
     return { madds, flops: 2 * madds };
   },
   flopsRule: '2 × MAdds',
+  maddsRule: 'output elements × K (the shared axis); batch axes broadcast',
 };
 
 const concat = dataMovement((ctx) => {
@@ -431,6 +447,7 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   Softmax: softmax,
   // Integer forms of conv and matmul: the same counts, at their integer precision.
   QLinearConv: conv,
+  DeformConv: deformConv,
   ConvInteger: conv,
   MatMulInteger: matMul,
   QLinearMatMul: matMul,

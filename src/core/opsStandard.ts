@@ -152,7 +152,8 @@ const convTranspose: OpDef = {
     const madds = numel(ctx.inputShapes[0]) * (cout / group) * numel(kernel);
     return { madds, flops: 2 * madds + (attrBool(ctx, 'bias', false) ? numel(outputs[0]) : 0) };
   },
-  flopsRule: '2 × MAdds (MAdds = input elements × Cout/group × kernel size), + 1 per output when the layer has a bias',
+  flopsRule: '2 × MAdds, + 1 per output when the layer has a bias',
+  maddsRule: 'input elements × C_out / group × kernel size',
 };
 
 /** Einsum: output axes from the equation; MAdds = product of every label's size when it multiplies operands. */
@@ -207,7 +208,8 @@ const einsum: OpDef = {
     const madds = all * (ctx.inputShapes.length - 1);
     return { madds, flops: 2 * madds + 0 * numel(outputs[0]) };
   },
-  flopsRule: '2 × MAdds (MAdds = product of every label’s size, per extra operand); one operand: 1 per input element',
+  flopsRule: '2 × MAdds; one operand: 1 per input element',
+  maddsRule: 'product of every label’s size, per operand after the first (two or more operands)',
 };
 
 /** LSTM (4 gates), GRU (3) and RNN (1): MAdds per step, direction and batch row = gates·hidden·(input + hidden). */
@@ -238,6 +240,7 @@ function recurrent(gates: number, cellWork: number): OpDef {
       return { madds, flops: 2 * madds + rows * hidden * (2 * gates + cellWork) };
     },
     flopsRule: `2 × MAdds, + per step, batch row and direction: 2 per gate unit (the two biases) and ${cellWork} per hidden unit (gate nonlinearities and state update)`,
+    maddsRule: `steps × batch × directions × ${gates} gates × hidden × (input + hidden)`,
   };
 }
 
@@ -448,6 +451,101 @@ const range: OpDef = {
   flopsRule: '1 add per element',
 };
 
+/** FLOPs of one complex FFT of length n (radix-2 count, 5 n log₂ n); a real one-sided transform is counted the same. */
+const fftFlops = (n: number) => 5 * n * Math.max(1, Math.log2(Math.max(2, n)));
+
+const dft: OpDef = {
+  infer(ctx) {
+    atLeastInputs(ctx, 1);
+    const x = ctx.inputShapes[0];
+    if (x.length < 3) fail(ctx, `input must have rank ≥ 3 ([batch, signal…, 1 or 2]), got ${formatShape(x)}`);
+    const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), x.length - 1);
+    const n = attrNumber(ctx, 'dft_length', x[axis]);
+    const out = [...x];
+    out[axis] = attrBool(ctx, 'onesided', false) ? Math.floor(n / 2) + 1 : n;
+    out[x.length - 1] = 2;
+    return [out];
+  },
+  work(ctx, outputs) {
+    const x = ctx.inputShapes[0];
+    const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), x.length - 1);
+    const n = attrNumber(ctx, 'dft_length', x[axis]);
+    const transforms = numel(outputs[0]) / outputs[0][axis] / 2;
+    return { madds: 0, flops: transforms * fftFlops(n) };
+  },
+  flopsRule: '5 n log₂ n per transform of length n (radix-2 FFT count)',
+};
+
+const stft: OpDef = {
+  infer(ctx) {
+    atLeastInputs(ctx, 1);
+    const [batch, length] = ctx.inputShapes[0];
+    const step = attrNumber(ctx, 'frame_step');
+    const window = ctx.inputShapes[1]?.[0];
+    const frame = attrNumber(ctx, 'frame_length', window ?? 0);
+    if (!(frame > 0) || !(step > 0) || frame > length) fail(ctx, `frame_length ${frame} and frame_step ${step} do not fit a signal of ${length}`);
+    const frames = Math.floor((length - frame) / step) + 1;
+    return [[batch, frames, attrBool(ctx, 'onesided', true) ? Math.floor(frame / 2) + 1 : frame, 2]];
+  },
+  work(ctx, outputs) {
+    const [batch, frames] = outputs[0];
+    const frame = attrNumber(ctx, 'frame_length', ctx.inputShapes[1]?.[0] ?? 0);
+    return { madds: 0, flops: batch * frames * (fftFlops(frame) + frame) };
+  },
+  flopsRule: 'per frame: 5 n log₂ n (FFT of length n) + n (window)',
+};
+
+const windowFunction = dataMovement((ctx) => [[attrNumber(ctx, 'size')]], 'none counted (a window of cosines, computed once)');
+
+const melWeightMatrix = dataMovement(
+  (ctx) => [[Math.floor(attrNumber(ctx, 'dft_length') / 2) + 1, attrNumber(ctx, 'num_mel_bins')]],
+  'none counted (a filter bank, computed once)',
+);
+
+const maxUnpool = dataMovement((ctx) => {
+  atLeastInputs(ctx, 2);
+  const x = ctx.inputShapes[0];
+  const given = ints(ctx, 'output_shape');
+  if (given) return [given];
+  const k = x.length - 2;
+  const kernel = attrInts(ctx, 'kernel_shape', k);
+  const strides = attrInts(ctx, 'strides', k, new Array<number>(k).fill(1));
+  const pads = attrInts(ctx, 'pads', 2 * k, new Array<number>(2 * k).fill(0));
+  return [[x[0], x[1], ...x.slice(2).map((d, i) => (d - 1) * strides[i] + kernel[i] - pads[i] - pads[i + k])]];
+}, 'none (scatters each value to its index)');
+
+const loss = (rule: string, extraOutputs: boolean): OpDef => ({
+  infer(ctx) {
+    atLeastInputs(ctx, 2);
+    const reduction = (ctx.attrs.reduction as string | undefined) ?? 'mean';
+    const out = reduction === 'none' ? ctx.inputShapes[1] : [];
+    return extraOutputs ? [out, ctx.inputShapes[0]] : [out];
+  },
+  work: (ctx) => ({ madds: 0, flops: (extraOutputs ? 6 : 1) * numel(ctx.inputShapes[0]) }),
+  flopsRule: rule,
+});
+
+const centerCropPad = dataMovement((ctx) => {
+  atLeastInputs(ctx, 1);
+  const x = ctx.inputShapes[0];
+  const shape = ints(ctx, 'shape') ?? fail(ctx, "needs 'shape'");
+  const axes = (ints(ctx, 'axes') ?? shape.map((_, i) => i)).map((a) => normalizeAxis(ctx, a, x.length));
+  if (axes.length !== shape.length) fail(ctx, `'shape' has ${shape.length} values for ${axes.length} axes`);
+  const out = [...x];
+  axes.forEach((a, i) => (out[a] = shape[i]));
+  return [out];
+}, 'none (copies data, pads with zeros)');
+
+const col2Im = dataMovement((ctx) => {
+  atLeastInputs(ctx, 1);
+  const [n, cb] = ctx.inputShapes[0];
+  const image = ints(ctx, 'image_shape') ?? fail(ctx, "needs 'image_shape'");
+  const block = ints(ctx, 'block_shape') ?? fail(ctx, "needs 'block_shape'");
+  const size = block.reduce((a, b) => a * b, 1);
+  if (cb % size !== 0) fail(ctx, `${cb} is not divisible by the block size ${size}`);
+  return [[n, cb / size, ...image]];
+}, 'none counted (adds overlapping blocks: 1 per input element at most)');
+
 const unary = (rule: string, flops = 1) => elementwise(flops, rule);
 const ONE = '1 per element';
 const TRANSCENDENTAL = '1 per element (a transcendental counts 1)';
@@ -577,6 +675,20 @@ export const STANDARD_OPS: Readonly<Record<string, OpDef>> = {
   ConstantOfShape: constantOfShape,
   Range: range,
   NonZero: fromRunOnly((ctx) => numel(ctx.inputShapes[0]), '1 comparison per input element'),
+  DFT: dft,
+  STFT: stft,
+  BlackmanWindow: windowFunction,
+  HammingWindow: windowFunction,
+  HannWindow: windowFunction,
+  MelWeightMatrix: melWeightMatrix,
+  MaxUnpool: maxUnpool,
+  Multinomial: dataMovement((ctx) => [[ctx.inputShapes[0][0], attrNumber(ctx, 'sample_size', 1)]], 'none counted (random sampling)'),
+  NegativeLogLikelihoodLoss: loss('1 per input element (gather, weight, reduce)', false),
+  SoftmaxCrossEntropyLoss: loss('6 per score (log-softmax 5, gather 1)', true),
+  RandomNormal: dataMovement((ctx) => [ints(ctx, 'shape') ?? fail(ctx, "needs 'shape'")], 'none counted (random generation)'),
+  RandomUniform: dataMovement((ctx) => [ints(ctx, 'shape') ?? fail(ctx, "needs 'shape'")], 'none counted (random generation)'),
+  CenterCropPad: centerCropPad,
+  Col2Im: col2Im,
   Shape: view((ctx) => [[ctx.inputShapes[0].length]], 'none (reads the shape)'),
 };
 
@@ -593,5 +705,13 @@ export const UNCOUNTED_WHY: Readonly<Record<string, string>> = {
   Scan: 'control flow: the ops of its body are not counted',
   NonMaxSuppression: 'its work depends on the data (how many boxes overlap), not only on shapes',
   Unique: 'its work depends on the data, not only on shapes',
+  ...Object.fromEntries(
+    ['SequenceAt', 'SequenceConstruct', 'SequenceEmpty', 'SequenceErase', 'SequenceInsert', 'SequenceLength', 'SequenceMap', 'SplitToSequence', 'ConcatFromSequence', 'Optional', 'OptionalGetElement', 'OptionalHasElement'].map((op) => [
+      op,
+      'works on a sequence or an optional value, not a tensor: lcnb counts tensor ops only',
+    ]),
+  ),
+  ...Object.fromEntries(['StringNormalizer', 'TfIdfVectorizer', 'RegexFullMatch', 'StringConcat', 'StringSplit'].map((op) => [op, 'works on strings: lcnb counts numeric tensor ops only'])),
+  ImageDecoder: 'decodes an encoded image: its work depends on the bytes, not only on shapes',
 };
 

@@ -258,8 +258,19 @@ const OPERAND_ATTRS: Readonly<Record<string, Readonly<Record<number, string>>>> 
   ReduceSumSquare: { 1: 'axes' },
   AffineGrid: { 1: 'size' },
   ConstantOfShape: { 0: 'shape' },
+  BlackmanWindow: { 0: 'size' },
+  HammingWindow: { 0: 'size' },
+  HannWindow: { 0: 'size' },
+  MelWeightMatrix: { 0: 'num_mel_bins', 1: 'dft_length' },
+  DFT: { 1: 'dft_length', 2: 'axis' },
+  STFT: { 1: 'frame_step', 3: 'frame_length' },
+  MaxUnpool: { 2: 'output_shape' },
+  CenterCropPad: { 1: 'shape' },
+  Col2Im: { 1: 'image_shape', 2: 'block_shape' },
   Range: { 0: 'start', 1: 'limit', 2: 'delta' },
 };
+/** Operands that are one number (the rest are lists). */
+const SCALAR_OPERANDS = new Set(['k', 'depth', 'axis', 'constant_value', 'start', 'limit', 'delta', 'size', 'num_mel_bins', 'dft_length', 'frame_step', 'frame_length']);
 /** Operands that are floats (the rest must be integers). */
 const FLOAT_OPERANDS = new Set(['scales', 'roi', 'constant_value', 'minimum', 'maximum', 'start', 'limit', 'delta']);
 
@@ -293,7 +304,7 @@ const BOOL_OPS = new Set(['Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrE
 const INDEX_OPS = new Set(['Shape', 'Size', 'ArgMax', 'ArgMin', 'NonZero']);
 
 /** Ops read by `convert` into lcnb's own attribute forms; when it cannot, they are not tried again generically. */
-const CONVERTED = new Set(['Conv', 'ConvTranspose', 'QLinearConv', 'ConvInteger', 'Gemm', 'BatchNormalization', 'Split', 'Reshape', 'MaxPool', 'AveragePool', 'LpPool', 'Clip', 'Softmax', 'Flatten', 'Dropout', 'LeakyRelu', 'Gelu', 'HardSigmoid', 'Transpose', 'MatMulInteger', 'QLinearMatMul']);
+const CONVERTED = new Set(['Conv', 'DeformConv', 'ConvTranspose', 'QLinearConv', 'ConvInteger', 'Gemm', 'BatchNormalization', 'Split', 'Reshape', 'MaxPool', 'AveragePool', 'LpPool', 'Clip', 'Softmax', 'Flatten', 'Dropout', 'LeakyRelu', 'Gelu', 'HardSigmoid', 'Transpose', 'MatMulInteger', 'QLinearMatMul']);
 
 class Reader {
   readonly known = new Map<string, Known>();
@@ -417,6 +428,7 @@ class Reader {
       const values = [...shape].slice(start < 0 ? start + shape.length : start, end < 0 ? end + shape.length : end);
       return set([values.length], values, { stored: false, bytes: 8, float: false });
     }
+    if ((op === 'RandomNormal' || op === 'RandomUniform') && Array.isArray(attrs.shape)) return set(attrs.shape as number[], undefined, { stored: false, float: true });
     if (present.length === 0 || inputs.some((k, i) => !k && node.input?.[i])) return false;
     const [a, c] = inputs as Known[];
     if (!a) return false;
@@ -593,7 +605,7 @@ class Reader {
       const attr = moved[index];
       if (attr) {
         const values = this.values(node, index, attr);
-        if (values) out[attr] = ['k', 'depth', 'axis', 'constant_value', 'start', 'limit', 'delta'].includes(attr) ? values[0] : values;
+        if (values) out[attr] = SCALAR_OPERANDS.has(attr) ? values[0] : values;
         return;
       }
       inputs.push(name);
@@ -789,9 +801,11 @@ class Reader {
     switch (op) {
       case 'Conv':
       case 'ConvInteger':
-      case 'QLinearConv': {
+      case 'QLinearConv':
+      case 'DeformConv': {
         // QLinearConv: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B.
-        const [wi, bi] = op === 'QLinearConv' ? [3, 8] : [1, op === 'Conv' ? 2 : -1];
+        // DeformConv: x, w, offset, B, mask (offset and mask are read, their traffic not counted).
+        const [wi, bi] = op === 'QLinearConv' ? [3, 8] : op === 'DeformConv' ? [1, 3] : [1, op === 'Conv' ? 2 : -1];
         const w = known(wi);
         if (!w || input[0] !== x) return undefined;
         const group = num('group', 1);
@@ -1103,7 +1117,7 @@ function readModel(bytes: Uint8Array, options: ReadOptions): OnnxModel {
   // Weights given as graph inputs (no initializer) are read from their declared shapes.
   const weightSlots = new Set<string>();
   for (const node of graph.node) {
-    const slots = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], QLinearConv: [3, 8], ConvInteger: [1] }[node.opType ?? ''] ?? [];
+    const slots = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], QLinearConv: [3, 8], ConvInteger: [1], DeformConv: [1, 3] }[node.opType ?? ''] ?? [];
     for (const i of slots) if (node.input?.[i]) weightSlots.add(node.input[i]);
   }
   const shapes = inputShapesOf(header, options.inputShapes ?? {}, source, notes);
