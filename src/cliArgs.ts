@@ -22,13 +22,14 @@ const MODEL_OPTIONS_TEXT = `model options (zoo ids): --resolution N  --classes N
 --head: the zoo id is the backbone of a detection or segmentation head ('lcnb list --heads'); --resolution
   and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
   profile, times) are split backbone / neck / head
-.onnx files: --input-shape N,C,H,W for inputs with symbolic dimensions`;
+.onnx files: --input-shape N,C,H,W (the one data input) or --input-shape NAME=N,C,H,W (repeatable) for inputs
+  with symbolic dimensions; summary finds shapes only data can tell with one onnxruntime run unless --static`;
 
 const RUN_TEXT = `run: a cell's relative paths (.onnx files it reads, export paths) resolve against the notebook's folder;
   a provider (--kernel or a cell's provider:) that cannot start runs on cpu, and stderr says why`;
 
 const COMMAND_LINES: Record<Command, string> = {
-  summary: `  lcnb summary <model-id | model.onnx | graph.json> [model options] [--json]
+  summary: `  lcnb summary <model-id | model.onnx | graph.json> [model options] [--static] [--json]
   lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]`,
   export: `  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]`,
   profile: `  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]

@@ -1,9 +1,11 @@
 /**
  * The `.onnx` editor's page: shows each stage the host posts as it arrives (file, header, totals,
- * tables, diagram), the Profile and Export buttons, and profile results inline. The blocks are
- * the notebook renderer's own; every model-provided string goes in through textContent.
+ * tables, diagram), the Profile and Export buttons, and profile results inline. A file whose
+ * inputs leave dimensions open gets a form for the input shape (shapeForm.ts), and once read, a
+ * row saying the shape with a Change button. The blocks are the notebook renderer's own; every
+ * model-provided string goes in through textContent.
  */
-import type { EditorRequest, EditorUpdate, ExportFormat, OnnxHeader } from '../../src/editor/messages';
+import type { DeclaredTensor, EditorRequest, EditorUpdate, ExportFormat, InputShapes, OnnxHeader, OnnxReadFacts } from '../../src/editor/messages';
 import type { DiagramGraph, ModelProfile, ModelReport } from '../renderer/report-types';
 import type { ModelSummary } from '../../src/core/summary';
 import { formatBytes, formatCount } from '../../src/shared/format';
@@ -12,6 +14,7 @@ import { el, section } from '../renderer/dom';
 import { shapeText, timingByNode } from '../renderer/rows';
 import { keyValueTable } from '../renderer/table';
 import { layerTable, measuredBlock, scrollX, stageTable, totalsTable } from '../renderer/view';
+import { declaredText, hasSymbolicDims, needsShape, shapeForm } from './shapeForm';
 
 /** Above this many ops the diagram waits for a click: laying out thousands of boxes takes seconds. */
 export const DIAGRAM_AUTO_LIMIT = 1500;
@@ -25,15 +28,28 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
 
   const state: {
     file?: Extract<EditorUpdate, { type: 'file' }>;
+    /** The read in progress or last done: the shapes it used. */
+    reading?: Extract<EditorUpdate, { type: 'reading' }>;
     header?: OnnxHeader;
+    read?: OnnxReadFacts;
     summary?: ModelSummary;
     diagram?: DiagramGraph;
     profile?: ModelProfile;
+    /** The file needs input shapes, or the ones given do not fit. */
+    shapeNeeded?: Extract<EditorUpdate, { type: 'shapeNeeded' }>;
+    /** Why the last read failed (not for want of a shape). */
+    error?: string;
     trusted: boolean;
     profiling: boolean;
     failed: boolean;
     diagramRequested: boolean;
-  } = { trusted: true, profiling: false, failed: false, diagramRequested: false };
+    /** The user asked to change the shape of a file already read. */
+    changing: boolean;
+    /** Apply was pressed and the host has not started reading yet. */
+    applying: boolean;
+    /** Counts reads, so work queued for an earlier one is dropped. */
+    generation: number;
+  } = { trusted: true, profiling: false, failed: false, diagramRequested: false, changing: false, applying: false, generation: 0 };
 
   /** Fixed slots, filled as stages arrive, so the page never jumps around while it fills. */
   const slots = {
@@ -41,7 +57,9 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     toolbar: el(doc, 'div', undefined, 'lcnb-editor-toolbar'),
     status: el(doc, 'p', undefined, 'lcnb-editor-status'),
     error: el(doc, 'div'),
+    shape: el(doc, 'div', undefined, 'lcnb-editor-shape'),
     io: el(doc, 'div'),
+    notes: el(doc, 'div'),
     totals: el(doc, 'div'),
     uncounted: el(doc, 'div'),
     measured: el(doc, 'div'),
@@ -86,7 +104,7 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
   }
 
   function updateButtons(): void {
-    slots.toolbar.hidden = state.failed;
+    slots.toolbar.hidden = state.failed && !state.shapeNeeded;
     const ready = !!state.diagram;
     profileButton.disabled = !ready || state.profiling;
     cancelButton.hidden = !state.profiling;
@@ -108,9 +126,11 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     if (!f) return;
     const line = el(doc, 'h2', f.name, 'lcnb-editor-name');
     const facts = [formatBytes(f.sizeBytes)];
+    const r = state.read;
     if (h) {
-      facts.push(`ONNX opset ${h.opset}`, h.producer ? `produced by ${h.producer}` : 'producer not recorded', `graph "${h.graphName}"`, `${formatCount(h.nodes)} ops`);
-      if (h.evaluatedNodes) facts.push(`${formatCount(h.evaluatedNodes)} shape computations evaluated while reading`);
+      facts.push(`ONNX opset ${h.opset}`, h.producer ? `produced by ${h.producer}` : 'producer not recorded', `graph "${h.graphName}"`);
+      facts.push(r ? `${formatCount(r.nodes)} ops` : `${formatCount(h.nodeCount)} nodes in the file`);
+      if (r?.evaluatedNodes) facts.push(`${formatCount(r.evaluatedNodes)} shape computations evaluated while reading`);
     } else if (!state.failed) {
       facts.push('reading…');
     }
@@ -128,15 +148,132 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     }
   }
 
+  /** "float32 [1, 3, H, W]", and once read, the shape it was read with (or inferred). */
+  function tensorText(t: DeclaredTensor, shape: readonly number[] | undefined, verb: string): string {
+    const declared = `${t.dtype} ${declaredText(t.dims)}`;
+    if (!shape) return declared;
+    const same = t.dims.length === shape.length && t.dims.every((d, i) => d === shape[i]);
+    return same ? declared : `${declared} · ${verb} ${shapeText(shape)}`;
+  }
+
   function renderIo(): void {
     const h = state.header;
     if (!h) return;
+    const r = state.read;
+    const readInputs = new Map(r?.inputs.map((i) => [i.name, i.shape]));
+    const readOutputs = new Map(r?.outputs.map((o) => [o.name, o.shape]));
     const rows: [string, string, string?][] = [
-      ...h.inputs.map((t): [string, string] => [`Input ${t.name}`, shapeText(t.shape)]),
-      ...h.outputs.map((t): [string, string] => [`Output ${t.name}`, shapeText(t.shape)]),
-      ...Object.entries(h.metadata).map(([k, v]): [string, string] => [k, metadataText(k, v)]),
+      ...h.inputs.map((t): [string, string] => [`Input ${t.name}`, tensorText(t, readInputs.get(t.name), 'read as')]),
+      ...h.outputs.map((t): [string, string] => [`Output ${t.name}`, tensorText(t, readOutputs.get(t.name), 'inferred')]),
+      ...Object.entries(r?.metadata ?? {}).map(([k, v]): [string, string] => [k, metadataText(k, v)]),
     ];
-    slots.io.replaceChildren(keyValueTable(doc, rows, 'Inputs, outputs and lcnb metadata'));
+    const caption = !r ? 'Inputs and outputs as the file declares them' : Object.keys(r.metadata).length ? 'Inputs, outputs and lcnb metadata' : 'Inputs and outputs';
+    slots.io.replaceChildren(keyValueTable(doc, rows, caption));
+  }
+
+  function renderNotes(): void {
+    const notes = state.read?.notes ?? [];
+    if (!notes.length) {
+      slots.notes.replaceChildren();
+      return;
+    }
+    const list = el(doc, 'ul', undefined, 'lcnb-notes lcnb-editor-notes');
+    for (const note of notes) list.append(el(doc, 'li', note));
+    slots.notes.replaceChildren(list);
+  }
+
+  /** Inputs with a symbolic dim, as declared (by the reader's list when it asked for a shape). */
+  function symbolicInputs(): readonly DeclaredTensor[] {
+    return (state.shapeNeeded?.inputs ?? state.header?.inputs ?? []).filter(hasSymbolicDims);
+  }
+
+  function shapesLine(shapes: InputShapes): string {
+    return Object.entries(shapes)
+      .map(([name, shape]) => `${name} ${shapeText(shape)}`)
+      .join(', ');
+  }
+
+  /** "dimensions 2 and 3" of [1, 3, H, W]: the ones the reader cannot read as 1. */
+  function openDims(input: DeclaredTensor): string {
+    if (!input.dims.length) return 'its shape';
+    const open = input.dims.flatMap((d, i) => (i > 0 && typeof d !== 'number' ? [String(i)] : []));
+    return open.length === 1 ? `dimension ${open[0]}` : `dimensions ${open.slice(0, -1).join(', ')} and ${open.at(-1)}`;
+  }
+
+  /** The reader's message goes beside the field of the input it names, else below the fields. */
+  function errorsFor(message: string, inputs: readonly DeclaredTensor[]): Record<string, string> {
+    const named = inputs.find((i) => message.includes(`input '${i.name}'`));
+    return { [named?.name ?? '']: message };
+  }
+
+  /**
+   * The input-shape form, when the file needs a shape, the one given did not fit, or the user asked
+   * to change it; else, for a file read with shapes for its symbolic dims, a row with Change.
+   */
+  function renderShape(focus = false): void {
+    const inputs = symbolicInputs();
+    if (!inputs.some(needsShape)) {
+      slots.shape.replaceChildren();
+      return;
+    }
+    const given = state.reading?.inputShapes ?? {};
+    const tried = Object.keys(given).length > 0;
+    const needed = state.shapeNeeded;
+    const failedWithShape = tried && state.failed && !!state.error;
+    if (needed || state.changing || failedWithShape) {
+      // What the user typed stays when the form is drawn again; else the shapes last given, or read with.
+      const typed = new Map([...slots.shape.querySelectorAll<HTMLInputElement>('input[data-input]')].map((f) => [f.dataset.input ?? '', f.value]));
+      const values: Record<string, string> = {};
+      for (const input of inputs) {
+        const shape = given[input.name] ?? state.read?.inputs.find((i) => i.name === input.name)?.shape;
+        const value = typed.get(input.name) ?? shape?.join(', ');
+        if (value !== undefined) values[input.name] = value;
+      }
+      const open = inputs.filter(needsShape);
+      const intro = needed && !tried
+        ? `${open.length === 1 ? `Input '${open[0].name}' leaves ${openDims(open[0])} open` : 'These inputs leave dimensions open'}: give the shape to read the model with (it is remembered for this file).`
+        : 'The shape to read the model with (it is remembered for this file).';
+      const errors = needed && tried ? errorsFor(needed.message, inputs) : failedWithShape ? { '': state.error! } : {};
+      const form = shapeForm(doc, {
+        inputs,
+        values,
+        intro,
+        errors,
+        disabled: state.profiling || state.applying,
+        cancel: state.changing && state.read ? () => {
+          state.changing = false;
+          renderShape();
+        } : undefined,
+        apply: (shapes) => {
+          state.applying = true;
+          renderShape();
+          setStatus(`Reading the model with input shape ${shapesLine(shapes)}…`, 'busy');
+          post({ type: 'inputShapes', shapes });
+        },
+      });
+      slots.shape.replaceChildren(form);
+      if (focus) {
+        const target = form.querySelector<HTMLInputElement>('input[aria-invalid="true"]') ?? form.querySelector<HTMLInputElement>('input[data-input]');
+        target?.focus();
+      }
+      return;
+    }
+    // Read (or being read) with shapes: say which, and offer to change them.
+    const row = el(doc, 'div', undefined, 'lcnb-shape-current');
+    row.append(el(doc, 'span', 'Input shape', 'lcnb-shape-label'));
+    const used = state.read?.inputs.filter((i) => inputs.some((s) => s.name === i.name)).map((i): [string, readonly number[]] => [i.name, i.shape]);
+    row.append(el(doc, 'span', shapesLine(used?.length ? Object.fromEntries(used) : given), 'lcnb-shape-value'));
+    if (state.reading?.remembered) row.append(el(doc, 'span', 'remembered for this file', 'lcnb-muted'));
+    const change = el(doc, 'button', 'Change');
+    change.type = 'button';
+    change.disabled = state.profiling || !state.read;
+    change.title = state.profiling ? 'A profile is running' : 'Read the model with another input shape';
+    change.addEventListener('click', () => {
+      state.changing = true;
+      renderShape(true);
+    });
+    row.append(change);
+    slots.shape.replaceChildren(row);
   }
 
   function renderTotals(m: ModelReport): void {
@@ -147,14 +284,26 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
       return;
     }
     const box = el(doc, 'div', undefined, 'lcnb-uncounted');
-    box.append(el(doc, 'h4', `Uncounted ops (${uncounted.length}): lcnb has no cost rule for them, so they are not in the totals or the table`));
+    const unresolved = uncounted.some((u) => u.why);
+    box.append(
+      el(
+        doc,
+        'h4',
+        unresolved
+          ? `Uncounted ops (${uncounted.length}): not in the totals or the table (no cost rule, or a shape known only by running the model)`
+          : `Uncounted ops (${uncounted.length}): lcnb has no cost rule for them, so they are not in the totals or the table`,
+      ),
+    );
     const list = el(doc, 'ul');
     // Uncounted ops have no row in the layer table, so their measured time is shown here.
     const timing = timingByNode(m);
     for (const u of uncounted) {
       const t = timing.get(u.name);
       const time = t?.kind === 'measured' ? ` — ${t.layer.median_us.toFixed(1)} µs measured` : t?.kind === 'fused' ? ` — fused into ${t.layer.name}` : '';
-      list.append(el(doc, 'li', `${u.name} (${u.op})${time}`));
+      const item = el(doc, 'li', `${u.name} (${u.op})${time}`);
+      if (u.why) item.append(el(doc, 'span', `: ${u.why}`, 'lcnb-muted lcnb-why'));
+      else if (unresolved) item.append(el(doc, 'span', ': no cost rule', 'lcnb-muted lcnb-why'));
+      list.append(item);
     }
     box.append(list);
     slots.uncounted.replaceChildren(box);
@@ -194,11 +343,15 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     slots.measured.replaceChildren(...(block ? [block] : []));
   }
 
-  /** Runs `work` after the browser has painted what is already there. */
+  /** Runs `work` after the browser has painted what is already there, unless another read has started since. */
   function afterPaint(work: () => void): void {
+    const generation = state.generation;
+    const run = () => {
+      if (generation === state.generation) work();
+    };
     const frame = doc.defaultView?.requestAnimationFrame;
-    if (frame) frame(() => setTimeout(work, 0));
-    else setTimeout(work, 0);
+    if (frame) frame(() => setTimeout(run, 0));
+    else setTimeout(run, 0);
   }
 
   function show(error: unknown, where: string): void {
@@ -222,12 +375,43 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
         renderTitle();
         setStatus('Reading the model…', 'busy');
         break;
+      case 'reading': {
+        // A new read: what the last one showed goes.
+        state.generation++;
+        state.reading = update;
+        state.read = state.summary = state.diagram = state.profile = state.shapeNeeded = state.error = undefined;
+        state.failed = state.changing = state.applying = false;
+        state.diagramRequested = false;
+        for (const slot of [slots.error, slots.notes, slots.totals, slots.uncounted, slots.measured, slots.diagram, slots.stages, slots.layers]) slot.replaceChildren();
+        renderTitle();
+        guarded('inputs and outputs', renderIo);
+        guarded('input shape', renderShape);
+        const shapes = Object.keys(update.inputShapes).length ? ` with input shape ${shapesLine(update.inputShapes)}${update.remembered ? ' (remembered for this file)' : ''}` : '';
+        setStatus(`Reading the model${shapes}…`, 'busy');
+        break;
+      }
       case 'header':
         state.header = update.header;
         renderTitle();
         guarded('inputs and outputs', renderIo);
+        guarded('input shape', renderShape);
+        setStatus('Reading the graph…', 'busy');
+        break;
+      case 'read':
+        state.read = update.read;
+        renderTitle();
+        guarded('inputs and outputs', renderIo);
+        guarded('input shape', renderShape);
+        guarded('notes', renderNotes);
         setStatus('Counting costs…', 'busy');
         break;
+      case 'shapeNeeded': {
+        state.shapeNeeded = update;
+        const tried = Object.keys(state.reading?.inputShapes ?? {}).length > 0;
+        guarded('input shape', () => renderShape(true));
+        setStatus(tried ? 'The input shape given does not fit this model: see the form above.' : 'Give the input shape to count this model.', tried ? 'error' : 'info');
+        break;
+      }
       case 'summary': {
         state.summary = update.summary;
         const m = model()!;
@@ -243,12 +427,22 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
           if (!state.profiling) setStatus(state.trusted ? 'Ready. Profile runs this file in onnxruntime on this machine.' : 'Ready. This workspace is not trusted: costs and diagram only, no profiling.');
         });
         break;
-      case 'parseError':
+      case 'parseError': {
         state.failed = true;
+        state.error = update.message;
         renderTitle();
-        slots.error.replaceChildren(el(doc, 'p', update.message, 'lcnb-error'));
-        setStatus('This file could not be read.', 'error');
+        const tried = Object.keys(state.reading?.inputShapes ?? {}).length > 0;
+        // Read with a shape the graph cannot take: the error goes with the form, to try another.
+        if (tried && symbolicInputs().some(needsShape)) {
+          slots.error.replaceChildren();
+          guarded('input shape', () => renderShape(true));
+          setStatus('The model could not be read with this input shape: see the form above.', 'error');
+        } else {
+          slots.error.replaceChildren(el(doc, 'p', update.message, 'lcnb-error'));
+          setStatus('This file could not be read.', 'error');
+        }
         break;
+      }
       case 'trust':
         state.trusted = update.trusted;
         if (update.trusted && !state.profiling) setStatus('This workspace is now trusted: Profile runs this file in onnxruntime on this machine.');
@@ -257,11 +451,15 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
         profileSettings.textContent = update.text;
         break;
       case 'profileProgress':
-        state.profiling = true;
+        if (!state.profiling) {
+          state.profiling = true;
+          guarded('input shape', renderShape);
+        }
         setStatus(update.text, 'busy');
         break;
       case 'profileResult': {
         state.profiling = false;
+        guarded('input shape', renderShape);
         state.profile = update.profile;
         const m = model();
         if (m) {
@@ -276,9 +474,15 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
       }
       case 'profileError':
         state.profiling = false;
+        guarded('input shape', renderShape);
         setStatus(update.message, update.cancelled ? 'info' : 'error');
         break;
       case 'notice':
+        if (state.applying && update.level === 'error') {
+          // The host declined the shape (a profile is running): the form takes input again.
+          state.applying = false;
+          guarded('input shape', renderShape);
+        }
         setStatus(update.text, update.level);
         break;
     }

@@ -1,7 +1,9 @@
 /**
  * The read-only custom editor for `*.onnx`: the file is parsed on a worker thread (parseWorker.ts)
- * and shown stage by stage in a webview (media/onnxEditor); Profile runs the file as it is in the
- * profiling kernel; Export hands the report to the lcnb.export* commands.
+ * and shown stage by stage in a webview (media/onnxEditor); a file whose inputs leave dimensions
+ * open is read again with the shapes the page's form gives, remembered per file in the workspace
+ * state; Profile runs the file as it is in the profiling kernel, with the shapes it was read with;
+ * Export hands the report to the lcnb.export* commands.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -17,7 +19,7 @@ import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
-import { checkEditorRequest, EditorUpdate, ExportFormat } from './messages';
+import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes } from './messages';
 import { parseInWorker } from './parseClient';
 import { webviewPage } from '../webviewPage';
 
@@ -54,19 +56,46 @@ function progressText(p: KernelProgress): string {
   }
 }
 
+/** Workspace-state key of the input shapes last applied to each file, by file URI. */
+export const INPUT_SHAPES_KEY = 'lcnb.onnxEditor.inputShapes';
+/** Files whose shapes are remembered at most; the least recently applied are forgotten first. */
+const REMEMBERED_FILES = 200;
+
+function rememberedShapes(state: vscode.Memento, uri: vscode.Uri): InputShapes | undefined {
+  const all = state.get<unknown>(INPUT_SHAPES_KEY);
+  if (typeof all !== 'object' || all === null || !Object.hasOwn(all, uri.toString())) return undefined;
+  const shapes = checkInputShapes((all as Record<string, unknown>)[uri.toString()]);
+  return shapes && Object.keys(shapes).length ? shapes : undefined;
+}
+
+function rememberShapes(state: vscode.Memento, uri: vscode.Uri, shapes: InputShapes): Thenable<void> {
+  const stored = state.get<unknown>(INPUT_SHAPES_KEY);
+  const key = uri.toString();
+  const others = typeof stored === 'object' && stored !== null ? Object.entries(stored as Record<string, unknown>).filter(([k]) => k !== key) : [];
+  return state.update(INPUT_SHAPES_KEY, Object.fromEntries([...others.slice(-(REMEMBERED_FILES - 1)), [key, shapes]]));
+}
+
+function shapesText(shapes: InputShapes): string {
+  return Object.entries(shapes)
+    .map(([name, shape]) => `${name} [${shape.join(', ')}]`)
+    .join(', ');
+}
+
 interface OnnxDocument extends vscode.CustomDocument {
   readonly uri: vscode.Uri;
 }
 
 /** One open editor: what has been read so far (replayed whenever the webview (re)loads) and the running profile. */
 class EditorSession implements vscode.Disposable {
-  private readonly parsed: EditorUpdate[] = [];
+  private parsed: EditorUpdate[] = [];
   private summary: ModelSummary | undefined;
   private diagram: DiagramGraph | undefined;
   private graph: Graph | undefined;
   private profile: ModelProfile | undefined;
   private profiling: AbortController | undefined;
-  private readonly parsing = new AbortController();
+  /** The read in progress (aborted when a new input shape starts another, or the editor closes). */
+  private parsing: AbortController | undefined;
+  private closed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly path: string;
 
@@ -82,7 +111,7 @@ class EditorSession implements vscode.Disposable {
       onDidChangeConfig(() => this.post({ type: 'profileSettings', text: optionsText(profileOptions(deps.log, uri)) })),
       panel.onDidDispose(() => this.dispose()),
     );
-    void this.read();
+    void this.open();
   }
 
   private post(update: EditorUpdate): void {
@@ -95,8 +124,8 @@ class EditorSession implements vscode.Disposable {
     this.post(update);
   }
 
-  private async read(): Promise<void> {
-    const start = performance.now();
+  /** Shows the file's name and size, then reads it with the shapes remembered for it, if any. */
+  private async open(): Promise<void> {
     const name = basename(this.path);
     const log = this.deps.log;
     if (this.uri.scheme !== 'file') {
@@ -111,17 +140,48 @@ class EditorSession implements vscode.Disposable {
       return;
     }
     this.stage({ type: 'file', name, sizeBytes, trusted: vscode.workspace.isTrusted, profileSettings: optionsText(profileOptions(log, this.uri)) });
+    const remembered = rememberedShapes(this.deps.state, this.uri);
+    await this.read(remembered ?? {}, remembered !== undefined, sizeBytes);
+  }
+
+  /**
+   * Reads the file on the worker with `inputShapes` (for inputs the file leaves symbolic), replacing
+   * whatever an earlier read showed. Shapes that read are remembered for the file.
+   */
+  private async read(inputShapes: InputShapes, remembered: boolean, sizeBytes?: number): Promise<void> {
+    if (this.closed) return;
+    const start = performance.now();
+    const name = basename(this.path);
+    const log = this.deps.log;
+    this.parsing?.abort();
+    const parsing = new AbortController();
+    this.parsing = parsing;
+    this.parsed = this.parsed.filter((u) => u.type === 'file');
+    this.summary = this.diagram = this.graph = this.profile = undefined;
+    const given = Object.keys(inputShapes).length > 0;
+    this.stage({ type: 'reading', inputShapes, remembered });
     const times: string[] = [];
     // The host's longest event-loop stall while the file is read, for the log: the worker should keep it short.
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
+    let outcome = 'failed';
     await parseInWorker(
       this.deps.workerFile,
-      { path: this.path },
+      { path: this.path, ...(given ? { inputShapes } : {}) },
       (message) => {
+        if (parsing.signal.aborted) return;
         switch (message.type) {
           case 'header':
             times.push(`header ${message.ms} ms`);
+            this.stage(message);
+            return;
+          case 'read':
+            times.push(`graph ${message.ms} ms`);
+            this.stage(message);
+            if (given) void rememberShapes(this.deps.state, this.uri, inputShapes);
+            return;
+          case 'shapeNeeded':
+            outcome = given ? `the input shape ${shapesText(inputShapes)} does not fit: ${message.message}` : 'it needs an input shape';
             this.stage(message);
             return;
           case 'summary':
@@ -133,6 +193,7 @@ class EditorSession implements vscode.Disposable {
             times.push(`diagram ${message.ms} ms`);
             this.diagram = message.diagram;
             this.graph = message.graph;
+            outcome = 'read';
             this.stage({ type: 'diagram', diagram: message.diagram, ms: message.ms });
             return;
           case 'error':
@@ -143,14 +204,25 @@ class EditorSession implements vscode.Disposable {
             return;
         }
       },
-      this.parsing.signal,
+      parsing.signal,
     );
     stalls.disable();
+    if (parsing.signal.aborted) return;
     const stallMs = Math.max(0, stalls.max / 1e6 - 10);
+    const what = sizeBytes === undefined ? `read ${name} again` : `opened ${name} (${sizeBytes} bytes)`;
+    const shapes = given ? ` with input shape ${shapesText(inputShapes)}${remembered ? ' (remembered for this file)' : ''}` : '';
     log.info(
-      `onnx editor: opened ${name} (${sizeBytes} bytes) in ${Math.round(performance.now() - start)} ms (in the reader: ${times.join(', ') || 'failed'}); ` +
+      `onnx editor: ${what}${shapes} in ${Math.round(performance.now() - start)} ms: ${outcome} (in the reader: ${times.join(', ') || 'nothing'}); ` +
         `longest extension-host event-loop stall meanwhile ${stallMs.toFixed(1)} ms`,
     );
+  }
+
+  private applyInputShapes(shapes: InputShapes): void {
+    if (this.profiling) {
+      this.post({ type: 'notice', level: 'error', text: 'A profile is running: cancel it (or let it finish) before reading the file with another input shape.' });
+      return;
+    }
+    void this.read(shapes, false);
   }
 
   private onMessage(value: unknown): void {
@@ -172,6 +244,9 @@ class EditorSession implements vscode.Disposable {
         return;
       case 'export':
         void this.export(request.format);
+        return;
+      case 'inputShapes':
+        this.applyInputShapes(request.shapes);
         return;
     }
   }
@@ -243,7 +318,8 @@ class EditorSession implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.parsing.abort();
+    this.closed = true;
+    this.parsing?.abort();
     this.profiling?.abort();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
@@ -255,6 +331,8 @@ interface EditorDeps {
   readonly workerFile: string;
   readonly kernel: () => KernelClient;
   readonly log: vscode.LogOutputChannel;
+  /** The workspace's state: input shapes applied to each file. */
+  readonly state: vscode.Memento;
 }
 
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocument> {
@@ -288,6 +366,7 @@ export function registerOnnxEditor(context: vscode.ExtensionContext, kernel: () 
     workerFile: vscode.Uri.joinPath(context.extensionUri, 'dist', 'onnxParseWorker.js').fsPath,
     kernel,
     log,
+    state: context.workspaceState,
   };
   return vscode.window.registerCustomEditorProvider(ONNX_EDITOR_VIEW_TYPE, new OnnxEditorProvider(deps), {
     supportsMultipleEditorsPerDocument: true,

@@ -4,7 +4,7 @@ import type { ParseMessage, ParseRequest } from './messages';
 
 /**
  * Parses `request.path` on a worker thread running `workerFile`, calling `onMessage` for each stage.
- * Resolves after `done` or `error`; a worker that dies or cannot start becomes an `error` message.
+ * Resolves after `done`, `error` or `shapeNeeded`; a worker that dies or cannot start becomes an `error` message.
  */
 export function parseInWorker(workerFile: string, request: ParseRequest, onMessage: (message: ParseMessage) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -28,7 +28,7 @@ export function parseInWorker(workerFile: string, request: ParseRequest, onMessa
     signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (message: ParseMessage) => {
       if (finished) return;
-      if (message.type === 'done' || message.type === 'error') finish(message);
+      if (message.type === 'done' || message.type === 'error' || message.type === 'shapeNeeded') finish(message);
       else onMessage(message);
     });
     worker.on('error', (e) => finish({ type: 'error', message: `${request.path}: the ONNX reader failed: ${e.message}` }));

@@ -1,12 +1,15 @@
 /**
  * Reading an .onnx file for the custom editor, in stages the editor can show as they come: the
- * header (opset, producer, inputs and outputs), then the cost summary, then the diagram graph.
+ * header (what the file declares: opset, producer, inputs and outputs), then what reading the
+ * graph found, the cost summary and the diagram graph. A file whose inputs leave dimensions open
+ * stops after the header with `shapeNeeded`, until it is read again with input shapes.
  * VS Code-free; parseWorker.ts runs it on a worker thread so a large file never blocks the host.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { summarize } from '../core/summary';
-import { readOnnxFile } from '../onnx/file';
+import { InputShapeNeeded, MAX_MODEL_BYTES, readOnnx, readOnnxHeader } from '../onnx/reader';
 import { diagramOf } from '../run/reports';
 import type { ParseMessage, ParseRequest } from './messages';
 
@@ -14,21 +17,37 @@ import type { ParseMessage, ParseRequest } from './messages';
 export async function parseOnnxStages(request: ParseRequest, post: (message: ParseMessage) => void): Promise<void> {
   const start = performance.now();
   const since = () => Math.round(performance.now() - start);
+  const path = request.path;
   try {
-    const model = await readOnnxFile(request.path);
-    const graph = model.graph;
+    const bytes = await readBytes(path);
+    const declared = readOnnxHeader(bytes, path);
     post({
       type: 'header',
       ms: since(),
       header: {
-        fileName: basename(request.path),
-        graphName: graph.name,
-        opset: model.opset,
-        producer: model.producer,
-        inputs: graph.inputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
-        outputs: graph.outputs.map((name) => ({ name, shape: [...(graph.shapes.get(name) ?? [])] })),
+        fileName: basename(path),
+        graphName: declared.graphName,
+        opset: declared.opset,
+        producer: declared.producer,
+        inputs: declared.inputs,
+        outputs: declared.outputs,
+        nodeCount: declared.nodeCount,
+      },
+    });
+    const model = readOnnx(bytes, { source: path, inputShapes: request.inputShapes });
+    const graph = model.graph;
+    post({
+      type: 'read',
+      ms: since(),
+      read: {
         nodes: graph.nodes.length,
         evaluatedNodes: model.evaluatedNodes,
+        inputs: model.inputs.map((i) => ({ name: i.name, dims: i.dims, dtype: i.dtype, shape: [...i.shape] })),
+        outputs: declared.outputs.map(({ name }) => {
+          const shape = graph.shapes.get(name);
+          return shape ? { name, shape: [...shape] } : { name };
+        }),
+        notes: model.notes,
         metadata: model.metadata,
       },
     });
@@ -36,7 +55,29 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
     post({ type: 'diagram', diagram: diagramOf(graph), graph, ms: since() });
     post({ type: 'done', ms: since() });
   } catch (e) {
+    if (e instanceof InputShapeNeeded) {
+      // Shown beside the form's fields, in the file's own editor: its path would only be noise there.
+      const message = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
+      post({ type: 'shapeNeeded', message, inputs: e.inputs });
+      return;
+    }
     const known = e instanceof UserError || e instanceof GraphError;
-    post({ type: 'error', message: known ? (e as Error).message : `${request.path}: lcnb could not read this file (${e instanceof Error ? e.message : String(e)})` });
+    post({ type: 'error', message: known ? (e as Error).message : `${path}: lcnb could not read this file (${e instanceof Error ? e.message : String(e)})` });
+  }
+}
+
+/** The file's bytes, its size checked before any byte is read (as readOnnxFile does). */
+async function readBytes(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (size > MAX_MODEL_BYTES) throw new UserError(`${path}: ${size} bytes is over the 2 GiB a protobuf model can hold`);
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

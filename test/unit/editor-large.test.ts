@@ -52,7 +52,7 @@ describe('ONNX editor: a large model', () => {
     const direct = summarize((await readOnnxFile(path)).graph);
     const onHostMs = Math.round(performance.now() - hostStart);
 
-    assert.deepEqual(messages.map((m) => m.type), ['header', 'summary', 'diagram', 'done']);
+    assert.deepEqual(messages.map((m) => m.type), ['header', 'read', 'summary', 'diagram', 'done']);
     const summary = messages.find((m) => m.type === 'summary');
     assert.ok(summary?.type === 'summary');
     assert.deepEqual(summary.summary.totals, direct.totals);

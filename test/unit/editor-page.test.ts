@@ -39,10 +39,16 @@ function stages(graph: Graph): EditorUpdate[] {
   const named = { ...graph, name: HOSTILE };
   return [
     { type: 'file', name: `${HOSTILE}.onnx`, sizeBytes: 3083, trusted: true, profileSettings: 'cpu, 2 threads, 10 warm-up + 50 runs, optimization all' },
+    { type: 'reading', inputShapes: {}, remembered: false },
     {
       type: 'header',
       ms: 1,
-      header: { fileName: `${HOSTILE}.onnx`, graphName: HOSTILE, opset: 17, producer: HOSTILE, inputs: [{ name: HOSTILE, shape: [1, 3, 32, 32] }], outputs: [{ name: 'logits', shape: [1, 10] }], nodes: graph.nodes.length, evaluatedNodes: 0, metadata: {} },
+      header: { fileName: `${HOSTILE}.onnx`, graphName: HOSTILE, opset: 17, producer: HOSTILE, inputs: [{ name: HOSTILE, dims: [1, 3, 32, 32], dtype: 'float32' }], outputs: [{ name: 'logits', dims: [1, 10], dtype: 'float32' }], nodeCount: graph.nodes.length + 2 },
+    },
+    {
+      type: 'read',
+      ms: 1,
+      read: { nodes: graph.nodes.length, evaluatedNodes: 0, inputs: [{ name: HOSTILE, dims: [1, 3, 32, 32], dtype: 'float32', shape: [1, 3, 32, 32] }], outputs: [{ name: 'logits', shape: [1, 10] }], notes: [], metadata: {} },
     },
     { type: 'summary', ms: 2, summary: summarize(named) },
     { type: 'diagram', ms: 3, diagram: diagramOf(named) },
@@ -52,12 +58,15 @@ function stages(graph: Graph): EditorUpdate[] {
 describe('ONNX editor page', () => {
   it('fills in stage by stage; names from the file stay text', async () => {
     const { root, update } = page();
-    const [file, header, summary, diagram] = stages(foreign);
+    const [file, reading, header, read, summary, diagram] = stages(foreign);
     update(file);
     assert.equal(root.querySelector('.lcnb-editor-title h2').textContent, `${HOSTILE}.onnx`);
     assert.match(root.querySelector('.lcnb-editor-status').textContent, /Reading/);
+    update(reading);
     update(header);
-    assert.match(root.querySelector('.lcnb-editor-title p').textContent, /ONNX opset 17 .* 8 ops/);
+    assert.match(root.querySelector('.lcnb-editor-title p').textContent, /ONNX opset 17 .* 10 nodes in the file/);
+    update(read);
+    assert.match(root.querySelector('.lcnb-editor-title p').textContent, /ONNX opset 17 .* 8 ops$/);
     update(summary);
     assert.ok(root.querySelector('table.lcnb-totals'), 'totals at once');
     assert.deepEqual(
@@ -97,12 +106,10 @@ describe('ONNX editor page', () => {
 
   it('Profile waits for the diagram; Cancel shows while profiling', async () => {
     const { root, update } = page();
-    const [file, header, summary, diagram] = stages(foreign);
+    const [file, reading, header, read, summary, diagram] = stages(foreign);
     const profile = () => root.querySelector('.lcnb-editor-toolbar button.lcnb-primary');
     const cancel = () => [...root.querySelectorAll('.lcnb-editor-toolbar button')].find((b: any) => b.textContent === 'Cancel');
-    update(file);
-    update(header);
-    update(summary);
+    for (const s of [file, reading, header, read, summary]) update(s);
     assert.equal(profile().disabled, true);
     update(diagram);
     assert.equal(profile().disabled, false);

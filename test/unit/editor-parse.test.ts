@@ -36,11 +36,11 @@ function only<T extends ParseMessage['type']>(messages: ParseMessage[], type: T)
 }
 
 describe('ONNX editor: staged parse', () => {
-  it('posts header, summary, diagram and done in that order', async () => {
+  it('posts header, read, summary, diagram and done in that order', async () => {
     const messages = await stages(join(fixtures, 'torch_tiny_shuffle.onnx'));
     assert.deepEqual(
       messages.map((m) => m.type),
-      ['header', 'summary', 'diagram', 'done'],
+      ['header', 'read', 'summary', 'diagram', 'done'],
     );
   });
 
@@ -51,13 +51,17 @@ describe('ONNX editor: staged parse', () => {
       assert.equal(header.fileName, `${name}.onnx`);
       assert.match(header.producer, /pytorch/);
       assert.ok(header.opset >= 11);
-      assert.deepEqual(header.inputs[0].shape, want.input);
+      assert.deepEqual(header.inputs[0].dims, want.input);
+      assert.equal(header.inputs[0].dtype, 'float32');
+      const { read } = only(messages, 'read');
+      assert.deepEqual(read.inputs[0].shape, want.input);
       const { summary } = only(messages, 'summary');
       assert.equal(summary.totals.madds, want.madds);
       assert.equal(summary.totals.params, want.file_params);
       const { diagram, graph } = only(messages, 'diagram');
       assert.equal(diagram.nodes.length, graph.nodes.length);
-      assert.equal(header.nodes, graph.nodes.length);
+      assert.equal(read.nodes, graph.nodes.length);
+      assert.equal(header.nodeCount, graph.nodes.length + read.evaluatedNodes);
     });
   }
 
@@ -68,7 +72,7 @@ describe('ONNX editor: staged parse', () => {
     const messages = await stages(path);
     const { summary } = only(messages, 'summary');
     assert.deepEqual(summary.totals, summarize(graph).totals);
-    assert.equal(only(messages, 'header').header.metadata['lcnb.form'], 'training');
+    assert.equal(only(messages, 'read').read.metadata['lcnb.form'], 'training');
   });
 
   it('ops outside the registry are listed as uncounted, not counted as 0', async () => {
@@ -120,7 +124,7 @@ describe('ONNX editor: parse worker', () => {
     await parseInWorker(workerFile, { path: join(fixtures, 'foreign_ops.onnx') }, (m) => messages.push(m));
     assert.deepEqual(
       messages.map((m) => m.type),
-      ['header', 'summary', 'diagram', 'done'],
+      ['header', 'read', 'summary', 'diagram', 'done'],
     );
     const { graph } = only(messages, 'diagram');
     assert.ok(graph.shapes instanceof Map);
