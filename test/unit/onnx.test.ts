@@ -165,3 +165,95 @@ describe('ONNX reader on bad or unusual files', () => {
     assert.deepEqual(readOnnx(model(['N', 3, 8, 8]), { source: 'b.onnx' }).notes, ["Input 'x' has a symbolic batch dimension 'N': read with batch 1."]);
   });
 });
+
+describe('ONNX reader: the file is the truth', () => {
+  const tensor = (name: string, dims: number[], elemType = 1): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const model = (graph: onnx.IGraphProto, opset = 17) => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph: { name: 'g', ...graph } }).finish();
+  const floats = (name: string, dims: number[]): onnx.ITensorProto => ({ name, dims, dataType: 1, floatData: new Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) });
+
+  it('a conv weight that contradicts its input is refused, naming both shapes', () => {
+    const bytes = model({
+      node: [{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }],
+      input: [tensor('x', [1, 3, 8, 8])],
+      output: [{ name: 'y' }],
+      initializer: [floats('w', [8, 5, 3, 3])],
+    });
+    assert.equal(
+      errorOf(() => readOnnx(bytes, { source: 'w.onnx' })),
+      "node 'c' (Conv) with inputs [1, 3, 8, 8]: weight 'w' [8, 5, 3, 3] has 5 input channels per group × group 1 = 5, but the input has 3; the weight must be [C_out, C_in / group, k…] = [C_out, 3, …]",
+    );
+  });
+
+  it('MaxPool with dilations: ONNX’s output shape', () => {
+    const bytes = model({
+      node: [{ name: 'p', opType: 'MaxPool', input: ['x'], output: ['y'], attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, { name: 'dilations', type: 7, ints: [2, 2] }] }],
+      input: [tensor('x', [1, 1, 4, 4])],
+      output: [{ name: 'y' }],
+    });
+    assert.deepEqual(readOnnx(bytes, { source: 'p.onnx' }).graph.shapes.get('y'), [1, 1, 2, 2]);
+  });
+
+  it('1-D conv and pooling (rank 3: audio and keyword spotting)', () => {
+    const bytes = model({
+      node: [
+        { name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['c1'], attribute: [{ name: 'strides', type: 7, ints: [2] }, { name: 'pads', type: 7, ints: [1, 1] }] },
+        { name: 'p', opType: 'MaxPool', input: ['c1'], output: ['y'], attribute: [{ name: 'kernel_shape', type: 7, ints: [3] }, { name: 'strides', type: 7, ints: [2] }] },
+      ],
+      input: [tensor('x', [1, 4, 101])],
+      output: [{ name: 'y' }],
+      initializer: [floats('w', [8, 4, 3])],
+    });
+    const read = readOnnx(bytes, { source: 'kws.onnx' });
+    assert.deepEqual(read.graph.shapes.get('c1'), [1, 8, 51]);
+    assert.deepEqual(read.graph.shapes.get('y'), [1, 8, 25]);
+    const s = summarize(read.graph);
+    assert.equal(s.layers[0].madds, 8 * 51 * 4 * 3);
+    assert.equal(s.totals.params, 8 * 4 * 3);
+  });
+
+  it('weights given as graph inputs are read from their declared shapes', () => {
+    const bytes = model({
+      node: [{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }],
+      input: [tensor('x', [1, 3, 8, 8]), tensor('w', [4, 3, 1, 1])],
+      output: [{ name: 'y' }],
+    });
+    const read = readOnnx(bytes, { source: 'gw.onnx' });
+    assert.equal(summarize(read.graph).totals.params, 12);
+    assert.deepEqual(read.inputs.map((i) => i.name), ['x']);
+    assert.match(read.notes.join('\n'), /Weight 'w' is a graph input \(no initializer\): counted from its declared shape \[4, 3, 1, 1\]/);
+  });
+
+  it('a stored tensor read by two nodes is one set of parameters (exporters store identical biases once)', () => {
+    const bytes = model({
+      node: [
+        { name: 'a', opType: 'Conv', input: ['x', 'w1', 'b'], output: ['y1'] },
+        { name: 'i', opType: 'Identity', input: ['b'], output: ['b2'] },
+        { name: 'c', opType: 'Conv', input: ['y1', 'w2', 'b2'], output: ['y'] },
+      ],
+      input: [tensor('x', [1, 4, 8, 8])],
+      output: [{ name: 'y' }],
+      initializer: [floats('w1', [4, 4, 1, 1]), floats('w2', [4, 4, 1, 1]), floats('b', [4])],
+    });
+    assert.equal(summarize(readOnnx(bytes, { source: 'shared.onnx' }).graph).totals.params, 16 + 16 + 4);
+  });
+
+  it('ConvTranspose: output_padding, and pads derived from output_shape', () => {
+    const convT = (attribute: onnx.IAttributeProto[]) =>
+      readOnnx(
+        model({
+          node: [{ name: 't', opType: 'ConvTranspose', input: ['x', 'w'], output: ['y'], attribute }],
+          input: [tensor('x', [1, 4, 5, 5])],
+          output: [{ name: 'y' }],
+          initializer: [floats('w', [4, 2, 3, 3])],
+        }),
+        { source: 't.onnx' },
+      );
+    const padded = convT([{ name: 'strides', type: 7, ints: [2, 2] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'output_padding', type: 7, ints: [1, 1] }]);
+    assert.deepEqual(padded.graph.shapes.get('y'), [1, 2, 10, 10]);
+    const shaped = convT([{ name: 'strides', type: 7, ints: [2, 2] }, { name: 'output_shape', type: 7, ints: [10, 8] }]);
+    assert.deepEqual(shaped.graph.shapes.get('y'), [1, 2, 10, 8]);
+    const s = summarize(padded.graph);
+    assert.equal(s.layers[0].madds, 4 * 5 * 5 * 2 * 9, 'every input element × C_out/group × k_h × k_w');
+    assert.equal(s.totals.params, 4 * 2 * 9);
+  });
+});
