@@ -300,8 +300,17 @@ const OP_TYPES = [
   'Conv', 'Relu', 'Add', 'Mul', 'MatMul', 'Gemm', 'Reshape', 'Transpose', 'Concat', 'Split', 'Slice', 'Gather', 'Shape', 'Constant', 'ConstantOfShape',
   'Squeeze', 'Unsqueeze', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Flatten', 'Softmax', 'Clip', 'Pad', 'Resize', 'ReduceMean', 'BatchNormalization',
   'HardSwish', 'HardSigmoid', 'Sigmoid', 'Identity', 'Cast', 'Div', 'Sub', 'Pow', 'PRelu', 'Dropout', 'If', 'Loop', 'NoSuchOp', '',
+  // The rest of the standard set the reader has rules for
+  'ConvTranspose', 'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'ConvInteger', 'MatMulInteger', 'QLinearMatMul', 'Einsum',
+  'LSTM', 'GRU', 'RNN', 'TopK', 'Expand', 'Tile', 'Where', 'NonZero', 'NonMaxSuppression', 'ReduceSum', 'ReduceMax', 'ArgMax', 'Range', 'DepthToSpace',
+  'SpaceToDepth', 'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'GatherElements', 'GatherND', 'ScatterND', 'Upsample', 'DFT', 'STFT',
+  'HannWindow', 'RoiAlign', 'GridSample', 'DeformConv', 'Col2Im', 'CenterCropPad', 'CumSum', 'OneHot', 'Trilu', 'LpPool', 'MaxUnpool', 'Equal', 'Max',
+  'SequenceConstruct', 'RandomNormal', 'Compress', 'Size',
 ];
-const ATTR_NAMES = ['kernel_shape', 'strides', 'pads', 'dilations', 'group', 'axis', 'perm', 'auto_pad', 'split', 'axes', 'starts', 'ends', 'value', 'transB', 'keepdims', 'mode', 'ceil_mode', 'alpha'];
+const ATTR_NAMES = [
+  'kernel_shape', 'strides', 'pads', 'dilations', 'group', 'axis', 'perm', 'auto_pad', 'split', 'axes', 'starts', 'ends', 'value', 'transB', 'keepdims', 'mode', 'ceil_mode', 'alpha',
+  'output_padding', 'output_shape', 'equation', 'hidden_size', 'layout', 'blocksize', 'k', 'num_outputs', 'batch_dims', 'noop_with_empty_axes', 'to', 'onesided', 'transA', 'shape', 'allowzero',
+];
 
 function nastyInts(r: Random): number[] {
   return Array.from({ length: r.pick([0, 1, 2, 4, 8]) }, () => r.pick(NASTY_NUMBERS.filter(Number.isInteger)));
