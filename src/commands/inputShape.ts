@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { DeclaredTensor, parseInputShape, readOnnxHeader } from '../onnx/reader';
+import { DeclaredTensor, parseInputShape, readOnnxHeader, shapeTemplate } from '../onnx/reader';
 
 /** Why `text` is not a shape for `input` (undefined when it is one). */
 export function inputShapeProblem(input: DeclaredTensor, text: string): string | undefined {
@@ -35,7 +35,7 @@ export async function askInputShapes(uri: vscode.Uri, title: string): Promise<Re
     const text = await vscode.window.showInputBox({
       title,
       prompt: `Input shape of '${input.name}' (declared ${declared}, ${input.dtype}): the file leaves ${input.dims.filter((d) => typeof d !== 'number').join(', ')} open`,
-      placeHolder: input.dims.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? 1 : d)).join(', '),
+      placeHolder: shapeTemplate(input.dims).join(', '),
       value: input.dims.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? 1 : '')).join(', '),
       ignoreFocusOut: true,
       validateInput: (value) => inputShapeProblem(input, value),

@@ -4,12 +4,14 @@
  * own: the caller passes how to look at a file (the editor stats it; tests pass their own).
  */
 import { resolve } from 'node:path';
+import { DeclaredTensor, InputShapeNeeded, inputShapesOf, shapeTemplate } from '../onnx/reader';
 import { Cell, ModelRef } from './cells';
 import { Diagnostic } from './types';
 
 /** What is at a path, as far as reading an .onnx file from it goes. */
 export type FileState =
-  | { readonly kind: 'file' }
+  /** `inputs`: the file's data inputs as declared, when the probe read its header. */
+  | { readonly kind: 'file'; readonly inputs?: readonly DeclaredTensor[] }
   | { readonly kind: 'missing' }
   | { readonly kind: 'not-a-file' }
   /** `reason`: the system's code (EACCES, …). */
@@ -51,13 +53,31 @@ export function fileProblem(path: string, state: FileState): string | undefined 
   }
 }
 
-/** An error at each .onnx path of `cell` that is not a readable file under `baseDir`. */
+/**
+ * Why the cell's `input:` does not fit the file's declared inputs (or is missing where the file
+ * leaves a dimension open), at the input (or at the path when there is none); undefined when fine.
+ */
+export function inputShapeDiagnostic(ref: ModelRef, inputs: readonly DeclaredTensor[]): Diagnostic | undefined {
+  try {
+    inputShapesOf({ inputs }, ref.inputShapes ?? {}, ref.id, []);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof InputShapeNeeded)) throw e;
+    const message = ref.inputShapes || e.inputs.length !== 1 ? e.message : `${e.message} with input: [${shapeTemplate(e.inputs[0].dims).join(', ')}] (numbers for the names)`;
+    return { message, severity: 'error', range: ref.inputShapes && ref.ranges.input ? ref.ranges.input : ref.range };
+  }
+}
+
+/** An error at each .onnx path of `cell` that is not a readable file under `baseDir`, or whose input shape is missing or wrong. */
 export async function onnxFileDiagnostics(cell: Cell, baseDir: string, probe: FileProbe): Promise<Diagnostic[]> {
   const refs = onnxFileRefs(cell);
   const states = await Promise.all(refs.map((m) => probe(resolveCellPath(baseDir, m.id))));
   return refs.flatMap((m, i) => {
-    const message = fileProblem(resolveCellPath(baseDir, m.id), states[i]);
-    return message ? [{ message, severity: 'error' as const, range: m.range }] : [];
+    const state = states[i];
+    const message = fileProblem(resolveCellPath(baseDir, m.id), state);
+    if (message) return [{ message, severity: 'error' as const, range: m.range }];
+    const shape = state.kind === 'file' && state.inputs ? inputShapeDiagnostic(m, state.inputs) : undefined;
+    return shape ? [shape] : [];
   });
 }
 

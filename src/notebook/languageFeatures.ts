@@ -4,7 +4,8 @@
  * The texts come from languageCosts.ts; this file only adapts them to VS Code.
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
+import { DeclaredTensor, readOnnxHeader } from '../onnx/reader';
 import * as vscode from 'vscode';
 import { baseDirOf } from '../commands/context';
 import { onDidChangeConfig, readConfig } from '../config';
@@ -40,12 +41,32 @@ function toDiagnostic(d: Diagnostic): vscode.Diagnostic {
   return out;
 }
 
-/** What is at `path` for reading an .onnx file from it: stat and an access check, never a read. */
+/** Declared inputs of files read, by path, with the size and time they were read at. */
+const headers = new Map<string, { size: number; mtimeMs: number; inputs?: readonly DeclaredTensor[] }>();
+
+/**
+ * What is at `path` for reading an .onnx file from it: stat and an access check, and the declared
+ * inputs from the file's header (scanned without decoding its tensors; read again only when the
+ * file changes), so a cell missing the shape the file needs is flagged as it is typed.
+ */
 async function statOnnxFile(path: string): Promise<FileState> {
   try {
-    if (!(await stat(path)).isFile()) return { kind: 'not-a-file' };
+    const info = await stat(path);
+    if (!info.isFile()) return { kind: 'not-a-file' };
     await access(path, constants.R_OK);
-    return { kind: 'file' };
+    let known = headers.get(path);
+    if (!known || known.size !== info.size || known.mtimeMs !== info.mtimeMs) {
+      let inputs: readonly DeclaredTensor[] | undefined;
+      try {
+        inputs = readOnnxHeader(await readFile(path), path).inputs;
+      } catch {
+        inputs = undefined; // a broken file is the cell's error when it runs, with the reader's message
+      }
+      if (headers.size > 256) headers.clear();
+      known = { size: info.size, mtimeMs: info.mtimeMs, inputs };
+      headers.set(path, known);
+    }
+    return { kind: 'file', ...(known.inputs ? { inputs: known.inputs } : {}) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };

@@ -23,6 +23,7 @@ import { AttrValue, Graph, GraphBuilder } from '../core/ir';
 import { opDef } from '../core/ops';
 import { DATA_DEPENDENT_OPS, SUBGRAPH_OPS } from '../core/opsStandard';
 import { broadcastShapes, numel, Shape } from '../core/shape';
+import { Reader as WireReader } from 'protobufjs/minimal';
 import { METADATA_PREFIX, onnx } from './proto';
 
 export const MAX_MODEL_BYTES = 2 ** 31;
@@ -1004,6 +1005,62 @@ function opsetOf(model: onnx.IModelProto): number {
   return toNumber(model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version) || 1;
 }
 
+/**
+ * The header of a file without decoding its tensors: the model's and graph's small fields are read
+ * and every large field (initializer data, nodes) is skipped by its length, so a 100 MB file is
+ * scanned in milliseconds (what a diagnostic needs while a cell is typed).
+ */
+function scanHeader(bytes: Uint8Array, source: string): OnnxHeader {
+  const r = WireReader.create(bytes);
+  let opset = 0;
+  let producer = '';
+  let version = '';
+  let graphName = '';
+  let nodeCount = 0;
+  const initializers = new Set<string>();
+  const inputs: onnx.ValueInfoProto[] = [];
+  const outputs: onnx.ValueInfoProto[] = [];
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    if (field === 2) producer = r.string();
+    else if (field === 3) version = r.string();
+    else if (field === 8) {
+      const o = onnx.OperatorSetIdProto.decode(r, r.uint32());
+      if (!o.domain || o.domain === 'ai.onnx') opset = toNumber(o.version);
+    } else if (field === 7) {
+      const end = r.uint32() + r.pos;
+      while (r.pos < end) {
+        const gtag = r.uint32();
+        const gfield = gtag >>> 3;
+        if (gfield === 1) {
+          nodeCount++;
+          r.skipType(gtag & 7);
+        } else if (gfield === 2) graphName = r.string();
+        else if (gfield === 5) {
+          // An initializer: only its name (field 8) is read.
+          const tend = r.uint32() + r.pos;
+          while (r.pos < tend) {
+            const ttag = r.uint32();
+            if (ttag >>> 3 === 8) initializers.add(r.string());
+            else r.skipType(ttag & 7);
+          }
+        } else if (gfield === 11) inputs.push(onnx.ValueInfoProto.decode(r, r.uint32()));
+        else if (gfield === 12) outputs.push(onnx.ValueInfoProto.decode(r, r.uint32()));
+        else r.skipType(gtag & 7);
+      }
+    } else r.skipType(tag & 7);
+  }
+  return {
+    opset: opset || 1,
+    producer: [producer, version].filter(Boolean).join(' '),
+    graphName: graphName || source,
+    inputs: inputs.filter((i) => !initializers.has(i.name)).map(declared),
+    outputs: outputs.map(declared),
+    nodeCount,
+  };
+}
+
 function headerOf(model: onnx.IModelProto, source: string): OnnxHeader {
   const graph = model.graph ?? {};
   const stored = new Set((graph.initializer ?? []).map((t) => t.name));
@@ -1019,7 +1076,17 @@ function headerOf(model: onnx.IModelProto, source: string): OnnxHeader {
 
 /** What a file declares (opset, producer, inputs, outputs), read even when its graph cannot be. */
 export function readOnnxHeader(bytes: Uint8Array, source: string): OnnxHeader {
-  return headerOf(decodeModel(bytes, source), source);
+  if (bytes.byteLength > MAX_MODEL_BYTES) throw new UserError(`${source}: ${bytes.byteLength} bytes is over the 2 GiB a protobuf model can hold`);
+  try {
+    return scanHeader(Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes, source);
+  } catch (e) {
+    throw new UserError(`${source}: not a readable ONNX model (truncated or corrupt protobuf: ${(e as Error).message})`);
+  }
+}
+
+/** Declared dims with the open ones named as a user would write them: batch 1, H and W of an image, else the file's name. */
+export function shapeTemplate(dims: readonly (number | string)[]): (number | string)[] {
+  return dims.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? 1 : dims.length === 4 && axis >= 2 ? 'HW'[axis - 2] : d));
 }
 
 /** "1,3,640,640" or "x=1,3,640,640": a shape for the one data input, or for a named input. */
@@ -1043,8 +1110,11 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions): OnnxModel {
   }
 }
 
-/** The shapes each data input is read with: given ones checked against the declaration, symbolic batches set to 1. */
-function inputShapesOf(header: OnnxHeader, given: Readonly<Record<string, Shape>>, source: string, notes: string[]): Map<string, Shape> {
+/**
+ * The shapes each data input is read with: given ones checked against the declaration, symbolic
+ * batches set to 1. Throws InputShapeNeeded (naming `source`) when a shape is missing or wrong.
+ */
+export function inputShapesOf(header: Pick<OnnxHeader, 'inputs'>, given: Readonly<Record<string, Shape>>, source: string, notes: string[]): Map<string, Shape> {
   const names = header.inputs.map((i) => i.name);
   const byName: Record<string, Shape> = { ...given };
   if (byName[''] !== undefined) {

@@ -8,7 +8,7 @@ import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
-import { InputShapeNeeded } from '../onnx/reader';
+import { InputShapeNeeded, shapeTemplate } from '../onnx/reader';
 import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
@@ -90,15 +90,10 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
     return { graph: { ...read.graph, name: model.id }, label: model.id, published: [], file: path, note };
   } catch (e) {
     const known = e instanceof UserError || e instanceof GraphError;
-    const hint = e instanceof InputShapeNeeded && !model.inputShapes && e.inputs.length === 1 ? ` (write it as input: [${placeholderDims(e.inputs[0].dims).join(', ')}] with numbers for the names in this cell)` : '';
+    const hint = e instanceof InputShapeNeeded && !model.inputShapes && e.inputs.length === 1 ? ` (write it as input: [${shapeTemplate(e.inputs[0].dims).join(', ')}] with numbers for the names in this cell)` : '';
     const range = e instanceof InputShapeNeeded && model.ranges.input ? model.ranges.input : model.range;
     throw new CellError(known ? `${(e as Error).message}${hint}` : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, range);
   }
-}
-
-/** Declared dims with their open ones named as a user would write them: batch 1, H and W of an image, else the file's name. */
-function placeholderDims(dims: readonly (number | string)[]): (number | string)[] {
-  return dims.map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? 1 : dims.length === 4 && axis >= 2 ? 'HW'[axis - 2] : d));
 }
 
 /** A network written layer by layer: named by the cell, no published figures. */

@@ -161,6 +161,22 @@ describe('checking .onnx paths while typing', () => {
     assert.deepEqual(onnxFileRefs(checkCell('network: n\ninput: [1, 3, 8, 8]\nlayers:\n  - conv: { out: 8 }').cell!), []);
   });
 
+  it("a file that leaves dimensions open needs input:, flagged as it is typed; a shape that does not fit is flagged at input:", async () => {
+    const inputs = [{ name: 'x', dims: ['batch', 3, 'height', 'width'], dtype: 'float32' }];
+    const { probe } = listing({ [join(base, 'det.onnx')]: { kind: 'file', inputs } });
+    const [missing] = await fileErrors('model: det.onnx', probe);
+    assert.equal(missing.message, "det.onnx: input 'x' is declared [batch, 3, height, width]: dimensions 2, 3 are not fixed; give the input shape with input: [1, 3, H, W] (numbers for the names)");
+    assert.deepEqual(missing.range.start, { line: 0, character: 7 });
+    assert.deepEqual(await fileErrors('model: det.onnx\ninput: [1, 3, 640, 640]', probe), []);
+    const [wrong] = await fileErrors('profile: det.onnx\ninput: [1, 4, 640, 640]', probe);
+    assert.equal(wrong.message, "det.onnx: input 'x' is declared [batch, 3, height, width]; dimension 1 is fixed at 3, the shape given says 4");
+    assert.deepEqual(wrong.range.start, { line: 1, character: 7 });
+    const [named] = await fileErrors('compare:\n  models:\n    - { model: det.onnx, input: { image: [1, 3, 64, 64] } }', probe);
+    assert.equal(named.message, "det.onnx: the model has no input 'image' (its inputs: x)");
+    const { probe: batchOnly } = listing({ [join(base, 'b.onnx')]: { kind: 'file', inputs: [{ name: 'x', dims: ['N', 3, 224, 224], dtype: 'float32' }] } });
+    assert.deepEqual(await fileErrors('model: b.onnx', batchOnly), [], 'a symbolic batch alone reads as 1');
+  });
+
   it('the path checked is the one a run reads and names in its error', async () => {
     const { probe } = listing({});
     const [d] = await fileErrors('model: nowhere/net.onnx', probe);
