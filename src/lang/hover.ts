@@ -27,7 +27,8 @@ export type HoverTarget =
 
 const ONNX_FILE_DOC =
   "**An .onnx file**, read when the cell runs: a relative path resolves against the notebook's folder (an untitled notebook's, against the first workspace folder). " +
-  'It is counted as stored and, under a device kernel, profiled as stored; zoo options (resolution, width, knobs …) do not apply.';
+  'It is counted as stored and, under a device kernel, profiled as stored; zoo options (resolution, width, knobs …) do not apply. ' +
+  "`input:` gives the shape of inputs the file leaves open (a dynamic height and width): `input: [1, 3, 640, 640]`, or by name `input: { x: [1, 3, 640, 640] }`; a symbolic batch alone reads as 1.";
 
 interface Hit {
   readonly at: 'key' | 'value';
