@@ -68,6 +68,13 @@ function shapesOf(graph: Graph, names: readonly string[]): Shape[] {
   });
 }
 
+/** A node whose shapes came from a run, but whose cost rule needs operand values a run does not give (a TopK's k). */
+class NoRuleOnRunShapes extends Error {
+  constructor() {
+    super('its shapes came from a run, but its cost rule needs operand values the file computes at run time');
+  }
+}
+
 /** Cost of one node, or undefined when its op is not in the registry. */
 export function costNode(graph: Graph, node: Node, options: CostOptions = {}): NodeCost | undefined {
   const def = opDef(node.op);
@@ -75,13 +82,14 @@ export function costNode(graph: Graph, node: Node, options: CostOptions = {}): N
   const bytes = options.bytesPerElement ?? 4;
   const inputShapes = shapesOf(graph, node.inputs);
   const outputShapes = shapesOf(graph, node.outputs);
-  let work = { madds: 0, flops: 0 };
+  let work: { madds: number; flops: number };
   try {
     work = def.work({ name: node.name, op: node.op, attrs: node.attrs, inputShapes }, outputShapes);
   } catch (e) {
-    // A node whose shapes came from a run carries no operand values (a TopK's k): it is counted as moving data only.
     if (!node.measured) throw e;
+    throw new NoRuleOnRunShapes();
   }
+  if (node.measured && !(Number.isFinite(work.madds) && Number.isFinite(work.flops))) throw new NoRuleOnRunShapes();
   const constantsRead = node.inputs.filter((i) => graph.constants.has(i));
   const elementsOf = (names: string[]) => names.reduce((sum, i) => sum + numel(graph.shapes.get(i) ?? []), 0);
   const constantElements = elementsOf(constantsRead);
@@ -103,7 +111,14 @@ export function costGraph(graph: Graph, options: CostOptions = {}): GraphCost {
   const uncounted: UncountedOp[] = [];
   let totals = ZERO_COST;
   for (const node of graph.nodes) {
-    const cost = costNode(graph, node, options);
+    let cost: NodeCost | undefined;
+    try {
+      cost = costNode(graph, node, options);
+    } catch (e) {
+      if (!(e instanceof NoRuleOnRunShapes)) throw e;
+      uncounted.push({ name: node.name, op: node.op, why: e.message });
+      continue;
+    }
     if (cost) {
       nodes.push(cost);
       totals = addCosts(totals, cost);

@@ -292,7 +292,11 @@ const topK: OpDef = {
     const out = input.map((d, i) => (i === axis ? k : d));
     return [out, out];
   },
-  work: (ctx) => ({ madds: 0, flops: numel(ctx.inputShapes[0]) * Math.max(1, Math.ceil(Math.log2(Math.max(2, attrNumber(ctx, 'k'))))) }),
+  work(ctx, outputs) {
+    // k is the output's size along the axis (the same when k was computed at run time and the shapes measured).
+    const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', -1), ctx.inputShapes[0].length);
+    return { madds: 0, flops: numel(ctx.inputShapes[0]) * Math.max(1, Math.ceil(Math.log2(Math.max(2, outputs[0][axis])))) };
+  },
   flopsRule: 'input elements × ⌈log₂ k⌉ comparisons (a heap of k)',
 };
 

@@ -359,6 +359,7 @@ class Reader {
   /** Registers a known constant as an IR constant (once) and returns its name; a weight slot makes a held tensor of over one element a parameter. */
   constantTensor(name: string, weightSlot: boolean): string {
     const known = this.known.get(name)!;
+    if (!known.registered && this.b.tensor(name)) this.fail(`tensor '${name}' is defined twice: as a constant and as a graph input or node output`);
     if (!known.registered) {
       this.b.constant(name, known.dims, { parameter: weightSlot && !!known.stored && numel(known.dims) > 1 && this.firstUse(name) });
       if (known.bytes !== 4) this.b.setElementBytes(name, known.bytes);
@@ -470,6 +471,7 @@ class Reader {
         if (!a.values || !c?.values) return this.fold(node, attrs);
         const axisRaw = typeof attrs.axis === 'number' ? attrs.axis : 0;
         const axis = axisRaw < 0 ? axisRaw + a.dims.length : axisRaw;
+        if (!(axis >= 0 && axis < a.dims.length)) throw new GraphError(node.name || out, op, [a.dims, c.dims], `axis ${axisRaw} is out of range for rank ${a.dims.length}`);
         const dims = [...a.dims.slice(0, axis), ...c.dims, ...a.dims.slice(axis + 1)];
         const n = a.dims[axis];
         const indices = c.values.map((i) => (i < 0 ? i + n : i));
@@ -756,6 +758,7 @@ class Reader {
     const input = this.b.tensor(x)?.shape ?? [];
     const cin = input[1];
     const rank = input.length;
+    if (rank < 3) throw new GraphError(name, op, [input], `input must have rank ≥ 3 (N, C, spatial…), got [${input.join(', ')}]`);
     const expected = transpose ? `[C_in, C_out / group, k…] with C_in = ${cin}` : `[C_out, C_in / group, k…] = [C_out, ${cin / group}, …]`;
     const problem =
       w.dims.length !== rank
@@ -870,7 +873,9 @@ class Reader {
       case 'MatMulInteger':
       case 'QLinearMatMul': {
         // QLinearMatMul: a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point.
-        const operands = (op === 'QLinearMatMul' ? [input[0], input[3]] : [input[0], input[1]]).map((i) => (this.known.has(i) ? this.constantTensor(i, true) : i));
+        const pair = op === 'QLinearMatMul' ? [input[0], input[3]] : [input[0], input[1]];
+        if (!pair.every((i) => i && (this.known.has(i) || this.b.tensor(i)))) return undefined;
+        const operands = pair.map((i) => (this.known.has(i) ? this.constantTensor(i, true) : i));
         return { op, inputs: operands, attrs: {} };
       }
       case 'Relu':
@@ -1171,7 +1176,11 @@ function readModel(bytes: Uint8Array, options: ReadOptions): OnnxModel {
     const dims = info.type?.tensorType?.shape?.dim;
     if (info.name && dims && dims.every((d) => toNumber(d.dimValue) > 0)) valueInfo.set(info.name, dims.map((d) => toNumber(d.dimValue)));
   }
-  const r = new Reader(source, graph.name || source, opset, valueInfo, options.knownShapes ?? {});
+  // Shapes from a run are taken only when they are shapes (lists of whole numbers ≥ 0).
+  const knownShapes = Object.fromEntries(
+    Object.entries(options.knownShapes ?? {}).filter(([, shape]) => Array.isArray(shape) && shape.length <= 64 && shape.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= MAX_TENSOR_ELEMENTS)),
+  );
+  const r = new Reader(source, graph.name || source, opset, valueInfo, knownShapes);
 
   for (const t of graph.initializer ?? []) {
     const dims = (t.dims ?? []).map(toNumber);
