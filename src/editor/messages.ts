@@ -47,6 +47,8 @@ export interface OnnxReadFacts {
   readonly notes: readonly string[];
   /** lcnb.* metadata of files lcnb exported. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Tensors whose shapes only a run can tell (the outputs of unresolved nodes). */
+  readonly unresolvedTensors: readonly string[];
 }
 
 /**
@@ -72,6 +74,8 @@ export interface ParseRequest {
   readonly path: string;
   /** Shapes for data inputs the file leaves symbolic, by input name. */
   readonly inputShapes?: InputShapes;
+  /** Shapes of intermediate tensors measured by one onnxruntime run. */
+  readonly knownShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 /* Host ↔ webview. */

@@ -19,7 +19,7 @@ import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
 import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
-import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes } from './messages';
+import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes, OnnxReadFacts } from './messages';
 import { parseInWorker } from './parseClient';
 import { webviewPage } from '../webviewPage';
 
@@ -148,7 +148,7 @@ class EditorSession implements vscode.Disposable {
    * Reads the file on the worker with `inputShapes` (for inputs the file leaves symbolic), replacing
    * whatever an earlier read showed. Shapes that read are remembered for the file.
    */
-  private async read(inputShapes: InputShapes, remembered: boolean, sizeBytes?: number): Promise<void> {
+  private async read(inputShapes: InputShapes, remembered: boolean, sizeBytes?: number, knownShapes?: Record<string, number[]>): Promise<void> {
     if (this.closed) return;
     const start = performance.now();
     const name = basename(this.path);
@@ -165,9 +165,11 @@ class EditorSession implements vscode.Disposable {
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
     let outcome = 'failed';
+    let unresolved: readonly string[] = [];
+    let readInputs: OnnxReadFacts['inputs'] = [];
     await parseInWorker(
       this.deps.workerFile,
-      { path: this.path, ...(given ? { inputShapes } : {}) },
+      { path: this.path, ...(given ? { inputShapes } : {}), ...(knownShapes ? { knownShapes } : {}) },
       (message) => {
         if (parsing.signal.aborted) return;
         switch (message.type) {
@@ -177,6 +179,8 @@ class EditorSession implements vscode.Disposable {
             return;
           case 'read':
             times.push(`graph ${message.ms} ms`);
+            unresolved = message.read.unresolvedTensors;
+            readInputs = message.read.inputs;
             this.stage(message);
             if (given) void rememberShapes(this.deps.state, this.uri, inputShapes);
             return;
@@ -215,6 +219,25 @@ class EditorSession implements vscode.Disposable {
       `onnx editor: ${what}${shapes} in ${Math.round(performance.now() - start)} ms: ${outcome} (in the reader: ${times.join(', ') || 'nothing'}); ` +
         `longest extension-host event-loop stall meanwhile ${stallMs.toFixed(1)} ms`,
     );
+    if (outcome === 'read' && unresolved.length && !knownShapes && vscode.workspace.isTrusted) await this.measureShapes(inputShapes, remembered, unresolved, readInputs);
+  }
+
+  /**
+   * Shapes only data can tell (NonZero, NonMaxSuppression …), from one run in the profiling kernel
+   * (a trusted workspace only, as profiling); the file is then read again with them.
+   */
+  private async measureShapes(inputShapes: InputShapes, remembered: boolean, tensors: readonly string[], inputs: OnnxReadFacts['inputs']): Promise<void> {
+    const log = this.deps.log;
+    this.post({ type: 'notice', level: 'info', text: `Running the model once in onnxruntime for ${tensors.length} shape${tensors.length === 1 ? '' : 's'} only data can tell…` });
+    try {
+      const { shapes, runMs } = await this.deps.kernel().shapes({ modelPath: this.path, inputs: Object.fromEntries(inputs.map((i) => [i.name, [...i.shape]])), tensors: [...tensors] });
+      log.info(`onnx editor: ${basename(this.path)}: ${Object.keys(shapes).length} of ${tensors.length} shapes measured by one run (${runMs.toFixed(1)} ms)`);
+      if (this.closed || this.profiling) return;
+      await this.read(inputShapes, remembered, undefined, shapes);
+    } catch (e) {
+      log.warn(`onnx editor: one run to find the remaining shapes failed: ${(e as Error).message}`);
+      this.post({ type: 'notice', level: 'error', text: `One onnxruntime run to find the remaining shapes failed (${(e as Error).message}); those nodes stay listed as not counted.` });
+    }
   }
 
   private applyInputShapes(shapes: InputShapes): void {

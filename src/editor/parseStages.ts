@@ -34,7 +34,7 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
         nodeCount: declared.nodeCount,
       },
     });
-    const model = readOnnx(bytes, { source: path, inputShapes: request.inputShapes });
+    const model = readOnnx(bytes, { source: path, inputShapes: request.inputShapes, knownShapes: request.knownShapes as Record<string, number[]> | undefined });
     const graph = model.graph;
     post({
       type: 'read',
@@ -49,6 +49,7 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
         }),
         notes: model.notes,
         metadata: model.metadata,
+        unresolvedTensors: model.unresolvedTensors,
       },
     });
     post({ type: 'summary', summary: summarize(graph), ms: since() });

@@ -99,6 +99,7 @@ const MODEL = join(scratch, 'dynamic.onnx');
 const state = new Memento();
 const warnings: string[] = [];
 const profiled: { inputs?: Record<string, number[]> }[] = [];
+const shapeJobs: { tensors: string[] }[] = [];
 
 before(async () => {
   const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
@@ -118,16 +119,37 @@ before(async () => {
       profiled.push(request);
       return Promise.reject(new Error('no onnxruntime in this test'));
     },
+    // The one run for shapes only data can tell: NonZero of nonzero_tiny.onnx found 13 elements.
+    shapes: (request: { tensors: string[] }) => {
+      shapeJobs.push(request);
+      const measured: Record<string, number[]> = { idx: [4, 13], idx_t: [13, 4], picked: [13], n: [1], ones: [13], out: [13] };
+      return Promise.resolve({ shapes: Object.fromEntries(request.tensors.map((t) => [t, measured[t]])), runMs: 1 });
+    },
   };
   registerOnnxEditor({ extensionUri: Uri.file(scratch), workspaceState: state } as never, (() => kernel) as never, log as never);
   assert.ok(provider, 'the provider is registered');
 });
 
-function open() {
+function open(file = MODEL) {
   const p = panel();
-  provider!.resolveCustomEditor({ uri: Uri.file(MODEL) }, p.panel);
+  provider!.resolveCustomEditor({ uri: Uri.file(file) }, p.panel);
   return p;
 }
+
+describe('ONNX editor host: shapes only data can tell', () => {
+  it('come from one run in the kernel, and the file is read again with them', async () => {
+    const p = open(join(__dirname, '..', 'fixtures', 'onnx', 'nonzero_tiny.onnx'));
+    const first = await p.until('summary');
+    assert.ok(first.type === 'summary' && first.summary.uncounted.length === 6, 'the static reading lists 6 nodes with why');
+    await p.until('notice');
+    const from = p.posted.indexOf(first) + 1;
+    const second = await p.until('summary', from);
+    assert.ok(second.type === 'summary');
+    assert.deepEqual(second.summary.uncounted, [], 'every node counted once the run measured its shapes');
+    assert.deepEqual(shapeJobs.at(-1)?.tensors, ['idx', 'idx_t', 'picked', 'n', 'ones', 'out']);
+    p.close();
+  });
+});
 
 describe('ONNX editor host: input shapes', () => {
   it('asks for a shape, reads with the one sent, remembers it, and profiles at it', async () => {

@@ -48,7 +48,7 @@ function stages(graph: Graph): EditorUpdate[] {
     {
       type: 'read',
       ms: 1,
-      read: { nodes: graph.nodes.length, evaluatedNodes: 0, inputs: [{ name: HOSTILE, dims: [1, 3, 32, 32], dtype: 'float32', shape: [1, 3, 32, 32] }], outputs: [{ name: 'logits', shape: [1, 10] }], notes: [], metadata: {} },
+      read: { nodes: graph.nodes.length, evaluatedNodes: 0, inputs: [{ name: HOSTILE, dims: [1, 3, 32, 32], dtype: 'float32', shape: [1, 3, 32, 32] }], outputs: [{ name: 'logits', shape: [1, 10] }], notes: [], metadata: {}, unresolvedTensors: [] },
     },
     { type: 'summary', ms: 2, summary: summarize(named) },
     { type: 'diagram', ms: 3, diagram: diagramOf(named) },
