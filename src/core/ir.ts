@@ -96,7 +96,11 @@ export class GraphBuilder {
   private readonly elementBytes = new Map<string, number>();
   private readonly unresolved: UnresolvedNode[] = [];
 
-  constructor(readonly name: string) {}
+  /** `allowEmpty`: tensors with a dimension of 0 are allowed (stored models; a graph lcnb builds has none). */
+  constructor(
+    readonly name: string,
+    private readonly options: { readonly allowEmpty?: boolean } = {},
+  ) {}
 
   input(name: string, shape: Shape): Tensor {
     if (this.shapes.has(name)) throw new Error(`duplicate tensor name '${name}'`);
@@ -165,7 +169,7 @@ export class GraphBuilder {
       throw new GraphError(spec.name, spec.op, inputShapes, `op '${spec.op}' is unknown and no output shape was given`);
     }
     for (const shape of outputShapes) {
-      if (shape.some((d) => !(d > 0 || (spec.measured && d === 0)))) {
+      if (shape.some((d) => !(d > 0 || ((spec.measured || this.options.allowEmpty) && d === 0)))) {
         throw new GraphError(spec.name, spec.op, inputShapes, `output shape [${shape.join(', ')}] has a size ≤ 0`);
       }
     }

@@ -124,7 +124,9 @@ const batchNorm: OpDef = {
   infer(ctx) {
     expectInputs(ctx, 1);
     if (ctx.inputShapes[0].length < 2) fail(ctx, 'input must have a channel axis');
-    return [ctx.inputShapes[0]];
+    // A stored model in training mode also outputs the running (and saved) statistics, one per channel.
+    const statistics = typeof ctx.attrs.statistics_outputs === 'number' ? ctx.attrs.statistics_outputs : 0;
+    return [ctx.inputShapes[0], ...new Array<Shape>(statistics).fill([ctx.inputShapes[0][1]])];
   },
   weights(ctx) {
     const c = ctx.inputShapes[0][1];
@@ -321,6 +323,14 @@ const resize: OpDef = {
           : fail(ctx, `'${sizes ? 'sizes' : 'scales'}' has ${given.length} values for a rank-${rank} input`);
     if (axes.length !== given.length) fail(ctx, `'axes' names ${axes.length} axes but ${given.length} values are given`);
     const out = [...input];
+    // opset 18: keep the aspect ratio, scaling every axis by the smallest (or largest) of the size ratios.
+    const policy = ctx.attrs.keep_aspect_ratio_policy;
+    if (sizes && (policy === 'not_larger' || policy === 'not_smaller')) {
+      const ratios = axes.map((axis, i) => sizes[i] / input[axis]);
+      const scale = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
+      axes.forEach((axis) => (out[axis] = Math.round(scale * input[axis])));
+      return [out];
+    }
     axes.forEach((axis, i) => {
       out[axis] = sizes ? sizes[i] : Math.floor(input[axis] * given[i]);
     });
@@ -398,7 +408,11 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   SiLU: elementwise(5, '5 per element: x · sigmoid(x)'),
   Gelu: elementwise(5, '5 per element: 0.5 · x · (1 + erf(x / √2))'),
   MaxPool: {
-    infer: (ctx) => [poolGeometry(ctx).out],
+    // A stored MaxPool may also output the indices of its maxima (same shape).
+    infer: (ctx) => {
+      const out = poolGeometry(ctx).out;
+      return attrBool(ctx, 'with_indices', false) ? [out, out] : [out];
+    },
     work: (ctx, outputs) => ({ madds: 0, flops: (numel(attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2)) - 1) * numel(outputs[0]) }),
     flopsRule: 'k·k − 1 comparisons per output',
   },
@@ -441,7 +455,8 @@ const REGISTRY: Readonly<Record<string, OpDef>> = {
   Flatten: flatten,
   Gemm: gemm,
   MatMul: matMul,
-  Dropout: view(identityShape, 'none (identity at inference)'),
+  // A stored Dropout may also output its mask (same shape).
+  Dropout: view((ctx) => (attrBool(ctx, 'with_mask', false) ? [identityShape(ctx)[0], identityShape(ctx)[0]] : identityShape(ctx)), 'none (identity at inference)'),
   Identity: view(identityShape, 'none'),
   Resize: resize,
   Softmax: softmax,

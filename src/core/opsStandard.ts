@@ -429,7 +429,7 @@ const globalPool = (perElement: number, rule: string): OpDef => ({
 
 const affineGrid = dataMovement((ctx) => {
   atLeastInputs(ctx, 1);
-  const size = ints(ctx, 'size') ?? fail(ctx, "needs 'size'");
+  const size = ints(ctx, 'grid_size') ?? fail(ctx, "needs 'size'");
   const [n, , ...spatial] = size;
   return [[n, ...spatial, spatial.length]];
 }, 'none counted (grid generation)');
@@ -458,12 +458,20 @@ const range: OpDef = {
 /** FLOPs of one complex FFT of length n (radix-2 count, 5 n log₂ n); a real one-sided transform is counted the same. */
 const fftFlops = (n: number) => 5 * n * Math.max(1, Math.log2(Math.max(2, n)));
 
+/** DFT's signal axis: a negative one counts from the end of the whole input; the last axis (real/imaginary) is never it. */
+function dftAxis(ctx: OpContext): number {
+  const rank = ctx.inputShapes[0].length;
+  const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), rank);
+  if (axis === 0 || axis === rank - 1) fail(ctx, `axis ${attrNumber(ctx, 'axis', 1)} must be a signal axis (not the batch or the last, real/imaginary one)`);
+  return axis;
+}
+
 const dft: OpDef = {
   infer(ctx) {
     atLeastInputs(ctx, 1);
     const x = ctx.inputShapes[0];
     if (x.length < 3) fail(ctx, `input must have rank ≥ 3 ([batch, signal…, 1 or 2]), got ${formatShape(x)}`);
-    const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), x.length - 1);
+    const axis = dftAxis(ctx);
     const n = attrNumber(ctx, 'dft_length', x[axis]);
     const out = [...x];
     out[axis] = attrBool(ctx, 'onesided', false) ? Math.floor(n / 2) + 1 : n;
@@ -472,7 +480,7 @@ const dft: OpDef = {
   },
   work(ctx, outputs) {
     const x = ctx.inputShapes[0];
-    const axis = normalizeAxis(ctx, attrNumber(ctx, 'axis', 1), x.length - 1);
+    const axis = dftAxis(ctx);
     const n = attrNumber(ctx, 'dft_length', x[axis]);
     const transforms = numel(outputs[0]) / outputs[0][axis] / 2;
     return { madds: 0, flops: transforms * fftFlops(n) };
@@ -613,6 +621,7 @@ export const STANDARD_OPS: Readonly<Record<string, OpDef>> = {
   LayerNormalization: normalization(8, '8 per element: mean (1), variance (3), normalise (2), scale and shift (2)', layerNormStats),
   InstanceNormalization: normalization(8, '8 per element: mean (1), variance (3), normalise (2), scale and shift (2)'),
   GroupNormalization: normalization(8, '8 per element: mean (1), variance (3), normalise (2), scale and shift (2)'),
+  RMSNormalization: normalization(5, '5 per element: square and mean (2), normalise (1), scale (2)'),
   MeanVarianceNormalization: normalization(6, '6 per element: mean (1), variance (3), normalise (2)'),
   LpNormalization: normalization(3, '3 per element (power and sum, divide)'),
   LRN: {

@@ -52,6 +52,8 @@ export interface DeclaredTensor {
   readonly dims: readonly (number | string)[];
   /** ONNX element type name: float32, int8, int64 … */
   readonly dtype: string;
+  /** The file declares no shape at all (not even a rank); a rank-0 input has `dims` [] without this. */
+  readonly unranked?: true;
 }
 
 /** What a file says about itself before its graph is read: enough to show it and to ask for a shape. */
@@ -257,7 +259,7 @@ const OPERAND_ATTRS: Readonly<Record<string, Readonly<Record<number, string>>>> 
   ReduceLogSum: { 1: 'axes' },
   ReduceLogSumExp: { 1: 'axes' },
   ReduceSumSquare: { 1: 'axes' },
-  AffineGrid: { 1: 'size' },
+  AffineGrid: { 1: 'grid_size' },
   ConstantOfShape: { 0: 'shape' },
   BlackmanWindow: { 0: 'size' },
   HammingWindow: { 0: 'size' },
@@ -333,7 +335,8 @@ class Reader {
     private readonly valueInfo: ReadonlyMap<string, Shape>,
     private readonly knownShapes: Readonly<Record<string, Shape>>,
   ) {
-    this.b = new GraphBuilder(graphName);
+    // A stored model may hold empty tensors (a Slice that selects nothing): ONNX allows them.
+    this.b = new GraphBuilder(graphName, { allowEmpty: true });
   }
 
   fail(message: string): never {
@@ -597,7 +600,8 @@ class Reader {
    */
   operands(node: onnx.INodeProto, attrs: Record<string, unknown>): { inputs: string[]; attrs: Record<string, AttrValue> } {
     const op = node.opType ?? '';
-    const moved = OPERAND_ATTRS[op] ?? {};
+    // Resize at opset 10 takes (X, scales); from opset 11, (X, roi, scales, sizes).
+    const moved = op === 'Resize' && this.opset < 11 ? { 1: 'scales' } : (OPERAND_ATTRS[op] ?? {});
     const out: Record<string, AttrValue> = {};
     for (const [key, value] of Object.entries(attrs)) {
       if (typeof value === 'number' || typeof value === 'string' || Array.isArray(value)) out[key] = value as AttrValue;
@@ -700,7 +704,8 @@ class Reader {
     const first = (node.input ?? [])[0] ?? '';
     const width = (i: number): number => {
       if (BOOL_OPS.has(op)) return 1;
-      if (INDEX_OPS.has(op) || (op === 'TopK' && i === 1)) return 8;
+      if (INDEX_OPS.has(op) || ((op === 'TopK' || op === 'MaxPool') && i === 1)) return 8;
+      if (op === 'Dropout' && i === 1) return 1;
       if (op === 'Cast') return dtypeBytes(typeof node.attribute?.find((a) => a.name === 'to')?.i === 'number' ? (node.attribute.find((a) => a.name === 'to')!.i as number) : T.FLOAT);
       if (op === 'QuantizeLinear' || op === 'DynamicQuantizeLinear' || op === 'QLinearConv' || op === 'QLinearMatMul') return i === 0 ? 1 : 4;
       if (op === 'ConvInteger' || op === 'MatMulInteger') return 4;
@@ -847,7 +852,8 @@ class Reader {
         const outputShape = ints('output_shape');
         const target = outputShape ? outputShape.slice(-k) : autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? spatial().map((s, i) => s * strides[i]) : undefined;
         if (target || autoPad === 'VALID') {
-          const total = full.map((f, i) => (target ? f - target[i] : 0));
+          // With auto_pad SAME a kernel smaller than the stride leaves nothing to pad (onnxruntime's rule): no negative padding.
+          const total = full.map((f, i) => (!target ? 0 : outputShape ? f - target[i] : Math.max(0, f - target[i])));
           // ONNX: SAME_UPPER puts the extra padding at the end; otherwise at the beginning.
           const begin = total.map((t) => (autoPad === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));
           pads = [...begin, ...total.map((t, i) => t - begin[i])];
@@ -857,8 +863,10 @@ class Reader {
           ...(w.bytes !== 4 ? { weightBytes: w.bytes } : {}),
         };
       }
-      case 'BatchNormalization':
-        return { ...plain('BatchNormalization'), outputs: [node.output?.[0] ?? name] };
+      case 'BatchNormalization': {
+        const training = (node.output ?? []).filter(Boolean).length > 1;
+        return { ...plain('BatchNormalization', training ? { statistics_outputs: (node.output ?? []).length - 1 } : {}), outputs: training ? (node.output ?? []) : [node.output?.[0] ?? name] };
+      }
       case 'Gemm': {
         const w = known(1);
         if (!w || activations.length !== 1 || input[0] !== x) return undefined;
@@ -889,7 +897,7 @@ class Reader {
       case 'Identity':
         return activations.length === 1 && input[0] === x ? plain(op) : undefined;
       case 'Dropout':
-        return { ...plain('Dropout'), outputs: [node.output?.[0] ?? name] };
+        return node.output?.[1] ? { ...plain('Dropout', { with_mask: true }), outputs: node.output } : { ...plain('Dropout'), outputs: [node.output?.[0] ?? name] };
       case 'LeakyRelu':
         return plain('LeakyRelu', { alpha: num('alpha', 0.01) });
       case 'Gelu':
@@ -912,9 +920,10 @@ class Reader {
         const kernel = ints('kernel_shape') ?? ones();
         const strides = ints('strides') ?? ones();
         const dilations = ints('dilations') ?? ones();
+        const indices = op === 'MaxPool' && !!node.output?.[1];
         return {
-          ...plain(op, { kernel_shape: kernel, strides, dilations, pads: windowPads(kernel, strides, dilations), ceil_mode: num('ceil_mode', 0) === 1 }),
-          outputs: [node.output?.[0] ?? name],
+          ...plain(op, { kernel_shape: kernel, strides, dilations, pads: windowPads(kernel, strides, dilations), ceil_mode: num('ceil_mode', 0) === 1, ...(indices ? { with_indices: true } : {}) }),
+          outputs: indices ? (node.output ?? []) : [node.output?.[0] ?? name],
         };
       }
       case 'Add':
@@ -925,6 +934,20 @@ class Reader {
       case 'PRelu':
       case 'MatMul': {
         const operands = input.slice(0, 2).map((i, index) => (this.known.has(i) ? this.constantTensor(i, (WEIGHT_INPUTS[op] ?? []).includes(index)) : i));
+        if (this.opset < 7 && num('broadcast', 0) === 1 && op !== 'MatMul') {
+          // Before opset 7, B is aligned with A starting at 'axis' (default: its trailing axes), not NumPy-style.
+          const a = shapeOf(operands[0]);
+          const bDims = this.b.tensor(operands[1])?.shape ?? [];
+          const axis = num('axis', a.length - bDims.length);
+          const trailing = a.length - axis - bDims.length;
+          if (trailing > 0) {
+            if (!this.known.has(input[1])) return undefined;
+            const aligned = `${input[1]}::axis${axis}`;
+            const stored = this.known.get(input[1])!;
+            if (!this.known.has(aligned)) this.known.set(aligned, { ...stored, dims: [...bDims, ...new Array<number>(trailing).fill(1)], registered: false, origin: stored.origin ?? input[1] });
+            operands[1] = this.constantTensor(aligned, (WEIGHT_INPUTS[op] ?? []).includes(1));
+          }
+        }
         return { op, inputs: operands, attrs: {} };
       }
       case 'Concat':
@@ -1003,7 +1026,7 @@ const shorten = (text: string) => (text.length > MAX_QUOTED ? `${text.slice(0, M
 function declared(info: onnx.IValueInfoProto): DeclaredTensor {
   const tensor = info.type?.tensorType;
   const dims = (tensor?.shape?.dim ?? []).map((d) => (toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || '?'));
-  return { name: shorten(info.name ?? ''), dims, dtype: dtypeName(tensor?.elemType) };
+  return { name: shorten(info.name ?? ''), dims, dtype: dtypeName(tensor?.elemType), ...(tensor?.shape ? {} : { unranked: true as const }) };
 }
 
 function opsetOf(model: onnx.IModelProto): number {
@@ -1154,7 +1177,7 @@ export function inputShapesOf(header: Pick<OnnxHeader, 'inputs'>, given: Readonl
         header.inputs,
       );
     }
-    if (input.dims.length === 0) throw new InputShapeNeeded(`${source}: input '${input.name}' declares no shape; give the input shape`, header.inputs);
+    if (input.unranked) throw new InputShapeNeeded(`${source}: input '${input.name}' declares no shape; give the input shape`, header.inputs);
     if (typeof input.dims[0] !== 'number') notes.push(`Input '${input.name}' has a symbolic batch dimension '${input.dims[0]}': read with batch 1.`);
     shapes.set(input.name, input.dims.map((d) => (typeof d === 'number' ? d : 1)));
   }
