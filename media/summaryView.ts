@@ -99,7 +99,7 @@ function render(summary: ModelSummary, root: HTMLElement): void {
     ['Params', formatCount(t.params), 'trainable, BN γ/β included'],
     ['MAdds', `${formatCount(t.madds)} (${formatSI(t.madds)})`, 'multiply-adds: what the papers call FLOPs'],
     ['FLOPs', `${formatCount(t.flops)} (${formatSI(t.flops)})`, '2 × MAdds + bias and elementwise work'],
-    ['MAC', `${formatCount(t.mac_elements)} elements · ${formatBytes(t.mac_bytes)}`, `memory access cost: activations in + out + weights, ${summary.bytes_per_element} B/element`],
+    ['MAC', `${formatCount(t.mac_elements)} elements · ${formatBytes(t.mac_bytes)}`, `memory access cost: activations in + out + weights, ${summary.bytes_rule ?? `${summary.bytes_per_element} B/element`}`],
     ['Arithmetic intensity', `${t.intensity.toFixed(2)} FLOPs/byte`, 'FLOPs / MAC bytes'],
   ];
   for (const [name, value, note] of totalRows) {

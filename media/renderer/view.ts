@@ -65,7 +65,7 @@ export function totalsTable(doc: Document, model: ModelReport): HTMLTableElement
     { header: 'MAdds (multiply-adds)', title: 'Multiply-adds: what the papers call "FLOPs"', value: (r) => r.madds, text: (r) => `${formatCount(r.madds)} (${formatSI(r.madds)})` },
     { header: 'FLOPs (2×MAdds + elementwise)', title: '2 × MAdds for conv and linear layers, plus the elementwise work of each op', value: (r) => r.flops, text: (r) => `${formatCount(r.flops)} (${formatSI(r.flops)})` },
     { header: 'MAC (elements)', title: 'Memory access cost: input + output activations + weights of each op (ShuffleNetV2)', value: (r) => r.mac_elements },
-    { header: `MAC (bytes, ${bytes} B/element)`, value: (r) => r.mac_bytes, text: (r) => formatBytes(r.mac_bytes) },
+    { header: model.summary.bytes_rule ? 'MAC (bytes, each tensor at its type)' : `MAC (bytes, ${bytes} B/element)`, value: (r) => r.mac_bytes, text: (r) => formatBytes(r.mac_bytes) },
     { header: 'Intensity (FLOPs/byte)', value: (r) => r.intensity, text: (r) => r.intensity.toFixed(2) },
   ];
   return sortableTable(doc, rows, columns, `Totals, computed by lcnb for input ${shapeText(model.summary.input)}`, 'lcnb-table lcnb-totals');

@@ -26,7 +26,7 @@ export function summaryText(s: ModelSummary, label = s.id, notes: readonly strin
     `${label}  input ${formatShape(s.input)} → output ${formatShape(s.output)}`,
     '',
     'Computed by lcnb (MAdds = multiply-adds, what the papers call FLOPs; FLOPs = 2 × MAdds + elementwise work;',
-    `MAC = memory access cost, activations in + out + weights, ${s.bytes_per_element} bytes per element):`,
+    `MAC = memory access cost, activations in + out + weights, ${s.bytes_rule ?? `${s.bytes_per_element} bytes per element`}):`,
     `  params      ${formatCount(t.params)}`,
     `  MAdds       ${formatCount(t.madds)}  (${formatSI(t.madds)})`,
     `  FLOPs       ${formatCount(t.flops)}  (${formatSI(t.flops)})`,

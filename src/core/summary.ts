@@ -52,6 +52,8 @@ export interface ModelSummary {
   output: Shape;
   /** Bytes per element used for mac_bytes (4 = float32). */
   bytes_per_element: number;
+  /** Set when tensors have other widths (an int8 model): mac_bytes counts each at its own type, as this says. */
+  bytes_rule?: string;
   totals: SummaryTotals;
   layers: SummaryLayer[];
   /** Costs grouped by the first scope level (stem, stage1, …). */
@@ -73,6 +75,9 @@ function totalsOf(cost: { params: number; madds: number; flops: number; macEleme
   };
 }
 
+/** How mac_bytes is counted when not every tensor is float32. */
+export const MIXED_BYTES_RULE = 'bytes at each tensor’s own type (float32 4, int8/uint8 1, int64 8 …)';
+
 export function summarize(graph: Graph, options: CostOptions = {}, published: readonly PublishedFigure[] = []): ModelSummary {
   const cost = costGraph(graph, options);
   const firstInput = graph.inputs[0];
@@ -82,6 +87,7 @@ export function summarize(graph: Graph, options: CostOptions = {}, published: re
     input: firstInput ? firstInput.shape : [],
     output: lastOutput,
     bytes_per_element: options.bytesPerElement ?? 4,
+    ...(graph.elementBytes?.size || graph.nodes.some((n) => n.weightBytes) ? { bytes_rule: MIXED_BYTES_RULE } : {}),
     totals: totalsOf(cost.totals),
     layers: cost.nodes.map((n) => ({
       name: n.node.name,

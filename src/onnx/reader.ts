@@ -871,6 +871,7 @@ class Reader {
         const w = known(1);
         if (!w || activations.length !== 1 || input[0] !== x) return undefined;
         const transA = num('transA', 0) === 1;
+        if (shapeOf(x).length !== 2) throw new GraphError(name, op, [shapeOf(x)], `input must have rank 2 ([N, features]), got [${shapeOf(x).join(', ')}]`);
         const features = shapeOf(x)[transA ? 0 : 1];
         const transB = num('transB', 0) === 1;
         if (w.dims.length !== 2 || w.dims[transB ? 1 : 0] !== features) {

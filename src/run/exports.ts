@@ -183,7 +183,7 @@ export function reportToNetronAttachment(report: Report, modelIndex = 0): Netron
   const metrics: NetronAttachmentEntry[] = [];
   const conventions =
     `lcnb ${modelName(model)}, input ${formatShape(s.input)}: MAdds = multiply-adds (what the papers call FLOPs); FLOPs = 2 × MAdds for conv/linear plus elementwise work; ` +
-    `MAC = memory access cost (activations in + out + weights), bytes at ${s.bytes_per_element} per element; params counted on the training graph (BatchNorm included).`;
+    `MAC = memory access cost (activations in + out + weights), ${s.bytes_rule ?? `bytes at ${s.bytes_per_element} per element`}; params counted on the training graph (BatchNorm included).`;
   metadata.push({ kind: 'model', target: '', name: 'lcnb', value: conventions });
   if (s.uncounted.length) {
     metadata.push({ kind: 'model', target: '', name: 'lcnb uncounted ops', value: s.uncounted.map((u) => `${u.name} (${u.op})`).join(', ') });
