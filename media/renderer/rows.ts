@@ -74,8 +74,15 @@ export function layerRows(model: ModelReport): LayerRow[] {
   return model.summary.layers.map((layer, index) => ({ ...layer, index, timing: timing.get(layer.name) }));
 }
 
-/** The first scope level of a scope path: the stage the diagram and the stage table group by. */
-export function stageOf(scope: string): string {
+/**
+ * The first scope level of a scope path: the stage the diagram and the stage table group by.
+ * A scope path is joined with dots, and a level's own name may hold dots (`blocks.0` from an ONNX
+ * node `/blocks.0/conv/Conv`), so a path is matched against the model's stage names when known.
+ */
+export function stageOf(scope: string, stages: readonly string[] = []): string {
+  let best: string | undefined;
+  for (const stage of stages) if ((scope === stage || scope.startsWith(`${stage}.`)) && stage.length > (best?.length ?? -1)) best = stage;
+  if (best !== undefined) return best;
   const dot = scope.indexOf('.');
   return dot < 0 ? scope : scope.slice(0, dot);
 }
@@ -103,9 +110,10 @@ export function stageTimes(model: ModelReport): Map<string, number> {
   if (!model.profile) return times;
   // Graph nodes too: an uncounted op has no summary row but is timed in its own stage.
   const scopeOf = new Map([...model.graph.nodes.map((n): [string, string] => [n.name, n.scope]), ...model.summary.layers.map((l): [string, string] => [l.name, l.scope])]);
+  const stages = model.summary.scopes.map((s) => s.scope).filter(Boolean);
   for (const layer of model.profile.layers) {
     const scope = scopeOf.get(layer.name) ?? layer.nodes.map((n) => scopeOf.get(n)).find((s) => s !== undefined);
-    const stage = scope === undefined ? RUNTIME_ONLY : stageOf(scope);
+    const stage = scope === undefined ? RUNTIME_ONLY : stageOf(scope, stages);
     times.set(stage, (times.get(stage) ?? 0) + layer.median_us);
   }
   return times;

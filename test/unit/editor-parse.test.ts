@@ -12,7 +12,7 @@ import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
 import { diagramModel, layoutDiagram } from '../../media/renderer/layout';
-import { stageTimes } from '../../media/renderer/rows';
+import { stageRows, stageTimes } from '../../media/renderer/rows';
 import type { ModelProfile } from '../../kernels/profileTypes';
 import { bundleParseWorker } from './editor-helpers';
 
@@ -210,5 +210,40 @@ describe('ONNX editor: a foreign op once profiled', () => {
     const profile = { layers: [layer('/stem/conv/Conv', 10), layer('/stem/act/QuickGelu', 170), layer('/body/act/FastGelu', 20)], uncovered: [] } as unknown as ModelProfile;
     const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram, profile };
     assert.deepEqual(Object.fromEntries(stageTimes(model)), { stem: 180, body: 20 });
+  });
+});
+
+describe('ONNX editor: stages whose names hold dots', () => {
+  it('a stage time is the sum of its layers’ times, and the stage shares add up to 100%', async () => {
+    // PyTorch names nodes /blocks.0/conv/Conv: the stage is 'blocks.0', not 'blocks'.
+    const tensor = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+    const weight = (name: string) => ({ name, dims: [4, 4, 1, 1], dataType: 1, floatData: new Array(16).fill(0.1) });
+    const conv = (name: string, input: string, w: string, output: string) => ({ name, opType: 'Conv', input: [input, w], output: [output] });
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'dotted',
+        node: [conv('/blocks.0/conv/Conv', 'x', 'w0', 'a'), conv('/blocks.0/pw/Conv', 'a', 'w1', 'b'), conv('/blocks.1/conv/Conv', 'b', 'w2', 'y')],
+        input: [tensor('x', [1, 4, 8, 8])],
+        output: [{ name: 'y' }],
+        initializer: [weight('w0'), weight('w1'), weight('w2')],
+      },
+    }).finish();
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-dotted-'));
+    try {
+      const file = join(dir, 'dotted.onnx');
+      writeFileSync(file, bytes);
+      const messages = await stages(file);
+      const layer = (name: string, us: number) => ({ name, nodes: [name], median_us: us });
+      const profile = { layers: [layer('/blocks.0/conv/Conv', 3), layer('/blocks.0/pw/Conv', 3), layer('/blocks.1/conv/Conv', 2)], uncovered: [] } as unknown as ModelProfile;
+      const model = { summary: only(messages, 'summary').summary, graph: only(messages, 'diagram').diagram, profile } as never;
+      assert.deepEqual(Object.fromEntries(stageTimes(model)), { 'blocks.0': 6, 'blocks.1': 2 });
+      const rows = stageRows(model);
+      assert.deepEqual(rows.map((r) => [r.scope, r.median_us]), [['blocks.0', 6], ['blocks.1', 2]]);
+      assert.equal(rows.reduce((sum, r) => sum + (r.time_share ?? 0), 0), 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
