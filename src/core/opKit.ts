@@ -133,3 +133,14 @@ export function reduceAxes(ctx: OpContext): number[] {
   if (given) return axesOf(ctx, input.length);
   return attrBool(ctx, 'noop_with_empty_axes', false) ? [] : input.map((_, i) => i);
 }
+
+/**
+ * A conv-like op's weights: `weight` of the given shape and, with attribute `bias`, one bias per
+ * output channel; a tensor a stored model shares with an earlier node (weight_shared,
+ * bias_shared) is read but not counted again as parameters.
+ */
+export function convWeights(ctx: OpContext, weight: Shape, outChannels: number): WeightSpec[] {
+  const weights: WeightSpec[] = [{ role: 'weight', shape: weight, trainable: !attrBool(ctx, 'weight_shared', false) }];
+  if (attrBool(ctx, 'bias', false)) weights.push({ role: 'bias', shape: [outChannels], trainable: !attrBool(ctx, 'bias_shared', false) });
+  return weights;
+}

@@ -24,6 +24,7 @@ import {
   normalizeAxis,
   OpContext,
   axesOf,
+  convWeights,
   reduceAxes,
   OpDef,
   view,
@@ -91,9 +92,7 @@ const conv: OpDef = {
     const cout = ctx.attrs.out_channels as number;
     const group = (ctx.attrs.group as number | undefined) ?? 1;
     const kernel = attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2);
-    const weights: WeightSpec[] = [{ role: 'weight', shape: [cout, cin / group, ...kernel], trainable: !attrBool(ctx, 'weight_shared', false) }];
-    if (attrBool(ctx, 'bias', false)) weights.push({ role: 'bias', shape: [cout], trainable: !attrBool(ctx, 'bias_shared', false) });
-    return weights;
+    return convWeights(ctx, [cout, cin / group, ...kernel], cout);
   },
   work(ctx, outputs) {
     const cin = ctx.inputShapes[0][1];

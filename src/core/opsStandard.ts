@@ -8,7 +8,6 @@
  * Ops that do no arithmetic (Shape, Cast, Gather …) count 0 FLOPs by a stated rule; only their
  * memory traffic is counted. MAdds are counted for the conv-like and matmul-like ops only.
  */
-import { WeightSpec } from './ir';
 import { formatShape } from '../shared/format';
 import { broadcastShapes, numel, Shape, windowOutputSize } from './shape';
 import {
@@ -16,6 +15,7 @@ import {
   attrInts,
   attrNumber,
   binaryBroadcast,
+  convWeights,
   dataMovement,
   elementwise,
   expectInputs,
@@ -140,9 +140,7 @@ const convTranspose: OpDef = {
     const cout = ctx.attrs.out_channels as number;
     const group = (ctx.attrs.group as number | undefined) ?? 1;
     const kernel = attrInts(ctx, 'kernel_shape', ctx.inputShapes[0].length - 2);
-    const weights: WeightSpec[] = [{ role: 'weight', shape: [cin, cout / group, ...kernel], trainable: !attrBool(ctx, 'weight_shared', false) }];
-    if (attrBool(ctx, 'bias', false)) weights.push({ role: 'bias', shape: [cout], trainable: !attrBool(ctx, 'bias_shared', false) });
-    return weights;
+    return convWeights(ctx, [cin, cout / group, ...kernel], cout);
   },
   work(ctx, outputs) {
     const cout = ctx.attrs.out_channels as number;

@@ -5,11 +5,11 @@
  * stops after the header with `shapeNeeded`, until it is read again with input shapes.
  * VS Code-free; parseWorker.ts runs it on a worker thread so a large file never blocks the host.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { summarize } from '../core/summary';
-import { InputShapeNeeded, MAX_MODEL_BYTES, readOnnx, readOnnxHeader } from '../onnx/reader';
+import { readModelBytes } from '../onnx/file';
+import { InputShapeNeeded, readOnnx, readOnnxHeader } from '../onnx/reader';
 import { diagramOf } from '../run/reports';
 import type { ParseMessage, ParseRequest } from './messages';
 
@@ -19,7 +19,7 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
   const since = () => Math.round(performance.now() - start);
   const path = request.path;
   try {
-    const bytes = await readBytes(path);
+    const bytes = await readModelBytes(path);
     const declared = readOnnxHeader(bytes, path);
     post({
       type: 'header',
@@ -67,18 +67,4 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
   }
 }
 
-/** The file's bytes, its size checked before any byte is read (as readOnnxFile does). */
-async function readBytes(path: string): Promise<Uint8Array> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (size > MAX_MODEL_BYTES) throw new UserError(`${path}: ${size} bytes is over the 2 GiB a protobuf model can hold`);
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
+
