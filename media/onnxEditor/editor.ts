@@ -5,7 +5,7 @@
  * row saying the shape with a Change button. The blocks are the notebook renderer's own; every
  * model-provided string goes in through textContent.
  */
-import type { DeclaredTensor, EditorRequest, EditorUpdate, ExportFormat, InputShapes, OnnxHeader, OnnxReadFacts } from '../../src/editor/messages';
+import type { DeclaredTensor, EditorRequest, EditorUpdate, ExportFormat, InputShapes, FileHeader, OnnxReadFacts } from '../../src/editor/messages';
 import type { DiagramGraph, ModelProfile, ModelReport } from '../renderer/report-types';
 import type { ModelSummary } from '../../src/core/summary';
 import { formatBytes, formatCount } from '../../src/shared/format';
@@ -30,7 +30,7 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     file?: Extract<EditorUpdate, { type: 'file' }>;
     /** The read in progress or last done: the shapes it used. */
     reading?: Extract<EditorUpdate, { type: 'reading' }>;
-    header?: OnnxHeader;
+    header?: FileHeader;
     read?: OnnxReadFacts;
     summary?: ModelSummary;
     diagram?: DiagramGraph;

@@ -6,31 +6,18 @@ import type { Graph } from '../core/ir';
 import type { ModelSummary } from '../core/summary';
 import type { DiagramGraph } from '../run/report';
 import type { ModelProfile } from '../../kernels/profileTypes';
+import type { DeclaredTensor, OnnxHeader } from '../onnx/header';
+
+export type { DeclaredTensor };
 
 /* Parse worker → host (parseStages.ts, parseWorker.ts, parseClient.ts). */
-
-/** A graph input or output as the file declares it: symbolic dimensions by name, unknown ones as '?'. */
-export interface DeclaredTensor {
-  readonly name: string;
-  readonly dims: readonly (number | string)[];
-  /** ONNX element type name: float32, int8, int64 … */
-  readonly dtype: string;
-}
 
 /** Shapes for data inputs, by input name. */
 export type InputShapes = Readonly<Record<string, readonly number[]>>;
 
-/** What the file declares, read before (and even without) its graph. */
-export interface OnnxHeader {
+/** What the file declares (the reader's header), with the file's name: read before (and even without) its graph. */
+export interface FileHeader extends OnnxHeader {
   readonly fileName: string;
-  readonly graphName: string;
-  readonly opset: number;
-  readonly producer: string;
-  /** Data inputs (initializers left out). */
-  readonly inputs: readonly DeclaredTensor[];
-  readonly outputs: readonly DeclaredTensor[];
-  /** Nodes in the file. */
-  readonly nodeCount: number;
 }
 
 /** What reading the graph found, beside its costs. */
@@ -56,7 +43,7 @@ export interface OnnxReadFacts {
  * (the file cannot be read) or `shapeNeeded` (it can, given input shapes) end it early.
  */
 export type ParseMessage =
-  | { readonly type: 'header'; readonly header: OnnxHeader; readonly ms: number }
+  | { readonly type: 'header'; readonly header: FileHeader; readonly ms: number }
   | { readonly type: 'read'; readonly read: OnnxReadFacts; readonly ms: number }
   | { readonly type: 'summary'; readonly summary: ModelSummary; readonly ms: number }
   /** `graph` is lcnb's IR, kept by the host to attribute a profile's times to the nodes. */
@@ -105,7 +92,7 @@ export type EditorUpdate =
    * the ones last applied to this file, from the workspace's state.
    */
   | { readonly type: 'reading'; readonly inputShapes: InputShapes; readonly remembered: boolean }
-  | { readonly type: 'header'; readonly header: OnnxHeader; readonly ms: number }
+  | { readonly type: 'header'; readonly header: FileHeader; readonly ms: number }
   | { readonly type: 'read'; readonly read: OnnxReadFacts; readonly ms: number }
   | { readonly type: 'summary'; readonly summary: ModelSummary; readonly ms: number }
   | { readonly type: 'diagram'; readonly diagram: DiagramGraph; readonly ms: number }

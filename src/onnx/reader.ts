@@ -24,7 +24,10 @@ import { opDef } from '../core/ops';
 import { DATA_DEPENDENT_OPS, SUBGRAPH_OPS } from '../core/opsStandard';
 import { broadcastShapes, numel, Shape } from '../core/shape';
 import { Reader as WireReader } from 'protobufjs/minimal';
+import { DeclaredTensor, OnnxHeader } from './header';
 import { METADATA_PREFIX, onnx } from './proto';
+
+export type { DeclaredTensor, OnnxHeader };
 
 export const MAX_MODEL_BYTES = 2 ** 31;
 const MAX_TENSOR_ELEMENTS = 2 ** 31;
@@ -44,27 +47,6 @@ export interface ReadOptions {
   readonly inputShapes?: Readonly<Record<string, Shape>>;
   /** Shapes of intermediate tensors measured by one onnxruntime run, for what static inference cannot find. */
   readonly knownShapes?: Readonly<Record<string, Shape>>;
-}
-
-/** A graph input or output as the file declares it: symbolic dimensions by name, unknown ones as '?'. */
-export interface DeclaredTensor {
-  readonly name: string;
-  readonly dims: readonly (number | string)[];
-  /** ONNX element type name: float32, int8, int64 … */
-  readonly dtype: string;
-  /** The file declares no shape at all (not even a rank); a rank-0 input has `dims` [] without this. */
-  readonly unranked?: true;
-}
-
-/** What a file says about itself before its graph is read: enough to show it and to ask for a shape. */
-export interface OnnxHeader {
-  readonly opset: number;
-  readonly producer: string;
-  readonly graphName: string;
-  /** Data inputs (initializers left out). */
-  readonly inputs: readonly DeclaredTensor[];
-  readonly outputs: readonly DeclaredTensor[];
-  readonly nodeCount: number;
 }
 
 export interface OnnxModel {
