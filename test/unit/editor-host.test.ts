@@ -6,47 +6,20 @@
  */
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EditorUpdate } from '../../src/editor/messages';
 import { bundleParseWorker, convModel } from './editor-helpers';
+import { installVscodeStub } from './safety-vscode';
 
-class Uri {
-  constructor(
-    readonly scheme: string,
-    readonly path: string,
-  ) {}
-  static file(path: string): Uri {
-    return new Uri('file', path);
-  }
-  static joinPath(base: Uri, ...parts: string[]): Uri {
-    return new Uri(base.scheme, [base.path, ...parts].join('/'));
-  }
-  get fsPath(): string {
-    return this.path;
-  }
-  toString(): string {
-    return `${this.scheme}://${this.path}`;
-  }
-}
-const disposable = { dispose() {} };
+// The shared stand-in for `vscode`, with what the custom editor's registration needs.
+const vscodeStub = installVscodeStub();
+type Uri = InstanceType<typeof vscodeStub.Uri>;
+const Uri = vscodeStub.Uri;
 let provider: { resolveCustomEditor(document: { uri: Uri }, panel: unknown): void } | undefined;
-const vscodeStub = {
-  Uri,
-  workspace: {
-    isTrusted: true,
-    getConfiguration: () => ({ get: <T>(_key: string, fallback: T) => fallback }),
-    onDidGrantWorkspaceTrust: () => disposable,
-    onDidChangeConfiguration: () => disposable,
-  },
-  window: {
-    registerCustomEditorProvider: (_type: string, p: typeof provider) => ((provider = p), disposable),
-    showErrorMessage: () => Promise.resolve(undefined),
-  },
-  commands: { getCommands: () => Promise.resolve([]), executeCommand: () => Promise.resolve(undefined) },
-};
+Object.assign(vscodeStub.window, { registerCustomEditorProvider: (_type: string, p: typeof provider) => ((provider = p), new vscodeStub.Disposable()) });
+Object.assign(vscodeStub.commands, { getCommands: () => Promise.resolve([]) });
 
 /** The workspace state: a Memento over a Map. */
 class Memento {
@@ -74,10 +47,10 @@ function panel() {
     cspSource: 'https://test',
     asWebviewUri: (u: Uri) => u,
     postMessage: (m: EditorUpdate) => (posted.push(JSON.parse(JSON.stringify(m))), Promise.resolve(true)),
-    onDidReceiveMessage: (listener: (m: unknown) => void) => ((receive = listener), disposable),
+    onDidReceiveMessage: (listener: (m: unknown) => void) => ((receive = listener), new vscodeStub.Disposable()),
   };
   return {
-    panel: { webview, onDidDispose: (listener: () => void) => ((disposed = listener), disposable) },
+    panel: { webview, onDidDispose: (listener: () => void) => ((disposed = listener), new vscodeStub.Disposable()) },
     posted,
     send: (m: unknown) => receive(m),
     close: () => disposed(),
@@ -102,11 +75,6 @@ const profiled: { inputs?: Record<string, number[]> }[] = [];
 const shapeJobs: { tensors: string[] }[] = [];
 
 before(async () => {
-  const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
-  const original = loader._load;
-  loader._load = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? vscodeStub : original.call(this, request, ...rest);
-  };
   // The provider finds its worker at <extension>/dist/onnxParseWorker.js.
   mkdirSync(join(scratch, 'dist'));
   bundleParseWorker(join(scratch, 'dist'));
