@@ -347,6 +347,9 @@ const DEFAULT_SETTINGS = {
   'chat.disableAIFeatures': true,
   'git.enabled': false,
   'npm.autoDetect': 'off',
+  // VS Code for the Web (code-server) saves every edited file after a delay by default; a notebook
+  // run changes outputs, so the sample notebooks would be written by running them. Save writes them.
+  'files.autoSave': 'off',
 };
 
 /**
@@ -380,6 +383,7 @@ export async function startCodeServer({
   workspaceTrust = false,
   settings = {},
   env = {},
+  openFile,
   echo = false,
   startTimeoutMs = 90_000,
 } = {}) {
@@ -488,7 +492,7 @@ export async function startCodeServer({
   }
 
   return {
-    url: workbenchUrl(origin, smokeTestDriver ? { folder, extensionDevelopmentPath, extensionTestsPath } : { folder }),
+    url: workbenchUrl(origin, smokeTestDriver ? { folder, extensionDevelopmentPath, extensionTestsPath } : { folder, openFile }),
     origin,
     port,
     pid: child.pid,
@@ -507,13 +511,14 @@ function linkExtension(extensionPath, extensionsDir) {
   fs.symlinkSync(path.resolve(extensionPath), path.join(extensionsDir, id), 'dir');
 }
 
-/** The workbench URL that opens `folder` with the extension from `extensionDevelopmentPath`. */
-export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+/** The workbench URL that opens `folder` (and the file `openFile` in it) with the extension from `extensionDevelopmentPath`. */
+export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath, openFile } = {}) {
   const authority = new URL(origin).host;
   const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
   const payload = [];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   const query = [];
   if (folder) query.push(`folder=${encodeURIComponent(path.resolve(folder)).replace(/%2F/g, '/')}`);
   if (payload.length) query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);

@@ -21,6 +21,7 @@ async function main() {
     toolchain,
     port,
     folder: path.join(repoRoot, 'notebooks'),
+    openFile: path.join(repoRoot, 'notebooks', 'getting-started.lcnb'),
     extensionDevelopmentPath: repoRoot,
     echo: process.argv.includes('--verbose'),
   });

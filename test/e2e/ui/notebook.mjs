@@ -3,6 +3,8 @@
 // status bar in the workbench, the rendered reports inside the notebook's output webview, and
 // a hover on a layer line of the network cell; the profiled layer table fits its output beside the
 // explorer, at 1280 px too. Screenshots go to test-output/e2e/notebook-*.png.
+import fs from 'node:fs';
+import path from 'node:path';
 import { expectCharts, NotebookList, openFile, pickKernel, runAll, waitFor, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'notebook getting-started.lcnb: Run All on the CPU kernel';
@@ -26,8 +28,10 @@ const TIMEOUT = {
 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
-export async function run(page, { log, shot }) {
+export async function run(page, { log, shot, folder }) {
   const shots = [];
+  const onDisk = () => fs.readFileSync(path.join(folder, NOTEBOOK));
+  const saved = onDisk();
 
   await openFile(page, NOTEBOOK);
   const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
@@ -171,6 +175,12 @@ export async function run(page, { log, shot }) {
 
   const errors = await outputs.locator('.lcnb-error').allTextContents();
   if (errors.length) throw new Error(`outputs show errors: ${errors.join(' | ')}`);
+
+  // A run never writes the file: nothing was saved, so the notebook on disk is as it was.
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = onDisk();
+  if (!after.equals(saved)) throw new Error(`Run All wrote ${NOTEBOOK} on disk without a Save: ${saved.length} bytes before, ${after.length} after`);
+  log(`notebook: ${NOTEBOOK} on disk is byte-identical after Run All (${saved.length} bytes; nothing saved)`);
   log(`UI: notebook ${NOTEBOOK} ran and rendered; screenshots ${shots.join(', ')}`);
 }
 
