@@ -22,6 +22,8 @@ async function main() {
     port,
     folder: path.join(repoRoot, 'notebooks'),
     openFile: path.join(repoRoot, 'notebooks', 'getting-started.lcnb'),
+    // Opened at start-up, before lcnb's notebook type is known: the association makes it a notebook, not text.
+    settings: { 'workbench.editorAssociations': { '*.lcnb': 'lcnb' } },
     extensionDevelopmentPath: repoRoot,
     echo: process.argv.includes('--verbose'),
   });
