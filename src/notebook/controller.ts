@@ -23,6 +23,8 @@ export class NotebookKernels implements vscode.Disposable {
   private readonly orders = new ExecutionCounters<vscode.NotebookDocument>();
   private running: AbortController | undefined;
   private discovery: Promise<void> | undefined;
+  /** The kernel each open notebook has selected. */
+  private readonly selected = new WeakMap<vscode.NotebookDocument, string>();
 
   constructor(private readonly lcnb: Lcnb) {
     this.add('lcnb-static', 'Static analysis (no execution)', 'Counts params, MAdds, FLOPs and memory traffic; runs nothing.', undefined);
@@ -46,7 +48,9 @@ export class NotebookKernels implements vscode.Disposable {
         this.discovery = undefined;
         void this.discoverProviders();
       }),
+      vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.forEach((e) => this.selectPreferred(e))),
     );
+    for (const editor of vscode.window.visibleNotebookEditors) this.selectPreferred(editor);
     for (const doc of vscode.workspace.notebookDocuments) {
       if (doc.notebookType !== NOTEBOOK_TYPE) continue;
       this.orders.observe(doc, ordersOf(doc));
@@ -61,7 +65,32 @@ export class NotebookKernels implements vscode.Disposable {
     controller.description = description;
     controller.executeHandler = (cells, notebook, c) => this.execute(cells, notebook, c, provider);
     controller.interruptHandler = () => this.running?.abort();
+    this.disposables.push(
+      controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+        if (selected) this.selected.set(notebook, id);
+        else if (this.selected.get(notebook) === id) this.selected.delete(notebook);
+      }),
+    );
     this.controllers.set(provider, controller);
+  }
+
+  /**
+   * A notebook opened from the explorer (or restored) starts on the preferred kernel, as a new one
+   * does, instead of at "Select Kernel"; a kernel VS Code restores or the user picks is kept.
+   */
+  private selectPreferred(editor: vscode.NotebookEditor): void {
+    const doc = editor.notebook;
+    if (doc.notebookType !== NOTEBOOK_TYPE || this.selected.has(doc)) return;
+    // VS Code restores a notebook's last kernel just after the editor shows: wait for that first.
+    setTimeout(() => {
+      if (this.selected.has(doc) || doc.isClosed) return;
+      const wanted = vscode.workspace.isTrusted ? config(this.lcnb, doc.uri).provider : undefined;
+      // A provider not discovered yet (or gone) falls back to the CPU kernel, untrusted to the static one.
+      const controller = this.controllers.get(wanted) ?? this.controllers.get(vscode.workspace.isTrusted ? 'cpu' : undefined)!;
+      void vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor, id: controller.id, extension: this.lcnb.extension.extension.id }).then(undefined, (e: Error) =>
+        this.lcnb.log.warn(`could not select the notebook kernel ${controller.id}: ${e.message}`),
+      );
+    }, 500);
   }
 
   /** Marks the kernel of setting lcnb.provider as preferred for `doc` (the static one when untrusted). */

@@ -37,7 +37,12 @@ export async function run(page, { log, shot, folder }) {
   const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
   const kernelLabel = editor.locator('.notebook-toolbar-container .kernel-label');
   await kernelLabel.waitFor({ timeout: TIMEOUT.step });
-  log(`notebook: opened ${NOTEBOOK}, kernel shown as "${(await kernelLabel.innerText()).trim()}"`);
+  // Opened from the explorer, the notebook starts on the preferred kernel (lcnb.provider: cpu), not at "Select Kernel".
+  if (!(await waitFor(async () => (await kernelLabel.innerText()).trim() === KERNEL, TIMEOUT.step))) {
+    throw new Error(`the notebook opened from the explorer shows kernel "${(await kernelLabel.innerText()).trim()}", not the preferred "${KERNEL}"`);
+  }
+  log(`notebook: opened ${NOTEBOOK} from the explorer, kernel already "${(await kernelLabel.innerText()).trim()}"`);
+  shots.push(await shot('notebook-opened.png'));
 
   await pickKernel(page, editor, KERNEL);
   const label = (await kernelLabel.innerText()).trim();
