@@ -179,6 +179,12 @@ function settingsLine(model: ModelReport): string {
   return `measured here: ${measuredWith(model)}`;
 }
 
+/** About a dozen evenly spaced layer numbers (1, 1 + k, …) for an axis of `count` layers. */
+function orderTicks(count: number): number[] {
+  const step = Math.max(1, Math.ceil(count / 12));
+  return Array.from({ length: count }, (_, i) => i + 1).filter((n) => (n - 1) % step === 0);
+}
+
 /** Per-layer kernel time in execution order. */
 export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): VegaLiteSpec | undefined {
   const p = model.profile;
@@ -192,7 +198,8 @@ export function latencyBarsSpec(model: ModelReport, theme: ChartTheme = DEFAULT_
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      x: { field: 'order', type: 'ordinal', title: 'layer (execution order)', axis: { labels: false, ticks: false } },
+      // Every layer's name would not fit under its bar: the axis numbers the layers, about a dozen labels.
+      x: { field: 'order', type: 'ordinal', title: 'layer, in execution order (hover a bar for its name)', axis: { values: orderTicks(values.length), labelAngle: 0 } },
       y: { field: 'median_us', type: 'quantitative', title: 'median time (µs)' },
       color: opColour(palette, values),
       tooltip: LAYER_TOOLTIP,

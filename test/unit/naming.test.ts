@@ -101,6 +101,12 @@ describe('the renderer names models by their label', () => {
     const measured = { ...report.models[1], profile: fakeProfile(report.models[1]) };
     const title = (latencyBarsSpec(measured)!.title as { text: string[] }).text.join(' ');
     assert.equal(title, 'pplcnet_x0_5 (last_conv: false): time per layer');
+    // The layer axis is labelled: about a dozen layer numbers, from 1.
+    const x = (latencyBarsSpec(measured)!.encoding as { x: { title: string; axis: { values: number[] } } }).x;
+    const layers = measured.profile.layers.length;
+    assert.match(x.title, /^layer, in execution order/);
+    assert.equal(x.axis.values[0], 1);
+    assert.ok(x.axis.values.length >= Math.min(layers, 7) && x.axis.values.length <= 13, `${x.axis.values.length} labels for ${layers} layers`);
   });
 
   it('a report written before labels falls back to the id', async () => {
