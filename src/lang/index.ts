@@ -14,6 +14,8 @@ export type { OpSpec, JsonSchema } from './ops';
 export { buildNetwork, layerScopes, inLayerScope } from './network';
 export type { BuiltNetwork, LayerScope } from './network';
 export { completionsAt } from './complete';
+export { quickFixes } from './quickFix';
+export type { QuickFix } from './quickFix';
 export type { CompletionItem, CompletionKind } from './complete';
 export { hoverTargetAt } from './hover';
 export type { HoverTarget } from './hover';

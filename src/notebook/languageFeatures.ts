@@ -9,7 +9,7 @@ import { DeclaredTensor, readOnnxHeader } from '../onnx/reader';
 import * as vscode from 'vscode';
 import { baseDirOf } from '../commands/context';
 import { onDidChangeConfig, readConfig } from '../config';
-import { completionsAt, FileStateCache, onnxFileDiagnostics, onnxFileRefs } from '../lang/index';
+import { completionsAt, FileStateCache, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
 import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
 import type { CellResults } from './results';
@@ -29,6 +29,10 @@ const COMPLETION_KINDS: Record<CompletionKind, vscode.CompletionItemKind> = {
 
 function toPosition(p: Position): vscode.Position {
   return new vscode.Position(p.line, p.character);
+}
+
+function fromRange(r: vscode.Range): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
 }
 
 function toRange(r: Range): vscode.Range {
@@ -180,6 +184,27 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
       '{',
       ',',
       '[',
+    ),
+
+    vscode.languages.registerCodeActionsProvider(
+      SELECTOR,
+      {
+        provideCodeActions(doc, _range, context) {
+          return context.diagnostics
+            .filter((d) => d.source === 'lcnb')
+            .flatMap((d) =>
+              quickFixes(d.message, fromRange(d.range), doc.getText(d.range)).map((fix, i) => {
+                const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+                action.edit = new vscode.WorkspaceEdit();
+                action.edit.replace(doc.uri, toRange(fix.range), fix.newText);
+                action.diagnostics = [d];
+                action.isPreferred = i === 0;
+                return action;
+              }),
+            );
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
 
     vscode.languages.registerHoverProvider(SELECTOR, {
