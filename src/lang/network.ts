@@ -89,7 +89,10 @@ export function buildNetwork(source: NetworkSpec | NetworkCell | ProfileCell): B
         if (e instanceof CellError) throw e;
         if (e instanceof GraphError || e instanceof UserError) {
           const copy = layer.repeat > 1 ? `, copy ${r} of ${layer.repeat}` : '';
-          throw new CellError(`${where}${copy}, input [${input.shape.join(', ')}]: ${e.message}`, layer.opRange);
+          // In the cell's words: the rule broken, at the option it is about, not the IR node's name and op.
+          const rule = e instanceof GraphError ? e.rule.replace(/\bgroup (\d+)/g, 'groups: $1') : e.message;
+          const key = Object.keys(layer.argRanges).find((k) => new RegExp(`\\b${k}\\b`).test(rule));
+          throw new CellError(`${where}${copy}, input [${input.shape.join(', ')}]: ${rule}`, (key && layer.argRanges[key]) || layer.opRange);
         }
         throw e;
       }

@@ -398,7 +398,10 @@ export class CellAnalysis {
     const layer = lc?.layer ?? net.spec.layers.find((l) => l.scope === scope);
     const out = [layer && layer.repeat > 1 ? `${title}, ×${layer.repeat} (\`${scope}.1\` … \`${scope}.${layer.repeat}\`)` : title, ''];
     if (!lc) {
-      out.push(net.error ? `Not built: ${net.error.message}` : '_No costs for this layer._');
+      // The error itself is the line's diagnostic, which the hover shows above: not repeated here.
+      const line = net.error?.range.start.line;
+      const here = line !== undefined && layer && layer.range.start.line <= line && line <= layer.range.end.line;
+      out.push(!net.error ? '_No costs for this layer._' : here ? "_Not built: this layer's error is marked on its line._" : `_Not built: the layer on line ${(line ?? 0) + 1} has an error, so the layers from it on have no costs._`);
       return out.join('\n');
     }
     const first = lc.nodes[0];

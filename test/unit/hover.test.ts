@@ -143,7 +143,11 @@ describe('editor hovers: layer lines of a network cell', () => {
     assert.ok(hover(NETWORK.replace('scope: merge', 'scope: me|rge'), networkReport(NETWORK, false)).includes('Not measured'));
     const broken = NETWORK.replace('conv: { out: 80, k: 2, s: 2 }', 'conv: { out: 80, k: 2, s: 2, groups: 3 }');
     assert.ok(hover(broken.replace('- conv: { out: 40', '- co|nv: { out: 40')).includes('| params | 2,000 |'));
-    assert.ok(hover(broken.replace('classifier', 'classi|fier')).includes('Not built: line 7'));
+    assert.ok(hover(broken.replace('classifier', 'classi|fier')).includes('Not built: the layer on line 7 has an error, so the layers from it on have no costs.'));
+    // On the failing layer itself the hover does not repeat the error (VS Code shows the diagnostic above it).
+    const own = hover(broken.replace('conv: { out: 80', 'co|nv: { out: 80'));
+    assert.ok(own.includes("Not built: this layer's error is marked on its line."), own);
+    assert.ok(!own.includes('divisible'), own);
   });
 
   it("the network's name shows the whole network's totals, and its latency once profiled", () => {

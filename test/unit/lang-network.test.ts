@@ -295,8 +295,9 @@ layers:
       (e: unknown) =>
         e instanceof CellError &&
         e.range.start.line === 4 &&
-        e.range.start.character === 4 &&
-        /^line 5, column 5: layer 2 \(conv\), input \[1, 8, 32, 32\]: .*output channels 6 are not divisible by group 4/.test(e.message),
+        e.range.start.character === 28 &&
+        // In the cell's words, at the option it is about: no IR node name.
+        /^line 5, column 29: layer 2 \(conv\), input \[1, 8, 32, 32\]: output channels 6 are not divisible by groups: 4$/.test(e.message),
     );
     const ratio = network('network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 10 }\n  - pconv: { ratio: 0.25 }\n');
     assert.throws(
