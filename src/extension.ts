@@ -12,7 +12,7 @@ import { showModelSummary } from './commands/showModelSummary';
 import { LcnbStatusBar } from './commands/statusBar';
 import { onDidChangeConfig } from './config';
 import { NotebookKernels } from './notebook/controller';
-import { CellResults } from './notebook/results';
+import { CellResults, restoreResults } from './notebook/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     results,
+    restoreResults(results),
     new NotebookKernels(lcnb),
     cellItems,
     rendererDisplay,

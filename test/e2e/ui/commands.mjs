@@ -67,6 +67,10 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const compared = await compare.locator('table.lcnb-compare-table tbody tr td:first-child').allTextContents();
   if (COMPARED.some((id) => !compared.includes(id))) throw new Error(`the compare table lists ${compared.join(', ')}`);
   log(`commands: Compare Models… opened a notebook comparing ${compared.join(', ')}`);
+  // Its cell has the status item a cell run in a notebook has: the models' counts.
+  const compareStatus = visibleNotebook(page).locator('.cell-status-right .cell-status-item', { hasText: `${COMPARED.length} models` }).first();
+  await compareStatus.waitFor({ timeout: TIMEOUT.step });
+  log(`commands: the compare cell's status bar shows "${(await compareStatus.innerText()).trim()}"`);
   shots.push(await shot('commands-compare.png'));
 
   // Profile Model…, cancelled: a long run stopped from its notification opens nothing.
@@ -102,6 +106,10 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   await visibleNotebook(page).locator('.view-line', { hasText: new RegExp(`profile:\\s*${PROFILED}`) }).first().waitFor({ timeout: TIMEOUT.step });
   const measured = await profile.innerText();
   if (!/ms/.test(measured) || !/cpu/i.test(measured)) throw new Error(`the profile report shows no measured latency: ${measured.slice(0, 300)}`);
+  // The executed cell has the status item a cell run in a notebook has: provider, threads, median.
+  const profileStatus = visibleNotebook(page).locator('.cell-status-right .cell-status-item', { hasText: 'ms median' }).first();
+  await profileStatus.waitFor({ timeout: TIMEOUT.step });
+  log(`commands: the profile cell's status bar shows "${(await profileStatus.innerText()).trim()}"`);
   await page.waitForTimeout(1000);
   shots.push(await shot('commands-profile-notebook.png'));
   log('commands: Profile Model… opened an untitled notebook with the executed profile cell');
