@@ -48,10 +48,11 @@ function probeModel(): Uint8Array {
 
 const probes = new Map<string, Promise<ProviderStatus>>();
 
+/** What to do about a provider this install lacks: said first, since a picker shows one line of it. */
 function notBundledHint(name: string): string {
   return DOWNLOADED.has(name)
-    ? ` (${name} is not bundled with this onnxruntime-node install: its libraries come from the package's install script, which was skipped; on a machine with ${name === 'tensorrt' ? 'TensorRT' : 'CUDA'}, reinstall onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip)`
-    : ` (${name} is not bundled with this onnxruntime-node install)`;
+    ? `on a machine with ${name === 'tensorrt' ? 'TensorRT' : 'CUDA'}, run npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12 (its libraries come from that install script, which lcnb's install skips)`
+    : `${name} is not bundled with this onnxruntime-node install`;
 }
 
 /** Whether `name` can start here; probed once per process. */
@@ -80,7 +81,8 @@ export function probeProvider(name: string): Promise<ProviderStatus> {
         }
         return { ...info, available: true };
       } catch (e) {
-        return { ...info, available: false, reason: condenseOrtError((e as Error).message) + (info.bundled ? '' : notBundledHint(name)) };
+        const said = condenseOrtError((e as Error).message);
+        return { ...info, available: false, reason: info.bundled ? said : `${notBundledHint(name)}; onnxruntime: ${said}` };
       }
     })();
     probes.set(name, probe);
