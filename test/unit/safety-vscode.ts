@@ -111,6 +111,8 @@ const stub = {
   ProgressLocation: { Notification: 15 },
   workspace,
   window: {
+    visibleNotebookEditors: [] as unknown[],
+    onDidChangeVisibleNotebookEditors: () => new Disposable(),
     showErrorMessage: (message: string) => (recorded.errors.push(message), Promise.resolve(undefined)),
     showWarningMessage: () => Promise.resolve(undefined),
     showInformationMessage: () => Promise.resolve(undefined),
@@ -133,7 +135,7 @@ const stub = {
   },
   notebooks: {
     createNotebookController: (id: string, _type: string, label: string) => {
-      const controller = { id, label, dispose() {}, updateNotebookAffinity() {}, createNotebookCellExecution: undefined as unknown } as (typeof recorded.controllers)[number] & Record<string, unknown>;
+      const controller = { id, label, dispose() {}, updateNotebookAffinity() {}, onDidChangeSelectedNotebooks: () => new Disposable(), createNotebookCellExecution: undefined as unknown } as (typeof recorded.controllers)[number] & Record<string, unknown>;
       recorded.controllers.push(controller);
       return controller;
     },
