@@ -102,14 +102,17 @@ const NOTEBOOK_TIMEOUT = { step: 30_000, run: 4 * 60_000, render: 60_000 };
 export const KERNEL_SOURCE = 'lcnb — lightweight CNN lab';
 
 /**
- * Picks `kernel` with the toolbar's kernel picker. The picker first asks for a kernel source
- * (the extension) when more than one kernel is available, then for the kernel.
+ * Picks `kernel` with the toolbar's kernel picker. The picker first offers the selected kernel and
+ * "Select Another Kernel…" when one is selected, asks for a kernel source (the extension) when more
+ * than one kernel is available, then for the kernel.
  */
 export async function pickKernel(page, editor, kernel) {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
   const exact = new RegExp(`^${kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`); // "Static analysis (no execution)" has parentheses
   const kernelRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) });
   const sourceRow = rows.filter({ has: page.locator('.label-name', { hasText: KERNEL_SOURCE }) });
+  // With a kernel already selected (a notebook starts on the preferred one) the picker first offers it and "Select Another Kernel…".
+  const anotherRow = rows.filter({ has: page.locator('.label-name', { hasText: /^Select Another Kernel/ }) });
   const input = page.locator('.quick-input-widget input.input');
   // Typing the label filters the list down to that row and makes it the active one; Enter picks
   // it. A click can miss: the active row's description tooltip may lie over the row below it.
@@ -127,6 +130,8 @@ export async function pickKernel(page, editor, kernel) {
     }
     if (await sourceRow.first().isVisible()) {
       await choose(KERNEL_SOURCE, sourceRow);
+    } else if (await anotherRow.first().isVisible()) {
+      await choose('Select Another Kernel', anotherRow);
     }
     if (Date.now() > deadline) {
       const seen = await rows.allInnerTexts();
