@@ -4,6 +4,7 @@
  * serializer, `lcnb run` and the unit tests share one reader and one writer.
  */
 // The ESM build: esbuild cannot follow the requires inside jsonc-parser's UMD build (its `main`).
+import { packReportText, unpackReportText } from './reportPacking';
 import { Node, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser/lib/esm/main';
 
 /** The format version this reader reads and this writer writes. */
@@ -520,7 +521,8 @@ class Reader {
         }
         data = Uint8Array.from(Buffer.from(compact, 'base64'));
       } else {
-        data = new TextEncoder().encode(text);
+        // A report is stored without what its graph already says (reportPacking.ts): read back whole.
+        data = new TextEncoder().encode(mime === REPORT_ITEM_MIME ? unpackReportText(text) : text);
       }
       unknown.push(...this.unknown(item, ITEM_KEYS, ['items', i]));
       return { mime, data };
@@ -617,6 +619,9 @@ function nonEmpty(metadata: { [key: string]: any }): { [key: string]: any } | un
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** lcnb's report (run/report.ts REPORT_MIME): stored packed. */
+const REPORT_ITEM_MIME = 'application/vnd.lcnb.report+json';
+
 function itemEntries(item: NotebookCellOutputItem, unknown: UnknownField[]): Ordered {
   let text: string | undefined;
   if (isTextMime(item.mime)) {
@@ -627,6 +632,7 @@ function itemEntries(item: NotebookCellOutputItem, unknown: UnknownField[]): Ord
     }
   }
   const bytes = item.data;
+  if (text !== undefined && item.mime === REPORT_ITEM_MIME) text = packReportText(text);
   return ordered(
     [
       ['mime', item.mime],
