@@ -124,7 +124,14 @@ export interface DiagramModel {
   readonly profiled: boolean;
   /** The graph's top-level scopes are backbone, neck and head: those are its outer groups. */
   readonly parts: boolean;
+  /** Each group's enclosing group (absent at the top). */
+  readonly parentOf: ReadonlyMap<string, string>;
+  /** Groups that fold a run of identical sibling groups (drawn as one box, ×N), with their labels. */
+  readonly folds: ReadonlyMap<string, string>;
 }
+
+/** Runs of at least this many identical sibling groups are folded into one box marked ×N. */
+export const FOLD_AT_LEAST = 3;
 
 export function groupsOf(scope: string, depth = GROUP_DEPTH): string[] {
   if (!scope) return [];
@@ -177,7 +184,81 @@ export function diagramModel(model: ModelReport): DiagramModel {
   });
   const opInputs = new Map(model.graph.nodes.map((n) => [n.name, n.inputs]));
   const opOutputs = new Map(model.graph.nodes.map((n) => [n.name, n.outputs]));
-  return { id: model.summary.id, ops, inputs: model.graph.inputs, shapes: model.graph.shapes, opInputs, opOutputs, groups, profiled: !!model.profile, parts };
+  const folded = foldRepeats(ops, (op) => (opOutputs.get(op.name) ?? []).map((t) => (model.graph.shapes[t] ?? []).join('×')).join(','));
+  const foldedGroups = new Map<string, number>();
+  for (const op of folded.ops) for (const g of op.groups) foldedGroups.set(g, (foldedGroups.get(g) ?? 0) + 1);
+  return {
+    id: model.summary.id,
+    ops: folded.ops,
+    inputs: model.graph.inputs,
+    shapes: model.graph.shapes,
+    opInputs,
+    opOutputs,
+    groups: folded.folds.size ? foldedGroups : groups,
+    profiled: !!model.profile,
+    parts,
+    parentOf: folded.parentOf,
+    folds: folded.folds,
+  };
+}
+
+/**
+ * Runs of identical sibling groups (the same ops with the same output shapes and costs, one after
+ * another: ten written-out identical convs, a block repeated ten times) get an enclosing group of
+ * their own, drawn folded as one box "layer3 … layer12 ×10" until it is clicked open.
+ */
+function foldRepeats(ops: readonly OpInfo[], outputsOf: (op: OpInfo) => string): { ops: OpInfo[]; folds: Map<string, string>; parentOf: Map<string, string> } {
+  const parentOf = new Map<string, string>();
+  const children = new Map<string, string[]>();
+  const signature = new Map<string, string[]>();
+  for (const op of ops) {
+    op.groups.forEach((g, i) => {
+      const parent = i > 0 ? op.groups[i - 1] : '';
+      if (i > 0) parentOf.set(g, parent);
+      const siblings = children.get(parent) ?? [];
+      if (!siblings.includes(g)) siblings.push(g);
+      children.set(parent, siblings);
+      signature.set(g, [...(signature.get(g) ?? []), `${op.op}:${outputsOf(op)}:${op.madds}:${op.params}`]);
+    });
+  }
+  const foldOf = new Map<string, string>();
+  const folds = new Map<string, string>();
+  for (const [parent, siblings] of children) {
+    for (let i = 0; i < siblings.length; ) {
+      const sig = signature.get(siblings[i])!.join(';');
+      let j = i + 1;
+      while (j < siblings.length && signature.get(siblings[j])!.join(';') === sig) j++;
+      if (j - i >= FOLD_AT_LEAST) {
+        const run = siblings.slice(i, j);
+        const id = `${run[0]} … ${run[run.length - 1]}`;
+        const [a, b] = [lastPart(run[0]), lastPart(run[run.length - 1])];
+        // The copies of a layer with repeat: are numbered; other runs are named by their first and last.
+        folds.set(id, /^\d+$/.test(a) && /^\d+$/.test(b) ? `copies ${a}–${b} ×${run.length}` : `${a} … ${b} ×${run.length}`);
+        if (parent) parentOf.set(id, parent);
+        for (const g of run) {
+          foldOf.set(g, id);
+          parentOf.set(g, id);
+        }
+      }
+      i = j;
+    }
+  }
+  if (!folds.size) return { ops: [...ops], folds, parentOf };
+  return {
+    ops: ops.map((op) => {
+      const at = op.groups.findIndex((g) => foldOf.has(g));
+      return at < 0 ? op : { ...op, groups: [...op.groups.slice(0, at), foldOf.get(op.groups[at])!, ...op.groups.slice(at)] };
+    }),
+    folds,
+    parentOf,
+  };
+}
+
+/** A group and the groups around it, outermost first. */
+function chainOf(model: DiagramModel, group: string): string[] {
+  const chain = [group];
+  for (let g = model.parentOf.get(group); g !== undefined && chain.length < 16; g = model.parentOf.get(g)) chain.unshift(g);
+  return chain;
 }
 
 /**
@@ -185,7 +266,7 @@ export function diagramModel(model: ModelReport): DiagramModel {
  * segmenter so opens as three boxes — backbone, neck, head — each a click away from its stages.
  */
 export function defaultCollapsed(model: DiagramModel): Set<string> {
-  return model.ops.length > COLLAPSE_ABOVE ? new Set(model.groups.keys()) : new Set();
+  return model.ops.length > COLLAPSE_ABOVE ? new Set(model.groups.keys()) : new Set(model.folds.keys());
 }
 
 function partOfGroup(model: DiagramModel, group: string): string | undefined {
@@ -291,7 +372,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
     const members = model.ops.filter((o) => o.groups.includes(unit.group!));
     const madds = members.reduce((a, o) => a + o.madds, 0);
     const us = members.reduce((a, o) => a + (o.ownUs ?? 0), 0);
-    unit.lines = [`▸ ${lastPart(unit.group)}`, `${count} op${count === 1 ? '' : 's'}`, metricText(metric, unit.value)].filter(Boolean);
+    unit.lines = [`▸ ${model.folds.get(unit.group) ?? lastPart(unit.group)}`, `${count} op${count === 1 ? '' : 's'}`, metricText(metric, unit.value)].filter(Boolean);
     unit.details = [
       `${unit.group}: ${count} ops (click to expand)`,
       `${formatSI(members.reduce((a, o) => a + o.params, 0))} params · ${formatSI(madds)} MAdds · MAC ${formatBytes(members.reduce((a, o) => a + o.mac, 0))}`,
@@ -350,13 +431,13 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
   const labelId = (group: string) => `label:${group}`;
   const clusterLabel = (group: string) => {
     const count = model.groups.get(group) ?? 0;
-    return `▾ ${group} · ${count} op${count === 1 ? '' : 's'}`;
+    return `▾ ${model.folds.has(group) ? `${group} ×${model.folds.get(group)!.split('×').pop()}` : group} · ${count} op${count === 1 ? '' : 's'}`;
   };
   for (const group of usedClusters) {
     g.setNode(clusterId(group), {});
     g.setNode(labelId(group), { width: Math.ceil(clusterLabel(group).length * CHAR_W) + 8, height: LINE_H + 2 });
     g.setParent(labelId(group), clusterId(group));
-    const parents = groupsOf(group, PART_GROUP_DEPTH).slice(0, -1);
+    const parents = chainOf(model, group).slice(0, -1);
     if (parents.length) g.setParent(clusterId(group), clusterId(parents[parents.length - 1]));
   }
   for (const unit of units.values()) {
@@ -367,7 +448,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
   // the label of the sub-cluster holding them: one edge or two per cluster, not a fan to every op.
   const clustersOf = (unitId: string): string[] => {
     const parent = units.get(unitId)?.parent;
-    return parent ? groupsOf(parent.slice('cluster:'.length), PART_GROUP_DEPTH) : [];
+    return parent ? chainOf(model, parent.slice('cluster:'.length)) : [];
   };
   const fedFrom = new Map<string, string[]>();
   for (const e of edges.values()) fedFrom.set(e.to, [...(fedFrom.get(e.to) ?? []), e.from]);
@@ -417,7 +498,7 @@ export function layoutDiagram(model: DiagramModel, collapsed: ReadonlySet<string
       part: partOfGroup(model, group),
       label: clusterLabel(group),
       labelAt: { x: label.x!, y: label.y! },
-      depth: groupsOf(group, PART_GROUP_DEPTH).length,
+      depth: chainOf(model, group).length,
       x: n.x! - n.width / 2,
       y: n.y! - n.height / 2,
       width: n.width,

@@ -379,3 +379,25 @@ describe('renderer report check', () => {
     assert.throws(() => checkReport(null), /report: expected an object, got null/);
   });
 });
+
+describe('diagram: repeated layers folded', () => {
+  it('ten identical convs of a network cell are one box ×10 that opens into the ten', async () => {
+    const { executeCell } = await import('../../src/run/execute');
+    const lines = Array.from({ length: 10 }, () => '  - conv: { out: 16, k: 3 }').join('\n');
+    const { report: rep } = await executeCell(`network: ten\ninput: [1, 16, 32, 32]\nlayers:\n  - conv: { out: 16, k: 1 }\n${lines}\n  - classifier: { classes: 10 }`, { provider: 'cpu', baseDir: __dirname });
+    const data = diagramModel(rep.models[0]);
+    assert.deepEqual([...data.folds.values()], ['layer2 … layer11 ×10']);
+    const closed = layoutDiagram(data, defaultCollapsed(data), 'madds');
+    const fold = closed.boxes.find((b) => b.kind === 'group' && data.folds.has(b.group ?? ''));
+    assert.ok(fold, 'the run is one group box');
+    assert.equal(fold.lines[0], '▸ layer2 … layer11 ×10');
+    const perLayer = rep.models[0].summary.layers.filter((l) => /^layer([2-9]|1[01])\b/.test(l.scope)).reduce((a, l) => a + l.madds, 0);
+    assert.equal(fold.value, perLayer, 'the box carries the ten layers’ MAdds');
+    const open = layoutDiagram(data, new Set(), 'madds');
+    assert.ok(open.height > 3 * closed.height, `open ${open.height} px, folded ${closed.height} px`);
+    assert.ok(open.clusters.some((c) => c.label.startsWith('▾ layer2 … layer11 ×10')), 'opened, the run is a cluster around its layers');
+    // Two identical layers are not a run worth folding; different layers never fold.
+    const two = await executeCell('network: two\ninput: [1, 16, 32, 32]\nlayers:\n  - conv: { out: 16, k: 3 }\n  - conv: { out: 16, k: 3 }\n  - conv: { out: 32, k: 3 }', { provider: 'cpu', baseDir: __dirname });
+    assert.equal(diagramModel(two.report.models[0]).folds.size, 0);
+  });
+});
