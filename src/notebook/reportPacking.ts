@@ -103,19 +103,23 @@ function mapLayers(report: Obj, f: (layers: Json, g: GraphIndex) => Json | undef
   return { ...report, models };
 }
 
+/** `text` parsed as a JSON object, or undefined (not JSON, or not an object). */
+function parseObject(text: string): Obj | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObj(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The text a report item is stored as: the report with its layer rows packed, when that reads back
  * to exactly `text`; else `text` itself.
  */
 export function packReportText(text: string): string {
-  let report: unknown;
-  try {
-    report = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  if (!isObj(report)) return text;
-  const packed = mapLayers(report, (layers, g) => (Array.isArray(layers) ? packLayers(layers, g) : undefined));
+  const report = parseObject(text);
+  const packed = report && mapLayers(report, (layers, g) => (Array.isArray(layers) ? packLayers(layers, g) : undefined));
   if (!packed) return text;
   const stored = JSON.stringify(packed);
   return unpackReportText(stored) === text ? stored : text;
@@ -123,14 +127,7 @@ export function packReportText(text: string): string {
 
 /** The report text as it was before packReportText (a text that is not packed is returned as it is). */
 export function unpackReportText(text: string): string {
-  if (!text.includes(PACKED)) return text;
-  let report: unknown;
-  try {
-    report = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  if (!isObj(report)) return text;
-  const unpacked = mapLayers(report, (layers, g) => (isObj(layers) && layers[PACKED] === 1 ? unpackLayers(layers, g) : layers));
+  const report = text.includes(PACKED) ? parseObject(text) : undefined;
+  const unpacked = report && mapLayers(report, (layers, g) => (isObj(layers) && layers[PACKED] === 1 ? unpackLayers(layers, g) : layers));
   return unpacked ? JSON.stringify(unpacked) : text;
 }

@@ -1,5 +1,7 @@
 // Page actions shared by the UI tests in test/e2e/ui/: the command palette, quick picks, Quick
 // Open, and polling. Each waits for the workbench rather than sleeping a fixed time.
+import fs from 'node:fs';
+import path from 'node:path';
 
 const TIMEOUT = { step: 30_000 };
 
@@ -374,3 +376,20 @@ export class NotebookList {
     return [...cells.values()].sort((a, b) => a.index - b.index);
   }
 }
+
+/**
+ * Writes a notebook of `cells` ({ kind, language, source }) as `name` into the workspace `folder`,
+ * opens it alone (other editors closed) and returns its list and the squiggles of its cell `cell`,
+ * once they are drawn.
+ */
+export async function openScratchNotebook(page, folder, name, cells, cell) {
+  fs.writeFileSync(path.join(folder, name), JSON.stringify({ lcnb: 1, metadata: {}, cells }, null, 1) + '\n');
+  await runFromCommandPalette(page, 'View: Close All Editors');
+  await openFile(page, name);
+  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
+  const list = new NotebookList(page, editor);
+  const squiggles = list.row(cell).locator('.squiggly-error');
+  await squiggles.first().waitFor({ state: 'attached', timeout: 30_000 });
+  return { editor, list, squiggles };
+}
+

@@ -4,7 +4,7 @@
 // the squiggle goes without an edit. Screenshots: test-output/e2e/onnx-path-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NotebookList, openFile, runFromCommandPalette, waitFor } from '../actions.mjs';
+import { openScratchNotebook, waitFor } from '../actions.mjs';
 
 export const title = "a cell's missing .onnx path is squiggled until the file appears";
 
@@ -16,22 +16,11 @@ const TIMEOUT = { step: 30_000, hover: 30_000 };
 export async function run(page, { log, shot, folder, repoRoot }) {
   const target = path.join(folder, WRITTEN);
   fs.rmSync(path.dirname(target), { recursive: true, force: true });
-  const notebook = {
-    lcnb: 1,
-    metadata: {},
-    cells: [
-      { kind: 'markdown', language: 'markdown', source: `# A model from a file\n\nThe cell below reads \`${WRITTEN}\`, next to this notebook.` },
-      { kind: 'code', language: 'lcnb', source: `profile: ${WRITTEN}\nruns: 3` },
-    ],
-  };
-  fs.writeFileSync(path.join(folder, NOTEBOOK), JSON.stringify(notebook, null, 1) + '\n');
-
-  await runFromCommandPalette(page, 'View: Close All Editors');
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  const list = new NotebookList(page, editor);
-  const squiggles = list.row(1).locator('.squiggly-error');
-  await squiggles.first().waitFor({ state: 'attached', timeout: TIMEOUT.step });
+  const cells = [
+    { kind: 'markdown', language: 'markdown', source: `# A model from a file\n\nThe cell below reads \`${WRITTEN}\`, next to this notebook.` },
+    { kind: 'code', language: 'lcnb', source: `profile: ${WRITTEN}\nruns: 3` },
+  ];
+  const { list, squiggles } = await openScratchNotebook(page, folder, NOTEBOOK, cells, 1);
 
   const hover = await list.hoverInCell(1, {
     line: 'profile:',

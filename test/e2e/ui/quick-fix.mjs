@@ -1,9 +1,7 @@
 // UI test of quick fixes: a cell with a misspelt model id is squiggled; its hover offers Quick
 // Fix, whose list has one "Change … to …" per suggestion; picking the first rewrites the id and the
 // squiggle goes. Screenshots: test-output/e2e/quick-fix-*.png.
-import fs from 'node:fs';
-import path from 'node:path';
-import { NotebookList, openFile, runFromCommandPalette, waitFor } from '../actions.mjs';
+import { openScratchNotebook, waitFor } from '../actions.mjs';
 
 export const title = 'a misspelt model id gets a quick fix with the suggested ids';
 
@@ -14,15 +12,7 @@ const TIMEOUT = { step: 30_000, hover: 30_000 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot, folder }) {
-  const notebook = { lcnb: 1, metadata: {}, cells: [{ kind: 'markdown', language: 'markdown', source: '# A typo' }, { kind: 'code', language: 'lcnb', source: `model: ${WRITTEN}` }] };
-  fs.writeFileSync(path.join(folder, NOTEBOOK), JSON.stringify(notebook, null, 1) + '\n');
-
-  await runFromCommandPalette(page, 'View: Close All Editors');
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  const list = new NotebookList(page, editor);
-  const squiggles = list.row(1).locator('.squiggly-error');
-  await squiggles.first().waitFor({ state: 'attached', timeout: TIMEOUT.step });
+  const { list, squiggles } = await openScratchNotebook(page, folder, NOTEBOOK, [{ kind: 'markdown', language: 'markdown', source: '# A typo' }, { kind: 'code', language: 'lcnb', source: `model: ${WRITTEN}` }], 1);
 
   const hover = await list.hoverInCell(1, { line: 'model:', word: 'x1_O', accept: (t) => t.includes('unknown model id') && /Quick Fix/.test(t), expected: 'with the error and Quick Fix', timeout: TIMEOUT.hover });
   log(`quick fix: hover says: ${hover.replace(/\s+/g, ' ').slice(0, 200)}`);
