@@ -324,6 +324,8 @@ interface ParetoDatum {
   pos?: LabelPos;
   /** Whether the label is drawn: only where it clears the other labels, points and lines (the legend names every point). */
   labelled?: boolean;
+  /** The drawn label: the model's name, followed by the names of nearby points that found no clear place of their own. */
+  label?: string;
 }
 
 /** The models no other model beats on both axes (higher top-1 at lower cost), by increasing cost. */
@@ -506,7 +508,20 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
   data.forEach((d, i) => {
     d.pos = labels[i].pos;
     d.labelled = labels[i].clear;
+    d.label = d.id;
   });
+  // A point whose label has no clear place is named in the label of the nearest labelled point
+  // ("a · b"), so no model goes unnamed beside its point.
+  const spanX = xDomain[1] - xDomain[0] || 1;
+  const spanY = yDomain[1] - yDomain[0] || 1;
+  for (const d of data) {
+    if (d.labelled) continue;
+    const near = data
+      .filter((o) => o.labelled)
+      .map((o) => ({ o, dist: Math.hypot((o.x - d.x) / spanX, (o.top1 - d.top1) / spanY) }))
+      .sort((a, b) => a.dist - b.dist)[0];
+    if (near) near.o.label = `${near.o.label} · ${d.id}`;
+  }
   const positions = new Set(labels.filter((l) => l.clear).map((l) => l.pos));
 
   const measured = report.models.find((m) => m.profile);
@@ -559,7 +574,7 @@ export function paretoSpec(report: Report, axis: 'latency' | 'madds', theme: Cha
     layers.push({
       transform: [{ filter: `datum.labelled && datum.pos === '${pos}'` }],
       mark: { type: 'text', align: o.align, baseline: o.baseline, dx: o.dx, dy: o.dy, fontSize: LABEL_FONT },
-      encoding: { x, y, text: { field: 'id' }, tooltip },
+      encoding: { x, y, text: { field: 'label' }, tooltip },
     });
   }
   return {

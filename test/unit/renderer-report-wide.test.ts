@@ -137,14 +137,18 @@ describe('renderer: one colour per op, model and series in a report', () => {
 });
 
 describe('renderer: Pareto labels', () => {
-  it('two models on the same spot: one label drawn, the other left to the legend and tooltip', () => {
+  it('two models on the same spot: one label drawn, naming both', () => {
     const compare = compareReport(false);
     const [a, b] = compare.models;
     const twin = { ...b, summary: { ...b.summary, totals: a.summary.totals, published: a.summary.published } };
     const spec = paretoSpec({ ...compare, models: [a, twin, ...compare.models.slice(2)] }, 'madds')!;
-    const values = (spec.data as { values: { id: string; labelled: boolean }[] }).values;
+    const values = (spec.data as { values: { id: string; labelled: boolean; label: string }[] }).values;
     const pair = values.filter((v) => v.id === a.summary.id || v.id === b.summary.id);
     assert.equal(pair.filter((v) => v.labelled).length, 1, JSON.stringify(pair));
+    // The label drawn names both models: the other point's name is not dropped.
+    const drawn = pair.find((v) => v.labelled)!;
+    assert.equal(drawn.label, `${drawn.id} · ${pair.find((v) => !v.labelled)!.id}`);
+    assert.ok(values.filter((v) => v.labelled).every((v) => v.label.startsWith(v.id)));
     const textLayers = (spec.layer as { mark: { type: string }; transform?: { filter: string }[] }[]).filter((l) => l.mark.type === 'text');
     assert.ok(textLayers.every((l) => l.transform?.[0].filter.startsWith('datum.labelled')));
   });
