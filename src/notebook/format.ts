@@ -4,6 +4,7 @@
  * serializer, `lcnb run` and the unit tests share one reader and one writer.
  */
 // The ESM build: esbuild cannot follow the requires inside jsonc-parser's UMD build (its `main`).
+import { REPORT_MIME } from '../run/report';
 import { packReportText, unpackReportText } from './reportPacking';
 import { Node, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser/lib/esm/main';
 
@@ -522,7 +523,7 @@ class Reader {
         data = Uint8Array.from(Buffer.from(compact, 'base64'));
       } else {
         // A report is stored without what its graph already says (reportPacking.ts): read back whole.
-        data = new TextEncoder().encode(mime === REPORT_ITEM_MIME ? unpackReportText(text) : text);
+        data = new TextEncoder().encode(mime === REPORT_MIME ? unpackReportText(text) : text);
       }
       unknown.push(...this.unknown(item, ITEM_KEYS, ['items', i]));
       return { mime, data };
@@ -619,9 +620,6 @@ function nonEmpty(metadata: { [key: string]: any }): { [key: string]: any } | un
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** lcnb's report (run/report.ts REPORT_MIME): stored packed. */
-const REPORT_ITEM_MIME = 'application/vnd.lcnb.report+json';
-
 function itemEntries(item: NotebookCellOutputItem, unknown: UnknownField[]): Ordered {
   let text: string | undefined;
   if (isTextMime(item.mime)) {
@@ -632,7 +630,7 @@ function itemEntries(item: NotebookCellOutputItem, unknown: UnknownField[]): Ord
     }
   }
   const bytes = item.data;
-  if (text !== undefined && item.mime === REPORT_ITEM_MIME) text = packReportText(text);
+  if (text !== undefined && item.mime === REPORT_MIME) text = packReportText(text);
   return ordered(
     [
       ['mime', item.mime],

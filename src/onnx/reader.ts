@@ -430,7 +430,8 @@ class Reader {
       }
       case 'Unsqueeze':
       case 'Squeeze': {
-        const axes = (OPERAND_ATTRS[op][1] && node.input?.[1] ? this.known.get(node.input[1])?.values : undefined) ?? (attrs.axes as number[] | undefined);
+        // axes: an input from opset 13, an attribute before.
+        const axes = (node.input?.[1] ? this.known.get(node.input[1])?.values : undefined) ?? (attrs.axes as number[] | undefined);
         const rank = a.dims.length;
         if (op === 'Unsqueeze') {
           if (!axes) return false;
@@ -688,7 +689,7 @@ class Reader {
       if (BOOL_OPS.has(op)) return 1;
       if (INDEX_OPS.has(op) || ((op === 'TopK' || op === 'MaxPool') && i === 1)) return 8;
       if (op === 'Dropout' && i === 1) return 1;
-      if (op === 'Cast') return dtypeBytes(typeof node.attribute?.find((a) => a.name === 'to')?.i === 'number' ? (node.attribute.find((a) => a.name === 'to')!.i as number) : T.FLOAT);
+      if (op === 'Cast') return dtypeBytes(toNumber(node.attribute?.find((a) => a.name === 'to')?.i) || T.FLOAT);
       if (op === 'QuantizeLinear' || op === 'DynamicQuantizeLinear' || op === 'QLinearConv' || op === 'QLinearMatMul') return i === 0 ? 1 : 4;
       if (op === 'ConvInteger' || op === 'MatMulInteger') return 4;
       // QDQ: a runtime fuses DequantizeLinear into the integer kernel that reads its input.
