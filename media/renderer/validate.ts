@@ -144,6 +144,12 @@ export function checkReport(value: unknown): Report {
   c.string(r.title, 'report.title');
   c.array(r.models, 'report.models').forEach((m, i) => checkModel(c, m, `report.models[${i}]`));
   c.strings(r.notes, 'report.notes');
+  if (r.claims !== undefined) {
+    c.array(r.claims, 'report.claims').forEach((v, i) => {
+      const claim = c.object(v, `report.claims[${i}]`);
+      for (const key of ['faster', 'than', 'source', 'verdict', 'detail']) c.string(claim[key], `report.claims[${i}].${key}`);
+    });
+  }
   if (r.sweep !== undefined) {
     const s = c.object(r.sweep, 'report.sweep');
     c.string(s.model, 'report.sweep.model');

@@ -81,11 +81,42 @@ export interface NetworkCell extends CellBase {
   readonly profile?: ProfileSettings | false;
 }
 
+/** A network cell of the same notebook, named by a compare entry (`- network: name`). */
+export interface NetworkRef {
+  readonly name: string;
+  /** Range of the name. */
+  readonly range: Range;
+}
+
+/** One entry of a compare: a zoo model or .onnx file, or a network cell of the notebook. */
+export type CompareEntry = { readonly kind: 'model'; readonly model: ModelRef } | { readonly kind: 'network'; readonly network: NetworkRef };
+
+/** A paper's claim a compare checks: `faster` runs in less time than `than` (names of its entries). */
+export interface Claim {
+  readonly faster: string;
+  readonly than: string;
+  /** Where the paper says so, as written (e.g. "ShuffleNetV2, arXiv:1807.11164, Table 1"). */
+  readonly source: string;
+  /** Range of the whole claim. */
+  readonly range: Range;
+}
+
 export interface CompareCell extends CellBase {
   readonly verb: 'compare';
-  /** Each with the compare-wide resolution, classes and batch filled in where it sets none. */
-  readonly models: readonly ModelRef[];
+  /** In the order written; a model has the compare-wide resolution, classes and batch filled in where it sets none. */
+  readonly entries: readonly CompareEntry[];
+  readonly claims: readonly Claim[];
   readonly profile?: ProfileSettings | false;
+}
+
+/** How a claim names a compare entry: a zoo id or .onnx path as written, or the network's name. */
+export function entryName(entry: CompareEntry): string {
+  return entry.kind === 'model' ? entry.model.id : entry.network.name;
+}
+
+/** The zoo models and .onnx files of a compare, in order. */
+export function compareModels(cell: CompareCell): ModelRef[] {
+  return cell.entries.flatMap((e) => (e.kind === 'model' ? [e.model] : []));
 }
 
 export interface ProfileCell extends CellBase {

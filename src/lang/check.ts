@@ -5,7 +5,7 @@
 import { GraphError, UserError } from '../core/errors';
 import { buildModel } from '../zoo/index';
 import { buildWithHead } from '../zoo/heads/index';
-import { buildRequest, Cell, HeadedCell, headedRequest, ModelRef, sweepPoints } from './cells';
+import { buildRequest, Cell, compareModels, HeadedCell, headedRequest, ModelRef, sweepPoints } from './cells';
 import { buildNetwork } from './network';
 import { parseCell, ParseResult } from './parse';
 import { CellError, Diagnostic, Range } from './types';
@@ -65,7 +65,7 @@ function buildDiagnostics(cell: Cell): Diagnostic[] {
     case 'export':
       return [tryModel(cell.model)].filter((d): d is Diagnostic => !!d);
     case 'compare':
-      return cell.models.map((m) => tryModel(m)).filter((d): d is Diagnostic => !!d);
+      return compareModels(cell).map((m) => tryModel(m)).filter((d): d is Diagnostic => !!d);
     case 'network':
       return [tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
     case 'profile':

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { DeclaredTensor, InputShapeNeeded, inputShapesOf, shapeTemplate } from '../onnx/reader';
-import { Cell, ModelRef } from './cells';
+import { Cell, compareModels, ModelRef } from './cells';
 import { Diagnostic } from './types';
 
 /** What is at a path, as far as reading an .onnx file from it goes. */
@@ -31,7 +31,7 @@ export function onnxFileRefs(cell: Cell): readonly ModelRef[] {
     case 'model':
       return cell.model.file ? [cell.model] : [];
     case 'compare':
-      return cell.models.filter((m) => m.file);
+      return compareModels(cell).filter((m) => m.file);
     case 'profile':
       return cell.target.kind === 'model' && cell.target.model.file ? [cell.target.model] : [];
     default:

@@ -12,6 +12,8 @@ export type { Verb, OptLevel } from './schema';
 export { OPS, ACTIVATIONS, LAYER_KEYS } from './ops';
 export type { OpSpec, JsonSchema } from './ops';
 export { buildNetwork, layerScopes, inLayerScope } from './network';
+export { networkCells, networkRefDiagnostics, resolveNetworkRef } from './networkCells';
+export type { NetworkCells } from './networkCells';
 export type { BuiltNetwork, LayerScope } from './network';
 export { completionsAt } from './complete';
 export { quickFixes } from './quickFix';

@@ -7,8 +7,8 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
-import type { Cell, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
-import { isOnnxPath, layerScopeName } from './cells';
+import type { Cell, Claim, CompareEntry, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
+import { entryName, isOnnxPath, layerScopeName } from './cells';
 import { JsonSchema, LAYER_KEYS, OPS } from './ops';
 import { CELL_SCHEMA, KNOWN_PROVIDERS, SCHEMA_ID, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
@@ -605,23 +605,63 @@ class Reader {
     const sharedRanges: Record<string, Range> = {};
     const shared = this.size(['compare'], sharedRanges);
     const items = this.get(['compare', 'models']);
-    const models: ModelRef[] = [];
+    const entries: CompareEntry[] = [];
     let complete = Array.isArray(items);
     if (Array.isArray(items)) {
       items.forEach((item, i) => {
         const path = ['compare', 'models', i];
+        if (isRecord(item) && typeof item.network === 'string') {
+          entries.push({ kind: 'network', network: { name: item.network, range: this.tree.range([...path, 'network']) } });
+          return;
+        }
         const model =
           typeof item === 'string'
             ? this.model(path, undefined, { shared: { ...shared, ranges: sharedRanges }, files: true })
             : isRecord(item)
               ? this.model([...path, 'model'], path, { shared: { ...shared, ranges: sharedRanges }, files: true })
               : undefined;
-        if (model) models.push(model);
+        if (model) entries.push({ kind: 'model', model });
         else complete = false;
       });
     }
+    const claims = complete ? this.claims(entries) : [];
     const profile = this.settings(['compare', 'profile']);
-    return complete ? { verb: 'compare', range, models, profile } : undefined;
+    return complete && claims ? { verb: 'compare', range, entries, claims, profile } : undefined;
+  }
+
+  /** The compare's claims, each naming two of its entries; undefined when one names no entry. */
+  private claims(entries: readonly CompareEntry[]): Claim[] | undefined {
+    const written = this.get(['compare', 'claim']);
+    if (written === undefined) return [];
+    const list: { item: unknown; path: Path }[] = Array.isArray(written)
+      ? written.map((item, i) => ({ item, path: ['compare', 'claim', i] }))
+      : [{ item: written, path: ['compare', 'claim'] }];
+    const names = entries.map(entryName);
+    const claims: Claim[] = [];
+    let ok = true;
+    for (const { item, path } of list) {
+      if (!isRecord(item) || typeof item.faster !== 'string' || typeof item.than !== 'string' || typeof item.source !== 'string') {
+        ok = false;
+        continue;
+      }
+      let named = true;
+      for (const key of ['faster', 'than'] as const) {
+        const name = item[key] as string;
+        const count = names.filter((n) => n === name).length;
+        if (count === 1) continue;
+        named = false;
+        const range = this.tree.range([...path, key]);
+        if (count === 0) this.report(`no entry of this compare is '${name}'${didYouMean(name, names)}; its entries: ${names.join(', ')}`, range);
+        else this.report(`'${name}' is ${count} entries of this compare; a claim compares entries with different names`, range);
+      }
+      if (named && item.faster === item.than) {
+        named = false;
+        this.report('a claim compares two different entries', this.tree.range([...path, 'than']));
+      }
+      ok &&= named;
+      claims.push({ faster: item.faster, than: item.than, source: item.source, range: this.tree.range(path) });
+    }
+    return ok ? claims : undefined;
   }
 
   private profile(range: Range): Cell | undefined {

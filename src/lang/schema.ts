@@ -153,6 +153,23 @@ const definitions: Record<string, JsonSchema> = {
     properties: { model: zooIdOrFile, ...modelOptions },
     additionalProperties: false,
   },
+  networkRef: {
+    type: 'object',
+    required: ['network'],
+    properties: { network: { type: 'string', minLength: 1, description: 'The name of a network cell of this notebook (its network: value)' } },
+    additionalProperties: false,
+  },
+  claim: {
+    type: 'object',
+    description: "A paper's claim, checked against the measured times: { faster: <entry>, than: <entry>, source: <where the paper says so> } (or a list of them)",
+    required: ['faster', 'than', 'source'],
+    properties: {
+      faster: { type: 'string', minLength: 1, description: 'The entry the paper says is faster: a zoo id or .onnx path as written in models, or a network name' },
+      than: { type: 'string', minLength: 1, description: 'The entry it is faster than' },
+      source: { type: 'string', minLength: 1, description: 'Where the paper says so, e.g. "ShuffleNetV2 (arXiv:1807.11164), Table 1"' },
+    },
+    additionalProperties: false,
+  },
   modelCell: {
     type: 'object',
     required: ['model'],
@@ -182,14 +199,20 @@ const definitions: Record<string, JsonSchema> = {
           models: {
             type: 'array',
             minItems: 1,
-            description: 'Zoo ids or .onnx files, or { model, width, knobs, … } for a variant',
-            items: { if: { type: 'string' }, then: zooIdOrFile, else: { $ref: '#/definitions/modelItem' } },
+            description: 'Zoo ids or .onnx files, { model, width, knobs, … } for a variant, or { network: name } for a network cell of this notebook',
+            items: { if: { type: 'string' }, then: zooIdOrFile, else: { if: { required: ['network'] }, then: { $ref: '#/definitions/networkRef' }, else: { $ref: '#/definitions/modelItem' } } },
           },
           resolution,
           classes,
           batch,
           input: modelInput,
           profile: profileSettings,
+          claim: {
+            description: "A paper's claim to check against the measured times: { faster: <entry>, than: <entry>, source: <where the paper says so> }, or a list of them",
+            if: { type: 'array' },
+            then: { type: 'array', minItems: 1, items: { $ref: '#/definitions/claim' } },
+            else: { $ref: '#/definitions/claim' },
+          },
         },
         additionalProperties: false,
       },
@@ -306,12 +329,19 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
-/** Follows $ref and picks the if/then/else branch that applies to `value` (a string or not). */
+/** The `if` conditions the cell schema uses: a type, or required keys of a mapping. */
+function matchesIf(condition: JsonSchema, value: unknown): boolean {
+  if (condition.required) return value !== null && typeof value === 'object' && !Array.isArray(value) && (condition.required as string[]).every((k) => k in (value as object));
+  if (condition.type === 'array') return Array.isArray(value);
+  return typeof value === condition.type;
+}
+
+/** Follows $ref and picks the if/then/else branch that applies to `value`. */
 function resolve(schema: JsonSchema, value: unknown): JsonSchema {
   let s = schema;
   for (let guard = 0; guard < 8; guard++) {
     if (s.$ref) s = definitions[s.$ref.replace('#/definitions/', '')];
-    else if (s.if && s.then && s.else) s = typeof value === 'string' ? s.then : s.else;
+    else if (s.if && s.then && s.else) s = matchesIf(s.if, value) ? s.then : s.else;
     else break;
   }
   return s;

@@ -12,6 +12,7 @@ import { providerLabel } from '../commands/pickers';
 import { requireTrust, untrustedMessage } from '../commands/trust';
 import { CellFailure, executeCell, ExecutionContext } from '../run/execute';
 import { ExecutionCounters } from './executionOrder';
+import { notebookNetworks } from './notebookCells';
 import { errorItems, outcomeItems } from '../run/notebook';
 
 const NOTEBOOK_TYPE = 'lcnb';
@@ -140,7 +141,7 @@ export class NotebookKernels implements vscode.Disposable {
     const cancel = execution.token.onCancellationRequested(() => this.running?.abort());
     try {
       if (untrusted) throw new CellFailure(`${untrustedMessage(ORT_ACTION).replace(/^lcnb: /, '')} Or pick the "Static analysis" kernel.`);
-      const outcome = await executeCell(cell.document.getText(), context);
+      const outcome = await executeCell(cell.document.getText(), { ...context, networks: notebookNetworks(notebook) });
       this.lcnb.results.set(cell.document.uri, outcome.report);
       await execution.replaceOutput(new vscode.NotebookCellOutput(outcomeItems(outcome).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime))));
       execution.end(true, Date.now());

@@ -181,7 +181,7 @@ function modelRefs(cell: Cell): { ref: ModelRef; reportIndex?: number; request: 
     case 'profile':
       return cell.target.kind === 'model' ? [{ ref: cell.target.model, reportIndex: 0, request: buildRequest(cell.target.model) }] : [];
     case 'compare':
-      return cell.models.map((ref, i) => ({ ref, reportIndex: i, request: buildRequest(ref) }));
+      return cell.entries.flatMap((e, i) => (e.kind === 'model' ? [{ ref: e.model, reportIndex: i, request: buildRequest(e.model) }] : []));
     case 'sweep': {
       const first = sweepPoints(cell)[0];
       return [{ ref: cell.model, request: first?.request ?? buildRequest(cell.model), sweepPoint: first?.settings }];

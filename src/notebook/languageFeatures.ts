@@ -9,12 +9,13 @@ import { DeclaredTensor, readOnnxHeader } from '../onnx/reader';
 import * as vscode from 'vscode';
 import { baseDirOf } from '../commands/context';
 import { onDidChangeConfig, readConfig } from '../config';
-import { completionsAt, FileStateCache, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
+import { completionsAt, FileStateCache, networkRefDiagnostics, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
 import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
+import { LCNB_LANGUAGE } from './format';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
+import { notebookNetworks, notebookOfCell } from './notebookCells';
 import type { CellResults } from './results';
 
-export const LCNB_LANGUAGE = 'lcnb';
 const SELECTOR: vscode.DocumentSelector = { language: LCNB_LANGUAGE };
 const DIAGNOSTIC_DELAY_MS = 150;
 
@@ -80,8 +81,7 @@ async function statOnnxFile(path: string): Promise<FileState> {
 
 /** The folder a cell document's paths resolve against: its notebook's, as when the cell runs. */
 function baseDirOfCell(doc: vscode.TextDocument): string {
-  const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
-  return baseDirOf(notebook?.uri ?? doc.uri);
+  return baseDirOf(notebookOfCell(doc)?.uri ?? doc.uri);
 }
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, results: CellResults): void {
@@ -105,8 +105,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     pending.delete(key);
     if (doc.isClosed || doc.languageId !== LCNB_LANGUAGE) return;
     const cellAnalysis = analysis(doc);
-    const found = cellAnalysis.diagnostics;
     const cell = cellAnalysis.cell;
+    const found = [...cellAnalysis.diagnostics, ...networkRefDiagnostics(cell, notebookNetworks(notebookOfCell(doc)))];
     if (!cell || !onnxFileRefs(cell).length) {
       latest.delete(key);
       diagnostics.set(doc.uri, found.map(toDiagnostic));
@@ -135,6 +135,13 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     }
     pending.set(key, setTimeout(() => update(doc), DIAGNOSTIC_DELAY_MS));
   };
+  // A network cell's edit can make a compare entry that names it valid or not.
+  const scheduleComparesReading = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== LCNB_LANGUAGE || !/^network:/m.test(doc.getText())) return;
+    for (const c of notebookOfCell(doc)?.getCells() ?? []) {
+      if (c.document !== doc && /^compare:/m.test(c.document.getText())) schedule(c.document);
+    }
+  };
   const forget = (doc: vscode.TextDocument) => {
     const key = doc.uri.toString();
     clearTimeout(pending.get(key));
@@ -154,7 +161,10 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     hintsChanged,
     { dispose: () => pending.forEach((t) => clearTimeout(t)) },
     vscode.workspace.onDidOpenTextDocument(schedule),
-    vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      schedule(e.document);
+      scheduleComparesReading(e.document);
+    }),
     vscode.workspace.onDidCloseTextDocument(forget),
     workspaceWatcher,
     workspaceWatcher.onDidCreate(recheckFiles),

@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import { GraphError, UserError } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
-import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, HeadedCell, headedRequest, ModelRef, ProfileSettings, resolveCellPath, sweepPoints } from '../lang';
+import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, entryName, HeadedCell, headedRequest, ModelRef, NetworkCells, NetworkRef, ProfileSettings, resolveCellPath, resolveNetworkRef, sweepPoints } from '../lang';
+import { checkClaim, SPREAD_RULE } from './claims';
 import { InputShapeNeeded, shapeTemplate } from '../onnx/reader';
 import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
@@ -35,6 +36,8 @@ export interface ExecutionContext {
   readonly onProgress?: (what: string) => void;
   /** A graph whose activations need more is refused before it is exported or loaded (default 4096 MiB). */
   readonly activationMemoryLimitBytes?: number;
+  /** The notebook's network cells, which compare entries name (`- network: <name>`); none outside a notebook. */
+  readonly networks?: NetworkCells;
 }
 
 export interface CellOutcome {
@@ -99,6 +102,17 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
 /** A network written layer by layer: named by the cell, no published figures. */
 function networkModel(graph: Graph): BuiltModel {
   return { graph, label: graph.name, published: [] };
+}
+
+/** A compare entry naming a network cell of the notebook; that cell's build error is reported at the entry, saying where. */
+function networkEntry(ref: NetworkRef, ctx: ExecutionContext): BuiltModel {
+  const spec = resolveNetworkRef(ref, ctx.networks);
+  try {
+    return networkModel(buildNetwork(spec).graph);
+  } catch (e) {
+    if (e instanceof CellError) throw new CellError(`network cell '${ref.name}', ${e.message}`, ref.range);
+    throw e;
+  }
 }
 
 function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): BuiltModel {
@@ -173,13 +187,17 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'compare': {
       const models: ModelReport[] = [];
       const built: BuiltModel[] = [];
-      for (const ref of cell.models) {
-        const one = await buildModelRef(ref, ctx);
+      const profiles = new Map<string, ModelProfile>();
+      for (const entry of cell.entries) {
+        const one = entry.kind === 'model' ? await buildModelRef(entry.model, ctx) : networkEntry(entry.network, ctx);
         built.push(one);
         const profile = measuring(cell.profile) ? await measure(one.graph, cell.profile || undefined, ctx, one.file, one.label) : undefined;
+        if (profile) profiles.set(entryName(entry), profile);
         models.push(modelReport(one.graph, one.published, profile, one.label));
       }
-      return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes(notes, built) });
+      const claims = cell.claims.map((c) => checkClaim(c, profiles));
+      const claimNotes = claims.length ? [`Claims: ${SPREAD_RULE}.`] : [];
+      return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes([...notes, ...claimNotes], built), claims });
     }
     case 'profile': {
       const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : networkModel(buildNetwork(cell).graph);

@@ -4,9 +4,9 @@
  * layers and, when measured, latency with its settings.
  */
 import type { PublishedFigure } from '../core/summary';
-import { formatBytes, formatCount, formatSI } from '../shared/format';
+import { claimVerdict, formatBytes, formatCount, formatSI } from '../shared/format';
 import { shortSource } from '../zoo/registry';
-import { HeadedSection, ModelReport, Report } from './report';
+import { ClaimCheck, HeadedSection, ModelReport, Report } from './report';
 import { modelName } from './reports';
 import { splitRows, timingNote } from './split';
 
@@ -132,8 +132,14 @@ function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): strin
   return out;
 }
 
+function claimMarkdown(c: ClaimCheck): string {
+  const v = claimVerdict(c.verdict, c.beyond_spread);
+  return `${v.mark} **${plain(c.faster)} faster than ${plain(c.than)}** (${plain(c.source)}): ${v.text}. ${plain(c.detail)}`;
+}
+
 export function reportMarkdown(r: Report): string {
   const out = [`## ${plain(r.title)}`];
+  for (const c of r.claims ?? []) out.push('', claimMarkdown(c));
   if (r.headed) {
     out.push(...headedMarkdown(r.headed, r.models));
   } else if (r.models.length > 1) {

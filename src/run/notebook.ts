@@ -3,6 +3,7 @@
  * items the VS Code kernels produce. Stops at the first failed cell, as Run All does.
  */
 import { NotebookCellKind, NotebookCellOutput, NotebookDocumentData, LCNB_LANGUAGE } from '../notebook/format';
+import { networkCells } from '../lang';
 import { CellFailure, CellOutcome, executeCell, ExecutionContext } from './execute';
 import { REPORT_MIME } from './report';
 
@@ -32,16 +33,18 @@ export interface NotebookRun {
 
 export async function runNotebook(data: NotebookDocumentData, ctx: ExecutionContext, onCell?: (index: number, ms: number) => void): Promise<NotebookRun> {
   const cells = data.cells.map((c) => ({ ...c }));
+  const lcnbCode = (c: (typeof cells)[number]) => c.kind === NotebookCellKind.Code && c.languageId === LCNB_LANGUAGE;
+  const networks = networkCells(cells.filter(lcnbCode).map((c) => c.value));
   let order = 0;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
-    if (cell.kind !== NotebookCellKind.Code || cell.languageId !== LCNB_LANGUAGE) continue;
+    if (!lcnbCode(cell)) continue;
     const startTime = Date.now();
     let outputs: NotebookCellOutput[];
     let success = true;
     let failure: string | undefined;
     try {
-      outputs = [{ items: outcomeItems(await executeCell(cell.value, ctx)) }];
+      outputs = [{ items: outcomeItems(await executeCell(cell.value, { ...ctx, networks })) }];
     } catch (e) {
       if (!(e instanceof Error)) throw e;
       success = false;

@@ -121,6 +121,26 @@ export interface HeadedSection {
   readonly splits: readonly BackboneSplit[];
 }
 
+/** A paper's claim that one entry of a compare runs faster than another, checked against this run. */
+export interface ClaimCheck {
+  /** Entry names as the cell writes them. */
+  readonly faster: string;
+  readonly than: string;
+  /** Where the paper says so, as the cell writes it. */
+  readonly source: string;
+  /** agrees / disagrees with the paper; not measured under the static kernel. */
+  readonly verdict: 'agrees' | 'disagrees' | 'not measured';
+  /** Median latency of `than` / of `faster` (above 1: `faster` is faster here). */
+  readonly ratio?: number;
+  /**
+   * Whether the two latencies' p10–p90 ranges do not overlap: the difference is larger than the
+   * run-to-run spread. When they overlap the runs cannot tell the two apart, whatever the verdict.
+   */
+  readonly beyond_spread?: boolean;
+  /** One sentence with the figures it rests on. */
+  readonly detail: string;
+}
+
 export interface Report {
   readonly version: typeof REPORT_VERSION;
   readonly verb: 'model' | 'network' | 'compare' | 'profile' | 'sweep' | 'export' | 'detect' | 'segment';
@@ -132,4 +152,6 @@ export interface Report {
   readonly headed?: HeadedSection;
   /** Written files (export), and anything the reader should know. */
   readonly notes: readonly string[];
+  /** `compare` cells with `claim:`: each claim checked against the measured latencies. */
+  readonly claims?: readonly ClaimCheck[];
 }

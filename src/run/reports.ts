@@ -22,6 +22,15 @@ export function modelName(m: ModelReport): string {
   return m.label ?? m.summary.id;
 }
 
-export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes'>> = {}): Report {
-  return { version: REPORT_VERSION, verb, title, models, sweep: extra.sweep, ...(extra.headed ? { headed: extra.headed } : {}), notes: extra.notes ?? [] };
+export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes' | 'claims'>> = {}): Report {
+  return {
+    version: REPORT_VERSION,
+    verb,
+    title,
+    models,
+    sweep: extra.sweep,
+    ...(extra.headed ? { headed: extra.headed } : {}),
+    notes: extra.notes ?? [],
+    ...(extra.claims?.length ? { claims: extra.claims } : {}),
+  };
 }

@@ -41,3 +41,10 @@ export function formatBytes(n: number): string {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** How a checked claim reads everywhere (report, markdown, CLI): a mark and words, "within the spread" when the runs cannot tell. */
+export function claimVerdict(verdict: 'agrees' | 'disagrees' | 'not measured', beyondSpread?: boolean): { mark: string; text: string } {
+  if (verdict === 'not measured') return { mark: '–', text: 'not measured' };
+  const text = `${verdict} with the paper${beyondSpread ? '' : ', within the spread'}`;
+  return { mark: verdict === 'agrees' ? '✓' : '✗', text };
+}

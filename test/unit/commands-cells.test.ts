@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { compareCellText, profileCellText, STARTER_CELL } from '../../src/commands/cellText';
-import { checkCell } from '../../src/lang';
+import { checkCell, compareModels } from '../../src/lang';
 
 const settings = { provider: 'cpu', threads: 4, runs: 20, warmup: 3, optimization: 'extended' } as const;
 
@@ -26,7 +26,7 @@ describe('palette cell text', () => {
     const measured = parsed(compareCellText(['squeezenet1_1', 'mobilenet_v2_x0_5'], settings));
     assert.equal(measured.verb, 'compare');
     if (measured.verb !== 'compare') throw new Error('not compare');
-    assert.deepEqual(measured.models.map((m) => m.id), ['squeezenet1_1', 'mobilenet_v2_x0_5']);
+    assert.deepEqual(compareModels(measured).map((m) => m.id), ['squeezenet1_1', 'mobilenet_v2_x0_5']);
     assert.deepEqual(measured.profile, { runs: 20, warmup: 3, threads: 4, provider: 'cpu', opt: 'extended' });
     const counted = parsed(compareCellText(['squeezenet1_1', 'mobilenet_v2_x0_5'], false));
     assert.equal(counted.verb === 'compare' && counted.profile, false);

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cellFilePath, profileCellText, yamlValue } from '../../src/commands/cellText';
-import { checkCell, FileStateCache, isOnnxPath, onnxFileDiagnostics, onnxFileRefs, resolveCellPath } from '../../src/lang';
+import { checkCell, compareModels, FileStateCache, isOnnxPath, onnxFileDiagnostics, onnxFileRefs, resolveCellPath } from '../../src/lang';
 import type { FileProbe, FileState } from '../../src/lang';
 
 function errors(text: string) {
@@ -28,7 +28,7 @@ describe('.onnx files in cells', () => {
     const compare = checkCell('compare:\n  models:\n    - squeezenet1_1\n    - a.onnx\n    - { model: b.onnx }');
     assert.deepEqual(compare.diagnostics, []);
     assert.ok(compare.cell?.verb === 'compare');
-    assert.deepEqual(compare.cell.models.map((m) => [m.id, !!m.file]), [['squeezenet1_1', false], ['a.onnx', true], ['b.onnx', true]]);
+    assert.deepEqual(compareModels(compare.cell).map((m) => [m.id, !!m.file]), [['squeezenet1_1', false], ['a.onnx', true], ['b.onnx', true]]);
   });
 
   it('size, width and knob options beside a file are errors at their keys', () => {
@@ -54,7 +54,7 @@ describe('.onnx files in cells', () => {
     const item = checkCell('compare:\n  models:\n    - { model: a.onnx, input: [1, 3, 64, 48] }\n    - b.onnx');
     assert.deepEqual(item.diagnostics, []);
     assert.ok(item.cell?.verb === 'compare');
-    assert.deepEqual(item.cell.models.map((m) => m.inputShapes), [{ '': [1, 3, 64, 48] }, undefined]);
+    assert.deepEqual(compareModels(item.cell).map((m) => m.inputShapes), [{ '': [1, 3, 64, 48] }, undefined]);
     assert.match(errors('model: a.onnx\ninput: [1, 3, 0, 64]')[0].message, /≥ 1/);
     assert.match(errors('model: mobilenet_v2_x1_0\ninput: { x: [1, 3, 224, 224] }')[0].message, /a map from input name to shape applies to \.onnx files/);
     assert.match(errors('model: mobilenet_v2_x1_0\ninput: [1, 3, 224]')[0].message, /'input' of a zoo model must have 4 items \[N, 3, R, R\], got 3/);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildRequest, checkCell, parseCell, sweepPoints, type Cell, type Diagnostic } from '../../src/lang/index';
+import { buildRequest, checkCell, compareModels, parseCell, sweepPoints, type Cell, type Diagnostic } from '../../src/lang/index';
 
 function cellOf(text: string): Cell {
   const { cell, diagnostics } = parseCell(text);
@@ -56,8 +56,8 @@ describe('cell language: every verb parses', () => {
     );
     assert.ok(cell.verb === 'compare');
     if (cell.verb !== 'compare') return;
-    assert.deepEqual(cell.models.map((m) => [m.id, m.resolution]), [['mobilenet_v3_small_x1_0', 192], ['fasternet_t0', 192], ['ghostnet_x1_0', 160]]);
-    assert.deepEqual(cell.models[1].knobs, { ratio: 0.5 });
+    assert.deepEqual(compareModels(cell).map((m) => [m.id, m.resolution]), [['mobilenet_v3_small_x1_0', 192], ['fasternet_t0', 192], ['ghostnet_x1_0', 160]]);
+    assert.deepEqual(compareModels(cell)[1].knobs, { ratio: 0.5 });
     assert.deepEqual(cell.profile, { runs: 50, warmup: 10, threads: 2 });
   });
 
