@@ -35,12 +35,13 @@ const targets = [
     outdir: 'dist/media',
   },
   {
-    // The notebook renderer, one file (vega included) so no stale chunks pile up in dist/media.
+    // The notebook renderer and a report's editor tab (the same view; the tab's page links
+    // renderer.css), one file each (vega included) so no stale chunks pile up in dist/media.
     ...common,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    entryPoints: { renderer: 'media/renderer/index.ts' },
+    entryPoints: { renderer: 'media/renderer/index.ts', reportTab: 'media/reportTab.ts' },
     outdir: 'dist/media',
     loader: { '.css': 'text' },
   },

@@ -5,6 +5,7 @@ import { config, Lcnb } from './commands/context';
 import { expandModelIntoLayers } from './commands/expandModel';
 import { exportModelOnnx } from './commands/exportModel';
 import { exportReport } from './commands/exportReport';
+import { ReportTabs } from './commands/reportTab';
 import { newNotebook, openSampleNotebooks } from './commands/notebooks';
 import { profileModelCommand } from './commands/profileModel';
 import { selectExecutionProvider } from './commands/selectProvider';
@@ -17,6 +18,8 @@ import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';
 import { rendererSettings } from './notebook/rendererSettings';
+import { rendererRequests } from './notebook/rendererRequests';
+import { RowRevealer } from './notebook/revealRow';
 import { registerOnnxEditor } from './editor/onnxEditorProvider';
 import { KernelClient } from '../kernels/client';
 
@@ -32,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new LcnbStatusBar(() => config(lcnb));
   const cellItems = cellStatusBar(results, () => config(lcnb).headlineFlops);
   const rendererDisplay = rendererSettings(() => config(lcnb).headlineFlops);
+  const revealer = new RowRevealer(log);
+  const reportTabs = new ReportTabs(lcnb, revealer);
   const command = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
@@ -40,6 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
     new NotebookKernels(lcnb),
     cellItems,
     rendererDisplay,
+    revealer,
+    reportTabs,
+    rendererRequests(revealer, (cell) => reportTabs.open(cell), log),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('lcnb', cellItems),
     { dispose: () => void kernel?.dispose() },
     statusBar,
@@ -48,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
       statusBar.update();
       cellItems.refresh();
       rendererDisplay.refresh();
+      reportTabs.refreshSettings();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => statusBar.update()),
     vscode.workspace.registerNotebookSerializer('lcnb', new LcnbSerializer(), LCNB_SERIALIZER_OPTIONS),
@@ -64,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('lcnb.exportReportJson', (arg?: unknown) => exportReport(lcnb, 'json', arg)),
     command('lcnb.exportReportMarkdown', (arg?: unknown) => exportReport(lcnb, 'markdown', arg)),
     command('lcnb.exportNetronAttachment', (arg?: unknown) => exportReport(lcnb, 'netron', arg)),
+    command('lcnb.openReportInTab', (arg?: unknown) => reportTabs.open(arg)),
   );
   registerLanguageFeatures(context, results);
 }

@@ -9,7 +9,7 @@ import type { DeclaredTensor, EditorRequest, EditorUpdate, ExportFormat, InputSh
 import type { DiagramGraph, ModelProfile, ModelReport } from '../renderer/report-types';
 import type { ModelSummary } from '../../src/core/summary';
 import { formatBytes, formatCount } from '../../src/shared/format';
-import { diagramView } from '../renderer/diagram-view';
+import { diagramView, revealInDiagram } from '../renderer/diagram-view';
 import { el, section } from '../renderer/dom';
 import { shapeText, timingByNode } from '../renderer/rows';
 import { keyValueTable } from '../renderer/table';
@@ -315,9 +315,21 @@ export function mountOnnxEditor(root: HTMLElement, post: (request: EditorRequest
     slots.stages.replaceChildren(stages.details);
     const layers = section(doc, 'Layers', true, 'lcnb-layers-section');
     const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
-    scroller.append(layerTable(doc, m));
+    scroller.append(layerTable(doc, m, { title: 'Show in the diagram', run: (row) => showInDiagram(m, row.name) }));
     layers.body.append(scroller);
     slots.layers.replaceChildren(layers.details);
+  }
+
+  /** A layer row's node in the diagram: drawn first if it waits for a click, its section opened. */
+  function showInDiagram(m: ModelReport, node: string): void {
+    if (!slots.diagram.querySelector('.lcnb-diagram') && state.diagram && !state.diagramRequested) {
+      state.diagramRequested = true;
+      renderDiagram(m);
+    }
+    const details = slots.diagram.querySelector('details');
+    if (details) details.open = true;
+    const view = slots.diagram.querySelector('.lcnb-diagram');
+    if (view) revealInDiagram(view, node);
   }
 
   function renderDiagram(m: ModelReport): void {

@@ -3,9 +3,21 @@ import type { ModelReport } from './report-types';
 import { formatBytes, formatSI } from '../../src/shared/format';
 import { el, svg } from './dom';
 import { runtimeOnly } from './rows';
+import { REVEAL_MARK_MS } from './table';
 import { DiagramLayout, DiagramMetric, HEAT_LEVELS, METRIC_LABELS, defaultCollapsed, diagramModel, layoutDiagram } from './layout';
 
 let nextId = 0;
+
+/** How each drawn diagram (its wrapper element) shows one of its ops. */
+const revealers = new WeakMap<Element, (node: string) => boolean>();
+
+/**
+ * Opens the stages, blocks and folded repeats around op `node` in `view` (made by diagramView),
+ * scrolls its box into view and outlines it for a moment. False when the diagram has no such op.
+ */
+export function revealInDiagram(view: Element, node: string): boolean {
+  return revealers.get(view)?.(node) ?? false;
+}
 
 function legendValue(metric: DiagramMetric, v: number): string {
   if (metric === 'mac') return formatBytes(v);
@@ -141,5 +153,19 @@ export function diagramView(doc: Document, model: ModelReport): HTMLElement {
     redraw();
   });
   redraw();
+  revealers.set(wrap, (node) => {
+    const op = data.ops.find((o) => o.name === node);
+    if (!op) return false;
+    if (op.groups.some((g) => collapsed.has(g))) {
+      for (const g of op.groups) collapsed.delete(g);
+      redraw();
+    }
+    const box = [...canvas.querySelectorAll<SVGGElement>('g.lcnb-box')].find((b) => b.dataset.id === `op:${node}`);
+    if (!box) return false;
+    box.classList.add('lcnb-box-revealed');
+    if (typeof box.scrollIntoView === 'function') box.scrollIntoView({ block: 'center', inline: 'center', behavior: 'smooth' });
+    setTimeout(() => box.classList.remove('lcnb-box-revealed'), REVEAL_MARK_MS);
+    return true;
+  });
   return wrap;
 }

@@ -1,6 +1,6 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
-import type { HeadlineCount, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
+import type { HeadlineCount, RendererOpenInTab, RendererRevealRow, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
 import { VSCODE_THEME, vegaEmbedder, withOutputFont } from './chart-view';
 import type { Disposable } from './dom';
 import styles from './renderer.css';
@@ -54,7 +54,11 @@ export const activate: ActivationFunction = (ctx) => {
         element.replaceChildren(p);
         return;
       }
-      rendered.set(item.id, { view: renderReport(element, value, { embedChart: vegaEmbedder, theme: withOutputFont(VSCODE_THEME, element), headline }), element });
+      // Without messaging (a renderer host that offers none) the rows and the header stay plain.
+      const post = ctx.postMessage?.bind(ctx);
+      const revealLayer = post && { title: 'Reveal in cell', run: (model: number, row: { scope: string }) => post({ type: 'lcnb.revealRow', outputId: item.id, model, scope: row.scope } satisfies RendererRevealRow) };
+      const openInTab = post && (() => post({ type: 'lcnb.openInTab', outputId: item.id } satisfies RendererOpenInTab));
+      rendered.set(item.id, { view: renderReport(element, value, { embedChart: vegaEmbedder, theme: withOutputFont(VSCODE_THEME, element), headline, revealLayer, openInTab }), element });
     },
     disposeOutputItem(id) {
       if (id !== undefined) {

@@ -3,7 +3,37 @@ import { formatCount } from '../../src/shared/format';
 import { el } from './dom';
 import { Column, sortRows } from './rows';
 
-export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns: readonly Column<Row>[], caption: string, className = 'lcnb-table'): HTMLTableElement {
+/** How long a row or diagram box that was clicked to be revealed stays marked. */
+export const REVEAL_MARK_MS = 2000;
+
+/** What a click on a body row (or Enter on a focused one) does, and the row's tooltip saying so. */
+export interface RowAction<Row> {
+  readonly title: string;
+  run(row: Row, tr: HTMLTableRowElement): void;
+}
+
+/** Makes `tr` a focusable button-like row; a click that ends a text selection does nothing. */
+function actionRow<Row>(doc: Document, tr: HTMLTableRowElement, row: Row, action: RowAction<Row>): void {
+  tr.classList.add('lcnb-row-action');
+  tr.tabIndex = 0;
+  tr.title = action.title;
+  const run = () => {
+    tr.classList.add('lcnb-row-revealed');
+    setTimeout(() => tr.classList.remove('lcnb-row-revealed'), REVEAL_MARK_MS);
+    action.run(row, tr);
+  };
+  tr.addEventListener('click', () => {
+    if (doc.getSelection?.()?.toString()) return; // the click ended a text selection
+    run();
+  });
+  tr.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.target !== tr) return;
+    e.preventDefault();
+    run();
+  });
+}
+
+export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns: readonly Column<Row>[], caption: string, className = 'lcnb-table', rowAction?: RowAction<Row>): HTMLTableElement {
   const table = el(doc, 'table', undefined, className);
   table.append(el(doc, 'caption', caption));
   const head = el(doc, 'thead');
@@ -32,6 +62,7 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
           if (column.cellTitle) td.title = column.cellTitle(row);
           tr.append(td);
         });
+        if (rowAction) actionRow(doc, tr, row, rowAction);
         return tr;
       }),
     );

@@ -11,7 +11,7 @@ import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPa
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
 import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, modelName, percent, publishedLabel, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
-import { keyValueTable, sortableTable } from './table';
+import { RowAction, keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
 export interface RenderOptions {
@@ -19,6 +19,10 @@ export interface RenderOptions {
   readonly theme?: ChartTheme;
   /** Which count a one-number headline shows (setting lcnb.headlineFlops); MAdds unless told. */
   readonly headline?: HeadlineCount;
+  /** A click on a layer row (of the report's `model`-th model) shows where it came from; rows are plain without it. */
+  readonly revealLayer?: { readonly title: string; run(model: number, row: LayerRow): void };
+  /** Offers a button in the report's header that opens the report in an editor tab. */
+  readonly openInTab?: () => void;
 }
 
 const HEADLINE_CLASS = 'lcnb-headline-count';
@@ -148,7 +152,7 @@ export function stageTable(doc: Document, model: ModelReport): HTMLTableElement 
   return sortableTable(doc, rows, columns, 'Per stage (first scope level)', 'lcnb-table lcnb-stages');
 }
 
-export function layerTable(doc: Document, model: ModelReport): HTMLTableElement {
+export function layerTable(doc: Document, model: ModelReport, rowAction?: RowAction<LayerRow>): HTMLTableElement {
   const rows = layerRows(model);
   const measured = (r: LayerRow) => (r.timing?.kind === 'measured' ? r.timing.layer : undefined);
   const timeText = (r: LayerRow) => {
@@ -221,10 +225,11 @@ export function layerTable(doc: Document, model: ModelReport): HTMLTableElement 
     ...counted,
     ...judged,
   ];
-  return sortableTable(doc, rows, columns, `Per layer: ${rows.length} ops (click a header to sort)`, 'lcnb-table lcnb-layers');
+  const caption = `Per layer: ${rows.length} ops (click a header to sort${rowAction ? `, a row: ${rowAction.title.toLowerCase()}` : ''})`;
+  return sortableTable(doc, rows, columns, caption, 'lcnb-table lcnb-layers', rowAction);
 }
 
-function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: HeadlineCount, open: boolean, title = modelName(model)): HTMLElement {
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: HeadlineCount, open: boolean, title = modelName(model), rowAction?: RowAction<LayerRow>): HTMLElement {
   const { details, body } = section(doc, title, open, 'lcnb-model');
   details.dataset.model = model.summary.id;
   const summaryLine = details.querySelector('summary')!;
@@ -257,7 +262,7 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
   body.append(stages);
   const { details: layers, body: layersBody } = section(doc, 'Layers', true, 'lcnb-layers-section');
   const scroller = el(doc, 'div', undefined, 'lcnb-scroll');
-  const table = layerTable(doc, model);
+  const table = layerTable(doc, model, rowAction);
   scroller.append(table);
   layersBody.append(scroller);
   // The box shows a screenful of rows; say there are more, or a reader takes the first few for all.
@@ -524,6 +529,13 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   root.dataset.verb = report.verb;
   const header = el(doc, 'div', undefined, 'lcnb-header');
   header.append(el(doc, 'span', report.verb, 'lcnb-verb'), el(doc, 'h3', report.title, 'lcnb-title'));
+  if (options.openInTab) {
+    const open = el(doc, 'button', 'Open in tab', 'lcnb-open-tab');
+    open.type = 'button';
+    open.title = 'Open this report in an editor tab of its own (lcnb: Open Report in Editor Tab)';
+    open.addEventListener('click', options.openInTab);
+    header.append(open);
+  }
   root.append(header);
 
   const split = splitTable(doc, report);
@@ -537,7 +549,9 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   const titleOf = (i: number) => (report.headed?.splits[i] ? `${report.headed.splits[i].label} under ${report.headed.head.title}` : modelName(report.models[i]));
   // One colour per op across every model's charts in this report.
   const palette = reportPalette(report.models, theme);
-  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, palette, options.headline ?? 'madds', !several, titleOf(i))));
+  const reveal = options.revealLayer;
+  const rowAction = (i: number): RowAction<LayerRow> | undefined => reveal && { title: reveal.title, run: (row) => reveal.run(i, row) };
+  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, palette, options.headline ?? 'madds', !several, titleOf(i), rowAction(i))));
   if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
   return charts;
 }

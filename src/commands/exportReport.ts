@@ -21,8 +21,10 @@ const FORMATS: Record<ReportFormat, { title: string; extension: string; filter: 
   netron: { title: 'lcnb: Export Netron Attachment', extension: 'json', filter: 'Netron attachment (JSON)' },
 };
 
-interface Source {
+export interface Source {
   readonly report: Report;
+  /** The notebook cell whose output holds the report, when it came from one. */
+  readonly cell?: vscode.NotebookCell;
   /** File name without extension. */
   readonly name: string;
   /** Where the save dialog starts. */
@@ -42,15 +44,15 @@ function workspaceFolder(): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-function isCell(value: unknown): value is vscode.NotebookCell {
+export function isCell(value: unknown): value is vscode.NotebookCell {
   return !!value && typeof value === 'object' && 'document' in value && 'notebook' in value && 'outputs' in value;
 }
 
 /**
  * The report in the output of `given` (a cell whose menu ran the command) or of the notebook's
- * selected cell, or why there is none.
+ * selected cell, or why there is none. Also what "Open Report in Editor Tab" shows.
  */
-function cellReport(given?: vscode.NotebookCell): Source | string {
+export function cellReport(given?: vscode.NotebookCell): Source | string {
   const editor = vscode.window.activeNotebookEditor;
   const notebook = given?.notebook ?? editor?.notebook;
   if (!notebook || notebook.notebookType !== 'lcnb') return 'open an lcnb notebook and select a cell that has run (its output holds the report)';
@@ -77,7 +79,7 @@ function cellReport(given?: vscode.NotebookCell): Source | string {
   if (!isReport(report)) return `the output of cell ${cell.index + 1} is not an lcnb report; run the cell again`;
   const uri = notebook.uri;
   const folder = uri.scheme === 'file' ? vscode.Uri.joinPath(uri, '..') : workspaceFolder();
-  return { report, name: safeName(report.title), folder };
+  return { report, name: safeName(report.title), folder, cell };
 }
 
 async function onnxSummaryReport(uri: vscode.Uri): Promise<Source> {
