@@ -10,6 +10,7 @@ import { attributeProfile, LayerTiming } from '../src/core/attribution';
 import { costGraph, Cost } from '../src/core/cost';
 import { Graph } from '../src/core/ir';
 import { exportOnnx, foldingText } from '../src/onnx/writer';
+import { MemoryRoof, placeOnRoofline } from '../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
 import { PeaksResult, ProfileResult } from './protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
@@ -21,10 +22,14 @@ function mainNode(graph: Graph, layer: LayerTiming): string {
   return (nodes.find((n) => n.op === 'Conv' || n.op === 'Gemm' || n.op === 'MatMul') ?? nodes[0])?.name ?? layer.runtimeNodes.join(' + ');
 }
 
+/** The memory roofs of a peaks measurement, in the roofline module's terms. */
+export function memoryRoofs(peaks: PeaksResult): MemoryRoof[] {
+  return peaks.memory.map((m) => ({ level: m.level, ...(m.capacityBytes !== undefined ? { capacityBytes: m.capacityBytes } : {}), bytesPerSecond: m.bytesPerSecond }));
+}
+
 function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: PeaksResult): ProfiledLayer {
-  const compute = layer.cost.flops / peaks.gemmFlops;
-  const memory = layer.cost.macBytes / peaks.bandwidthBytesPerSecond;
-  const boundUs = Math.max(compute, memory) * 1e6;
+  const placed = placeOnRoofline(layer.cost.flops, layer.cost.macBytes, peaks.computeFlops, memoryRoofs(peaks));
+  const boundUs = placed.boundSeconds * 1e6;
   const ops = layer.nodes.map((n) => graph.nodes.find((g) => g.name === n)?.op ?? '?');
   return {
     name: mainNode(graph, layer),
@@ -39,7 +44,8 @@ function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: Peak
     flops: layer.cost.flops,
     mac_bytes: layer.cost.macBytes,
     achieved_gflops: layer.achievedFlops / 1e9,
-    bound: compute >= memory ? 'compute' : 'memory',
+    bound: placed.roof === 'compute' ? 'compute' : 'memory',
+    roof: placed.roof,
     bound_us: boundUs,
     roofline_efficiency: layer.medianUs > 0 ? boundUs / layer.medianUs : 0,
   };
@@ -164,7 +170,14 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
           },
         }
       : {}),
-    peaks: { gemm_gflops: peaks.gemmFlops / 1e9, bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9, method: peaks.method, cached: peaks.cached },
+    peaks: {
+      gemm_gflops: peaks.gemmFlops / 1e9,
+      bandwidth_gbs: peaks.bandwidthBytesPerSecond / 1e9,
+      compute_gflops: peaks.computeFlops / 1e9,
+      roofs: peaks.memory.map((m) => ({ level: m.level, ...(m.capacityBytes !== undefined ? { capacity_bytes: m.capacityBytes } : {}), gbs: m.bytesPerSecond / 1e9 })),
+      method: peaks.method,
+      cached: peaks.cached,
+    },
     layers: attribution.layers.map((l) => layerRow(graph, l, attribution.attributedUs, peaks)),
     uncovered: attribution.uncovered,
     notes: [...result.notes, busyMachineNote(result.settings.loadAverage), spreadNote(unprofiled.p10Ms, unprofiled.p90Ms)].filter((n) => n !== undefined),

@@ -1,7 +1,8 @@
 /** Plain-text rendering of a measured profile (the CLI's default `lcnb profile` output). */
 import { textTable } from '../src/core/report';
 import { formatBytes, formatCount, formatShape, formatSI } from '../src/shared/format';
-import { ModelProfile } from './profileModel';
+import type { RoofName } from '../src/shared/roofline';
+import { ModelProfile, ProfiledLayer } from './profileModel';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
@@ -18,6 +19,22 @@ function profilerLines(p: ModelProfile): string[] {
   ];
 }
 
+/** The roof a layer's figure is against (a report from before cache roofs says only memory: its DRAM). */
+export function roofOf(l: ProfiledLayer): RoofName {
+  return l.roof ?? (l.bound === 'compute' ? 'compute' : 'DRAM');
+}
+
+/** The machine's roofs: compute, then each memory level with the working sets it holds. */
+function machineLines(p: ModelProfile): string[] {
+  const k = p.peaks;
+  const cached = k.cached ? ' (cached measurement)' : '';
+  const compute = k.compute_gflops ?? k.gemm_gflops;
+  const head = `  roofs       compute ${compute.toFixed(1)} GFLOPS (best of GEMM ${k.gemm_gflops.toFixed(1)} and conv)${cached}`;
+  if (!k.roofs) return [`  machine     peak ${k.gemm_gflops.toFixed(1)} GFLOPS (GEMM), ${k.bandwidth_gbs.toFixed(1)} GB/s${cached}`];
+  const memory = k.roofs.map((r) => `${r.level} ${r.gbs.toFixed(1)} GB/s${r.capacity_bytes !== undefined ? ` (≤ ${formatBytes(r.capacity_bytes)})` : ''}`);
+  return [head, `              memory ${memory.join(', ')}`];
+}
+
 export function profileText(p: ModelProfile): string {
   const s = p.settings;
   const provider = s.providerUsed === s.providerRequested ? s.providerUsed : `${s.providerUsed} (asked for ${s.providerRequested}: ${s.fallbackReason ?? 'unavailable'})`;
@@ -31,10 +48,10 @@ export function profileText(p: ModelProfile): string {
     `  achieved    ${p.achieved_gflops.toFixed(2)} GFLOPS (${formatSI(p.totals.flops)} FLOPs / median latency)`,
     `  coverage    per-layer kernel times add up to ${(100 * p.coverage).toFixed(1)}% of a profiled run (${ms(p.latency.profiled_run_ms)} in onnxruntime); the rest is between kernels`,
     ...profilerLines(p),
-    `  machine     peak ${p.peaks.gemm_gflops.toFixed(1)} GFLOPS (GEMM), ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s${p.peaks.cached ? ' (cached measurement)' : ''}`,
+    ...machineLines(p),
     '',
-    "Per layer (a fused layer lists every op it covers; roofline = time the machine's roof allows ÷ time measured;",
-    '  above 100% means the data stayed in cache, faster than the DRAM bandwidth roof):',
+    "Per layer (a fused layer lists every op it covers; roofline = time the roof allows ÷ time measured, against the roof",
+    "  named: compute, or the bandwidth of the smallest memory level that holds the layer's MAC bytes):",
   ];
   const corrected = p.layers.every((l) => l.corrected_us !== undefined);
   const rows = p.layers.map((l) => [
@@ -46,12 +63,12 @@ export function profileText(p: ModelProfile): string {
     formatCount(l.madds),
     formatBytes(l.mac_bytes),
     l.achieved_gflops.toFixed(2),
-    l.bound,
+    roofOf(l),
     `${(100 * l.roofline_efficiency).toFixed(0)}%`,
   ]);
   out.push(
     ...textTable(
-      ['layer', 'ops', 'time (µs)', ...(corrected ? ['less profiler (µs)'] : []), 'share', 'MAdds', 'MAC', 'GFLOPS', 'bound', 'roofline'],
+      ['layer', 'ops', 'time (µs)', ...(corrected ? ['less profiler (µs)'] : []), 'share', 'MAdds', 'MAC', 'GFLOPS', 'roof', 'roofline'],
       rows,
       new Set(corrected ? [2, 3, 4, 5, 6, 7, 9] : [2, 3, 4, 5, 6, 8]),
     ).map((l) => `  ${l}`),

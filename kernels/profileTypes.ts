@@ -2,6 +2,7 @@
  * What a profile of a model reports (kernels/profileModel.ts builds it). Types only, so the webview
  * side can read reports without reaching code that needs Node.
  */
+import type { MemoryLevel, RoofName } from '../src/shared/roofline';
 import type { Optimization, ProfileSettings } from './protocol';
 
 export interface ProfileOptions {
@@ -35,11 +36,24 @@ export interface ProfiledLayer {
   /** Memory traffic crossing the layer's boundary, bytes. */
   readonly mac_bytes: number;
   readonly achieved_gflops: number;
-  /** Which roof limits the layer on this machine, and the time that roof allows. */
+  /**
+   * Which roof limits the layer on this machine, and the time that roof allows: max(FLOPs / compute
+   * roof, mac_bytes / bandwidth of the smallest memory level that holds mac_bytes); see
+   * src/shared/roofline.ts. `bound` says compute or memory; `roof` names it.
+   */
   readonly bound: 'compute' | 'memory';
+  /** compute, or the memory level whose bandwidth binds (absent in reports from before cache roofs: there memory meant DRAM). */
+  readonly roof?: RoofName;
   readonly bound_us: number;
-  /** bound_us / median_us: 1 means the layer runs at the machine's roof. */
+  /** bound_us / median_us: 1 means the layer runs at the roof that binds it. */
   readonly roofline_efficiency: number;
+}
+
+export interface MemoryRoofReport {
+  readonly level: MemoryLevel;
+  /** Working sets up to this many bytes sit under this roof; absent for DRAM. */
+  readonly capacity_bytes?: number;
+  readonly gbs: number;
 }
 
 export interface ModelProfile {
@@ -103,7 +117,17 @@ export interface ModelProfile {
     readonly per_node_cost_ratio: number;
     readonly method: string;
   };
-  readonly peaks: { readonly gemm_gflops: number; readonly bandwidth_gbs: number; readonly method: string; readonly cached: boolean };
+  readonly peaks: {
+    readonly gemm_gflops: number;
+    /** DRAM bandwidth. */
+    readonly bandwidth_gbs: number;
+    /** The compute roof: the best of GEMM and conv (absent in older reports: there gemm_gflops was the roof). */
+    readonly compute_gflops?: number;
+    /** Every memory roof, smallest level first, DRAM last (absent in older reports: bandwidth_gbs alone). */
+    readonly roofs?: readonly MemoryRoofReport[];
+    readonly method: string;
+    readonly cached: boolean;
+  };
   readonly layers: ProfiledLayer[];
   /** IR nodes no runtime node covered. */
   readonly uncovered: readonly string[];

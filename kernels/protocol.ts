@@ -4,6 +4,9 @@
  * every response names the id it answers. Only types live here, so both sides may import it.
  */
 
+import type { MemoryLevel } from '../src/shared/roofline';
+import type { CacheInfo } from './caches';
+
 /** onnxruntime's graph optimisation levels, as the Node binding spells them. */
 export type Optimization = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -222,13 +225,43 @@ export interface GemmPeak {
   readonly flops: number;
 }
 
+export interface ConvPeak {
+  /** A float32 conv, channels in = out, k×k kernel, hw×hw input, stride 1, "same" padding. */
+  readonly channels: number;
+  readonly k: number;
+  readonly hw: number;
+  readonly bestMs: number;
+  /** 2·Cout·H·W·Cin·k² / best time. */
+  readonly flops: number;
+}
+
+/** One level of the memory hierarchy: the roof of every working set it holds (see src/shared/roofline.ts). */
+export interface MemoryLevelPeak {
+  readonly level: MemoryLevel;
+  /** Working sets up to this many bytes sit under this roof (the cache's size × the instances the threads use); absent for DRAM. */
+  readonly capacityBytes?: number;
+  /** The roof, bytes/s: the best of this level's Adds, never below a larger level's roof. */
+  readonly bytesPerSecond: number;
+  /** The best of this level's own Adds. */
+  readonly measuredBytesPerSecond: number;
+  /** Each float32 Add measured: bytes = 3 × elements × 4. */
+  readonly sizes: readonly { readonly elements: number; readonly bytes: number; readonly bestMs: number; readonly bytesPerSecond: number }[];
+}
+
 export interface PeaksResult {
   /** Peak GEMM throughput: the best of the sizes, FLOP/s (FLOPs = 2·M·N·K). */
   readonly gemmFlops: number;
   readonly gemm: GemmPeak[];
-  /** Peak memory bandwidth, bytes/s: a float32 Add, bytes = 3 × elements × 4. */
+  /** The compute roof, FLOP/s: the best of the GEMMs and the convs. */
+  readonly computeFlops: number;
+  readonly conv: ConvPeak[];
+  /** DRAM bandwidth, bytes/s: a float32 Add larger than the last cache level, bytes = 3 × elements × 4. */
   readonly bandwidthBytesPerSecond: number;
   readonly bandwidth: { readonly elements: number; readonly bytes: number; readonly bestMs: number };
+  /** Every memory roof, smallest level first, DRAM last. */
+  readonly memory: readonly MemoryLevelPeak[];
+  /** The CPU's data caches the levels come from (absent for other providers). */
+  readonly caches?: CacheInfo;
   readonly settings: {
     readonly providerRequested: string;
     readonly providerUsed: string;
