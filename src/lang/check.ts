@@ -5,10 +5,10 @@
 import { GraphError, UserError } from '../core/errors';
 import { buildModel } from '../zoo/index';
 import { buildWithHead } from '../zoo/heads/index';
-import { buildRequest, Cell, compareModels, HeadedCell, headedRequest, ModelRef, sweepPoints } from './cells';
-import { buildNetwork } from './network';
+import { buildRequest, Cell, compareModels, HeadedCell, headedRequest, ModelRef, NetworkSpec, sweepPoints } from './cells';
+import { checkNetwork } from './networkCheck';
 import { parseCell, ParseResult } from './parse';
-import { CellError, Diagnostic, Range } from './types';
+import { Diagnostic, Range } from './types';
 
 /** Sweep points built while checking; a larger sweep reports the rest when it runs. */
 export const CHECKED_SWEEP_POINTS = 64;
@@ -49,14 +49,11 @@ function tryHeaded(cell: HeadedCell, model: ModelRef): Diagnostic | undefined {
   }
 }
 
-function tryNetwork(cell: Parameters<typeof buildNetwork>[0]): Diagnostic | undefined {
-  try {
-    buildNetwork(cell);
-    return undefined;
-  } catch (e) {
-    if (e instanceof CellError) return e.toDiagnostic();
-    throw e;
-  }
+/** The network a network: or profile: cell writes out, if it writes one. */
+function networkOf(cell: Cell): NetworkSpec | undefined {
+  if (cell.verb === 'network') return cell.network;
+  if (cell.verb === 'profile' && cell.target.kind === 'network') return cell.target.network;
+  return undefined;
 }
 
 function buildDiagnostics(cell: Cell): Diagnostic[] {
@@ -67,9 +64,9 @@ function buildDiagnostics(cell: Cell): Diagnostic[] {
     case 'compare':
       return compareModels(cell).map((m) => tryModel(m)).filter((d): d is Diagnostic => !!d);
     case 'network':
-      return [tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
+      return checkNetwork(cell.network);
     case 'profile':
-      return [cell.target.kind === 'model' ? tryModel(cell.target.model) : tryNetwork(cell)].filter((d): d is Diagnostic => !!d);
+      return cell.target.kind === 'model' ? [tryModel(cell.target.model)].filter((d): d is Diagnostic => !!d) : checkNetwork(cell.target.network);
     case 'detect':
     case 'segment':
       return cell.backbones.map((m) => tryHeaded(cell, m)).filter((d): d is Diagnostic => !!d);
@@ -89,8 +86,9 @@ function buildDiagnostics(cell: Cell): Diagnostic[] {
 /** parseCell plus a build of every model and network the cell names. */
 export function checkCell(text: string): ParseResult {
   const parsed = parseCell(text);
-  if (!parsed.cell) return parsed;
-  const built = buildDiagnostics(parsed.cell);
+  // A network with errors still has its other layers checked: every independent error at once.
+  const partial = parsed.partial && networkOf(parsed.partial);
+  const built = parsed.cell ? buildDiagnostics(parsed.cell) : partial ? checkNetwork(partial, parsed.diagnostics) : [];
   if (!built.length) return parsed;
-  return { diagnostics: [...parsed.diagnostics, ...built].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character) };
+  return { ...parsed, diagnostics: [...parsed.diagnostics, ...built].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character) };
 }

@@ -5,7 +5,7 @@
  */
 import { GraphError, UserError } from '../core/errors';
 import { Graph, GraphBuilder, Tensor } from '../core/ir';
-import type { NetworkCell, NetworkSpec, ProfileCell } from './cells';
+import type { LayerSpec, NetworkCell, NetworkSpec, ProfileCell } from './cells';
 import { LayerContext, OPS, withDefaults } from './ops';
 import { CellError, Range } from './types';
 
@@ -61,45 +61,70 @@ export function buildNetwork(source: NetworkSpec | NetworkCell | ProfileCell): B
     const spec = OPS.get(layer.op);
     if (!spec) throw new CellError(`unknown op '${layer.op}'`, layer.opRange);
     const args = withDefaults(spec, layer.args);
-    const where = `layer ${layer.index} (${layer.op})`;
     const lookup = (name: string, range: Range): Tensor => {
       const t = outputs.get(name);
-      if (!t) throw new CellError(`${where}: no earlier layer has scope '${name}'`, range);
+      if (!t) throw new CellError(`layer ${layer.index} (${layer.op}): no earlier layer has scope '${name}'`, range);
       return t;
     };
     if (layer.from !== undefined) x = lookup(layer.from, layer.argRanges.from ?? layer.opRange);
-    const path = layer.scope.split('.');
-    for (let r = 1; r <= layer.repeat; r++) {
-      const scope = layer.repeat > 1 ? [...path, String(r)] : path;
-      const input = x;
-      const ctx: LayerContext = {
-        b,
-        x: input,
-        args,
-        scoped: (body) => open(b, scope, body),
-        block: (body) => open(b, scope.slice(0, -1), () => body(scope[scope.length - 1])),
-        ref: (key, name) => lookup(name, layer.argRanges[key] ?? layer.opRange),
-        fail: (message, key) => {
-          throw new CellError(`${where}: ${message}`, (key && layer.argRanges[key]) || layer.opRange);
-        },
-      };
-      try {
-        x = spec.build(ctx);
-      } catch (e) {
-        if (e instanceof CellError) throw e;
-        if (e instanceof GraphError || e instanceof UserError) {
-          const copy = layer.repeat > 1 ? `, copy ${r} of ${layer.repeat}` : '';
-          // In the cell's words: the rule broken, at the option it is about, not the IR node's name and op.
-          const rule = e instanceof GraphError ? e.rule.replace(/\bgroup (\d+)/g, 'groups: $1') : e.message;
-          const key = Object.keys(layer.argRanges).find((k) => new RegExp(`\\b${k}\\b`).test(rule));
-          throw new CellError(`${where}${copy}, input [${input.shape.join(', ')}]: ${rule}`, (key && layer.argRanges[key]) || layer.opRange);
-        }
-        throw e;
-      }
-    }
+    for (let r = 1; r <= layer.repeat; r++) x = buildLayerCopy(b, layer, args, x, r, lookup);
     outputs.set(layer.scope, x);
   }
   return { graph: b.build([x]), layerScopes: layerScopes(network) };
+}
+
+/** Words a shape rule uses for an option it does not name: "a 7×7 kernel with stride 2×2" is about k (or s). */
+const RULE_WORDS: Readonly<Record<string, RegExp>> = { k: /\b(kernel|window)\b/, s: /\bstrides?\b/, d: /\bdilations?\b/, p: /\bpads?\b/, groups: /\bgroup\b/ };
+
+/** The written option a build rule is about: one it names, else one it describes (kernel → k). */
+export function blamedOption(layer: LayerSpec, rule: string): string | undefined {
+  const written = Object.keys(layer.argRanges);
+  return written.find((k) => new RegExp(`\\b${k}\\b`).test(rule)) ?? written.find((k) => RULE_WORDS[k]?.test(rule));
+}
+
+/**
+ * Adds copy `r` of a layer to `b` on input `input` and returns its output; a layer that cannot be
+ * built throws a CellError in the cell's words at the option it is about (else at the op).
+ * `shown` is the input shape the message states (checking writes ? for a size it does not know).
+ */
+export function buildLayerCopy(
+  b: GraphBuilder,
+  layer: LayerSpec,
+  args: Readonly<Record<string, unknown>>,
+  input: Tensor,
+  r: number,
+  lookup: (name: string, range: Range) => Tensor,
+  shown: string = input.shape.join(', '),
+): Tensor {
+  const spec = OPS.get(layer.op);
+  if (!spec) throw new CellError(`unknown op '${layer.op}'`, layer.opRange);
+  const where = `layer ${layer.index} (${layer.op})`;
+  const path = layer.scope.split('.');
+  const scope = layer.repeat > 1 ? [...path, String(r)] : path;
+  const ctx: LayerContext = {
+    b,
+    x: input,
+    args,
+    scoped: (body) => open(b, scope, body),
+    block: (body) => open(b, scope.slice(0, -1), () => body(scope[scope.length - 1])),
+    ref: (key, name) => lookup(name, layer.argRanges[key] ?? layer.opRange),
+    fail: (message, key) => {
+      throw new CellError(`${where}: ${message}`, (key && layer.argRanges[key]) || layer.opRange);
+    },
+  };
+  try {
+    return spec.build(ctx);
+  } catch (e) {
+    if (e instanceof CellError) throw e;
+    if (e instanceof GraphError || e instanceof UserError) {
+      const copy = layer.repeat > 1 ? `, copy ${r} of ${layer.repeat}` : '';
+      // In the cell's words: the rule broken, at the option it is about, not the IR node's name and op.
+      const rule = e instanceof GraphError ? e.rule.replace(/\bgroup (\d+)/g, 'groups: $1') : e.message;
+      const key = blamedOption(layer, rule);
+      throw new CellError(`${where}${copy}, input [${shown}]: ${rule}`, (key && layer.argRanges[key]) || layer.opRange);
+    }
+    throw e;
+  }
 }
 
 function open(b: GraphBuilder, path: readonly string[], body: () => Tensor): Tensor {

@@ -19,6 +19,8 @@ import { Diagnostic, Range, Severity } from './types';
 export interface ParseResult {
   /** Set when the cell has no errors (warnings allowed). */
   readonly cell?: Cell;
+  /** The cell as far as it could be read, when it has errors: checkCell builds what the errors leave checkable. */
+  readonly partial?: Cell;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -448,6 +450,11 @@ class Reader {
       items.forEach((item, i) => {
         const layer = this.layer([...base, 'layers', i], i + 1, item, scopes);
         if (layer) layers.push(layer);
+        else {
+          // A layer that cannot be read keeps its scope: a later reference to it is not a second error.
+          const scope = layerScopeName(i + 1, isRecord(item) && typeof item.scope === 'string' ? item.scope : undefined);
+          if (![...scopes.keys()].some((s) => s === scope || s.startsWith(`${scope}.`) || scope.startsWith(`${s}.`))) scopes.set(scope, i + 1);
+        }
       });
       // Each layer is built, checked and counted on every edit: a bound keeps that interactive.
       const total = layers.reduce((n, l) => n + l.repeat, 0);
@@ -942,5 +949,6 @@ export function parseCell(text: string): ParseResult {
   const cell = reader.cell();
   if (!cell && !reader.hasErrors) reader.report(`this ${verb} cell is incomplete`, tree.keyRange([verb]));
   const diagnostics = [...syntax, ...reader.diagnostics].sort(byPosition);
+  if (reader.hasErrors && cell) return { diagnostics, partial: cell };
   return reader.hasErrors || !cell ? { diagnostics } : { cell, diagnostics };
 }
