@@ -442,19 +442,21 @@ export class CellAnalysis {
   }
 
   /** Short costs at the end of each layer line and of each model or network line. */
-  inlayHints(report?: Report, headline: Headline = 'madds'): CostHint[] {
+  inlayHints(report?: Report, headline: Headline = 'madds', lineBudget: number = INLAY_LINE_BUDGET): CostHint[] {
     const lines = this.text.split('\n').map((l) => l.replace(/\r$/, ''));
-    const hints: { anchor: Range; label: string; tooltip: string; short?: string }[] = [];
+    const hints: { anchor: Range; label: string; tooltip: string; short?: ShortHint }[] = [];
     for (const m of this.modelBuilds) {
       if (!m.totals || m.sweepPoint) continue;
       let label = shortCost(m.totals, headline);
-      let short = headlineCount(m.totals, headline);
+      let short: ShortHint = { value: formatSI(headline === 'flops' ? m.totals.flops : m.totals.madds), unit: headline === 'flops' ? 'FLOPs' : 'MAdds' };
+      let tooltip = `${m.ref.id}: ${plainCost(m.totals)}`;
       const rm = m.reportIndex !== undefined ? report?.models[m.reportIndex] : undefined;
       if (rm?.profile && reportMatches(rm, m.graph, m.totals)) {
         label += ` · ${rm.profile.latency.median_ms.toFixed(2)} ms`;
-        short = `${rm.profile.latency.median_ms.toFixed(2)} ms`;
+        short = { value: rm.profile.latency.median_ms.toFixed(2), unit: 'ms' };
+        tooltip += `; measured ${rm.profile.latency.median_ms.toFixed(2)} ms median (${settingsText(rm.profile)})`;
       }
-      hints.push({ anchor: m.ref.range, label, short, tooltip: `${m.ref.id}: ${plainCost(m.totals)}` });
+      hints.push({ anchor: m.ref.range, label, short, tooltip });
     }
     const net = this.network;
     if (net) {
@@ -473,17 +475,57 @@ export class CellAnalysis {
         hints.push({ anchor: lc.layer.range, label, tooltip: `${lc.layer.scope} (${lc.layer.op}): ${plainCost(lc.totals)}` });
       }
     }
-    const perLine = new Map<number, number>();
-    for (const h of hints) perLine.set(h.anchor.start.line, (perLine.get(h.anchor.start.line) ?? 0) + 1);
-    return hints.map((h) => {
-      const line = h.anchor.start.line;
-      // Alone on its line: after the line's end. Several on one line (a flow list): a shorter
-      // hint after each, so the line stays readable; the tooltip has the full cost.
-      const alone = perLine.get(line) === 1;
-      const position = alone ? { line, character: (lines[line] ?? '').trimEnd().length } : h.anchor.end;
-      return { position, label: alone ? h.label : (h.short ?? h.label), tooltip: h.tooltip };
-    });
+    const perLine = new Map<number, typeof hints>();
+    for (const h of hints) perLine.set(h.anchor.start.line, [...(perLine.get(h.anchor.start.line) ?? []), h]);
+    const out: CostHint[] = [];
+    for (const [line, here] of [...perLine].sort((a, b) => a[0] - b[0])) {
+      // Alone on its line: after the line's end.
+      if (here.length === 1) {
+        out.push({ position: { line, character: (lines[line] ?? '').trimEnd().length }, label: here[0].label, tooltip: here[0].tooltip });
+        continue;
+      }
+      // Several on one line (a flow list): a short hint right after each entry, all of them within
+      // the length VS Code shows on one line; the tooltip has the full cost.
+      const ordered = [...here].sort((a, b) => a.anchor.end.character - b.anchor.end.character);
+      const labels = fitLine(ordered.map((h) => h.short ?? { value: h.label, unit: '' }), lineBudget);
+      ordered.forEach((h, i) => out.push({ position: h.anchor.end, label: labels[i], tooltip: h.tooltip }));
+    }
+    return out;
   }
+}
+
+/**
+ * VS Code's default editor.inlayHints.maximumLength: the characters of all inlay hints of one line
+ * together; a hint past it is cut ("4.55G MA…") and the hints after it are not shown at all.
+ */
+export const INLAY_LINE_BUDGET = 43;
+
+/** A hint's figure and its unit, for a line with several hints. */
+export interface ShortHint {
+  readonly value: string;
+  readonly unit: string;
+}
+
+/** A figure to three significant digits: "335.4M" → "335M", "12.35K" → "12.3K". */
+function compactValue(value: string): string {
+  const m = /^(-?\d+(?:\.\d+)?)(\D*)$/.exec(value);
+  if (!m) return value;
+  const n = Number(m[1]);
+  return Math.abs(n) >= 1000 ? value : `${Number(n.toPrecision(3))}${m[2]}`;
+}
+
+/**
+ * Labels for the hints of one line, in order: the most detailed that fits `budget` characters in
+ * all: each with its unit; else the unit only where it changes; else three significant digits.
+ */
+export function fitLine(parts: readonly ShortHint[], budget: number = INLAY_LINE_BUDGET): string[] {
+  const withUnit = (value: string, unit: string) => (unit ? `${value} ${unit}` : value);
+  const unitWhereChanged = (values: string[]) => parts.map((p, i) => (i === 0 || p.unit !== parts[i - 1].unit ? withUnit(values[i], p.unit) : values[i]));
+  const values = parts.map((p) => p.value);
+  const compact = values.map(compactValue);
+  const levels = [parts.map((p) => withUnit(p.value, p.unit)), unitWhereChanged(values), unitWhereChanged(compact), compact];
+  const length = (labels: string[]) => labels.reduce((n, l) => n + l.length, 0);
+  return !budget || budget <= 0 ? levels[0] : (levels.find((l) => length(l) <= budget) ?? levels[levels.length - 1]);
 }
 
 function buildZooRef(ref: ModelRef, request: BuildRequest, reportIndex?: number, sweepPoint?: Readonly<Record<string, unknown>>): ModelBuild {

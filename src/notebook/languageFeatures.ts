@@ -227,8 +227,10 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, resul
     vscode.languages.registerInlayHintsProvider(SELECTOR, {
       onDidChangeInlayHints: hintsChanged.event,
       provideInlayHints(doc, range) {
+        // The hints of one line share VS Code's per-line length: a line with several fits them in it.
+        const budget = vscode.workspace.getConfiguration('editor', doc).get<number>('inlayHints.maximumLength', 43);
         return analysis(doc)
-          .inlayHints(results.get(doc.uri), headline(doc))
+          .inlayHints(results.get(doc.uri), headline(doc), budget)
           .filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line)
           .map((h) => {
             const hint = new vscode.InlayHint(toPosition(h.position), h.label);
