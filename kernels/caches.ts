@@ -6,19 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CacheInfo, CacheLevel } from './protocol';
 
-export interface CacheLevel {
-  readonly level: 1 | 2 | 3;
-  /** Bytes of one instance (one core's L1, one cluster's L2, …). */
-  readonly bytes: number;
-  /** How many logical CPUs share one instance. */
-  readonly sharedBy: number;
-}
-
-export interface CacheInfo {
-  readonly source: 'sysfs' | 'sysctl' | 'assumed';
-  readonly levels: readonly CacheLevel[];
-}
+export type { CacheInfo, CacheLevel } from './protocol';
 
 /** Typical desktop sizes, used when the system does not say: 32 KiB L1d and 1 MiB L2 per core, 16 MiB L3 shared. */
 export const ASSUMED_CACHES: readonly CacheLevel[] = [

@@ -1,8 +1,8 @@
 /** Plain-text rendering of a measured profile (the CLI's default `lcnb profile` output). */
 import { textTable } from '../src/core/report';
 import { formatBytes, formatCount, formatShape, formatSI } from '../src/shared/format';
-import type { RoofName } from '../src/shared/roofline';
-import { ModelProfile, ProfiledLayer } from './profileModel';
+import { roofOfLayer } from '../src/shared/roofline';
+import { ModelProfile } from './profileModel';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
@@ -19,17 +19,12 @@ function profilerLines(p: ModelProfile): string[] {
   ];
 }
 
-/** The roof a layer's figure is against (a report from before cache roofs says only memory: its DRAM). */
-export function roofOf(l: ProfiledLayer): RoofName {
-  return l.roof ?? (l.bound === 'compute' ? 'compute' : 'DRAM');
-}
-
 /** The machine's roofs: compute, then each memory level with the working sets it holds. */
 function machineLines(p: ModelProfile): string[] {
   const k = p.peaks;
   const cached = k.cached ? ' (cached measurement)' : '';
   const compute = k.compute_gflops ?? k.gemm_gflops;
-  const head = `  roofs       compute ${compute.toFixed(1)} GFLOPS (best of GEMM ${k.gemm_gflops.toFixed(1)} and conv)${cached}`;
+  const head = `  roofs       compute ${compute.toFixed(1)} GFLOPS (best of conv and GEMM; GEMM alone ${k.gemm_gflops.toFixed(1)})${cached}`;
   if (!k.roofs) return [`  machine     peak ${k.gemm_gflops.toFixed(1)} GFLOPS (GEMM), ${k.bandwidth_gbs.toFixed(1)} GB/s${cached}`];
   const memory = k.roofs.map((r) => `${r.level} ${r.gbs.toFixed(1)} GB/s${r.capacity_bytes !== undefined ? ` (≤ ${formatBytes(r.capacity_bytes)})` : ''}`);
   return [head, `              memory ${memory.join(', ')}`];
@@ -63,7 +58,7 @@ export function profileText(p: ModelProfile): string {
     formatCount(l.madds),
     formatBytes(l.mac_bytes),
     l.achieved_gflops.toFixed(2),
-    roofOf(l),
+    roofOfLayer(l),
     `${(100 * l.roofline_efficiency).toFixed(0)}%`,
   ]);
   out.push(

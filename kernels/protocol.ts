@@ -5,7 +5,6 @@
  */
 
 import type { MemoryLevel } from '../src/shared/roofline';
-import type { CacheInfo } from './caches';
 
 /** onnxruntime's graph optimisation levels, as the Node binding spells them. */
 export type Optimization = 'disabled' | 'basic' | 'extended' | 'all';
@@ -215,6 +214,20 @@ export interface ProfileResult {
   readonly optimizedNodeCount?: number;
   /** Things the host should know about this measurement (events dropped, graph not saved, …). */
   readonly notes: string[];
+}
+
+/** A data cache level (kernels/caches.ts reads them). */
+export interface CacheLevel {
+  readonly level: 1 | 2 | 3;
+  /** Bytes of one instance (one core's L1, one cluster's L2, …). */
+  readonly bytes: number;
+  /** How many logical CPUs share one instance. */
+  readonly sharedBy: number;
+}
+
+export interface CacheInfo {
+  readonly source: 'sysfs' | 'sysctl' | 'assumed';
+  readonly levels: readonly CacheLevel[];
 }
 
 export interface GemmPeak {

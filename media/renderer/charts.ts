@@ -5,6 +5,8 @@
  */
 import type { ModelProfile, ModelReport, ProfiledLayer, Report, SweepPoint } from './report-types';
 import { measuredWith, modelName, PARTS, published, splitRows } from './rows';
+import { formatBytes } from '../../src/shared/format';
+import { ReportedRoofs, reportedRoofs, ROOF_NAMES, roofOfLayer } from '../../src/shared/roofline';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -159,6 +161,7 @@ function layerDatum(layer: ProfiledLayer, order: number) {
     // A rate of work means nothing for an op that only moves data (Concat, Split, Reshape).
     gflops_text: layer.flops > 0 ? layer.achieved_gflops.toFixed(1) : '— (no FLOPs counted)',
     bound: layer.bound,
+    roof: roofOfLayer(layer),
     bound_us: layer.bound_us,
     roofline_pct: 100 * layer.roofline_efficiency,
   };
@@ -171,8 +174,8 @@ const LAYER_TOOLTIP = [
   { field: 'share_pct', title: 'share (%)', format: '.1f' },
   { field: 'madds', title: 'MAdds', format: ',d' },
   { field: 'gflops_text', title: 'achieved (GFLOP/s)' },
-  { field: 'bound', title: 'bound by' },
-  { field: 'roofline_pct', title: 'roofline (% of bound)', format: '.0f' },
+  { field: 'roof', title: 'roof that binds' },
+  { field: 'roofline_pct', title: 'roofline (% of that roof)', format: '.0f' },
 ];
 
 function settingsLine(model: ModelReport): string {
@@ -224,28 +227,41 @@ function logDomain(values: readonly number[]): [number, number] {
   return [lo / 2, hi * 2];
 }
 
+/** Colour of each roof: the compute roof in the roof colour, memory levels from the category colours; a fixed order in every chart. */
+function roofColour(theme: ChartTheme, shown: readonly string[]): Record<string, unknown> {
+  const range = ROOF_NAMES.map((r, i) => (i === 0 ? theme.roof : theme.category[(i - 1) % theme.category.length]));
+  const present = ROOF_NAMES.filter((r) => shown.includes(r));
+  return { field: 'roof', type: 'nominal', title: 'roof that binds', scale: { domain: [...ROOF_NAMES], range }, legend: { ...bottomLegend('roof that binds', present), values: present } };
+}
+
+/** "L1 ≤ 96.0 KiB, L2 ≤ 4.0 MiB, L3 ≤ 480.0 MiB, DRAM": which working sets each memory roof holds. */
+function levelsText(roofs: ReportedRoofs): string {
+  return roofs.memory.map((m) => (m.capacity_bytes !== undefined ? `${m.level} ≤ ${formatBytes(m.capacity_bytes)}` : m.level)).join(', ');
+}
+
 /**
  * MAdds against measured time per layer, with the compute roof (the fastest a layer of that many
- * MAdds can run at the measured GEMM peak) and each layer's own roofline bound.
+ * MAdds can run at the compute roof) and each layer's own roofline bound, coloured by the roof
+ * that binds it (memory roofs depend on bytes, not MAdds, so they are not lines here).
  */
 export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
   const p = model.profile;
   if (!p) return undefined;
   const points = p.layers.map((l, i) => layerDatum(l, i + 1)).filter((d) => d.madds > 0 && d.median_us > 0 && d.bound_us > 0);
   if (points.length === 0) return undefined;
+  const roofs = reportedRoofs(p.peaks);
   const [lo, hi] = logDomain(points.map((d) => d.madds));
-  const roofUs = (madds: number) => (2 * madds) / (p.peaks.gemm_gflops * 1e3);
+  const roofUs = (madds: number) => (2 * madds) / (roofs.compute_gflops * 1e3);
   const roof = [lo, hi].map((madds) => ({ madds, us: roofUs(madds) }));
   const left = p.layers.length - points.length;
   const x = { field: 'madds', type: 'quantitative', title: 'MAdds per layer (log)', scale: { type: 'log' }, axis: logAxis([lo, hi], '~s') };
   const yAxis = logAxis([...roof.map((r) => r.us), ...points.flatMap((d) => [d.bound_us, d.median_us])]);
-  // Fixed order: compute-bound in the compute roof's colour in every model's chart, whichever comes first.
-  const bound = { field: 'bound', type: 'nominal', title: 'bound by', scale: { domain: ['compute', 'memory'], range: [theme.roof, theme.category[0]] }, legend: bottomLegend('bound by', ['compute', 'memory']) };
+  const bound = roofColour(theme, points.map((d) => d.roof));
   return {
     ...base(theme, `${modelName(model)}: MAdds vs time, on this machine's roofline`, [
       settingsLine(model),
-      `dashed: compute roof, 2·MAdds at the measured ${p.peaks.gemm_gflops.toFixed(0)} GFLOP/s`,
-      `hollow: each layer's bound, max(FLOPs / peak, bytes / ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s)`,
+      `dashed: compute roof, 2·MAdds at ${roofs.compute_gflops.toFixed(0)} GFLOP/s`,
+      `hollow: each layer's bound, max(FLOPs / compute roof, bytes / bandwidth of the smallest memory level holding them: ${levelsText(roofs)}); colour: the roof that binds`,
       ...(left > 0 ? [`${left} layer${left === 1 ? '' : 's'} without multiply-adds not shown`] : []),
     ]),
     layer: [
@@ -266,7 +282,13 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
   };
 }
 
-/** The classic roofline: arithmetic intensity against achieved GFLOP/s, roofs from the measured peaks. */
+/** Roofs whose bandwidths are this close share one label (their lines nearly coincide on a log axis). */
+const SAME_ROOF = 1.3;
+
+/**
+ * The hierarchical roofline: arithmetic intensity against achieved GFLOP/s, under the compute roof
+ * and one dashed roof per memory level (each labelled; a layer sits under the level that holds its bytes).
+ */
 export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): VegaLiteSpec | undefined {
   const p: ModelProfile | undefined = model.profile;
   if (!p) return undefined;
@@ -274,25 +296,53 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
     .map((l, i) => ({ ...layerDatum(l, i + 1), intensity: l.mac_bytes > 0 ? l.flops / l.mac_bytes : 0 }))
     .filter((d) => d.intensity > 0 && d.gflops > 0);
   if (points.length === 0) return undefined;
-  const peak = p.peaks.gemm_gflops;
-  const bw = p.peaks.bandwidth_gbs;
-  const ridge = peak / bw;
-  const [lo, hi] = logDomain([...points.map((d) => d.intensity), ridge]);
-  const roof = [lo, ridge, hi].map((intensity) => ({ intensity, gflops: Math.min(peak, bw * intensity) }));
+  const roofs = reportedRoofs(p.peaks);
+  const peak = roofs.compute_gflops;
+  const memory = [...roofs.memory].sort((a, b) => b.gbs - a.gbs);
+  const ridges = memory.map((m) => peak / m.gbs);
+  const [lo, hi] = logDomain([...points.map((d) => d.intensity), ...ridges]);
+  // Each memory roof rises from the left edge to its ridge, where the compute roof takes over.
+  const lines = [
+    { roof: 'compute', intensity: Math.min(...ridges), gflops: peak },
+    { roof: 'compute', intensity: hi, gflops: peak },
+    ...memory.flatMap((m, i) => [
+      { roof: m.level, intensity: lo, gflops: m.gbs * lo },
+      { roof: m.level, intensity: ridges[i], gflops: peak },
+    ]),
+  ];
+  // Labels: the compute roof at its right end; memory roofs at the left edge, one label for roofs that nearly coincide.
+  const groups: (typeof memory)[] = [];
+  for (const m of memory) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].gbs / m.gbs < SAME_ROOF) last.push(m);
+    else groups.push([m]);
+  }
+  const gbsText = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
+  const labels = [
+    { intensity: hi, gflops: peak, text: `compute ${peak.toFixed(0)} GFLOP/s`, align: 'right' },
+    ...groups.map((g) => ({ intensity: lo, gflops: g[0].gbs * lo, text: `${g.map((m) => `${m.level} ${gbsText(m.gbs)}`).join(' · ')} GB/s`, align: 'left' })),
+  ];
+  const labelLayer = (align: string) => ({
+    data: { values: labels.filter((l) => l.align === align) },
+    mark: { type: 'text', color: theme.muted, fontSize: 10, baseline: 'bottom', dy: -3, align },
+    encoding: { x, y: { field: 'gflops', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
+  });
   const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' }, axis: logAxis([lo, hi]) };
-  const yAxis = logAxis([...roof.map((r) => r.gflops), ...points.map((d) => d.gflops)]);
+  const yAxis = logAxis([...lines.map((r) => r.gflops), ...points.map((d) => d.gflops)]);
   return {
     ...base(theme, `${modelName(model)}: roofline`, [
       settingsLine(model),
-      `roofs measured on this machine: ${peak.toFixed(0)} GFLOP/s (GEMM), ${bw.toFixed(1)} GB/s`,
-      'dot size: share of the time',
+      `roofs measured on this machine: compute ${peak.toFixed(0)} GFLOP/s; memory ${levelsText(roofs)}`,
+      "each layer is judged against the roof of the smallest memory level that holds its bytes (or compute); dot size: share of the time",
     ]),
     layer: [
       {
-        data: { values: roof },
-        mark: { type: 'line', color: theme.roof, strokeDash: [6, 3] },
-        encoding: { x, y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' }, axis: yAxis, title: 'achieved GFLOP/s (log)' } },
+        data: { values: lines },
+        mark: { type: 'line', color: theme.roof, strokeDash: [6, 3], strokeWidth: 1.2 },
+        encoding: { x, y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' }, axis: yAxis, title: 'achieved GFLOP/s (log)' }, detail: { field: 'roof', type: 'nominal' } },
       },
+      labelLayer('right'),
+      labelLayer('left'),
       {
         data: { values: points },
         mark: { type: 'circle', opacity: 0.85 },

@@ -121,13 +121,23 @@ function checkModel(c: Checker, value: unknown, path: string): void {
     for (const f of ['threads', 'warmup', 'runs']) c.number(st[f], `${p}.settings.${f}`);
     c.number(pr.achieved_gflops, `${p}.achieved_gflops`);
     c.number(pr.coverage, `${p}.coverage`);
-    c.costs(pr.peaks, `${p}.peaks`, ['gemm_gflops', 'bandwidth_gbs']);
+    const peaks = c.costs(pr.peaks, `${p}.peaks`, ['gemm_gflops', 'bandwidth_gbs']);
+    // Cache roofs came later: a report without them reads as GEMM and DRAM roofs alone.
+    if (peaks.compute_gflops !== undefined) c.number(peaks.compute_gflops, `${p}.peaks.compute_gflops`);
+    if (peaks.roofs !== undefined) {
+      c.array(peaks.roofs, `${p}.peaks.roofs`).forEach((r, i) => {
+        const roof = c.costs(r, `${p}.peaks.roofs[${i}]`, ['gbs']);
+        c.string(roof.level, `${p}.peaks.roofs[${i}].level`);
+        if (roof.capacity_bytes !== undefined) c.number(roof.capacity_bytes, `${p}.peaks.roofs[${i}].capacity_bytes`);
+      });
+    }
     c.array(pr.layers, `${p}.layers`).forEach((l, i) => {
       const lp = `${p}.layers[${i}]`;
       const layer = c.costs(l, lp, ['median_us', 'share', 'madds', 'flops', 'mac_bytes', 'achieved_gflops', 'bound_us', 'roofline_efficiency']);
       c.string(layer.name, `${lp}.name`);
       c.strings(layer.nodes, `${lp}.nodes`);
       c.strings(layer.ops, `${lp}.ops`);
+      if (layer.roof !== undefined) c.string(layer.roof, `${lp}.roof`);
     });
     c.strings(pr.uncovered, `${p}.uncovered`);
   }

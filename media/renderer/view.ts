@@ -6,6 +6,7 @@
 import type { ModelPart, ModelReport, Report } from './report-types';
 import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
+import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
 import { ChartEmbedder, ChartSet } from './chart-view';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
@@ -94,6 +95,14 @@ function publishedBlock(doc: Document, model: ModelReport): HTMLElement | undefi
   return box;
 }
 
+/** "389 GFLOP/s compute · L1 75 GB/s (≤ 96.0 KiB) · … · DRAM 27.9 GB/s"; older reports: GEMM peak and DRAM. */
+function roofsText(peaks: NonNullable<ModelReport['profile']>['peaks']): string {
+  const roofs = reportedRoofs(peaks);
+  const memory = roofs.memory.map((m) => `${m.level} ${m.gbs.toFixed(1)} GB/s${m.capacity_bytes !== undefined ? ` (≤ ${formatBytes(m.capacity_bytes)})` : ''}`);
+  const compute = peaks.compute_gflops !== undefined ? `${roofs.compute_gflops.toFixed(1)} GFLOP/s compute` : `${peaks.gemm_gflops.toFixed(1)} GFLOP/s (GEMM)`;
+  return `${[compute, ...memory].join(' · ')}${peaks.cached ? ' (cached)' : ''}`;
+}
+
 export function measuredBlock(doc: Document, model: ModelReport): HTMLElement | undefined {
   const p = model.profile;
   if (!p) return undefined;
@@ -116,7 +125,7 @@ export function measuredBlock(doc: Document, model: ModelReport): HTMLElement | 
     ['Achieved (GFLOP/s)', p.achieved_gflops.toFixed(1), 'FLOPs / median latency'],
     ['Coverage', `${percent(p.coverage)} of onnxruntime's run time is in the per-layer rows`, 'The rest is spent between kernels, in the executor and in the profiler itself'],
     ['Profiler cost', `profiled median ${p.latency.profiled_median_ms.toFixed(3)} ms = ${p.latency.profiled_vs_unprofiled.toFixed(2)}× the unprofiled median`],
-    ['Machine peaks', `${p.peaks.gemm_gflops.toFixed(1)} GFLOP/s (GEMM), ${p.peaks.bandwidth_gbs.toFixed(1)} GB/s${p.peaks.cached ? ' (cached)' : ''}`, p.peaks.method],
+    ['Machine roofs', roofsText(p.peaks), p.peaks.method],
     ['What ran', p.graph_form],
     ['onnxruntime', s.onnxruntimeVersion],
   ];
@@ -211,10 +220,12 @@ export function layerTable(doc: Document, model: ModelReport, rowAction?: RowAct
         },
         {
           header: 'Roofline (%)',
-          title: "Time the machine's roofline allows / measured time; below it, what bounds the op at its intensity (memory bandwidth or compute peak)",
+          title:
+            "Time the roofline allows / measured time, against the roof named below it: compute (peak FLOP/s), or the bandwidth of the smallest memory level that holds the op's MAC bytes (L1, L2, L3 or DRAM); hover a cell for the numbers",
           value: (r) => measured(r)?.roofline_efficiency,
           text: (r) => (measured(r) ? percent(measured(r)!.roofline_efficiency, 0) : '—'),
-          detail: (r) => measured(r)?.bound,
+          detail: (r) => (measured(r) ? `${roofOfLayer(measured(r)!)} roof` : undefined),
+          cellTitle: (r) => (measured(r) && model.profile ? roofExplanation(measured(r)!, reportedRoofs(model.profile.peaks), formatBytes) : ''),
         },
       ]
     : [];

@@ -48,3 +48,42 @@ export function placeOnRoofline(flops: number, bytes: number, computeFlopsPerSec
   const moved = memory.bytesPerSecond > 0 ? bytes / memory.bytesPerSecond : 0;
   return { roof: compute >= moved ? 'compute' : memory.level, level: memory.level, boundSeconds: Math.max(compute, moved) };
 }
+
+/** The roof a reported layer's figure is against; a report from before cache roofs says only memory, which was DRAM. */
+export function roofOfLayer(layer: { readonly roof?: RoofName; readonly bound: 'compute' | 'memory' }): RoofName {
+  return layer.roof ?? (layer.bound === 'compute' ? 'compute' : 'DRAM');
+}
+
+export interface ReportedRoofs {
+  readonly compute_gflops: number;
+  /** Smallest level first, DRAM last. */
+  readonly memory: readonly { readonly level: MemoryLevel; readonly gbs: number; readonly capacity_bytes?: number }[];
+}
+
+/** A report's roofs; one from before cache roofs has the GEMM peak and one DRAM roof. */
+export function reportedRoofs(peaks: {
+  readonly gemm_gflops: number;
+  readonly bandwidth_gbs: number;
+  readonly compute_gflops?: number;
+  readonly roofs?: ReportedRoofs['memory'];
+}): ReportedRoofs {
+  return {
+    compute_gflops: peaks.compute_gflops ?? peaks.gemm_gflops,
+    memory: peaks.roofs?.length ? peaks.roofs : [{ level: 'DRAM', gbs: peaks.bandwidth_gbs }],
+  };
+}
+
+/** One line on what a layer's roofline figure is against: "62% of the L2 roof: its 980.8 KiB fit L2 (≤ 4.0 MiB) at 74.9 GB/s; …". */
+export function roofExplanation(
+  layer: { readonly roof?: RoofName; readonly bound: 'compute' | 'memory'; readonly mac_bytes: number; readonly bound_us: number; readonly median_us: number; readonly roofline_efficiency: number },
+  roofs: ReportedRoofs,
+  formatBytes: (n: number) => string,
+): string {
+  const roof = roofOfLayer(layer);
+  const pct = `${(100 * layer.roofline_efficiency).toFixed(0)}% of the ${roof} roof`;
+  const times = `the roof allows ${layer.bound_us.toFixed(1)} µs, measured ${layer.median_us.toFixed(1)} µs`;
+  if (roof === 'compute') return `${pct} (${roofs.compute_gflops.toFixed(0)} GFLOP/s): ${times}`;
+  const level = roofs.memory.find((m) => m.level === roof);
+  const holds = level?.capacity_bytes !== undefined ? `fit ${roof} (≤ ${formatBytes(level.capacity_bytes)})` : `fit no cache`;
+  return `${pct}: its ${formatBytes(layer.mac_bytes)} of memory traffic ${holds}, ${level ? `${level.gbs.toFixed(1)} GB/s` : 'bandwidth'}; ${times}`;
+}

@@ -1,15 +1,24 @@
 /**
  * Reports for the renderer tests: real zoo models, with a profile shaped like the kernel's (each
- * Conv fused with its BatchNorm and activation, times from a simple roofline) so the tests run
+ * Conv fused with its BatchNorm and activation, times from a hierarchical roofline) so the tests run
  * without onnxruntime.
  */
 import type { ModelProfile, ProfiledLayer } from '../../kernels/profileModel';
 import type { ModelReport, Report, SweepPoint } from '../../src/run/report';
 import { report, modelReport } from '../../src/run/reports';
+import { MemoryRoof, placeOnRoofline } from '../../src/shared/roofline';
 import { buildModelWithFigures } from '../../src/zoo';
 
 const PEAK_GFLOPS = 400;
+const GEMM_GFLOPS = 350;
 const BANDWIDTH_GBS = 40;
+/** Cache roofs as the kernel measures them: L1 and L2 share a bandwidth, as an L1-sized Add's fixed cost leaves them here. */
+const ROOFS: MemoryRoof[] = [
+  { level: 'L1', capacityBytes: 96 * 1024, bytesPerSecond: 75e9 },
+  { level: 'L2', capacityBytes: 4 * 1024 ** 2, bytesPerSecond: 75e9 },
+  { level: 'L3', capacityBytes: 32 * 1024 ** 2, bytesPerSecond: 55e9 },
+  { level: 'DRAM', bytesPerSecond: BANDWIDTH_GBS * 1e9 },
+];
 const FUSABLE = new Set(['BatchNormalization', 'Relu', 'HardSwish', 'Relu6', 'Sigmoid', 'HardSigmoid']);
 
 export function zooReport(id: string, options: { profiled?: boolean; name?: string } = {}): ModelReport {
@@ -31,10 +40,9 @@ export function fakeProfile(model: ModelReport): ModelProfile {
   const raw = groups.map((g) => {
     const flops = g.reduce((a, l) => a + l.flops, 0);
     const mac = g[0].mac_bytes + g[g.length - 1].mac_bytes;
-    const compute = flops / (PEAK_GFLOPS * 1e9);
-    const memory = mac / (BANDWIDTH_GBS * 1e9);
-    const bound = Math.max(compute, memory) * 1e6;
-    return { g, flops, mac, bound, compute, memory, us: bound * 2.5 + 0.5 };
+    const placed = placeOnRoofline(flops, mac, PEAK_GFLOPS * 1e9, ROOFS);
+    const bound = placed.boundSeconds * 1e6;
+    return { g, flops, mac, bound, roof: placed.roof, us: bound * 2.5 + 0.5 };
   });
   // onnxruntime's layout reorders at optimisation 'all': kernels with no IR op.
   const REORDERS = [
@@ -55,6 +63,7 @@ export function fakeProfile(model: ModelReport): ModelProfile {
     mac_bytes: 0,
     achieved_gflops: 0,
     bound: 'memory',
+    roof: 'L1',
     bound_us: 0,
     roofline_efficiency: 0,
   }));
@@ -70,7 +79,8 @@ export function fakeProfile(model: ModelReport): ModelProfile {
     flops: r.flops,
     mac_bytes: r.mac,
     achieved_gflops: r.flops / (r.us * 1e-6) / 1e9,
-    bound: r.compute >= r.memory ? 'compute' : 'memory',
+    bound: r.roof === 'compute' ? 'compute' : 'memory',
+    roof: r.roof,
     bound_us: r.bound,
     roofline_efficiency: r.bound / r.us,
   }));
@@ -98,11 +108,24 @@ export function fakeProfile(model: ModelReport): ModelProfile {
     totals: { params: t.params, madds: t.madds, flops: t.flops, mac_bytes: t.mac_bytes },
     achieved_gflops: t.flops / (medianMs * 1e-3) / 1e9,
     coverage: 0.8,
-    peaks: { gemm_gflops: PEAK_GFLOPS, bandwidth_gbs: BANDWIDTH_GBS, method: 'fixture', cached: false },
+    peaks: {
+      gemm_gflops: GEMM_GFLOPS,
+      bandwidth_gbs: BANDWIDTH_GBS,
+      compute_gflops: PEAK_GFLOPS,
+      roofs: ROOFS.map((r) => ({ level: r.level, ...(r.capacityBytes !== undefined ? { capacity_bytes: r.capacityBytes } : {}), gbs: r.bytesPerSecond / 1e9 })),
+      method: 'fixture',
+      cached: false,
+    },
     layers: [reorders[0], ...profiled, reorders[1]],
     uncovered: [],
     notes: [],
   };
+}
+
+/** A profile as reports saved before cache roofs had it: GEMM peak and DRAM bandwidth, layers bound by compute or memory. */
+export function legacyProfile(profile: ModelProfile): ModelProfile {
+  const { compute_gflops: _c, roofs: _r, ...peaks } = profile.peaks;
+  return { ...profile, peaks, layers: profile.layers.map(({ roof: _roof, ...l }) => l) };
 }
 
 export const COMPARE_IDS = ['mobilenet_v3_small_x1_0', 'shufflenet_v2_x1_0', 'ghostnet_x1_0', 'pplcnet_x1_0', 'fasternet_t0'];

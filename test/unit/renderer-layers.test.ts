@@ -48,7 +48,7 @@ describe('renderer: the layer table fits a narrow view', () => {
     assert.match(titles.get('Layer (op)'), /ONNX op/);
     assert.match(titles.get('Time (µs)'), /share of the summed per-layer time/);
     assert.match(titles.get('Intensity (FLOP/B)'), /FLOPs per byte/);
-    assert.match(titles.get('Roofline (%)'), /roofline allows \/ measured time.*what bounds the op/);
+    assert.match(titles.get('Roofline (%)'), /roofline allows \/ measured time, against the roof named below it: compute .* or the bandwidth of the smallest memory level that holds the op's MAC bytes/);
     for (const h of ['Params (count)', 'MAdds (count)', 'FLOPs (count)', 'MAC (bytes)']) assert.match(titles.get(h), /hover a cell for the exact/, h);
   });
 
@@ -78,8 +78,11 @@ describe('renderer: the layer table fits a narrow view', () => {
     const roofline = measured.map((tr) => tr.children[tr.children.length - 1]);
     for (const td of roofline) {
       assert.match(own(td), /^\d+%$/);
-      assert.match(detail(td) ?? '', /^(memory|compute)$/);
+      assert.match(detail(td) ?? '', /^(compute|L1|L2|L3|DRAM) roof$/);
+      // The hover says which roof and why: the level that holds the bytes, its bandwidth, both times.
+      assert.match(td.title, /^\d+% of the (compute|L1|L2|L3|DRAM) roof.*the roof allows [\d.]+ µs, measured [\d.]+ µs$/);
     }
+    assert.ok(roofline.some((td) => /fit L2 \(≤ 4\.0 MiB\), 75\.0 GB\/s/.test(td.title)), 'an L2 row names its capacity and bandwidth');
   });
 
   it('layer names and shapes may wrap at <wbr>s, op names between their words; their text is unchanged', () => {

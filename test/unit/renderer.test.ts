@@ -11,7 +11,7 @@ import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf
 import { layerRows, RUNTIME_ONLY, sortRows, stageRows } from '../../media/renderer/rows';
 import { checkReport, ReportError } from '../../media/renderer/validate';
 import { report } from '../../src/run/reports';
-import { compareReport, sweepReport, zooReport } from './renderer-fixtures';
+import { compareReport, legacyProfile, sweepReport, zooReport } from './renderer-fixtures';
 
 interface VegaLite {
   compile(spec: unknown, options?: { logger?: unknown }): { spec: unknown };
@@ -72,11 +72,33 @@ describe('renderer charts (vega-lite)', () => {
     assert.equal(barData.length, p.layers.length);
     assert.deepEqual(barData[0], { ...barData[0], op: 'runtime only', ops: 'runtime only (ReorderInput)' });
     const scatterRoof = (scatter.spec.layer as { data: { values: { madds: number; us: number }[] } }[])[0].data.values;
-    for (const point of scatterRoof) assert.ok(Math.abs(point.us - (2 * point.madds) / (p.peaks.gemm_gflops * 1e3)) < 1e-9);
-    const roofline = (roof.spec.layer as { data: { values: { intensity: number; gflops: number }[] } }[])[0].data.values;
-    assert.equal(Math.max(...roofline.map((r) => r.gflops)), p.peaks.gemm_gflops);
-    const ridge = roofline[1];
-    assert.ok(Math.abs(ridge.intensity - p.peaks.gemm_gflops / p.peaks.bandwidth_gbs) < 1e-9);
+    for (const point of scatterRoof) assert.ok(Math.abs(point.us - (2 * point.madds) / (p.peaks.compute_gflops! * 1e3)) < 1e-9);
+    const roofline = (roof.spec.layer as { data: { values: { roof: string; intensity: number; gflops: number }[] } }[])[0].data.values;
+    assert.equal(Math.max(...roofline.map((r) => r.gflops)), p.peaks.compute_gflops);
+    // One dashed line per memory level, each meeting the compute roof at its ridge point.
+    assert.deepEqual([...new Set(roofline.map((r) => r.roof))].sort(), ['DRAM', 'L1', 'L2', 'L3', 'compute']);
+    for (const m of p.peaks.roofs!) {
+      const ridge = roofline.filter((r) => r.roof === m.level)[1];
+      assert.ok(Math.abs(ridge.intensity - p.peaks.compute_gflops! / m.gbs) < 1e-9);
+      assert.equal(ridge.gflops, p.peaks.compute_gflops);
+    }
+    // Labelled: compute, and each memory roof (L1 and L2 share a bandwidth here, so one label).
+    const labels = (roof.spec.layer as { data: { values: { text: string }[] } }[]).slice(1, 3).flatMap((l) => l.data.values.map((v) => v.text));
+    assert.deepEqual(labels, ['compute 400 GFLOP/s', 'L1 75 · L2 75 GB/s', 'L3 55 GB/s', 'DRAM 40 GB/s']);
+    // The MAdds chart colours each layer by the roof that binds it.
+    const scatterPoints = (scatter.spec.layer as { data: { values: { roof: string }[] } }[])[1].data.values;
+    assert.ok(new Set(scatterPoints.map((d) => d.roof)).size > 1);
+  });
+
+  it('a report saved before cache roofs still draws: GEMM peak as the compute roof, one DRAM roof', async () => {
+    const old = { ...profiled, profile: legacyProfile(profiled.profile!) };
+    const charts = modelCharts(old);
+    for (const chart of charts) assert.match(await compileAndDraw(chart), /^<svg/);
+    const roof = charts.find((c) => c.kind === 'roofline')!;
+    const lines = (roof.spec.layer as { data: { values: { roof: string; gflops: number }[] } }[])[0].data.values;
+    assert.deepEqual([...new Set(lines.map((r) => r.roof))], ['compute', 'DRAM']);
+    assert.equal(Math.max(...lines.map((r) => r.gflops)), old.profile.peaks.gemm_gflops);
+    assert.doesNotThrow(() => checkReport(report('model', 'm', [old])));
   });
 
   it('legend labels are not cut: a long op name such as GlobalAveragePool fits', () => {
