@@ -8,6 +8,7 @@ import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
 import { ChartEmbedder, ChartSet } from './chart-view';
+import { claimsList } from './claims';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
@@ -382,6 +383,7 @@ function compareTable(doc: Document, report: Report): HTMLElement {
     );
   }
   const box = el(doc, 'div', undefined, 'lcnb-compare');
+  if (report.claims?.length) box.append(claimsList(doc, report.claims));
   // The caption says what was done: a compare with `profile: false` measured nothing.
   const latency = anyMeasured ? ', latency measured here' : '; not measured (profile: false)';
   box.append(scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published${latency}`, 'lcnb-table lcnb-compare-table')));
