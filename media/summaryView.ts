@@ -9,6 +9,27 @@ interface Column<Row> {
   value: (row: Row) => Cell;
   /** Shown text; defaults to the value, with counts grouped by thousands. */
   text?: (row: Row) => string;
+  /** Where a long text may break: after these characters, or where the function says. */
+  wrapAfter?: string | ((text: string, i: number) => boolean);
+}
+
+/** Between the words of a CamelCase op name: Batch|Normalization, Global|Average|Pool. */
+function camelCaseBreak(text: string, i: number): boolean {
+  return /[a-z]/.test(text[i]) && /[A-Z]/.test(text[i + 1] ?? '');
+}
+
+/** A cell whose text may break only where `wrapAfter` allows (a <wbr>), never inside a word. */
+function wrappableCell(text: string, wrapAfter: NonNullable<Column<unknown>['wrapAfter']>): HTMLTableCellElement {
+  const td = el('td', undefined, 'wrap');
+  const breaksAfter = typeof wrapAfter === 'string' ? (t: string, i: number) => wrapAfter.includes(t[i]) : wrapAfter;
+  let start = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    if (!breaksAfter(text, i)) continue;
+    td.append(document.createTextNode(text.slice(start, i + 1)), document.createElement('wbr'));
+    start = i + 1;
+  }
+  td.append(document.createTextNode(text.slice(start)));
+  return td;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -18,9 +39,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
   return node;
 }
 
-/** A table whose columns sort on click (numbers descending first, text ascending). */
-function sortableTable<Row>(rows: Row[], columns: Column<Row>[], caption: string): HTMLTableElement {
+/**
+ * A table whose columns sort on click (numbers descending first, text ascending), in a box that
+ * scrolls sideways only when the panel is too narrow even with the names wrapped.
+ */
+function sortableTable<Row>(rows: Row[], columns: Column<Row>[], caption: string, className = 'table-box'): HTMLDivElement {
+  const box = el('div', undefined, className);
   const table = el('table');
+  box.append(table);
   table.append(el('caption', caption));
   const head = el('thead');
   const headRow = el('tr');
@@ -44,14 +70,17 @@ function sortableTable<Row>(rows: Row[], columns: Column<Row>[], caption: string
         for (const column of columns) {
           const v = column.value(row);
           const text = column.text ? column.text(row) : typeof v === 'number' ? formatCount(v) : v;
-          tr.append(el('td', text, typeof v === 'number' ? 'num' : undefined));
+          const td = column.wrapAfter ? wrappableCell(text, column.wrapAfter) : el('td', text, typeof v === 'number' ? 'num' : undefined);
+          // A count shown short (5.42M) keeps its exact value on hover.
+          if (column.text && typeof v === 'number' && Number.isInteger(v)) td.title = formatCount(v);
+          tr.append(td);
         }
         return tr;
       }),
     );
   };
   columns.forEach((column, i) => {
-    const th = el('th', column.header);
+    const th = el('th', column.header, rows.length && typeof column.value(rows[0]) === 'number' ? 'num' : undefined);
     th.tabIndex = 0;
     th.title = 'Sort by this column';
     const sort = () => {
@@ -68,7 +97,7 @@ function sortableTable<Row>(rows: Row[], columns: Column<Row>[], caption: string
   head.append(headRow);
   table.append(head, body);
   render();
-  return table;
+  return box;
 }
 
 function publishedText(p: PublishedFigure): string {
@@ -126,7 +155,7 @@ function render(summary: ModelSummary, root: HTMLElement): void {
     sortableTable(
       summary.scopes,
       [
-        { header: 'Stage', value: (s) => s.scope || '(top level)' },
+        { header: 'Stage', value: (s) => s.scope || '(top level)', wrapAfter: '._/' },
         { header: 'Layers', value: (s) => s.layers },
         { header: 'Params', value: (s) => s.params },
         { header: 'MAdds', value: (s) => s.madds },
@@ -142,16 +171,18 @@ function render(summary: ModelSummary, root: HTMLElement): void {
     sortableTable(
       summary.layers,
       [
-        { header: 'Layer', value: (l) => l.name },
-        { header: 'Op', value: (l) => l.op },
-        { header: 'Output', value: (l) => formatShape(l.output) },
+        { header: 'Layer', value: (l) => l.name, wrapAfter: '._/' },
+        { header: 'Op', value: (l) => l.op, wrapAfter: camelCaseBreak },
+        { header: 'Output', value: (l) => formatShape(l.output), text: (l) => l.output.join('×'), wrapAfter: '×' },
         { header: 'Params', value: (l) => l.params },
-        { header: 'MAdds', value: (l) => l.madds },
-        { header: 'FLOPs', value: (l) => l.flops },
-        { header: 'MAC (elements)', value: (l) => l.mac_elements },
+        // Short counts (exact on hover, and in the totals above) leave the names room in a narrow panel.
+        { header: 'MAdds', value: (l) => l.madds, text: (l) => formatSI(l.madds) },
+        { header: 'FLOPs', value: (l) => l.flops, text: (l) => formatSI(l.flops) },
+        { header: 'MAC (elements)', value: (l) => l.mac_elements, text: (l) => formatSI(l.mac_elements) },
         { header: 'Intensity (FLOPs/B)', value: (l) => l.intensity, text: (l) => l.intensity.toFixed(2) },
       ],
       'Per layer (click a header to sort)',
+      'table-box layers-box',
     ),
   );
 
