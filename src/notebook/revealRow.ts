@@ -8,13 +8,13 @@ import * as vscode from 'vscode';
 import { reportRowSource, type ReportRow } from '../lang/reveal';
 
 /** How long the revealed lines stay marked. */
-const MARK_MS = 1500;
+const MARK_MS = 2000;
 
 export class RowRevealer implements vscode.Disposable {
+  // The find-match colour: the range highlight of "Go to Line" is too faint in the dark themes to catch the eye.
   private readonly mark = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-    borderColor: new vscode.ThemeColor('editor.rangeHighlightBorder'),
+    backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
   });
   private clear: ReturnType<typeof setTimeout> | undefined;
 
