@@ -145,6 +145,21 @@ describe('ONNX editor page', () => {
     assert.ok(root.querySelector('.lcnb-architecture svg'));
   });
 
+  it('a click on a layer row shows its node in the diagram, drawing a waiting diagram first', async () => {
+    const { root, update, document } = page(4);
+    for (const s of stages(foreign)) update(s);
+    await settle();
+    assert.equal(root.querySelector('.lcnb-architecture svg'), null);
+    const row = root.querySelector('table.lcnb-layers tbody tr');
+    assert.equal(row.getAttribute('title'), 'Show in the diagram');
+    const cell = row.querySelector('td:nth-child(2)');
+    const name = cell.textContent.slice(0, -cell.querySelector('.lcnb-detail').textContent.length);
+    row.dispatchEvent(new document.defaultView.Event('click'));
+    const box = [...root.querySelectorAll('.lcnb-architecture g.lcnb-box')].find((b: any) => b.dataset.id === `op:${name}`) as any;
+    assert.ok(box, `the diagram is drawn with a box for ${name}`);
+    assert.ok(box.classList.contains('lcnb-box-revealed'));
+  });
+
   it('a profile shows inline: headline, per-layer times, uncounted ops timed', async () => {
     const { root, update } = page();
     for (const s of stages(foreign)) update(s);
