@@ -261,7 +261,7 @@ export function maddsLatencySpec(model: ModelReport, theme: ChartTheme = DEFAULT
     ...base(theme, `${modelName(model)}: MAdds vs time, on this machine's roofline`, [
       settingsLine(model),
       `dashed: compute roof, 2·MAdds at ${roofs.compute_gflops.toFixed(0)} GFLOP/s`,
-      `hollow: each layer's bound, max(FLOPs / compute roof, bytes / bandwidth of the smallest memory level holding them: ${levelsText(roofs)}); colour: the roof that binds`,
+      "hollow: each layer's bound under the roof that binds it (colour): compute, or the memory level that holds its bytes",
       ...(left > 0 ? [`${left} layer${left === 1 ? '' : 's'} without multiply-adds not shown`] : []),
     ]),
     layer: [
@@ -300,7 +300,8 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
   const peak = roofs.compute_gflops;
   const memory = [...roofs.memory].sort((a, b) => b.gbs - a.gbs);
   const ridges = memory.map((m) => peak / m.gbs);
-  const [lo, hi] = logDomain([...points.map((d) => d.intensity), ...ridges]);
+  // A decade left of the lowest point holds the memory roofs' labels, clear of the points.
+  const [lo, hi] = logDomain([Math.min(...points.map((d) => d.intensity)) / 8, ...points.map((d) => d.intensity), ...ridges]);
   // Each memory roof rises from the left edge to its ridge, where the compute roof takes over.
   const lines = [
     { roof: 'compute', intensity: Math.min(...ridges), gflops: peak },
@@ -310,7 +311,7 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
       { roof: m.level, intensity: ridges[i], gflops: peak },
     ]),
   ];
-  // Labels: the compute roof at its right end; memory roofs at the left edge, one label for roofs that nearly coincide.
+  // Labels: the compute roof above its right end; memory roofs at the left edge, one label for roofs that nearly coincide.
   const groups: (typeof memory)[] = [];
   for (const m of memory) {
     const last = groups[groups.length - 1];
@@ -318,13 +319,24 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
     else groups.push([m]);
   }
   const gbsText = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
+  // "L1, L2 75 · L3 59 GB/s": levels of the same figure share it.
+  const groupText = (g: typeof memory) => {
+    const runs: { levels: string[]; text: string }[] = [];
+    for (const m of g) {
+      const last = runs[runs.length - 1];
+      if (last && last.text === gbsText(m.gbs)) last.levels.push(m.level);
+      else runs.push({ levels: [m.level], text: gbsText(m.gbs) });
+    }
+    return `${runs.map((r) => `${r.levels.join(', ')} ${r.text}`).join(' · ')} GB/s`;
+  };
   const labels = [
     { intensity: hi, gflops: peak, text: `compute ${peak.toFixed(0)} GFLOP/s`, align: 'right' },
-    ...groups.map((g) => ({ intensity: lo, gflops: g[0].gbs * lo, text: `${g.map((m) => `${m.level} ${gbsText(m.gbs)}`).join(' · ')} GB/s`, align: 'left' })),
+    // Under the lowest line of the group: the lines rise away from the text instead of through it.
+    ...groups.map((g) => ({ intensity: lo, gflops: g[g.length - 1].gbs * lo, text: groupText(g), align: 'left' })),
   ];
   const labelLayer = (align: string) => ({
     data: { values: labels.filter((l) => l.align === align) },
-    mark: { type: 'text', color: theme.muted, fontSize: 10, baseline: 'bottom', dy: -3, align },
+    mark: { type: 'text', color: theme.muted, fontSize: 10, ...(align === 'left' ? { baseline: 'top', dy: 3 } : { baseline: 'bottom', dy: -3 }), align },
     encoding: { x, y: { field: 'gflops', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
   });
   const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs / byte, log)', scale: { type: 'log' }, axis: logAxis([lo, hi]) };
@@ -332,8 +344,8 @@ export function rooflineSpec(model: ModelReport, theme: ChartTheme = DEFAULT_THE
   return {
     ...base(theme, `${modelName(model)}: roofline`, [
       settingsLine(model),
-      `roofs measured on this machine: compute ${peak.toFixed(0)} GFLOP/s; memory ${levelsText(roofs)}`,
-      "each layer is judged against the roof of the smallest memory level that holds its bytes (or compute); dot size: share of the time",
+      `roofs measured here: compute; memory ${levelsText(roofs)}`,
+      'a layer is judged against the smallest level that holds its bytes (or compute); dot size: share of the time',
     ]),
     layer: [
       {

@@ -84,7 +84,7 @@ describe('renderer charts (vega-lite)', () => {
     }
     // Labelled: compute, and each memory roof (L1 and L2 share a bandwidth here, so one label).
     const labels = (roof.spec.layer as { data: { values: { text: string }[] } }[]).slice(1, 3).flatMap((l) => l.data.values.map((v) => v.text));
-    assert.deepEqual(labels, ['compute 400 GFLOP/s', 'L1 75 · L2 75 GB/s', 'L3 55 GB/s', 'DRAM 40 GB/s']);
+    assert.deepEqual(labels, ['compute 400 GFLOP/s', 'L1, L2 75 GB/s', 'L3 55 GB/s', 'DRAM 40 GB/s']);
     // The MAdds chart colours each layer by the roof that binds it.
     const scatterPoints = (scatter.spec.layer as { data: { values: { roof: string }[] } }[])[1].data.values;
     assert.ok(new Set(scatterPoints.map((d) => d.roof)).size > 1);
