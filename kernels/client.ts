@@ -16,6 +16,8 @@ import type {
   KernelResponse,
   PeaksRequest,
   PeaksResult,
+  MeasureRequest,
+  MeasureResult,
   ProfilePhase,
   ProfileRequest,
   ProfileResult,
@@ -90,8 +92,6 @@ function phaseText(p: KernelProgress): string {
       return `warm-up run ${Math.min(p.done + 1, p.total)} of ${p.total}`;
     case 'runs':
       return `timed run ${Math.min(p.done + 1, p.total)} of ${p.total}`;
-    case 'baseline':
-      return `unprofiled run ${Math.min(p.done + 1, p.total)} of ${p.total}`;
   }
 }
 
@@ -140,6 +140,12 @@ export class KernelClient {
     return this.submit({ type: 'profile', id: 0, request }, `profiling ${basename(request.modelPath)}`, options, 'profileResult').then(
       ({ type: _t, id: _i, ...result }) => result,
     );
+  }
+
+  /** Several models timed together, in turn round by round (see MeasureRequest). */
+  measure(request: MeasureRequest, options: ProfileJobOptions = {}): Promise<MeasureResult> {
+    const what = request.models.length === 1 ? `profiling ${basename(request.models[0].modelPath)}` : `measuring ${request.models.length} models in turn`;
+    return this.submit({ type: 'measure', id: 0, request }, what, options, 'measureResult').then(({ type: _t, id: _i, ...result }) => result);
   }
 
   peaks(request: PeaksRequest, options: JobOptions = {}): Promise<PeaksResult> {

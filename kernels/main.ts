@@ -12,7 +12,7 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { measurePeaks } from './peaks';
-import { JobError, profileModel } from './profile';
+import { JobError, measureModels, profileModel } from './profile';
 import type { KernelRequest, KernelResponse } from './protocol';
 import { listBackends, providerStatuses } from './providers';
 import { discoverShapes } from './shapes';
@@ -44,6 +44,11 @@ async function handle(request: KernelRequest): Promise<void> {
     case 'profile': {
       const result = await profileModel(request.request, (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }), workDir);
       send({ type: 'profileResult', id: request.id, ...result });
+      return;
+    }
+    case 'measure': {
+      const result = await measureModels(request.request, (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }), workDir);
+      send({ type: 'measureResult', id: request.id, ...result });
       return;
     }
     case 'peaks':

@@ -8,14 +8,14 @@
  * `optimizedModelFilePath` while the session is created. Both live in a per-job temporary folder
  * that is removed afterwards.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
-import type { NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
-import { OPTIMIZATION_LEVELS } from './protocol';
+import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
+import { MAX_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from './protocol';
 import { measureProfilerCost } from './profilerCost';
-import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
+import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
 import { median, quantile } from './stats';
 import { readTraceFile, summarizeTrace } from './trace';
@@ -166,43 +166,130 @@ function wallStats(runsMs: number[]): WallTimes {
   return { runsMs, medianMs: quantile(runsMs, 0.5), p10Ms: quantile(runsMs, 0.1), p90Ms: quantile(runsMs, 0.9) };
 }
 
-export async function profileModel(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
-  checkProfileRequest(req);
-  const loadAtStart = loadavg()[0];
-  progress('load', 0, 1);
+/** One model of a job, loaded: its profiled session, its unprofiled one, and what they read. */
+interface LoadedModel {
+  readonly path: string;
+  readonly dir: string;
+  readonly choice: ProviderChoice;
+  readonly profiled: Session;
+  readonly plain?: Session;
+  readonly feeds: Record<string, OrtTensor>;
+  readonly inputShapes: Record<string, number[]>;
+  readonly notes: string[];
+}
+
+/** A session in the interleaving: which model, whether profiled, and how many timed runs it owes. */
+interface Slot {
+  readonly model: number;
+  readonly session: Session;
+  readonly profiled: boolean;
+  readonly runs: number;
+  readonly times: number[];
+}
+
+export function checkMeasureRequest(req: MeasureRequest): void {
+  if (!Array.isArray(req.models) || req.models.length === 0) throw new JobError('no model given to measure');
+  if (req.models.length > MAX_MODELS_PER_JOB) throw new JobError(`at most ${MAX_MODELS_PER_JOB} models are measured together, got ${req.models.length}`);
+  for (const m of req.models) checkProfileRequest({ ...req, modelPath: m.modelPath, inputs: m.inputs });
+}
+
+async function loadModel(req: MeasureRequest, index: number, requested: ProviderChoice, dir: string, baselineRuns: number): Promise<LoadedModel> {
+  const { modelPath, inputs } = req.models[index];
   const notes: string[] = [];
-  let choice = await chooseProvider(req.provider);
-  const dir = mkdtempSync(join(workDir, 'profile-'));
-  let session: Session | undefined;
+  let choice = requested;
+  const options = (provider: string): SessionOptions => ({
+    ...baseSessionOptions(provider, req.threads),
+    graphOptimizationLevel: req.optimization,
+    enableProfiling: true,
+    profileFilePrefix: join(dir, 'trace'),
+    optimizedModelFilePath: join(dir, 'optimized.onnx'),
+  });
+  let profiled: Session;
   try {
-    const options = (provider: string): SessionOptions => ({
-      ...baseSessionOptions(provider, req.threads),
-      graphOptimizationLevel: req.optimization,
-      enableProfiling: true,
-      profileFilePrefix: join(dir, 'trace'),
-      optimizedModelFilePath: join(dir, 'optimized.onnx'),
-    });
+    profiled = await createSession(modelPath, options(choice.used), notes);
+  } catch (e) {
+    const reason = condenseOrtError((e as Error).message);
+    if (choice.used === 'cpu') throw new JobError(`onnxruntime could not load '${modelPath}': ${reason}`);
+    choice = { ...choice, used: 'cpu', fallbackReason: `${choice.used} could not run this model: ${reason}; ran on cpu instead` };
+    rmSync(join(dir, 'optimized.onnx'), { force: true });
     try {
-      session = await createSession(req.modelPath, options(choice.used), notes);
-    } catch (e) {
-      const reason = condenseOrtError((e as Error).message);
-      if (choice.used === 'cpu') throw new JobError(`onnxruntime could not load '${req.modelPath}': ${reason}`);
-      choice = { ...choice, used: 'cpu', fallbackReason: `${choice.used} could not run this model: ${reason}; ran on cpu instead` };
-      rmSync(join(dir, 'optimized.onnx'), { force: true });
-      try {
-        session = await createSession(req.modelPath, options('cpu'), notes);
-      } catch (e2) {
-        throw new JobError(`onnxruntime could not load '${req.modelPath}': ${condenseOrtError((e2 as Error).message)}`);
-      }
+      profiled = await createSession(modelPath, options('cpu'), notes);
+    } catch (e2) {
+      throw new JobError(`onnxruntime could not load '${modelPath}': ${condenseOrtError((e2 as Error).message)}`);
     }
-    const declared = session.inputNames.map((name, i) => {
-      const meta = session!.inputMetadata[i];
+  }
+  let plain: Session | undefined;
+  try {
+    const declared = profiled.inputNames.map((name, i) => {
+      const meta = profiled.inputMetadata[i];
       return { name, shape: meta.isTensor ? meta.shape : [], type: meta.isTensor ? meta.type : 'non-tensor' };
     });
-    const inputShapes = resolveInputShapes(declared, req.inputs);
+    const inputShapes = resolveInputShapes(declared, inputs);
     const feeds: Record<string, OrtTensor> = {};
     for (const d of declared) feeds[d.name] = makeTensor(d.name, d.type, inputShapes[d.name]);
-    progress('load', 1, 1);
+    if (baselineRuns > 0) {
+      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options(choice.used);
+      try {
+        plain = await ort().InferenceSession.create(modelPath, rest);
+      } catch (e) {
+        throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
+      }
+    }
+    return { path: modelPath, dir, choice, profiled, ...(plain ? { plain } : {}), feeds, inputShapes, notes };
+  } catch (e) {
+    await profiled.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The order of one round: every session once, forwards in even rounds and backwards in odd ones
+ * (A B C, C B A, …), so a drift over the rounds falls on every session alike.
+ */
+export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? slots : [...slots].reverse();
+}
+
+/** How a job timed its sessions, in one sentence for the report. */
+export function protocolText(models: number, profiled: boolean, warmup: number, runs: number, baselineRuns: number): string {
+  const sessions = profiled && baselineRuns > 0 ? 'a profiled and an unprofiled session' : 'one session';
+  const what = models > 1 ? `${models} models, each with ${sessions},` : `the model's ${sessions}`;
+  return (
+    `Interleaved: ${what} loaded together in one process with thread-pool spinning off, then run in turn, ` +
+    `forwards and backwards in alternate rounds (A B … B A), ${warmup} warm-up round${warmup === 1 ? '' : 's'} and ${Math.max(runs, baselineRuns)} timed round${Math.max(runs, baselineRuns) === 1 ? '' : 's'}.`
+  );
+}
+
+/**
+ * Measures several models in one job: each is loaded twice (profiled, and unprofiled unless
+ * baselineRuns is 0), and all sessions run in turn, round by round, so that what the machine does
+ * meanwhile falls on each alike. Profiling each model's trace follows; per-node times come from it.
+ */
+export async function measureModels(req: MeasureRequest, progress: ProgressSink, workDir = tmpdir()): Promise<MeasureResult> {
+  checkMeasureRequest(req);
+  const loadAtStart = loadavg()[0];
+  const baselineRuns = req.baselineRuns ?? req.runs;
+  progress('load', 0, req.models.length);
+  const requested = await chooseProvider(req.provider);
+  const dir = mkdtempSync(join(workDir, 'profile-'));
+  const loaded: LoadedModel[] = [];
+  const released = new Set<Session>();
+  const release = async (session: Session | undefined) => {
+    if (!session || released.has(session)) return;
+    released.add(session);
+    await session.release();
+  };
+  try {
+    for (let i = 0; i < req.models.length; i++) {
+      const modelDir = join(dir, `model${i}`);
+      mkdirSync(modelDir);
+      loaded.push(await loadModel(req, i, requested, modelDir, baselineRuns));
+      progress('load', i + 1, req.models.length);
+    }
+    const slots: Slot[] = loaded.flatMap((m, i) => [
+      { model: i, session: m.profiled, profiled: true, runs: req.runs, times: [] },
+      ...(m.plain ? [{ model: i, session: m.plain, profiled: false, runs: baselineRuns, times: [] }] : []),
+    ]);
 
     const throttle = new Map<ProfilePhase, number>();
     const report = (phase: ProfilePhase, done: number, total: number) => {
@@ -212,128 +299,143 @@ export async function profileModel(req: ProfileRequest, progress: ProgressSink, 
         progress(phase, done, total);
       }
     };
-    const run = async () => {
+    const run = async (slot: Slot) => {
+      const model = loaded[slot.model];
       try {
-        await session!.run(feeds);
+        await slot.session.run(model.feeds);
       } catch (e) {
-        throw new JobError(`onnxruntime failed running '${req.modelPath}': ${condenseOrtError((e as Error).message)}`);
+        throw new JobError(`onnxruntime failed running '${model.path}': ${condenseOrtError((e as Error).message)}`);
       }
     };
     report('warmup', 0, req.warmup);
-    for (let i = 0; i < req.warmup; i++) {
-      await run();
-      report('warmup', i + 1, req.warmup);
+    for (let round = 0; round < req.warmup; round++) {
+      for (const slot of roundOrder(slots, round)) await run(slot);
+      report('warmup', round + 1, req.warmup);
     }
-    const runsMs: number[] = [];
-    report('runs', 0, req.runs);
-    for (let i = 0; i < req.runs; i++) {
-      const start = process.hrtime.bigint();
-      await run();
-      runsMs.push(wallMs(start));
-      report('runs', i + 1, req.runs);
-    }
-    await session.release();
-    session = undefined;
-
-    let baseline: WallTimes | undefined;
-    const baselineRuns = req.baselineRuns ?? req.runs;
-    if (baselineRuns > 0) {
-      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...plain } = options(choice.used);
-      try {
-        session = await ort().InferenceSession.create(req.modelPath, plain);
-      } catch (e) {
-        throw new JobError(`onnxruntime could not load '${req.modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
-      }
-      const total = req.warmup + baselineRuns;
-      const baselineMs: number[] = [];
-      report('baseline', 0, total);
-      for (let i = 0; i < total; i++) {
+    const rounds = Math.max(...slots.map((s) => s.runs));
+    report('runs', 0, rounds);
+    for (let round = 0; round < rounds; round++) {
+      for (const slot of roundOrder(slots, round)) {
+        if (slot.times.length >= slot.runs) continue;
         const start = process.hrtime.bigint();
-        await run();
-        if (i >= req.warmup) baselineMs.push(wallMs(start));
-        report('baseline', i + 1, total);
+        await run(slot);
+        slot.times.push(wallMs(start));
       }
-      await session.release();
-      session = undefined;
-      baseline = wallStats(baselineMs);
+      report('runs', round + 1, rounds);
     }
+    // Releasing a profiled session writes its trace.
+    for (const slot of slots) await release(slot.session);
 
     let profilerCost: ProfilerCost | undefined;
+    const costNotes: string[] = [];
     if (req.profilerCost ?? baselineRuns > 0) {
       const calibrationDir = mkdtempSync(join(dir, 'calibration-'));
       try {
-        profilerCost = await measureProfilerCost(choice.used, req.threads, calibrationDir);
+        profilerCost = await measureProfilerCost(loaded[0].choice.used, req.threads, calibrationDir, req.optimization);
       } catch (e) {
-        notes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
+        costNotes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
       }
     }
-
-    const tracePath = findTrace(dir);
-    if (!tracePath) throw new JobError('onnxruntime wrote no profile trace');
-    const summary = summarizeTrace(await readTraceFile(tracePath), req.warmup, req.runs);
-    notes.push(...summary.notes);
-    let graph: OptimizedGraph | undefined;
-    try {
-      graph = readOptimizedGraph(join(dir, 'optimized.onnx'));
-    } catch (e) {
-      if (!notes.some((n) => n.includes('optimised graph'))) notes.push(`the optimised graph could not be read back (${(e as Error).message}); nodes carry no graph information`);
+    const loadAtEnd = loadavg()[0];
+    const results: ProfileResult[] = [];
+    for (let i = 0; i < loaded.length; i++) {
+      const mine = slots.filter((s) => s.model === i);
+      const profiledTimes = mine.find((s) => s.profiled)!.times;
+      const plainTimes = mine.find((s) => !s.profiled)?.times;
+      results.push(
+        await readResult(req, loaded[i], profiledTimes, plainTimes, profilerCost, [...loaded[i].notes, ...costNotes], { atStart: loadAtStart, atEnd: loadAtEnd, cores: availableParallelism() }),
+      );
     }
-    const matches = graph ? matchProfiledNodes(summary.nodes, graph) : new Map();
-    const nodes: NodeProfile[] = summary.nodes.map(({ perRunUs: _, ...n }) => {
-      const info = matches.get(n.name);
-      return info ? { ...n, graph: info } : n;
-    });
-    if (graph) {
-      const unmatched = nodes.filter((n) => !n.graph).length;
-      if (unmatched) notes.push(`${unmatched} profiled node(s) could not be identified in the optimised graph`);
-      if (graph.nodes.length !== nodes.length) notes.push(`the optimised graph has ${graph.nodes.length} nodes, the profile ${nodes.length}`);
-    }
-    const nodesByProvider: Record<string, number> = {};
-    for (const n of nodes) nodesByProvider[n.provider] = (nodesByProvider[n.provider] ?? 0) + 1;
-    const ortRunsMs = summary.timedRuns.map((r) => r.durUs / 1000);
-    const parts = summary.runParts;
-    const ortParts = parts.length
-      ? {
-          kernels: median(parts.map((p) => p.kernels)),
-          kernelUs: median(parts.map((p) => p.kernelUs)),
-          betweenKernelsUs: median(parts.map((p) => p.betweenKernelsUs)),
-          edgesUs: median(parts.map((p) => p.edgesUs)),
-        }
-      : undefined;
-    // The trace's timed runs are the wall-timed runs only when it holds all of them.
-    const bindingMs = ortRunsMs.length === runsMs.length ? median(runsMs.map((ms, i) => ms - ortRunsMs[i])) : undefined;
-    return {
-      latency: {
-        ...wallStats(runsMs),
-        ortRunsMs,
-        ortMedianMs: quantile(ortRunsMs, 0.5),
-        ...(ortParts ? { ortParts } : {}),
-        ...(bindingMs !== undefined ? { bindingMs } : {}),
-      },
-      ...(baseline ? { baseline } : {}),
-      ...(profilerCost ? { profilerCost } : {}),
-      nodes,
-      settings: {
-        providerRequested: choice.requested,
-        providerUsed: choice.used,
-        ...(choice.fallbackReason ? { fallbackReason: choice.fallbackReason } : {}),
-        threads: req.threads,
-        interOpThreads: 1,
-        executionMode: 'sequential',
-        optimization: req.optimization,
-        warmup: req.warmup,
-        runs: req.runs,
-        inputShapes,
-        inputFill: INPUT_FILL,
-        onnxruntimeVersion: ortVersion(),
-        nodesByProvider,
-        loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0], cores: availableParallelism() },
-      },
-      ...(graph ? { optimizedNodeCount: graph.nodes.length } : {}),
-      notes,
-    };
+    return { results, protocol: protocolText(loaded.length, true, req.warmup, req.runs, baselineRuns) };
   } finally {
-    if (session) await session.release().catch(() => undefined);
+    for (const m of loaded) {
+      await release(m.profiled).catch(() => undefined);
+      await release(m.plain).catch(() => undefined);
+    }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One model's result, from its timed runs and its trace. */
+async function readResult(
+  req: MeasureRequest,
+  model: LoadedModel,
+  runsMs: number[],
+  baselineMs: number[] | undefined,
+  profilerCost: ProfilerCost | undefined,
+  notes: string[],
+  loadAverage: NonNullable<ProfileResult['settings']['loadAverage']>,
+): Promise<ProfileResult> {
+  const tracePath = findTrace(model.dir);
+  if (!tracePath) throw new JobError(`onnxruntime wrote no profile trace for '${model.path}'`);
+  const summary = summarizeTrace(await readTraceFile(tracePath), req.warmup, req.runs);
+  notes.push(...summary.notes);
+  let graph: OptimizedGraph | undefined;
+  try {
+    graph = readOptimizedGraph(join(model.dir, 'optimized.onnx'));
+  } catch (e) {
+    if (!notes.some((n) => n.includes('optimised graph'))) notes.push(`the optimised graph could not be read back (${(e as Error).message}); nodes carry no graph information`);
+  }
+  const matches = graph ? matchProfiledNodes(summary.nodes, graph) : new Map();
+  const nodes: NodeProfile[] = summary.nodes.map(({ perRunUs: _, ...n }) => {
+    const info = matches.get(n.name);
+    return info ? { ...n, graph: info } : n;
+  });
+  if (graph) {
+    const unmatched = nodes.filter((n) => !n.graph).length;
+    if (unmatched) notes.push(`${unmatched} profiled node(s) could not be identified in the optimised graph`);
+    if (graph.nodes.length !== nodes.length) notes.push(`the optimised graph has ${graph.nodes.length} nodes, the profile ${nodes.length}`);
+  }
+  const nodesByProvider: Record<string, number> = {};
+  for (const n of nodes) nodesByProvider[n.provider] = (nodesByProvider[n.provider] ?? 0) + 1;
+  const ortRunsMs = summary.timedRuns.map((r) => r.durUs / 1000);
+  const parts = summary.runParts;
+  const ortParts = parts.length
+    ? {
+        kernels: median(parts.map((p) => p.kernels)),
+        kernelUs: median(parts.map((p) => p.kernelUs)),
+        betweenKernelsUs: median(parts.map((p) => p.betweenKernelsUs)),
+        edgesUs: median(parts.map((p) => p.edgesUs)),
+      }
+    : undefined;
+  // The trace's timed runs are the wall-timed runs only when it holds all of them.
+  const bindingMs = ortRunsMs.length === runsMs.length ? median(runsMs.map((ms, i) => ms - ortRunsMs[i])) : undefined;
+  const { choice } = model;
+  return {
+    latency: {
+      ...wallStats(runsMs),
+      ortRunsMs,
+      ortMedianMs: quantile(ortRunsMs, 0.5),
+      ...(ortParts ? { ortParts } : {}),
+      ...(bindingMs !== undefined ? { bindingMs } : {}),
+    },
+    ...(baselineMs ? { baseline: wallStats(baselineMs) } : {}),
+    ...(profilerCost ? { profilerCost } : {}),
+    nodes,
+    settings: {
+      providerRequested: choice.requested,
+      providerUsed: choice.used,
+      ...(choice.fallbackReason ? { fallbackReason: choice.fallbackReason } : {}),
+      threads: req.threads,
+      interOpThreads: 1,
+      executionMode: 'sequential',
+      optimization: req.optimization,
+      warmup: req.warmup,
+      runs: req.runs,
+      inputShapes: model.inputShapes,
+      inputFill: INPUT_FILL,
+      onnxruntimeVersion: ortVersion(),
+      nodesByProvider,
+      loadAverage,
+    },
+    ...(graph ? { optimizedNodeCount: graph.nodes.length } : {}),
+    notes,
+  };
+}
+
+/** One model: its profiled and unprofiled sessions interleaved (see measureModels). */
+export async function profileModel(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
+  const { modelPath, inputs, ...settings } = req;
+  const { results } = await measureModels({ ...settings, models: [{ modelPath, ...(inputs ? { inputs } : {}) }] }, progress, workDir);
+  return results[0];
 }

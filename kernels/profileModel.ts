@@ -12,7 +12,7 @@ import { Graph } from '../src/core/ir';
 import { exportOnnx, foldingText } from '../src/onnx/writer';
 import { MemoryRoof, placeOnRoofline } from '../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
-import { PeaksResult, ProfileResult } from './protocol';
+import { MeasureRequest, PeaksResult, ProfileResult, ProfilerCost } from './protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
 
 export type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
@@ -51,44 +51,88 @@ function layerRow(graph: Graph, layer: LayerTiming, totalUs: number, peaks: Peak
   };
 }
 
+/** A model to measure: its graph, and the .onnx file it was read from when it was (run as stored). */
+export interface MeasuredModel {
+  readonly graph: Graph;
+  readonly onnxFile?: string;
+}
+
+/** Several models measured together: their profiles, and each one's unprofiled run times, aligned by round. */
+export interface MeasuredModels {
+  readonly profiles: ModelProfile[];
+  /** Wall time of each unprofiled run, ms, per model; run r of every model is from the same round. */
+  readonly runsMs: number[][];
+  /** How the runs were interleaved, in one sentence. */
+  readonly protocol: string;
+}
+
 /**
- * Profiles `graph` in the kernel: lcnb's inference export of it, or — with `onnxFile`, the file
- * `graph` was read from — that file as it is. `job` carries progress reporting and cancellation.
+ * Profiles several models in one kernel job, all loaded together and run in turn round by round,
+ * each as lcnb's inference export of its graph or — with `onnxFile` — that file as it is. `job`
+ * carries progress reporting and cancellation.
  */
-export async function profileModel(
-  kernel: KernelClient,
-  graph: Graph,
-  options: ProfileOptions,
-  job: ProfileJobOptions = {},
-  onnxFile?: string,
-): Promise<ModelProfile> {
+export async function profileModels(kernel: KernelClient, models: readonly MeasuredModel[], options: ProfileOptions, job: ProfileJobOptions = {}): Promise<MeasuredModels> {
   const dir = await mkdtemp(join(tmpdir(), 'lcnb-profile-'));
   try {
-    let modelPath = onnxFile;
-    let form = 'as stored in the .onnx file';
-    if (!modelPath) {
-      modelPath = join(dir, 'model.onnx');
-      const exported = exportOnnx(graph, { form: 'inference' });
-      await writeFile(modelPath, exported.bytes);
-      form = `lcnb's inference export (${foldingText(exported)})`;
+    const forms: string[] = [];
+    const requested: MeasureRequest['models'][number][] = [];
+    for (const [i, { graph, onnxFile }] of models.entries()) {
+      let modelPath = onnxFile;
+      let form = 'as stored in the .onnx file';
+      if (!modelPath) {
+        modelPath = join(dir, `model${i}.onnx`);
+        const exported = exportOnnx(graph, { form: 'inference' });
+        await writeFile(modelPath, exported.bytes);
+        form = `lcnb's inference export (${foldingText(exported)})`;
+      }
+      forms.push(form);
+      // A stored file runs with the shapes it was read with (symbolic dimensions as the user gave them).
+      const inputs = onnxFile ? Object.fromEntries(graph.inputs.map((t) => [t.name, [...t.shape]])) : undefined;
+      requested.push({ modelPath, ...(inputs ? { inputs } : {}) });
     }
-    // A stored file runs with the shapes it was read with (symbolic dimensions as the user gave them).
-    const inputs = onnxFile ? Object.fromEntries(graph.inputs.map((t) => [t.name, [...t.shape]])) : undefined;
-    const result: ProfileResult = await kernel.profile({ modelPath, ...options, ...(inputs ? { inputs } : {}), baselineRuns: options.runs }, job);
-    const peaks = await kernel.peaks({ provider: result.settings.providerUsed, threads: options.threads }, { signal: job.signal });
-    return assemble(graph, result, peaks, form);
+    const measured = await kernel.measure({ models: requested, ...options, baselineRuns: options.runs }, job);
+    const peaks = await kernel.peaks({ provider: measured.results[0].settings.providerUsed, threads: options.threads }, { signal: job.signal });
+    return {
+      profiles: measured.results.map((result, i) => assemble(models[i].graph, result, peaks, forms[i], measured.protocol)),
+      runsMs: measured.results.map((r) => (r.baseline ?? r.latency).runsMs),
+      protocol: measured.protocol,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/** One model, its profiled and unprofiled sessions run in turn (see profileModels). */
+export async function profileModel(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}, onnxFile?: string): Promise<ModelProfile> {
+  return (await profileModels(kernel, [{ graph, ...(onnxFile ? { onnxFile } : {}) }], options, job)).profiles[0];
+}
+
+/**
+ * The profiler's work inside one kernel event, µs: for a node that ran off the intra-op thread pool
+ * (the calibration chain's figure) and for one that used it (the pool chain's figure, or the chain's
+ * where there is none: one thread, or an older result). A negative (noisy) figure counts as 0.
+ */
+export function inKernelCosts(cost: Pick<ProfilerCost, 'inKernelUs' | 'pool'>): { offPoolUs: number; poolUs: number } {
+  const offPoolUs = Math.max(0, cost.inKernelUs);
+  return { offPoolUs, poolUs: cost.pool ? Math.max(0, cost.pool.inKernelUs) : offPoolUs };
+}
+
 /**
  * A node's kernel time less the profiler's own work inside its kernel events (one event per call;
- * `calls` over `runs` timed runs), never below 0.
+ * `calls` over `runs` timed runs): `pooledCalls` of the events used the thread pool and pay
+ * `poolInKernelUs` each, the others `inKernelUs`. Never below 0.
  */
-export function correctedKernelUs(medianUs: number, calls: number, runs: number, inKernelUs: number): number {
+export function correctedKernelUs(medianUs: number, calls: number, runs: number, inKernelUs: number, pooledCalls = 0, poolInKernelUs = inKernelUs): number {
   const callsPerRun = runs > 0 ? calls / runs : 1;
-  return Math.max(0, medianUs - Math.max(0, inKernelUs) * callsPerRun);
+  const pooledShare = calls > 0 ? Math.min(1, Math.max(0, pooledCalls) / calls) : 0;
+  const perCall = (1 - pooledShare) * Math.max(0, inKernelUs) + pooledShare * Math.max(0, poolInKernelUs);
+  return Math.max(0, medianUs - perCall * callsPerRun);
+}
+
+/** The profiler's in-kernel work in one run of `kernels` events, `pooledKernels` of them on the thread pool, µs. */
+export function profilerInKernelUs(kernels: number, pooledKernels: number, costs: { offPoolUs: number; poolUs: number }): number {
+  const pooled = Math.min(kernels, Math.max(0, pooledKernels));
+  return (kernels - pooled) * costs.offPoolUs + pooled * costs.poolUs;
 }
 
 /**
@@ -107,8 +151,9 @@ export function spreadNote(p10Ms: number, p90Ms: number): string | undefined {
   return `The runs varied widely: p90 ${p90Ms.toFixed(3)} ms is ${(p90Ms / p10Ms).toFixed(1)}× p10 ${p10Ms.toFixed(3)} ms; the median is less certain than usual.`;
 }
 
-function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form: string): ModelProfile {
+function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form: string, protocol: string): ModelProfile {
   const cost = result.profilerCost;
+  const costs = cost ? inKernelCosts(cost) : undefined;
   const timedRuns = result.latency.ortRunsMs.length;
   const attribution = attributeProfile(
     graph,
@@ -116,7 +161,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
       name: n.name,
       opType: n.opType,
       medianUs: n.medianUs,
-      ...(cost ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, cost.inKernelUs) } : {}),
+      ...(costs ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, costs.offPoolUs, n.pooledCalls ?? 0, costs.poolUs) } : {}),
       inputs: n.graph?.inputs,
       activation: n.graph?.activation,
       outputs: n.graph?.outputs,
@@ -135,12 +180,16 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
   // a run's own sum includes the stalls the run met, as the unprofiled median does; the per-node
   // medians of the rows skip them.
-  const correctedRunUs = cost && parts ? parts.kernelUs - parts.kernels * Math.max(0, cost.inKernelUs) : undefined;
+  // Each kernel event pays its kind's in-kernel cost: on the thread pool or off it (from the trace).
+  const pooledPerRun = timedRuns > 0 ? result.nodes.reduce((sum, n) => sum + (n.pooledCalls ?? 0), 0) / timedRuns : 0;
+  const inKernelPerRunUs = costs && parts ? profilerInKernelUs(parts.kernels, pooledPerRun, costs) : undefined;
+  const correctedRunUs = parts && inKernelPerRunUs !== undefined ? parts.kernelUs - inKernelPerRunUs : undefined;
   return {
     id: graph.name,
     input: graph.inputs[0]?.shape ?? [],
     graph_form: form,
     settings: result.settings,
+    protocol,
     latency: {
       median_ms: medianMs,
       p10_ms: unprofiled.p10Ms,
@@ -162,11 +211,14 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
             kernel_us: parts.kernelUs,
             between_kernels_us: parts.betweenKernelsUs,
             edges_us: parts.edgesUs,
+            pooled_kernels_per_run: pooledPerRun,
             in_kernel_us: cost.inKernelUs,
+            ...(cost.pool ? { pool_in_kernel_us: cost.pool.inKernelUs, pool_unprofiled_node_us: cost.pool.unprofiledNodeUs } : {}),
             chain_between_kernels_us: cost.betweenKernelsUs,
             chain_unprofiled_node_us: cost.unprofiledNodeUs,
-            per_node_cost_ratio: 1 + (parts.kernels * (cost.inKernelUs + cost.betweenKernelsUs)) / (unprofiledRunMs * 1e3),
-            method: cost.method,
+            per_node_cost_ratio: 1 + ((inKernelPerRunUs ?? 0) + parts.kernels * cost.betweenKernelsUs) / (unprofiledRunMs * 1e3),
+            ...(cost.calibrationMs !== undefined ? { calibration_ms: cost.calibrationMs } : {}),
+            method: cost.pool ? `${cost.method}; on the thread pool: ${cost.pool.method}` : cost.noPool ? `${cost.method}; no pool figure: ${cost.noPool}` : cost.method,
           },
         }
       : {}),

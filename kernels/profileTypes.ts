@@ -62,6 +62,8 @@ export interface ModelProfile {
   /** What was run: lcnb's inference export, or the user's .onnx file as it is. */
   readonly graph_form: string;
   readonly settings: ProfileSettings;
+  /** How the runs were timed (sessions loaded together and run in turn); absent in reports saved before it was stated. */
+  readonly protocol?: string;
   readonly latency: {
     /** The model's latency: timed runs with onnxruntime's profiler off. */
     readonly median_ms: number;
@@ -91,17 +93,20 @@ export interface ModelProfile {
   readonly coverage: number;
   /**
    * How much of onnxruntime's run time without the profiler (latency.unprofiled_run_ms) the
-   * per-layer times account for once the profiler's minimum in-kernel cost is taken out: per
-   * profiled run, Σ kernel events − kernels × profiler.in_kernel_us, median over the runs, ÷ the
-   * unprofiled run. Equals Σ corrected_us ÷ unprofiled run when the runs are steady; taken per run,
-   * like the unprofiled median, so a stalled run counts the same way on both sides. Over 1: the rows still hold profiler cost the
-   * calibration chain does not capture. Absent when the profiler's cost was not measured.
+   * per-layer times account for once the profiler's in-kernel cost is taken out: per profiled run,
+   * Σ kernel events − (kernels off the thread pool × profiler.in_kernel_us + kernels on it ×
+   * profiler.pool_in_kernel_us), median over the runs, ÷ the unprofiled run. Equals Σ corrected_us ÷
+   * unprofiled run when the runs are steady; taken per run, like the unprofiled median, so a stalled
+   * run counts the same way on both sides. Over 1: the rows still hold profiler cost the calibration
+   * chains do not capture. Absent when the profiler's cost was not measured.
    */
   readonly corrected_coverage?: number;
   /** onnxruntime's profiler's own cost (absent when not measured). Times in µs. */
   readonly profiler?: {
     /** Kernel events in one profiled run of this model. */
     readonly kernels_per_run: number;
+    /** Of those, the events that show a parallel loop on the intra-op thread pool (absent in reports saved before it was told). */
+    readonly pooled_kernels_per_run?: number;
     /** In one profiled run of this model (medians): Σ kernel events, Σ gaps between them, before the first + after the last. */
     readonly kernel_us: number;
     readonly between_kernels_us: number;
@@ -111,7 +116,16 @@ export interface ModelProfile {
     readonly chain_between_kernels_us: number;
     readonly chain_unprofiled_node_us: number;
     /**
-     * 1 + kernels_per_run × (in_kernel_us + chain_between_kernels_us) / unprofiled run: the profiled ÷
+     * Pool chain (convs that each ran on the intra-op thread pool), per node: the profiler's work inside
+     * each kernel event, and the node's time with the profiler off. Absent with one thread.
+     */
+    readonly pool_in_kernel_us?: number;
+    readonly pool_unprofiled_node_us?: number;
+    /** Wall time of the calibration chains, ms. */
+    readonly calibration_ms?: number;
+    /**
+     * 1 + (the in-kernel cost of this run's events, each at its kind's figure, + kernels_per_run ×
+     * chain_between_kernels_us) / unprofiled run: the profiled ÷
      * unprofiled ratio the profiler's minimum per-node cost alone implies for this model (a lower bound).
      */
     readonly per_node_cost_ratio: number;

@@ -31,9 +31,9 @@ export interface ProfileRequest {
    */
   readonly inputs?: Readonly<Record<string, readonly number[]>>;
   /**
-   * Timed runs of a second session with profiling off (same settings, same warm-up), after the
-   * profiled runs: onnxruntime's profiler adds several µs per node to every run. Default: `runs`;
-   * 0 skips it.
+   * Timed runs of a second session with profiling off (same settings, same warm-up), run in turn
+   * with the profiled one: onnxruntime's profiler adds several µs per node to every run. Default:
+   * `runs`; 0 skips it.
    */
   readonly baselineRuns?: number;
   /**
@@ -42,6 +42,25 @@ export interface ProfileRequest {
    * host can take it out of the per-node times. Default: on when there are baseline runs.
    */
   readonly profilerCost?: boolean;
+}
+
+/** At most this many models are loaded and timed together in one job. */
+export const MAX_MODELS_PER_JOB = 64;
+
+/**
+ * Several models timed together (a compare, a sweep, a backbone swap): all loaded in one process,
+ * each profiled and unprofiled, and run in turn round by round (kernels/profile.ts, measureModels),
+ * so that a ratio of two models' times compares like with like. Settings as ProfileRequest's.
+ */
+export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inputs'> {
+  readonly models: readonly { readonly modelPath: string; readonly inputs?: Readonly<Record<string, readonly number[]>> }[];
+}
+
+export interface MeasureResult {
+  /** One per model, in the request's order; the runs of every model's sessions are aligned by round. */
+  readonly results: ProfileResult[];
+  /** How the sessions were timed, in one sentence. */
+  readonly protocol: string;
 }
 
 /** One run of a stored model with some intermediate tensors exposed as outputs, to learn their shapes. */
@@ -71,6 +90,7 @@ export type KernelRequest =
   | { type: 'hello'; id: number }
   | { type: 'providers'; id: number }
   | { type: 'profile'; id: number; request: ProfileRequest }
+  | { type: 'measure'; id: number; request: MeasureRequest }
   | { type: 'peaks'; id: number; request: PeaksRequest }
   | { type: 'shapes'; id: number; request: ShapesRequest }
   | { type: 'shutdown'; id: number };
@@ -89,8 +109,8 @@ export interface ProviderStatus extends BackendInfo {
   readonly reason?: string;
 }
 
-/** In this order: load, warmup, runs (profiled), baseline (unprofiled session: its warm-up and runs). */
-export type ProfilePhase = 'load' | 'warmup' | 'runs' | 'baseline';
+/** In this order: load (each model's sessions), warmup and runs (rounds of every session in turn). */
+export type ProfilePhase = 'load' | 'warmup' | 'runs';
 
 export interface WallTimes {
   /** Wall time of each timed run (process.hrtime around session.run), in order. */
@@ -126,18 +146,39 @@ export interface ProfilerCost {
   readonly chainNodes: number;
   /** Timed runs of each chain session (after warm-up runs). */
   readonly runs: number;
-  /** Per node with the profiler off: (median run of the long chain − median run of the 1-node chain) / (chainNodes − 1). */
+  /** Per node with the profiler off: median over runs of (long chain's run − 1-node chain's run) / (chainNodes − 1). */
   readonly unprofiledNodeUs: number;
   /** Per node with the profiler on: mean kernel event duration in the long chain (median over runs). */
   readonly profiledKernelUs: number;
   /**
-   * profiledKernelUs − unprofiledNodeUs: the profiler's work inside each kernel event of the chain.
-   * A lower bound for other kernels: those that run on the thread pool cost it more (the pool
-   * records per-task statistics while profiling).
+   * profiledKernelUs − unprofiledNodeUs: the profiler's work inside each kernel event of the chain,
+   * whose nodes run off the thread pool. What a model's nodes that ran off the pool pay.
    */
   readonly inKernelUs: number;
   /** Mean gap between consecutive kernel events with the profiler on (median over runs). */
   readonly betweenKernelsUs: number;
+  /** The chain's kernels per run that used the thread pool (0 where the chain measures what it should). */
+  readonly chainPooledKernels?: number;
+  /** The same measured on nodes that run on the intra-op thread pool; absent with 1 thread (see noPool). */
+  readonly pool?: PoolProfilerCost;
+  /** Why there is no pool figure (one thread; the pool chain's nodes did not use the pool). */
+  readonly noPool?: string;
+  /** Wall time of the whole calibration, ms (it runs in every profile job). */
+  readonly calibrationMs?: number;
+  /** How it was measured, in one sentence. */
+  readonly method: string;
+}
+
+/** The profiler's cost per kernel event for nodes that hand work to the intra-op thread pool. Times in µs. */
+export interface PoolProfilerCost {
+  /** Convs in the longer pool chain, every one of which ran on the pool; the shorter one has 1. */
+  readonly chainNodes: number;
+  /** Per node with the profiler off: median over runs of (long − short) / (chainNodes − 1). */
+  readonly unprofiledNodeUs: number;
+  /** Per node with the profiler on: mean kernel event of the chain's pooled convs (median over runs). */
+  readonly profiledKernelUs: number;
+  /** profiledKernelUs − unprofiledNodeUs: what a model's nodes that used the pool pay inside each event. */
+  readonly inKernelUs: number;
   /** How it was measured, in one sentence. */
   readonly method: string;
 }
@@ -173,6 +214,8 @@ export interface NodeProfile {
   readonly medianUs: number;
   /** Sum over the timed runs, in microseconds. */
   readonly totalUs: number;
+  /** Of `calls`, those whose kernel event shows a parallel loop on the intra-op thread pool (trace.ts, usedThreadPool). */
+  readonly pooledCalls?: number;
   /** Input and output shapes as the profiler saw them (weights included, in input order). */
   readonly inputShapes: number[][];
   readonly outputShapes: number[][];
@@ -298,6 +341,7 @@ export type KernelResponse =
   | { type: 'providersResult'; id: number; providers: ProviderStatus[] }
   | { type: 'progress'; id: number; phase: ProfilePhase; done: number; total: number }
   | ({ type: 'profileResult'; id: number } & ProfileResult)
+  | ({ type: 'measureResult'; id: number } & MeasureResult)
   | ({ type: 'peaksResult'; id: number } & PeaksResult)
   | ({ type: 'shapesResult'; id: number } & ShapesResult)
   | { type: 'error'; id: number; message: string };

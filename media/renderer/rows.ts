@@ -3,7 +3,7 @@
  * side by side. Pure functions over the report, so tests run them without a DOM.
  */
 import type { ModelPart, ModelReport, PartSplit, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
-import { formatSI } from '../../src/shared/format';
+import { formatRatio, formatSI } from '../../src/shared/format';
 
 export type SortValue = number | string | undefined;
 
@@ -247,10 +247,18 @@ export interface CompareRow {
   readonly p90_ms?: number;
   readonly achieved_gflops?: number;
   readonly measured_with?: string;
+  /** Median latency ÷ the first model's, with its 95% interval, when the models were measured together. */
+  readonly relative?: { readonly ratio: number; readonly lo: number; readonly hi: number };
+}
+
+/** "1.31× (1.27–1.35)", and "same within noise" when the interval holds 1. */
+export function relativeText(r: { readonly ratio: number; readonly lo: number; readonly hi: number }): string {
+  const text = formatRatio(r);
+  return r.lo <= 1 && r.hi >= 1 ? `${text}, same within noise` : text;
 }
 
 export function compareRows(report: Report): CompareRow[] {
-  return report.models.map((m) => {
+  return report.models.map((m, i) => {
     const top1 = published(m, 'top1');
     const p = m.profile;
     return {
@@ -268,6 +276,7 @@ export function compareRows(report: Report): CompareRow[] {
       p90_ms: p?.latency.p90_ms,
       achieved_gflops: p?.achieved_gflops,
       measured_with: p ? measuredWith(m) : undefined,
+      relative: report.comparison?.ratios[i],
     };
   });
 }

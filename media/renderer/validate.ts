@@ -154,6 +154,15 @@ export function checkReport(value: unknown): Report {
   c.string(r.title, 'report.title');
   c.array(r.models, 'report.models').forEach((m, i) => checkModel(c, m, `report.models[${i}]`));
   c.strings(r.notes, 'report.notes');
+  if (r.comparison !== undefined) {
+    const cmp = c.object(r.comparison, 'report.comparison');
+    c.string(cmp.reference, 'report.comparison.reference');
+    c.string(cmp.method, 'report.comparison.method');
+    c.array(cmp.ratios, 'report.comparison.ratios').forEach((v, i) => {
+      const ratio = c.object(v, `report.comparison.ratios[${i}]`);
+      for (const key of ['ratio', 'lo', 'hi']) c.number(ratio[key], `report.comparison.ratios[${i}].${key}`);
+    });
+  }
   if (r.claims !== undefined) {
     c.array(r.claims, 'report.claims').forEach((v, i) => {
       const claim = c.object(v, `report.claims[${i}]`);

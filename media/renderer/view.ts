@@ -12,7 +12,7 @@ import { claimsList } from './claims';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, modelName, percent, publishedLabel, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
+import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, modelName, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
 import { RowAction, keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
@@ -379,6 +379,16 @@ function compareTable(doc: Document, report: Report): HTMLElement {
     columns.push(
       { header: 'Median (ms, measured)', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
       { header: 'p10–p90 (ms)', value: (r) => r.p90_ms, text: (r) => (r.p10_ms === undefined ? '—' : `${r.p10_ms.toFixed(3)}–${r.p90_ms!.toFixed(3)}`) },
+      ...(report.comparison
+        ? [
+            {
+              header: `Time vs ${report.comparison.reference} (95%)`,
+              title: `Median latency ÷ ${report.comparison.reference}'s, with its 95% interval; the models were measured together, in turn. ${report.comparison.method}`,
+              value: (r: CompareRow) => r.relative?.ratio,
+              text: (r: CompareRow) => (r.relative ? relativeText(r.relative) : '—'),
+            },
+          ]
+        : []),
       { header: 'Achieved (GFLOP/s)', value: (r) => r.achieved_gflops, text: (r) => fixed(1)(r.achieved_gflops) },
     );
   }
@@ -389,7 +399,7 @@ function compareTable(doc: Document, report: Report): HTMLElement {
   box.append(scrollX(doc, sortableTable(doc, rows, columns, `${rows.length} models side by side: costs computed by lcnb, top-1 published${latency}`, 'lcnb-table lcnb-compare-table')));
   const sources = rows.filter((r) => r.top1_source).map((r) => `${r.id}: top-1 from ${r.top1_source}${r.top1_note ? ` (note: ${r.top1_note})` : ''}`);
   const settings = [...new Set(report.models.filter((m) => m.profile).map((m) => measuredWith(m)))];
-  const foot = [...settings.map((s) => `Latency measured with ${s}.`), ...sources];
+  const foot = [...settings.map((s) => `Latency measured with ${s}.`), ...(report.comparison ? [report.comparison.method] : []), ...sources];
   if (foot.length) box.append(list(doc, foot, 'lcnb-footnotes'));
   const notes = measurementNotes(report.models);
   if (notes.length) box.append(list(doc, notes, 'lcnb-notes'));

@@ -28,8 +28,7 @@ export function modelArgument(arg: unknown): ModelChoice | undefined | 'invalid'
 const PHASES: Record<string, string> = {
   load: 'loading the model into onnxruntime',
   warmup: 'warm-up runs',
-  baseline: 'warm-up runs (profiler off)',
-  runs: 'timed runs (profiler on and off, in alternating blocks)',
+  runs: 'timed runs (profiler on and off, in turn)',
 };
 
 export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vscode.NotebookEditor | undefined> {

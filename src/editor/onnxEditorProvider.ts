@@ -50,9 +50,7 @@ function progressText(p: KernelProgress): string {
     case 'warmup':
       return `Warm-up run ${step}…`;
     case 'runs':
-      return `Profiled run ${step}…`;
-    case 'baseline':
-      return `Unprofiled run ${step}…`;
+      return `Timed round ${step} (profiled and unprofiled in turn)…`;
   }
 }
 

@@ -16,12 +16,14 @@ import { writeFileAtomic } from './atomicWrite';
 import { readStoredModel } from './onnxFile';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
-import { ModelProfile, ProfileOptions, profileModel } from '../../kernels/profileModel';
+import { ModelProfile, ProfileOptions, profileModels } from '../../kernels/profileModel';
+import { MAX_MODELS_PER_JOB } from '../../kernels/protocol';
+import { compareTimes } from './comparison';
 import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 import { modelReport, report } from './reports';
-import { BackboneSplit, ModelReport, Report, SweepPoint } from './report';
+import { BackboneSplit, ModelReport, Report, SweepPoint, TimeComparison } from './report';
 
 export interface ExecutionContext {
   /** The device kernel; absent when the notebook runs static analysis only. */
@@ -124,15 +126,47 @@ function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)):
   }
 }
 
+/** Sweep points loaded together at most: each point holds two sessions while the job runs. */
+const SWEEP_POINTS_PER_JOB = 16;
+
+interface Measured {
+  readonly profiles: ModelProfile[];
+  readonly runsMs: number[][];
+  /** Set when every model was in one job, run in turn: their ratios compare like with like. */
+  readonly protocol?: string;
+}
+
 /**
- * Measures `graph` in the kernel: lcnb's inference export of it, or `onnxFile` as stored when it
- * was read from one. Progress names it `label` (two variants of one id would read alike).
+ * Measures several models together in the kernel: loaded in one job (`perJob` at most) and run in
+ * turn round by round, so their ratios compare like with like.
  */
-async function measure(graph: Graph, settings: ProfileSettings | undefined, ctx: ExecutionContext, onnxFile?: string, label = graph.name): Promise<ModelProfile | undefined> {
+async function measureTogether(models: readonly BuiltModel[], settings: ProfileSettings | undefined, ctx: ExecutionContext, perJob = MAX_MODELS_PER_JOB): Promise<Measured | undefined> {
   if (!ctx.kernel) return undefined;
-  checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
-  const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${label}: ${p.phase}`);
-  return profileModel(ctx.kernel, graph, profileOptions(settings, ctx), { signal: ctx.signal, onProgress }, onnxFile);
+  for (const m of models) checkActivationMemory(m.graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
+  const profiles: ModelProfile[] = [];
+  const runsMs: number[][] = [];
+  let protocol: string | undefined;
+  for (let start = 0; start < models.length; start += perJob) {
+    const chunk = models.slice(start, start + perJob);
+    const label = chunk.length === 1 ? chunk[0].label : `${chunk.length} models in turn`;
+    const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${label}: ${p.phase}`);
+    const measured = await profileModels(ctx.kernel, chunk.map((m) => ({ graph: m.graph, ...(m.file ? { onnxFile: m.file } : {}) })), profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
+    profiles.push(...measured.profiles);
+    runsMs.push(...measured.runsMs);
+    protocol = start === 0 ? measured.protocol : undefined;
+  }
+  return { profiles, runsMs, ...(protocol ? { protocol } : {}) };
+}
+
+/** One model measured: its profiled and unprofiled sessions run in turn. */
+async function measureOne(model: BuiltModel, settings: ProfileSettings | undefined, ctx: ExecutionContext): Promise<ModelProfile | undefined> {
+  return (await measureTogether([model], settings, ctx))?.profiles[0];
+}
+
+/** The latency ratios of models measured together, against the first; none for one model or separate jobs. */
+function comparisonOf(built: readonly BuiltModel[], measured: Measured | undefined): TimeComparison | undefined {
+  if (!measured?.protocol || built.length < 2) return undefined;
+  return compareTimes(built.map((b) => b.label), measured.runsMs, measured.protocol);
 }
 
 /** Notes of the models read from files, after the cell's own. */
@@ -151,21 +185,23 @@ function buildBackbone(cell: HeadedCell, backbone: ModelRef): HeadedBuild {
 
 /** A detect or segment cell: every backbone under the head, each split backbone / neck / head. */
 async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boolean, notes: string[]): Promise<Report> {
+  const builds = cell.backbones.map((backbone) => buildBackbone(cell, backbone));
+  const first = builds[0];
+  const asModels = builds.map((b) => ({ graph: b.graph, label: b.label, published: b.published }));
+  const measured = measuring ? await measureTogether(asModels, cell.profile || undefined, ctx) : undefined;
   const models: ModelReport[] = [];
   const splits: BackboneSplit[] = [];
-  let first: HeadedBuild | undefined;
-  for (const backbone of cell.backbones) {
-    const built = buildBackbone(cell, backbone);
-    first ??= built;
+  builds.forEach((built, i) => {
     // The model is the whole detector ('ssdlite/<backbone> (…)'); its split row names the backbone alone.
-    const profile = measuring ? await measure(built.graph, cell.profile || undefined, ctx, undefined, built.label) : undefined;
+    const profile = measured?.profiles[i];
     const model = modelReport(built.graph, built.published, profile, built.label);
     models.push(model);
     splits.push(splitOf(built, built.backboneLabel, model.summary, profile));
-  }
-  const head = first!.head;
+  });
+  const head = first.head;
   const title = `${head.title}: ${cell.backbones.map(backboneLabel).join(', ')}`;
-  return report(cell.verb, title, models, { headed: headedSection(head, first!.resolution, first!.classes, splits), notes });
+  const comparison = comparisonOf(asModels, measured);
+  return report(cell.verb, title, models, { headed: headedSection(head, first.resolution, first.classes, splits), notes, ...(comparison ? { comparison } : {}) });
 }
 
 const STATIC_NOTE = 'Static analysis: counted, not measured. Pick an "ONNX Runtime" kernel to measure latency on this machine.';
@@ -176,45 +212,40 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
   switch (cell.verb) {
     case 'model': {
       const built = await buildModelRef(cell.model, ctx);
-      const profile = measuring(cell.profile) ? await measure(built.graph, cell.profile || undefined, ctx, built.file, built.label) : undefined;
+      const profile = measuring(cell.profile) ? await measureOne(built, cell.profile || undefined, ctx) : undefined;
       return report('model', built.label, [modelReport(built.graph, built.published, profile, built.label)], { notes: withFileNotes(notes, [built]) });
     }
     case 'network': {
       const { graph } = buildNetwork(cell);
-      const profile = measuring(cell.profile) ? await measure(graph, cell.profile || undefined, ctx) : undefined;
+      const profile = measuring(cell.profile) ? await measureOne(networkModel(graph), cell.profile || undefined, ctx) : undefined;
       return report('network', cell.network.name, [modelReport(graph, [], profile)], { notes });
     }
     case 'compare': {
-      const models: ModelReport[] = [];
       const built: BuiltModel[] = [];
-      const profiles = new Map<string, ModelProfile>();
-      for (const entry of cell.entries) {
-        const one = entry.kind === 'model' ? await buildModelRef(entry.model, ctx) : networkEntry(entry.network, ctx);
-        built.push(one);
-        const profile = measuring(cell.profile) ? await measure(one.graph, cell.profile || undefined, ctx, one.file, one.label) : undefined;
-        if (profile) profiles.set(entryName(entry), profile);
-        models.push(modelReport(one.graph, one.published, profile, one.label));
-      }
-      const claims = cell.claims.map((c) => checkClaim(c, profiles));
+      for (const entry of cell.entries) built.push(entry.kind === 'model' ? await buildModelRef(entry.model, ctx) : networkEntry(entry.network, ctx));
+      const measured = measuring(cell.profile) ? await measureTogether(built, cell.profile || undefined, ctx) : undefined;
+      const models = built.map((one, i) => modelReport(one.graph, one.published, measured?.profiles[i], one.label));
+      const runs = new Map(cell.entries.flatMap((entry, i) => (measured ? [[entryName(entry), measured.runsMs[i]] as const] : [])));
+      const claims = cell.claims.map((c) => checkClaim(c, runs));
       const claimNotes = claims.length ? [`Claims: ${SPREAD_RULE}.`] : [];
-      return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes([...notes, ...claimNotes], built), claims });
+      const comparison = comparisonOf(built, measured);
+      return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes([...notes, ...claimNotes], built), claims, ...(comparison ? { comparison } : {}) });
     }
     case 'profile': {
       const target: BuiltModel = cell.target.kind === 'model' ? await buildModelRef(cell.target.model, ctx) : networkModel(buildNetwork(cell).graph);
-      const profile = await measure(target.graph, cell.settings, ctx, target.file, target.label);
+      const profile = await measureOne(target, cell.settings, ctx);
       return report('profile', target.label, [modelReport(target.graph, target.published, profile, target.label)], { notes: withFileNotes(notes, [target]) });
     }
     case 'detect':
     case 'segment':
       return runHeaded(cell, ctx, measuring(cell.profile), notes);
     case 'sweep': {
-      const points: SweepPoint[] = [];
-      for (const point of sweepPoints(cell)) {
-        const { graph } = buildZoo(cell.model, point.request);
-        const totals = summarize(graph).totals;
-        const profile = cell.profile && ctx.kernel ? await measure(graph, cell.profile, ctx) : undefined;
-        points.push({ settings: point.settings, params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.mac_bytes, median_ms: profile?.latency.median_ms });
-      }
+      const grid = sweepPoints(cell).map((point) => ({ point, built: buildZoo(cell.model, point.request) }));
+      const measured = cell.profile && ctx.kernel ? await measureTogether(grid.map((g) => g.built), cell.profile, ctx, SWEEP_POINTS_PER_JOB) : undefined;
+      const points: SweepPoint[] = grid.map(({ point, built }, i) => {
+        const totals = summarize(built.graph).totals;
+        return { settings: point.settings, params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.mac_bytes, median_ms: measured?.profiles[i].latency.median_ms };
+      });
       const sweepNotes = cell.profile && !ctx.kernel ? [STATIC_NOTE] : [];
       return report('sweep', `sweep: ${modelLabel(cell.model.id, buildRequest(cell.model))}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
     }

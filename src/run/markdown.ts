@@ -4,7 +4,7 @@
  * layers and, when measured, latency with its settings.
  */
 import type { PublishedFigure } from '../core/summary';
-import { claimVerdict, formatBytes, formatCount, formatSI } from '../shared/format';
+import { claimVerdict, formatBytes, formatCount, formatRatio, formatSI } from '../shared/format';
 import { shortSource } from '../zoo/registry';
 import { ClaimCheck, HeadedSection, ModelReport, Report } from './report';
 import { modelName } from './reports';
@@ -146,13 +146,15 @@ export function reportMarkdown(r: Report): string {
     out.push(
       '',
       ...table(
-        ['model', 'params', 'MAdds', 'top-1 (published)', 'median ms (measured)'],
-        r.models.map((m) => {
+        ['model', 'params', 'MAdds', 'top-1 (published)', 'median ms (measured)', ...(r.comparison ? [`time vs ${r.comparison.reference} (95%)`] : [])],
+        r.models.map((m, i) => {
           const top1 = m.summary.published.find((p) => p.metric === 'top1');
-          return [modelName(m), formatSI(m.summary.totals.params), formatSI(m.summary.totals.madds), top1 ? `${top1.value}%` : '—', m.profile ? m.profile.latency.median_ms.toFixed(3) : '—'];
+          const ratio = r.comparison?.ratios[i];
+          return [modelName(m), formatSI(m.summary.totals.params), formatSI(m.summary.totals.madds), top1 ? `${top1.value}%` : '—', m.profile ? m.profile.latency.median_ms.toFixed(3) : '—', ...(ratio ? [formatRatio(ratio)] : [])];
         }),
       ),
     );
+    if (r.comparison) out.push('', r.comparison.method);
   }
   for (const m of r.models) out.push('', ...modelMarkdown(m));
   if (r.sweep) {

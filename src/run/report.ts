@@ -132,13 +132,26 @@ export interface ClaimCheck {
   readonly verdict: 'agrees' | 'disagrees' | 'not measured';
   /** Median latency of `than` / of `faster` (above 1: `faster` is faster here). */
   readonly ratio?: number;
+  /** The ratio's 95% interval (paired bootstrap over the timed rounds; see TimeComparison.method). */
+  readonly lo?: number;
+  readonly hi?: number;
   /**
-   * Whether the two latencies' p10–p90 ranges do not overlap: the difference is larger than the
-   * run-to-run spread. When they overlap the runs cannot tell the two apart, whatever the verdict.
+   * Whether the interval leaves 1 out: the difference is larger than the runs' noise. When it does
+   * not, these runs cannot tell the two apart, whatever the verdict.
    */
   readonly beyond_spread?: boolean;
   /** One sentence with the figures it rests on. */
   readonly detail: string;
+}
+
+/** Several models measured together: each one's latency against the first's, with an interval. */
+export interface TimeComparison {
+  /** The model every ratio is against: the report's first. */
+  readonly reference: string;
+  /** One per model, in the report's order (the first is 1): its median latency ÷ the reference's. */
+  readonly ratios: readonly { readonly ratio: number; readonly lo: number; readonly hi: number }[];
+  /** How the runs were taken (interleaved) and how the intervals were computed. */
+  readonly method: string;
 }
 
 export interface Report {
@@ -154,4 +167,6 @@ export interface Report {
   readonly notes: readonly string[];
   /** `compare` cells with `claim:`: each claim checked against the measured latencies. */
   readonly claims?: readonly ClaimCheck[];
+  /** Cells that measured several models together (compare, detect, segment): their latency ratios. */
+  readonly comparison?: TimeComparison;
 }

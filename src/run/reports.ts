@@ -22,7 +22,7 @@ export function modelName(m: ModelReport): string {
   return m.label ?? m.summary.id;
 }
 
-export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes' | 'claims'>> = {}): Report {
+export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes' | 'claims' | 'comparison'>> = {}): Report {
   return {
     version: REPORT_VERSION,
     verb,
@@ -32,5 +32,6 @@ export function report(verb: Report['verb'], title: string, models: ModelReport[
     ...(extra.headed ? { headed: extra.headed } : {}),
     notes: extra.notes ?? [],
     ...(extra.claims?.length ? { claims: extra.claims } : {}),
+    ...(extra.comparison ? { comparison: extra.comparison } : {}),
   };
 }

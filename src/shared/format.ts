@@ -48,3 +48,8 @@ export function claimVerdict(verdict: 'agrees' | 'disagrees' | 'not measured', b
   const text = `${verdict} with the paper${beyondSpread ? '' : ', within the spread'}`;
   return { mark: verdict === 'agrees' ? '✓' : '✗', text };
 }
+
+/** A latency ratio with its interval: "1.31× (1.27–1.35)". */
+export function formatRatio(r: { readonly ratio: number; readonly lo: number; readonly hi: number }): string {
+  return `${r.ratio.toFixed(2)}× (${r.lo.toFixed(2)}–${r.hi.toFixed(2)})`;
+}

@@ -2,7 +2,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { checkCell, networkCells, networkRefDiagnostics, parseCell } from '../../src/lang';
-import type { ModelProfile } from '../../kernels/profileTypes';
 import { checkClaim } from '../../src/run/claims';
 import { executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
@@ -13,8 +12,9 @@ const WIDE = 'network: wide\ninput: [1, 32, 16, 16]\nlayers:\n  - pwconv: { out:
 const NARROW = 'network: narrow\ninput: [1, 16, 16, 16]\nlayers:\n  - pwconv: { out: 64, bn: false }\n';
 const COMPARE = 'compare:\n  models:\n    - network: wide\n    - network: narrow\n    - squeezenet1_1\n  claim: { faster: wide, than: narrow, source: "ShuffleNetV2, Table 1" }\n';
 
-function latency(median: number, p10: number, p90: number): ModelProfile {
-  return { latency: { median_ms: median, p10_ms: p10, p90_ms: p90 } } as unknown as ModelProfile;
+/** `n` run times around `center`, varying by ±`jitter` (a fixed pattern). */
+function runs(center: number, jitter: number, n = 40): number[] {
+  return Array.from({ length: n }, (_, i) => center + jitter * Math.sin(i * 2.399));
 }
 
 describe('compare over network cells', () => {
@@ -74,17 +74,18 @@ describe('compare over network cells', () => {
     );
   });
 
-  it('checks a claim: agreement, and whether the difference is beyond the p10–p90 spread', () => {
+  it('checks a claim: agreement, and whether the ratio\'s interval leaves out 1', () => {
     const claim = { faster: 'a', than: 'b', source: 's', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } };
-    const clear = checkClaim(claim, new Map([['a', latency(1, 0.9, 1.1)], ['b', latency(2, 1.8, 2.3)]]));
+    const clear = checkClaim(claim, new Map([['a', runs(1, 0.05)], ['b', runs(2, 0.1)]]));
     assert.equal(clear.verdict, 'agrees');
     assert.equal(clear.beyond_spread, true);
-    assert.equal(clear.ratio, 2);
-    const opposite = checkClaim(claim, new Map([['a', latency(2, 1.8, 2.3)], ['b', latency(1, 0.9, 1.1)]]));
+    assert.ok(Math.abs(clear.ratio! - 2) < 0.01 && clear.lo! > 1.9 && clear.hi! < 2.1, JSON.stringify(clear));
+    const opposite = checkClaim(claim, new Map([['a', runs(2, 0.1)], ['b', runs(1, 0.05)]]));
     assert.equal(opposite.verdict, 'disagrees');
     assert.equal(opposite.beyond_spread, true);
-    assert.match(opposite.detail, /a is 2\.00× slower than b, the opposite of the paper; the difference is larger than the run-to-run spread/);
-    const noisy = checkClaim(claim, new Map([['a', latency(1.9, 1.5, 2.4)], ['b', latency(2, 1.6, 2.5)]]));
+    assert.match(opposite.detail, /^a 2\.00 ms, b [\d.]+ ms \(medians\): b takes 0\.50× \(0\.\d\d–0\.\d\d\) the time of a, the opposite of the paper; the difference is larger than the noise of these runs\.$/);
+    // Runs that move together (one machine, one round) but differ by less than their noise.
+    const noisy = checkClaim(claim, new Map([['a', runs(1.98, 0.4)], ['b', runs(2, 0.4).reverse()]]));
     assert.equal(noisy.verdict, 'agrees');
     assert.equal(noisy.beyond_spread, false);
     assert.match(noisy.detail, /cannot tell the two apart/);

@@ -99,7 +99,7 @@ describe('faults in the profiling kernel', { timeout: 240_000 }, () => {
   for (const [phase, request] of [
     ['load', { runs: 1000, warmup: 0, baselineRuns: 0 }],
     ['warmup', { runs: 1, warmup: 1000, baselineRuns: 0 }],
-    ['baseline', { runs: 1, warmup: 0, baselineRuns: 1000 }],
+    ['runs', { runs: 1, warmup: 0, baselineRuns: 1000 }],
   ] as const) {
     it(`a job cancelled in its ${phase} phase fails as cancelled within 1 s, and the next job works`, async () => {
       const controller = new AbortController();
