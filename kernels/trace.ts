@@ -9,6 +9,11 @@
  * interval [ts, ts + dur] contains its ts; the `model_run` events in time order are the warm-up
  * runs first and the timed runs after them, so every node event outside the timed runs' intervals
  * (session initialisation, warm-up) is left out.
+ *
+ * Each kernel event's `args.thread_scheduling_stats` (written while the session has an intra-op thread
+ * pool) says whether the node ran on that pool: `main_thread.block_size` lists one entry per
+ * parallel loop the node handed to the pool, and is empty for a node that ran on the calling thread
+ * alone. The profiler costs more inside the events of nodes that used the pool (kernels/profilerCost.ts).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -41,6 +46,8 @@ export interface NodeAggregate {
   readonly totalUs: number;
   readonly inputShapes: number[][];
   readonly outputShapes: number[][];
+  /** Calls (over the timed runs) whose kernel event shows a parallel loop on the intra-op thread pool. */
+  readonly pooledCalls: number;
 }
 
 /**
@@ -50,7 +57,11 @@ export interface NodeAggregate {
  */
 export interface RunParts {
   readonly kernels: number;
+  /** Of `kernels`, those whose event shows a parallel loop on the intra-op thread pool. */
+  readonly pooledKernels: number;
   readonly kernelUs: number;
+  /** Of `kernelUs`, the time inside the events of `pooledKernels`. */
+  readonly pooledKernelUs: number;
   readonly betweenKernelsUs: number;
   readonly edgesUs: number;
 }
@@ -65,6 +76,27 @@ export interface TraceSummary {
 
 const KERNEL_SUFFIX = '_kernel_time';
 
+/**
+ * Whether a kernel event's `thread_scheduling_stats` (an object, or its JSON text) shows the node
+ * handing at least one parallel loop to the intra-op thread pool (a non-empty `main_thread.block_size`).
+ * False when the event has no such statistics (one thread, or a provider that does not write them).
+ */
+export function usedThreadPool(stats: unknown): boolean {
+  let value = stats;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return false;
+  const main = (value as Record<string, unknown>).main_thread;
+  if (typeof main !== 'object' || main === null) return false;
+  const blocks = (main as Record<string, unknown>).block_size;
+  return Array.isArray(blocks) && blocks.length > 0;
+}
+
 /** An event with only the fields lcnb reads (the trace's args also carry memory statistics). */
 function slim(raw: unknown): TraceEvent | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -78,7 +110,13 @@ function slim(raw: unknown): TraceEvent | undefined {
     dur: typeof e.dur === 'number' ? e.dur : undefined,
     args:
       e.cat === 'Node'
-        ? { op_name: args.op_name, provider: args.provider, input_type_shape: args.input_type_shape, output_type_shape: args.output_type_shape }
+        ? {
+            op_name: args.op_name,
+            provider: args.provider,
+            input_type_shape: args.input_type_shape,
+            output_type_shape: args.output_type_shape,
+            used_thread_pool: usedThreadPool(args.thread_scheduling_stats),
+          }
         : {},
   };
 }
@@ -180,9 +218,10 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     perRunUs: number[];
     inputShapes: number[][];
     outputShapes: number[][];
+    pooledCalls: number;
   }
   const byName = new Map<string, Acc>();
-  const parts = windows.map(() => ({ kernels: 0, kernelUs: 0, betweenKernelsUs: 0, lastEnd: 0, firstStart: 0 }));
+  const parts = windows.map(() => ({ kernels: 0, pooledKernels: 0, kernelUs: 0, pooledKernelUs: 0, betweenKernelsUs: 0, lastEnd: 0, firstStart: 0 }));
   const kernelEvents = events
     .filter((e) => e.cat === 'Node' && e.name.endsWith(KERNEL_SUFFIX))
     .sort((a, b) => a.ts - b.ts);
@@ -202,10 +241,15 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
         perRunUs: new Array<number>(windows.length).fill(0),
         inputShapes: shapesOf(args.input_type_shape),
         outputShapes: shapesOf(args.output_type_shape),
+        pooledCalls: 0,
       };
       byName.set(name, acc);
     }
+    // Events read from a trace carry the flag (slim); events built otherwise may carry the statistics.
+    const args = e.args ?? {};
+    const pooled = typeof args.used_thread_pool === 'boolean' ? args.used_thread_pool : usedThreadPool(args.thread_scheduling_stats);
     acc.calls++;
+    if (pooled) acc.pooledCalls++;
     acc.perRunUs[run] += e.dur ?? 0;
     // Kernels run one after another (sequential executor), so the gaps between them add up.
     const p = parts[run];
@@ -219,10 +263,16 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     }
     p.kernels++;
     p.kernelUs += e.dur ?? 0;
+    if (pooled) {
+      p.pooledKernels++;
+      p.pooledKernelUs += e.dur ?? 0;
+    }
   }
   const runParts = parts.map((p, i) => ({
     kernels: p.kernels,
+    pooledKernels: p.pooledKernels,
     kernelUs: p.kernelUs,
+    pooledKernelUs: p.pooledKernelUs,
     betweenKernelsUs: p.betweenKernelsUs,
     edgesUs: p.kernels ? p.firstStart - windows[i].start + (windows[i].end - p.lastEnd) : windows[i].durUs,
   }));

@@ -62,7 +62,7 @@ describe('profile trace', () => {
   it('divides each timed run into kernel time, gaps between kernels and the run\'s edges', () => {
     const s = summarizeTrace(events, 1, 3);
     // run(start, k): a at start+1 for 10k µs, b 1 µs after a for k µs, model_run [start, start + 11k + 4].
-    assert.deepEqual(s.runParts, [1, 3, 2].map((k) => ({ kernels: 2, kernelUs: 11 * k, betweenKernelsUs: 1, edgesUs: 3 })));
+    assert.deepEqual(s.runParts, [1, 3, 2].map((k) => ({ kernels: 2, pooledKernels: 0, kernelUs: 11 * k, pooledKernelUs: 0, betweenKernelsUs: 1, edgesUs: 3 })));
     for (const [i, p] of s.runParts.entries()) assert.equal(p.kernelUs + p.betweenKernelsUs + p.edgesUs, s.timedRuns[i].durUs);
   });
 
