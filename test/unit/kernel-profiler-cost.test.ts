@@ -1,8 +1,11 @@
-/** Taking onnxruntime's profiler's own cost out of per-node kernel times. */
+/** Taking onnxruntime's profiler's own cost out of per-node kernel times, off and on the intra-op thread pool. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { correctedKernelUs } from '../../kernels/profileModel';
-import { calibrationChain, CHAIN_NODES } from '../../kernels/profilerCost';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { correctedKernelUs, inKernelCosts, profilerInKernelUs } from '../../kernels/profileModel';
+import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, poolCalibrationChain } from '../../kernels/profilerCost';
 import { onnx } from '../../src/onnx/proto';
 
 describe('profiler cost', () => {
@@ -11,6 +14,59 @@ describe('profiler cost', () => {
     assert.equal(correctedKernelUs(50, 20, 10, 3), 44, 'a node called twice per run pays twice');
     assert.equal(correctedKernelUs(2, 10, 10, 3), 0);
     assert.equal(correctedKernelUs(50, 10, 10, -1), 50, 'a negative (noisy) calibration takes nothing out');
+  });
+
+  it('charges events on the thread pool the pool figure and the others the chain figure', () => {
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 10, 7), 43, 'always on the pool');
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 0, 7), 47, 'never on the pool');
+    assert.equal(correctedKernelUs(50, 20, 10, 3, 10, 7), 40, 'two calls per run, one of them on the pool');
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 5, 7), 45, 'on the pool in half the runs: the mean of the two');
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 99, 7), 43, 'pooled calls beyond the calls count as all');
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 10, -2), 50, 'a negative pool figure takes nothing out');
+    assert.equal(correctedKernelUs(50, 10, 10, 3, 10), 47, 'without a pool figure, the chain figure');
+  });
+
+  it('takes the chain figure for pooled events where no pool figure was measured, and never a negative one', () => {
+    assert.deepEqual(inKernelCosts({ inKernelUs: 3.5 }), { offPoolUs: 3.5, poolUs: 3.5 });
+    const pool = { chainNodes: 41, unprofiledNodeUs: 5, profiledKernelUs: 12, inKernelUs: 7, method: 'fixture' };
+    assert.deepEqual(inKernelCosts({ inKernelUs: 3.5, pool }), { offPoolUs: 3.5, poolUs: 7 });
+    assert.deepEqual(inKernelCosts({ inKernelUs: -1, pool: { ...pool, inKernelUs: -2 } }), { offPoolUs: 0, poolUs: 0 });
+  });
+
+  it("a run's in-kernel cost adds each kind's figure over its events", () => {
+    const costs = { offPoolUs: 3, poolUs: 7 };
+    assert.equal(profilerInKernelUs(10, 4, costs), 6 * 3 + 4 * 7);
+    assert.equal(profilerInKernelUs(10, 0, costs), 30);
+    assert.equal(profilerInKernelUs(10, 12, costs), 70, 'no more pooled kernels than kernels');
+    assert.equal(profilerInKernelUs(10, 2.5, costs), 7.5 * 3 + 2.5 * 7, 'a per-run mean over the runs');
+  });
+
+  it('the pool chain alternates 1×1 and depthwise 3×3 convs of one width, as many as asked', () => {
+    const nodes = onnx.ModelProto.decode(poolCalibrationChain(POOL_CHAIN_NODES)).graph?.node ?? [];
+    assert.equal(nodes.length, POOL_CHAIN_NODES);
+    assert.ok(nodes.every((n) => n.opType === 'Conv'));
+    const attr = (n: (typeof nodes)[number], name: string) => n.attribute?.find((a) => a.name === name);
+    assert.deepEqual(nodes.slice(0, 3).map((n) => Number(attr(n, 'kernel_shape')?.ints?.[0])), [1, 3, 1]);
+    assert.deepEqual(nodes.slice(0, 2).map((n) => Number(attr(n, 'group')?.i ?? 1)), [1, 32]);
+  });
+
+  it('measures a pool figure with 2 threads (every pool-chain conv on the pool) and none with 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-profiler-cost-'));
+    try {
+      const two = await measureProfilerCost('cpu', 2, mkdtempSync(join(dir, 'two-')), 'all');
+      assert.equal(two.chainPooledKernels, 0, "the chain's nodes run off the pool");
+      assert.ok(two.pool, `a pool figure: ${two.noPool}`);
+      assert.equal(two.pool.chainNodes, POOL_CHAIN_NODES);
+      assert.ok(two.pool.profiledKernelUs > 0 && two.pool.unprofiledNodeUs > 0, JSON.stringify(two.pool));
+      assert.ok(Math.abs(two.pool.inKernelUs - (two.pool.profiledKernelUs - two.pool.unprofiledNodeUs)) < 1e-9);
+      assert.ok(two.calibrationMs !== undefined && two.calibrationMs > 0);
+      const one = await measureProfilerCost('cpu', 1, mkdtempSync(join(dir, 'one-')), 'all');
+      assert.equal(one.pool, undefined);
+      assert.match(one.noPool ?? '', /one thread/);
+      assert.ok(one.profiledKernelUs > 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('calibration chains alternate 1×1 Conv and Relu, as many nodes as asked', () => {

@@ -8,7 +8,7 @@ import { matchProfiledNodes, OptimizedGraph } from '../../kernels/optimizedGraph
 import { JobError, resolveInputShapes, seededFloats } from '../../kernels/profile';
 import { condenseOrtError } from '../../kernels/providers';
 import { median, quantile } from '../../kernels/stats';
-import { readTraceFile, summarizeTrace, TraceEvent } from '../../kernels/trace';
+import { readTraceFile, summarizeTrace, TraceEvent, usedThreadPool } from '../../kernels/trace';
 
 function nodeEvent(name: string, ts: number, dur: number, op = 'Conv'): TraceEvent {
   return {
@@ -201,5 +201,74 @@ describe('quantiles', () => {
     assert.equal(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9), 10);
     assert.equal(quantile([5], 0.1), 5);
     assert.ok(Number.isNaN(median([])));
+  });
+});
+
+describe('profile trace: nodes on the intra-op thread pool', () => {
+  /** thread_scheduling_stats as onnxruntime 1.30 writes them; `blocks` empty for a node that ran on the calling thread alone. */
+  function stats(blocks: number[], subRuns = 7): Record<string, unknown> {
+    return {
+      main_thread: { thread_pool_name: 'session-1-intra-op', thread_id: '1', block_size: blocks, core: 1, Distribution: 0, DistributionEnqueue: 0, Run: 3, Wait: 0, WaitRevoke: 0 },
+      sub_threads: { '2': { num_run: subRuns, core: 0 } },
+    };
+  }
+  function pooledEvent(name: string, ts: number, dur: number, blocks: number[]): TraceEvent {
+    const e = nodeEvent(name, ts, dur);
+    return { ...e, args: { ...e.args, thread_scheduling_stats: stats(blocks) } };
+  }
+  /** A run at `start`: conv (on the pool, 20 µs), relu (off it, 2 µs), conv2 (on the pool in the first run only, 6 µs). */
+  function pooledRun(start: number, conv2OnPool: boolean): TraceEvent[] {
+    return [
+      pooledEvent('conv', start + 1, 20, [1]),
+      pooledEvent('relu', start + 22, 2, []),
+      pooledEvent('conv2', start + 25, 6, conv2OnPool ? [1, 4] : []),
+      { cat: 'Session', name: 'model_run', ts: start, dur: 40 },
+    ];
+  }
+
+  it('reads a parallel loop from block_size: non-empty means the node used the pool', () => {
+    assert.equal(usedThreadPool(stats([1])), true);
+    assert.equal(usedThreadPool(stats([2, 2])), true);
+    assert.equal(usedThreadPool(stats([])), false);
+    assert.equal(usedThreadPool(JSON.stringify(stats([1]))), true, 'the statistics as JSON text');
+    assert.equal(usedThreadPool(undefined), false, 'no statistics (one thread, another provider)');
+    assert.equal(usedThreadPool('not json'), false);
+    assert.equal(usedThreadPool({ main_thread: {} }), false);
+  });
+
+  it('counts pooled calls per node and pooled kernels and their time per run', () => {
+    const s = summarizeTrace([...pooledRun(0, true), ...pooledRun(100, true), ...pooledRun(200, false)], 1, 2);
+    const byName = Object.fromEntries(s.nodes.map((n) => [n.name, n]));
+    assert.deepEqual([byName.conv.pooledCalls, byName.relu.pooledCalls, byName.conv2.pooledCalls], [2, 0, 1]);
+    assert.deepEqual(
+      s.runParts.map((p) => [p.kernels, p.pooledKernels, p.kernelUs, p.pooledKernelUs]),
+      [
+        [3, 2, 28, 26],
+        [3, 1, 28, 20],
+      ],
+    );
+  });
+
+  it('keeps the flag when a trace file is read (the statistics themselves are dropped)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-trace-pool-'));
+    try {
+      const file = join(dir, 'trace.json');
+      const events = [...pooledRun(0, true), ...pooledRun(100, false)];
+      writeFileSync(file, `[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]\n`);
+      const read = await readTraceFile(file);
+      const conv = read.find((e) => e.name === 'conv_kernel_time')!;
+      assert.equal(conv.args?.used_thread_pool, true);
+      assert.equal(conv.args?.thread_scheduling_stats, undefined);
+      assert.deepEqual(
+        summarizeTrace(read, 0, 2).nodes.map((n) => [n.name, n.pooledCalls]),
+        [
+          ['conv', 2],
+          ['relu', 0],
+          ['conv2', 1],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
