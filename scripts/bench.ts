@@ -110,7 +110,14 @@ async function foreignTargets(kernel: KernelClient) {
 }
 
 /** Medians and target counts of the coverage and profiler-cost columns. */
-function coverageSummary(rows: { coverage: number; corrected_coverage: number; profiled_vs_unprofiled: number; per_node_cost_ratio: number; profiler_in_kernel_us: number; profiler_between_kernels_us: number }[]): string[] {
+function coverageSummary(rows: {
+  coverage: number;
+  corrected_coverage: number;
+  profiled_vs_unprofiled: number;
+  profiler_in_kernel_us: number;
+  profiler_pool_in_kernel_us: number;
+  profiler_between_kernels_us: number;
+}[]): string[] {
   if (!rows.length) return [];
   const within = (xs: number[], lo: number, hi: number) => xs.filter((x) => x >= lo && x <= hi).length;
   const corrected = rows.map((r) => r.corrected_coverage);
@@ -118,7 +125,8 @@ function coverageSummary(rows: { coverage: number; corrected_coverage: number; p
   return [
     '',
     `Coverage over ${rows.length} models: kernel coverage (old measure) median ${percent(median(rows.map((r) => r.coverage)))}; corrected coverage median ${percent(median(corrected))}, range ${percent(Math.min(...corrected))}–${percent(Math.max(...corrected))}, ${within(corrected, 0.95, 1.1)} of ${rows.length} within 95–110%.`,
-    `Profiler: ${median(rows.map((r) => r.profiler_in_kernel_us)).toFixed(1)} µs inside each kernel event and ${median(rows.map((r) => r.profiler_between_kernels_us)).toFixed(1)} µs between kernels (calibration chain, median over the jobs); profiled ÷ unprofiled median ${median(ratio).toFixed(2)}, ${within(ratio, 0, 1.1)} of ${rows.length} within 1.10; the per-node cost alone implies ≤ 1.10 for ${within(rows.map((r) => r.per_node_cost_ratio), 0, 1.1)} of ${rows.length}.`,
+    // profiled ÷ unprofiled is shown, not judged: onnxruntime's profiler sets its floor (per-node cost alone).
+    `Profiler: ${median(rows.map((r) => r.profiler_in_kernel_us)).toFixed(1)} µs inside each kernel event off the thread pool, ${median(rows.map((r) => r.profiler_pool_in_kernel_us)).toFixed(1)} µs inside each one on it, ${median(rows.map((r) => r.profiler_between_kernels_us)).toFixed(1)} µs between kernels (calibration chains, median over the jobs); profiled ÷ unprofiled median ${median(ratio).toFixed(2)}, range ${Math.min(...ratio).toFixed(2)}–${Math.max(...ratio).toFixed(2)} (onnxruntime's profiler's floor; shown, not a target).`,
   ];
 }
 
@@ -151,6 +159,7 @@ async function main() {
       p90_ms: p.latency.p90_ms,
       achieved_gflops: p.achieved_gflops,
       kernels_per_run: p.profiler?.kernels_per_run ?? NaN,
+      pooled_kernels_per_run: p.profiler?.pooled_kernels_per_run ?? NaN,
       coverage: p.coverage,
       corrected_coverage: p.corrected_coverage ?? NaN,
       profiled_vs_unprofiled: p.latency.profiled_vs_unprofiled,
@@ -158,6 +167,8 @@ async function main() {
       unprofiled_run_ms: p.latency.unprofiled_run_ms ?? NaN,
       binding_ms: p.latency.binding_ms ?? NaN,
       profiler_in_kernel_us: p.profiler?.in_kernel_us ?? NaN,
+      profiler_pool_in_kernel_us: p.profiler?.pool_in_kernel_us ?? NaN,
+      profiler_calibration_ms: p.profiler?.calibration_ms ?? NaN,
       profiler_between_kernels_us: p.profiler?.chain_between_kernels_us ?? NaN,
       profiler_chain_unprofiled_node_us: p.profiler?.chain_unprofiled_node_us ?? NaN,
       uncovered: p.uncovered.length,
@@ -205,7 +216,7 @@ async function main() {
     '',
     ...coverageSummary(rows),
     '',
-    'Columns are defined in bench/README.md. median/p90: latency with the profiler off. kernel coverage: Σ per-layer kernel time ÷ onnxruntime\'s profiled run. corrected coverage: Σ per-layer time less the profiler\'s minimum in-kernel cost ÷ onnxruntime\'s run time without the profiler (95–110%: the rows account for the run; above: profiler cost remains in them). profiled ÷ unprofiled: wall time with the profiler on ÷ off. per-node cost alone: the ratio the profiler\'s minimum per-node cost (calibration chain) implies for this many kernels, a lower bound.',
+    'Columns are defined in bench/README.md. median/p90: latency with the profiler off. kernel coverage: Σ per-layer kernel time ÷ onnxruntime\'s profiled run. corrected coverage: Σ per-layer time less the profiler\'s in-kernel cost (its figure off the thread pool or on it, per kernel event) ÷ onnxruntime\'s run time without the profiler (95–110%: the rows account for the run; above: profiler cost remains in them). profiled ÷ unprofiled: wall time with the profiler on ÷ off, shown, not a target (onnxruntime\'s floor). per-node cost alone: the ratio the profiler\'s per-node cost (calibration chains) implies for this many kernels.',
     '',
     '| model | params | MAdds | median ms | p90 ms | achieved GFLOPS | kernels/run | kernel coverage | corrected coverage | profiled ÷ unprofiled | per-node cost alone |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
