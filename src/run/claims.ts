@@ -2,10 +2,10 @@
  * Checks a compare's claims ("the paper says A is faster than B") against latencies measured
  * together, and says whether the difference is larger than the runs' noise.
  */
-import { median } from '../../kernels/stats';
+import { quantile } from '../../kernels/stats';
 import type { Claim } from '../lang';
 import { formatRatio } from '../shared/format';
-import { beyondNoise, pairedRatio } from './comparison';
+import { beyondNoise, pairedRatio, RATIO_QUANTILE } from './comparison';
 import type { ClaimCheck } from './report';
 
 /** The rule beside every verdict, so a reader knows what "beyond the spread" means. */
@@ -27,7 +27,7 @@ export function checkClaim(claim: Claim, runs: ReadonlyMap<string, readonly numb
   const r = pairedRatio(b, a);
   const agrees = r.ratio > 1;
   const beyond = beyondNoise(r);
-  const medians = `${claim.faster} ${ms(median(a))} ms, ${claim.than} ${ms(median(b))} ms (medians)`;
+  const medians = `${claim.faster} ${ms(quantile(a, RATIO_QUANTILE))} ms, ${claim.than} ${ms(quantile(b, RATIO_QUANTILE))} ms (lower quartiles of the runs)`;
   const how = `${claim.than} takes ${formatRatio(r)} the time of ${claim.faster}`;
   const spread = beyond ? 'the difference is larger than the noise of these runs' : 'the interval holds 1: these runs cannot tell the two apart';
   const detail = `${medians}: ${how}, ${agrees ? 'as the paper says' : 'the opposite of the paper'}; ${spread}.`;

@@ -40,6 +40,6 @@ describe('paired ratios', () => {
     assert.equal(c.reference, 'a');
     assert.deepEqual(c.ratios[0], { ratio: 1, lo: 1, hi: 1 });
     assert.ok(Math.abs(c.ratios[1].ratio - 2) < 0.05);
-    assert.match(c.method, /^Interleaved: …\. 95% interval: paired bootstrap over the 30 timed rounds \(2000 resamples of whole rounds\), ratio of medians\.$/);
+    assert.match(c.method, /^Interleaved: …\. Ratios compare the lower quartiles of the unprofiled runs \(the runs other work on the machine disturbed least\); 95% interval: paired bootstrap over the 30 timed rounds \(2000 resamples of whole rounds\)\.$/);
   });
 });
