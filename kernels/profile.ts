@@ -166,11 +166,13 @@ function wallStats(runsMs: number[]): WallTimes {
   return { runsMs, medianMs: quantile(runsMs, 0.5), p10Ms: quantile(runsMs, 0.1), p90Ms: quantile(runsMs, 0.9) };
 }
 
-/** One model of a job, loaded: its profiled session, its unprofiled one, and what they read. */
+/** One model of a job, loaded: its profiled session (unprofiled in a timing-only job), its unprofiled one, and what they read. */
 interface LoadedModel {
   readonly path: string;
   readonly dir: string;
   readonly choice: ProviderChoice;
+  /** Whether `profiled` has onnxruntime's profiler on (off when the request says profile: false). */
+  readonly profiling: boolean;
   readonly profiled: Session;
   readonly plain?: Session;
   readonly feeds: Record<string, OrtTensor>;
@@ -197,12 +199,11 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
   const { modelPath, inputs } = req.models[index];
   const notes: string[] = [];
   let choice = requested;
+  const profiling = req.profile !== false;
   const options = (provider: string): SessionOptions => ({
     ...baseSessionOptions(provider, req.threads),
     graphOptimizationLevel: req.optimization,
-    enableProfiling: true,
-    profileFilePrefix: join(dir, 'trace'),
-    optimizedModelFilePath: join(dir, 'optimized.onnx'),
+    ...(profiling ? { enableProfiling: true, profileFilePrefix: join(dir, 'trace'), optimizedModelFilePath: join(dir, 'optimized.onnx') } : {}),
   });
   let profiled: Session;
   try {
@@ -227,7 +228,7 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
     const inputShapes = resolveInputShapes(declared, inputs);
     const feeds: Record<string, OrtTensor> = {};
     for (const d of declared) feeds[d.name] = makeTensor(d.name, d.type, inputShapes[d.name]);
-    if (baselineRuns > 0) {
+    if (profiling && baselineRuns > 0) {
       const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options(choice.used);
       try {
         plain = await ort().InferenceSession.create(modelPath, rest);
@@ -235,7 +236,7 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
         throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
       }
     }
-    return { path: modelPath, dir, choice, profiled, ...(plain ? { plain } : {}), feeds, inputShapes, notes };
+    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), feeds, inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
     throw e;
@@ -297,7 +298,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       progress('load', i + 1, req.models.length);
     }
     const slots: Slot[] = loaded.flatMap((m, i) => [
-      { model: i, session: m.profiled, profiled: true, runs: req.runs, times: [] },
+      { model: i, session: m.profiled, profiled: m.profiling, runs: req.runs, times: [] },
       ...(m.plain ? [{ model: i, session: m.plain, profiled: false, runs: baselineRuns, times: [] }] : []),
     ]);
 
@@ -336,6 +337,9 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     // Releasing a profiled session writes its trace.
     for (const slot of slots) await release(slot.session);
 
+    // Each model's unprofiled runs (its profiled ones when it has no unprofiled session).
+    const times = loaded.map((_, i) => wallStats((slots.find((s) => s.model === i && !s.profiled) ?? slots.find((s) => s.model === i)!).times));
+    if (req.profile === false) return { results: [], times, protocol: protocolText(loaded.length, false, req.warmup, req.runs, 0) };
     let profilerCost: ProfilerCost | undefined;
     const costNotes: string[] = [];
     if (req.profilerCost ?? baselineRuns > 0) {
@@ -356,7 +360,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
         await readResult(req, loaded[i], profiledTimes, plainTimes, profilerCost, [...loaded[i].notes, ...costNotes], { atStart: loadAtStart, atEnd: loadAtEnd, cores: availableParallelism() }),
       );
     }
-    return { results, protocol: protocolText(loaded.length, true, req.warmup, req.runs, baselineRuns) };
+    return { results, times, protocol: protocolText(loaded.length, true, req.warmup, req.runs, baselineRuns) };
   } finally {
     for (const m of loaded) {
       await release(m.profiled).catch(() => undefined);

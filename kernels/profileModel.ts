@@ -94,7 +94,7 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
     const peaks = await kernel.peaks({ provider: measured.results[0].settings.providerUsed, threads: options.threads }, { signal: job.signal });
     return {
       profiles: measured.results.map((result, i) => assemble(models[i].graph, result, peaks, forms[i], measured.protocol)),
-      runsMs: measured.results.map((r) => (r.baseline ?? r.latency).runsMs),
+      runsMs: measured.times.map((t) => t.runsMs),
       protocol: measured.protocol,
     };
   } finally {

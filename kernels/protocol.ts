@@ -54,11 +54,15 @@ export const MAX_MODELS_PER_JOB = 64;
  */
 export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inputs'> {
   readonly models: readonly { readonly modelPath: string; readonly inputs?: Readonly<Record<string, readonly number[]>> }[];
+  /** false: time each model's one unprofiled session only (no trace, no per-node times). Default true. */
+  readonly profile?: boolean;
 }
 
 export interface MeasureResult {
-  /** One per model, in the request's order; the runs of every model's sessions are aligned by round. */
+  /** One per model, in the request's order (none when profile is false); the runs of every model's sessions are aligned by round. */
   readonly results: ProfileResult[];
+  /** Each model's unprofiled run times (its profiled ones when it had no unprofiled session), aligned by round. */
+  readonly times: WallTimes[];
   /** How the sessions were timed, in one sentence. */
   readonly protocol: string;
 }

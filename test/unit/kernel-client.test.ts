@@ -105,6 +105,24 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.deepEqual(seen.filter((p) => p.phase === 'runs').at(-1), { phase: 'runs', done: 4, total: 4 });
   });
 
+  it('measures several models in one job, each profiled and unprofiled, runs aligned by round', async () => {
+    const seen: KernelProgress[] = [];
+    const m = await client.measure({ models: [{ modelPath: small }, { modelPath: small }], provider: 'cpu', threads: 1, runs: 5, warmup: 1, optimization: 'all', profilerCost: false }, { onProgress: (p) => seen.push(p) });
+    assert.equal(m.results.length, 2);
+    assert.deepEqual(m.times.map((t) => t.runsMs.length), [5, 5]);
+    assert.deepEqual(m.results.map((r) => [r.latency.runsMs.length, r.baseline?.runsMs.length, r.nodes.length > 0]), [[5, 5, true], [5, 5, true]]);
+    assert.deepEqual(m.times[1].runsMs, m.results[1].baseline!.runsMs);
+    assert.deepEqual(seen.filter((p) => p.phase === 'load').at(-1), { phase: 'load', done: 2, total: 2 });
+    assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning off, then run in turn, each round in a freshly shuffled order, 1 warm-up round and 5 timed rounds\.$/);
+  });
+
+  it('times models without the profiler when asked: no per-node results, one session each', async () => {
+    const m = await client.measure({ models: [{ modelPath: small }, { modelPath: small }], provider: 'cpu', threads: 1, runs: 3, warmup: 0, optimization: 'all', profile: false });
+    assert.deepEqual(m.results, []);
+    assert.deepEqual(m.times.map((t) => t.runsMs.length), [3, 3]);
+    assert.match(m.protocol, /^Interleaved: 2 models, each with one session,/);
+  });
+
   it('falls back to cpu with the reason when cuda cannot start', async () => {
     const result = await client.profile({ modelPath: small, provider: 'cuda', threads: 1, runs: 1, warmup: 0, optimization: 'basic', baselineRuns: 0 });
     assert.equal(result.settings.providerRequested, 'cuda');
