@@ -12,7 +12,7 @@ import { Graph } from '../src/core/ir';
 import { exportOnnx, foldingText } from '../src/onnx/writer';
 import { MemoryRoof, placeOnRoofline } from '../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
-import { MeasureRequest, PeaksResult, ProfileResult, ProfilerCost } from './protocol';
+import { MeasureRequest, PeaksResult, PoolProfilerCost, ProfileResult, ProfilerCost } from './protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
 
 export type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
@@ -109,12 +109,28 @@ export async function profileModel(kernel: KernelClient, graph: Graph, options: 
 
 /**
  * The profiler's work inside one kernel event, µs: for a node that ran off the intra-op thread pool
- * (the calibration chain's figure) and for one that used it (the pool chain's figure, or the chain's
- * where there is none: one thread, or an older result). A negative (noisy) figure counts as 0.
+ * (the calibration chain's figure) and for one that used it, as a function of the event's profiled
+ * duration (poolInKernelUs; the chain's figure where there is no pool figure: one thread, or an
+ * older result). A negative (noisy) figure counts as 0.
  */
-export function inKernelCosts(cost: Pick<ProfilerCost, 'inKernelUs' | 'pool'>): { offPoolUs: number; poolUs: number } {
+export function inKernelCosts(cost: Pick<ProfilerCost, 'inKernelUs' | 'pool'>): { offPoolUs: number; poolUs: (eventUs: number) => number } {
   const offPoolUs = Math.max(0, cost.inKernelUs);
-  return { offPoolUs, poolUs: cost.pool ? Math.max(0, cost.pool.inKernelUs) : offPoolUs };
+  const pool = cost.pool;
+  return { offPoolUs, poolUs: pool ? (eventUs) => poolInKernelUs(pool, eventUs) : () => offPoolUs };
+}
+
+/**
+ * The profiler's work inside one pooled kernel event that lasted `eventUs` with the profiler on: the
+ * small pool chain's figure for events up to its mean event, the larger chain's from its mean event
+ * on, and linear between them (the cost grows with a node's size). Never below 0.
+ */
+export function poolInKernelUs(pool: Pick<PoolProfilerCost, 'inKernelUs' | 'profiledKernelUs' | 'larger'>, eventUs: number): number {
+  const small = Math.max(0, pool.inKernelUs);
+  const larger = pool.larger;
+  if (!larger || !(larger.profiledKernelUs > pool.profiledKernelUs)) return small;
+  const large = Math.max(0, larger.inKernelUs);
+  const t = (eventUs - pool.profiledKernelUs) / (larger.profiledKernelUs - pool.profiledKernelUs);
+  return small + (large - small) * Math.min(1, Math.max(0, t));
 }
 
 /**
@@ -129,10 +145,20 @@ export function correctedKernelUs(medianUs: number, calls: number, runs: number,
   return Math.max(0, medianUs - perCall * callsPerRun);
 }
 
-/** The profiler's in-kernel work in one run of `kernels` events, `pooledKernels` of them on the thread pool, µs. */
-export function profilerInKernelUs(kernels: number, pooledKernels: number, costs: { offPoolUs: number; poolUs: number }): number {
-  const pooled = Math.min(kernels, Math.max(0, pooledKernels));
-  return (kernels - pooled) * costs.offPoolUs + pooled * costs.poolUs;
+/**
+ * The profiler's in-kernel work in one run of `kernels` events, µs: `pooled` lists, per node that used
+ * the thread pool, its pooled events per run and the cost of each; the other events pay `offPoolUs`.
+ */
+export function profilerInKernelUs(kernels: number, pooled: readonly { readonly perRun: number; readonly costUs: number }[], offPoolUs: number): number {
+  const pooledEvents = Math.min(kernels, pooled.reduce((sum, p) => sum + Math.max(0, p.perRun), 0));
+  const pooledUs = pooled.reduce((sum, p) => sum + Math.max(0, p.perRun) * p.costUs, 0);
+  return (kernels - pooledEvents) * offPoolUs + pooledUs;
+}
+
+/** A node's profiled time per call, µs: its median per run over its calls per run. */
+function perCallUs(medianUs: number, calls: number, runs: number): number {
+  const callsPerRun = runs > 0 ? calls / runs : 1;
+  return callsPerRun > 0 ? medianUs / callsPerRun : medianUs;
 }
 
 /**
@@ -161,7 +187,9 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
       name: n.name,
       opType: n.opType,
       medianUs: n.medianUs,
-      ...(costs ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, costs.offPoolUs, n.pooledCalls ?? 0, costs.poolUs) } : {}),
+      ...(costs
+        ? { correctedUs: correctedKernelUs(n.medianUs, n.calls, timedRuns, costs.offPoolUs, n.pooledCalls ?? 0, costs.poolUs(perCallUs(n.medianUs, n.calls, timedRuns))) }
+        : {}),
       inputs: n.graph?.inputs,
       activation: n.graph?.activation,
       outputs: n.graph?.outputs,
@@ -180,9 +208,18 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
   // a run's own sum includes the stalls the run met, as the unprofiled median does; the per-node
   // medians of the rows skip them.
-  // Each kernel event pays its kind's in-kernel cost: on the thread pool or off it (from the trace).
-  const pooledPerRun = timedRuns > 0 ? result.nodes.reduce((sum, n) => sum + (n.pooledCalls ?? 0), 0) / timedRuns : 0;
-  const inKernelPerRunUs = costs && parts ? profilerInKernelUs(parts.kernels, pooledPerRun, costs) : undefined;
+  // Each kernel event pays its kind's in-kernel cost: off the thread pool or on it (from the trace),
+  // and on it by the node's size.
+  const pooledNodes = timedRuns > 0 ? result.nodes.filter((n) => (n.pooledCalls ?? 0) > 0) : [];
+  const pooledPerRun = pooledNodes.reduce((sum, n) => sum + (n.pooledCalls ?? 0), 0) / Math.max(1, timedRuns);
+  const inKernelPerRunUs =
+    costs && parts
+      ? profilerInKernelUs(
+          parts.kernels,
+          pooledNodes.map((n) => ({ perRun: (n.pooledCalls ?? 0) / timedRuns, costUs: costs.poolUs(perCallUs(n.medianUs, n.calls, timedRuns)) })),
+          costs.offPoolUs,
+        )
+      : undefined;
   const correctedRunUs = parts && inKernelPerRunUs !== undefined ? parts.kernelUs - inKernelPerRunUs : undefined;
   return {
     id: graph.name,
@@ -213,7 +250,10 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
             edges_us: parts.edgesUs,
             pooled_kernels_per_run: pooledPerRun,
             in_kernel_us: cost.inKernelUs,
-            ...(cost.pool ? { pool_in_kernel_us: cost.pool.inKernelUs, pool_unprofiled_node_us: cost.pool.unprofiledNodeUs } : {}),
+            ...(cost.pool ? { pool_in_kernel_us: cost.pool.inKernelUs, pool_unprofiled_node_us: cost.pool.unprofiledNodeUs, pool_kernel_us: cost.pool.profiledKernelUs } : {}),
+            ...(cost.pool?.larger
+              ? { pool_large_in_kernel_us: cost.pool.larger.inKernelUs, pool_large_unprofiled_node_us: cost.pool.larger.unprofiledNodeUs, pool_large_kernel_us: cost.pool.larger.profiledKernelUs }
+              : {}),
             chain_between_kernels_us: cost.betweenKernelsUs,
             chain_unprofiled_node_us: cost.unprofiledNodeUs,
             per_node_cost_ratio: 1 + ((inKernelPerRunUs ?? 0) + parts.kernels * cost.betweenKernelsUs) / (unprofiledRunMs * 1e3),

@@ -121,6 +121,15 @@ export interface ModelProfile {
      */
     readonly pool_in_kernel_us?: number;
     readonly pool_unprofiled_node_us?: number;
+    /** The pool chain's mean kernel event with the profiler on. */
+    readonly pool_kernel_us?: number;
+    /**
+     * The larger pool chain's figures, as pool_*: a pooled event pays a cost interpolated by its
+     * duration between pool_kernel_us (pool_in_kernel_us) and pool_large_kernel_us (pool_large_in_kernel_us).
+     */
+    readonly pool_large_in_kernel_us?: number;
+    readonly pool_large_unprofiled_node_us?: number;
+    readonly pool_large_kernel_us?: number;
     /** Wall time of the calibration chains, ms. */
     readonly calibration_ms?: number;
     /**

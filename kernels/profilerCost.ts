@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { GraphBuilder, Tensor } from '../src/core/ir';
 import { exportOnnx } from '../src/onnx/writer';
-import type { Optimization, PoolProfilerCost, ProfilerCost } from './protocol';
+import type { Optimization, PoolChainCost, PoolProfilerCost, ProfilerCost } from './protocol';
 import { baseSessionOptions } from './providers';
 import { ort, Session, SessionOptions } from './runtime';
 import { median } from './stats';
@@ -36,9 +36,12 @@ const CHANNELS = 16;
 const SIDE = 14;
 const WARMUP = 10;
 const RUNS = 100;
-export const POOL_CHAIN_NODES = 41;
-const POOL_CHANNELS = 32;
-const POOL_SIDE = 14;
+/** The pool chains: small convs, and larger ones (the cost on the pool grows with a node's size). */
+export const POOL_CHAINS = [
+  { nodes: 41, channels: 32, side: 14, runs: RUNS },
+  { nodes: 21, channels: 64, side: 28, runs: 60 },
+] as const;
+export const POOL_CHAIN_NODES = POOL_CHAINS[0].nodes;
 
 /** A chain of `length` nodes: 1×1 Conv (with bias) and Relu in turn. */
 export function calibrationChain(length: number): Uint8Array {
@@ -54,21 +57,21 @@ export function calibrationChain(length: number): Uint8Array {
 }
 
 /**
- * A chain of `length` convs on [1, 32, 14, 14] whose every node runs on the intra-op thread pool (with
- * more than one thread): 1×1 Conv and depthwise 3×3 Conv (both with bias) in turn.
+ * A chain of `length` convs on [1, channels, side, side] whose every node runs on the intra-op thread
+ * pool (with more than one thread): 1×1 Conv and depthwise 3×3 Conv (both with bias) in turn.
  */
-export function poolCalibrationChain(length: number): Uint8Array {
+export function poolCalibrationChain(length: number, channels: number = POOL_CHAINS[0].channels, side: number = POOL_CHAINS[0].side): Uint8Array {
   const b = new GraphBuilder(`lcnb_profiler_pool_chain_${length}`);
-  let x: Tensor = b.input('x', [1, POOL_CHANNELS, POOL_SIDE, POOL_SIDE]);
+  let x: Tensor = b.input('x', [1, channels, side, side]);
   for (let i = 0; i < length; i++) {
     const k = i % 2 === 0 ? 1 : 3;
     x = b.add1('Conv', `conv${i}`, [x], {
-      out_channels: POOL_CHANNELS,
+      out_channels: channels,
       kernel_shape: [k, k],
       strides: [1, 1],
       pads: [k >> 1, k >> 1, k >> 1, k >> 1],
       dilations: [1, 1],
-      group: k === 1 ? 1 : POOL_CHANNELS,
+      group: k === 1 ? 1 : channels,
       bias: true,
     });
   }
@@ -92,9 +95,9 @@ interface ChainTimes {
 
 /**
  * The long and short chain without the profiler and the long chain with it, loaded together and run in
- * turn (the order reversed every run), `WARMUP` + `RUNS` rounds; the profiled session's trace goes to `dir`.
+ * turn (the order reversed every run), `WARMUP` + `runs` rounds; the profiled session's trace goes to `dir`.
  */
-async function timeChains(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, dir: string, prefix: string): Promise<ChainTimes> {
+async function timeChains(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, dir: string, prefix: string, runs = RUNS): Promise<ChainTimes> {
   const { InferenceSession, Tensor } = ort();
   const plain = withoutSpinning(options);
   const sessions: Session[] = [];
@@ -105,7 +108,7 @@ async function timeChains(long: Uint8Array, short: Uint8Array, shape: number[], 
     const count = shape.reduce((a, b) => a * b, 1);
     const feeds = { x: new Tensor('float32', new Float32Array(count).fill(0.5), shape) };
     const times: number[][] = sessions.map(() => []);
-    for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (let i = 0; i < WARMUP + runs; i++) {
       const order = i % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
       for (const s of order) {
         const start = process.hrtime.bigint();
@@ -117,39 +120,52 @@ async function timeChains(long: Uint8Array, short: Uint8Array, shape: number[], 
     while (sessions.length) await sessions.pop()!.release();
     const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
     if (!file) throw new Error('onnxruntime wrote no profile trace for a calibration chain');
-    const summary = summarizeTrace(await readTraceFile(join(dir, file)), WARMUP, RUNS);
+    const summary = summarizeTrace(await readTraceFile(join(dir, file)), WARMUP, runs);
     return { differencesUs: times[0].map((t, i) => t - times[1][i]), profiled: summary };
   } finally {
     for (const s of sessions) await s.release().catch(() => undefined);
   }
 }
 
-/**
- * The pool chain's cost, or a reason why there is none: with 1 thread there is no pool; on a provider
- * or machine where the chain's convs do not all use the pool, its nodes would not measure pool nodes.
- */
-async function measurePoolCost(provider: string, threads: number, optimization: Optimization, dir: string): Promise<PoolProfilerCost | string> {
-  if (threads <= 1) return 'one thread: no node runs on an intra-op thread pool';
-  const options: SessionOptions = { ...baseSessionOptions(provider, threads), graphOptimizationLevel: optimization };
-  const times = await timeChains(poolCalibrationChain(POOL_CHAIN_NODES), poolCalibrationChain(1), [1, POOL_CHANNELS, POOL_SIDE, POOL_SIDE], options, dir, 'pool');
+/** One pool chain's figure, or why it has none (its convs did not all use the pool). */
+async function measurePoolChain(chain: (typeof POOL_CHAINS)[number], options: SessionOptions, dir: string, prefix: string): Promise<PoolChainCost | string> {
+  const { nodes, channels, side, runs } = chain;
+  const times = await timeChains(poolCalibrationChain(nodes, channels, side), poolCalibrationChain(1, channels, side), [1, channels, side, side], options, dir, prefix, runs);
   // Optimisation may add nodes (NCHWc reorders at both ends of both chains; they cancel in long −
   // short): the profiled figure is the mean event of the chain's own convs (named conv<i>, kept with
   // a suffix such as _nchwc), every one of which must have run on the pool in every timed run.
   const convs = times.profiled.nodes.filter((n) => /^conv\d+(_|$)/.test(n.name));
   const onPool = convs.filter((n) => n.calls > 0 && n.pooledCalls === n.calls);
-  if (convs.length !== POOL_CHAIN_NODES || onPool.length !== convs.length) {
-    return `the pool chain's ${POOL_CHAIN_NODES} convs did not all run on the thread pool (${onPool.length} of the ${convs.length} found did)`;
+  if (convs.length !== nodes || onPool.length !== convs.length) {
+    return `the ${nodes} convs of the pool chain on [1, ${channels}, ${side}, ${side}] did not all run on the thread pool (${onPool.length} of the ${convs.length} found did)`;
   }
-  const runs = times.profiled.timedRuns.length;
-  const perRun = Array.from({ length: runs }, (_, r) => convs.reduce((sum, n) => sum + n.perRunUs[r], 0) / convs.length);
-  const unprofiledNodeUs = median(times.differencesUs) / (POOL_CHAIN_NODES - 1);
+  const timed = times.profiled.timedRuns.length;
+  const perRun = Array.from({ length: timed }, (_, r) => convs.reduce((sum, n) => sum + n.perRunUs[r], 0) / convs.length);
+  const unprofiledNodeUs = median(times.differencesUs) / (nodes - 1);
   const profiledKernelUs = median(perRun);
+  return { chainNodes: nodes, shape: [1, channels, side, side], runs, unprofiledNodeUs, profiledKernelUs, inKernelUs: profiledKernelUs - unprofiledNodeUs };
+}
+
+/**
+ * The pool chains' costs, or a reason why there are none: with 1 thread there is no pool; on a
+ * provider or machine where the small chain's convs do not all use the pool, its nodes would not
+ * measure pool nodes. The larger chain is left out alone when its convs do not all use the pool.
+ */
+async function measurePoolCost(provider: string, threads: number, optimization: Optimization, dir: string): Promise<PoolProfilerCost | string> {
+  if (threads <= 1) return 'one thread: no node runs on an intra-op thread pool';
+  const options: SessionOptions = { ...baseSessionOptions(provider, threads), graphOptimizationLevel: optimization };
+  const small = await measurePoolChain(POOL_CHAINS[0], options, dir, 'pool0');
+  if (typeof small === 'string') return small;
+  const large = await measurePoolChain(POOL_CHAINS[1], options, dir, 'pool1');
+  const shape = (c: PoolChainCost) => `[${c.shape.join(', ')}]`;
   return {
-    chainNodes: POOL_CHAIN_NODES,
-    unprofiledNodeUs,
-    profiledKernelUs,
-    inKernelUs: profiledKernelUs - unprofiledNodeUs,
-    method: `a chain of ${POOL_CHAIN_NODES} convs that each ran on the intra-op thread pool (1×1 and depthwise 3×3 in turn on [1, ${POOL_CHANNELS}, ${POOL_SIDE}, ${POOL_SIDE}], optimisation ${optimization}) and a 1-node chain, measured as the first chain; per node: unprofiled median over runs of (long − short) / ${POOL_CHAIN_NODES - 1}, profiled mean kernel event of the pooled convs`,
+    ...small,
+    ...(typeof large === 'string' ? {} : { larger: large }),
+    method:
+      `pool chains of 1×1 and depthwise 3×3 convs in turn, every conv run on the intra-op thread pool (optimisation ${optimization}): ${small.chainNodes} on ${shape(small)}` +
+      (typeof large === 'string' ? ` (${large})` : ` and ${large.chainNodes} on ${shape(large)} (${large.runs} rounds)`) +
+      `, each with a 1-node chain, measured as the first chain; per node: unprofiled median over runs of (long − short) / (nodes − 1), profiled mean kernel event of the chain's convs. ` +
+      `A pooled event pays the cost interpolated between the chains' figures by its duration against their mean events (below the small chain's: its figure; above the larger one's: its figure)`,
   };
 }
 

@@ -173,16 +173,32 @@ export interface ProfilerCost {
   readonly method: string;
 }
 
-/** The profiler's cost per kernel event for nodes that hand work to the intra-op thread pool. Times in µs. */
-export interface PoolProfilerCost {
+/** One pool chain's figures (convs that each ran on the intra-op thread pool). Times in µs. */
+export interface PoolChainCost {
   /** Convs in the longer pool chain, every one of which ran on the pool; the shorter one has 1. */
   readonly chainNodes: number;
+  /** The chain's tensor, [1, C, H, W]. */
+  readonly shape: readonly number[];
+  /** Timed rounds. */
+  readonly runs: number;
   /** Per node with the profiler off: median over runs of (long − short) / (chainNodes − 1). */
   readonly unprofiledNodeUs: number;
   /** Per node with the profiler on: mean kernel event of the chain's pooled convs (median over runs). */
   readonly profiledKernelUs: number;
-  /** profiledKernelUs − unprofiledNodeUs: what a model's nodes that used the pool pay inside each event. */
+  /** profiledKernelUs − unprofiledNodeUs: what a pooled event of this size pays inside it. */
   readonly inKernelUs: number;
+}
+
+/**
+ * The profiler's cost per kernel event for nodes that hand work to the intra-op thread pool: the
+ * small pool chain's figures, and a larger chain's (the cost grows with a node's size; a pooled event
+ * pays the cost interpolated by its duration between the two chains' mean events). Times in µs.
+ */
+export interface PoolProfilerCost extends Omit<PoolChainCost, 'shape' | 'runs'> {
+  readonly shape?: readonly number[];
+  readonly runs?: number;
+  /** The larger pool chain; absent in results measured before it, or when its convs did not all use the pool. */
+  readonly larger?: PoolChainCost;
   /** How it was measured, in one sentence. */
   readonly method: string;
 }

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { correctedKernelUs, inKernelCosts, profilerInKernelUs } from '../../kernels/profileModel';
-import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, poolCalibrationChain } from '../../kernels/profilerCost';
+import { correctedKernelUs, inKernelCosts, poolInKernelUs, profilerInKernelUs } from '../../kernels/profileModel';
+import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain } from '../../kernels/profilerCost';
 import { onnx } from '../../src/onnx/proto';
 
 describe('profiler cost', () => {
@@ -27,18 +27,34 @@ describe('profiler cost', () => {
   });
 
   it('takes the chain figure for pooled events where no pool figure was measured, and never a negative one', () => {
-    assert.deepEqual(inKernelCosts({ inKernelUs: 3.5 }), { offPoolUs: 3.5, poolUs: 3.5 });
+    const none = inKernelCosts({ inKernelUs: 3.5 });
+    assert.deepEqual([none.offPoolUs, none.poolUs(5), none.poolUs(500)], [3.5, 3.5, 3.5]);
     const pool = { chainNodes: 41, unprofiledNodeUs: 5, profiledKernelUs: 12, inKernelUs: 7, method: 'fixture' };
-    assert.deepEqual(inKernelCosts({ inKernelUs: 3.5, pool }), { offPoolUs: 3.5, poolUs: 7 });
-    assert.deepEqual(inKernelCosts({ inKernelUs: -1, pool: { ...pool, inKernelUs: -2 } }), { offPoolUs: 0, poolUs: 0 });
+    const small = inKernelCosts({ inKernelUs: 3.5, pool });
+    assert.deepEqual([small.offPoolUs, small.poolUs(5), small.poolUs(500)], [3.5, 7, 7], 'one pool chain: its figure at every size');
+    const negative = inKernelCosts({ inKernelUs: -1, pool: { ...pool, inKernelUs: -2 } });
+    assert.deepEqual([negative.offPoolUs, negative.poolUs(12)], [0, 0]);
+  });
+
+  it("interpolates a pooled event's cost by its duration between the two pool chains, flat outside them", () => {
+    const larger = { chainNodes: 21, shape: [1, 64, 28, 28], runs: 60, unprofiledNodeUs: 30, profiledKernelUs: 42, inKernelUs: 17 };
+    const pool = { chainNodes: 41, unprofiledNodeUs: 5, profiledKernelUs: 12, inKernelUs: 7, larger, method: 'fixture' };
+    assert.equal(poolInKernelUs(pool, 3), 7, 'smaller than the small chain: its figure');
+    assert.equal(poolInKernelUs(pool, 12), 7);
+    assert.equal(poolInKernelUs(pool, 27), 12, 'half way');
+    assert.equal(poolInKernelUs(pool, 42), 17);
+    assert.equal(poolInKernelUs(pool, 400), 17, 'larger than the larger chain: its figure');
+    assert.equal(poolInKernelUs({ ...pool, larger: { ...larger, inKernelUs: -3 } }, 42), 0, 'a negative figure counts as 0');
+    assert.equal(poolInKernelUs({ ...pool, larger: { ...larger, profiledKernelUs: 10 } }, 42), 7, "a larger chain whose events are not longer is not used");
+    assert.equal(inKernelCosts({ inKernelUs: 3, pool }).poolUs(27), 12);
   });
 
   it("a run's in-kernel cost adds each kind's figure over its events", () => {
-    const costs = { offPoolUs: 3, poolUs: 7 };
-    assert.equal(profilerInKernelUs(10, 4, costs), 6 * 3 + 4 * 7);
-    assert.equal(profilerInKernelUs(10, 0, costs), 30);
-    assert.equal(profilerInKernelUs(10, 12, costs), 70, 'no more pooled kernels than kernels');
-    assert.equal(profilerInKernelUs(10, 2.5, costs), 7.5 * 3 + 2.5 * 7, 'a per-run mean over the runs');
+    assert.equal(profilerInKernelUs(10, [{ perRun: 4, costUs: 7 }], 3), 6 * 3 + 4 * 7);
+    assert.equal(profilerInKernelUs(10, [], 3), 30);
+    assert.equal(profilerInKernelUs(10, [{ perRun: 2, costUs: 7 }, { perRun: 1, costUs: 12 }], 3), 7 * 3 + 2 * 7 + 12, "each pooled node at its own size's cost");
+    assert.equal(profilerInKernelUs(10, [{ perRun: 12, costUs: 7 }], 3), 84, 'no off-pool events left when every event was pooled');
+    assert.equal(profilerInKernelUs(10, [{ perRun: 2.5, costUs: 7 }], 3), 7.5 * 3 + 2.5 * 7, 'a per-run mean over the runs');
   });
 
   it('the pool chain alternates 1×1 and depthwise 3×3 convs of one width, as many as asked', () => {
@@ -48,6 +64,9 @@ describe('profiler cost', () => {
     const attr = (n: (typeof nodes)[number], name: string) => n.attribute?.find((a) => a.name === name);
     assert.deepEqual(nodes.slice(0, 3).map((n) => Number(attr(n, 'kernel_shape')?.ints?.[0])), [1, 3, 1]);
     assert.deepEqual(nodes.slice(0, 2).map((n) => Number(attr(n, 'group')?.i ?? 1)), [1, 32]);
+    const wide = onnx.ModelProto.decode(poolCalibrationChain(3, 64, 28)).graph;
+    assert.deepEqual(wide?.node?.slice(0, 2).map((n) => Number(attr(n, 'group')?.i ?? 1)), [1, 64]);
+    assert.deepEqual(wide?.input?.[0]?.type?.tensorType?.shape?.dim?.map((d) => Number(d.dimValue)), [1, 64, 28, 28]);
   });
 
   it('measures a pool figure with 2 threads (every pool-chain conv on the pool) and none with 1', async () => {
@@ -59,6 +78,10 @@ describe('profiler cost', () => {
       assert.equal(two.pool.chainNodes, POOL_CHAIN_NODES);
       assert.ok(two.pool.profiledKernelUs > 0 && two.pool.unprofiledNodeUs > 0, JSON.stringify(two.pool));
       assert.ok(Math.abs(two.pool.inKernelUs - (two.pool.profiledKernelUs - two.pool.unprofiledNodeUs)) < 1e-9);
+      const larger = two.pool.larger;
+      assert.ok(larger, `the larger pool chain measured: ${two.pool.method}`);
+      assert.deepEqual(larger.shape, [1, POOL_CHAINS[1].channels, POOL_CHAINS[1].side, POOL_CHAINS[1].side]);
+      assert.ok(larger.profiledKernelUs > two.pool.profiledKernelUs, "its convs take longer than the small chain's");
       assert.ok(two.calibrationMs !== undefined && two.calibrationMs > 0);
       const one = await measureProfilerCost('cpu', 1, mkdtempSync(join(dir, 'one-')), 'all');
       assert.equal(one.pool, undefined);
