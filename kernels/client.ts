@@ -92,6 +92,8 @@ function phaseText(p: KernelProgress): string {
       return `warm-up run ${Math.min(p.done + 1, p.total)} of ${p.total}`;
     case 'runs':
       return `timed run ${Math.min(p.done + 1, p.total)} of ${p.total}`;
+    case 'alone':
+      return `run ${Math.min(p.done + 1, p.total)} of ${p.total} alone`;
   }
 }
 

@@ -201,7 +201,7 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
   let choice = requested;
   const profiling = req.profile !== false;
   const options = (provider: string): SessionOptions => ({
-    ...baseSessionOptions(provider, req.threads),
+    ...baseSessionOptions(provider, req.threads, { spinning: req.spinning }),
     graphOptimizationLevel: req.optimization,
     ...(profiling ? { enableProfiling: true, profileFilePrefix: join(dir, 'trace'), optimizedModelFilePath: join(dir, 'optimized.onnx') } : {}),
   });
@@ -262,12 +262,19 @@ export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] 
 }
 
 /** How a job timed its sessions, in one sentence for the report. */
-export function protocolText(models: number, profiled: boolean, warmup: number, runs: number, baselineRuns: number): string {
+export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone'>, models: number, profiled: boolean, baselineRuns: number): string {
+  const { warmup, runs } = req;
+  const rounds = Math.max(runs, baselineRuns);
   const sessions = profiled && baselineRuns > 0 ? 'a profiled and an unprofiled session' : 'one session';
-  const what = models > 1 ? `${models} models, each with ${sessions},` : `the model's ${sessions}`;
+  const both = profiled && baselineRuns > 0;
+  const what = models > 1 ? `${models} models, each with ${sessions},` : both ? "the model's profiled and unprofiled sessions" : "the model's session";
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const alone = req.alone
+    ? ` Then ${models > 1 ? 'each model' : 'the model'} alone, in a fresh unprofiled session with spinning on (onnxruntime's default): ${plural(warmup, 'warm-up run')} and ${plural(runs, 'timed run')} give ${models > 1 ? 'its' : 'the'} latency.`
+    : '';
   return (
-    `Interleaved: ${what} loaded together in one process with thread-pool spinning off, then run in turn, ` +
-    `each round in a freshly shuffled order, ${warmup} warm-up round${warmup === 1 ? '' : 's'} and ${Math.max(runs, baselineRuns)} timed round${Math.max(runs, baselineRuns) === 1 ? '' : 's'}.`
+    `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
+    `each round in a freshly shuffled order, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${alone}`
   );
 }
 
@@ -337,9 +344,10 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     // Releasing a profiled session writes its trace.
     for (const slot of slots) await release(slot.session);
 
+    const alone = req.alone ? await timeAlone(req, loaded, report) : undefined;
     // Each model's unprofiled runs (its profiled ones when it has no unprofiled session).
     const times = loaded.map((_, i) => wallStats((slots.find((s) => s.model === i && !s.profiled) ?? slots.find((s) => s.model === i)!).times));
-    if (req.profile === false) return { results: [], times, protocol: protocolText(loaded.length, false, req.warmup, req.runs, 0) };
+    if (req.profile === false) return { results: [], times, protocol: protocolText(req, loaded.length, false, 0) };
     let profilerCost: ProfilerCost | undefined;
     const costNotes: string[] = [];
     if (req.profilerCost ?? baselineRuns > 0) {
@@ -359,8 +367,9 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       results.push(
         await readResult(req, loaded[i], profiledTimes, plainTimes, profilerCost, [...loaded[i].notes, ...costNotes], { atStart: loadAtStart, atEnd: loadAtEnd, cores: availableParallelism() }),
       );
+      if (alone) results[i] = { ...results[i], alone: alone[i] };
     }
-    return { results, times, protocol: protocolText(loaded.length, true, req.warmup, req.runs, baselineRuns) };
+    return { results, times, protocol: protocolText(req, loaded.length, true, baselineRuns) };
   } finally {
     for (const m of loaded) {
       await release(m.profiled).catch(() => undefined);
@@ -368,6 +377,40 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each model alone: a fresh unprofiled session with spinning on (onnxruntime's default), its
+ * warm-up and timed runs, then released before the next model's.
+ */
+async function timeAlone(req: MeasureRequest, loaded: readonly LoadedModel[], report: (phase: ProfilePhase, done: number, total: number) => void): Promise<WallTimes[]> {
+  const out: WallTimes[] = [];
+  for (const model of loaded) {
+    let session: Session;
+    try {
+      session = await ort().InferenceSession.create(model.path, { ...baseSessionOptions(model.choice.used, req.threads, { spinning: true }), graphOptimizationLevel: req.optimization });
+    } catch (e) {
+      throw new JobError(`onnxruntime could not load '${model.path}' to time it alone: ${condenseOrtError((e as Error).message)}`);
+    }
+    try {
+      const times: number[] = [];
+      report('alone', 0, req.warmup + req.runs);
+      for (let i = 0; i < req.warmup + req.runs; i++) {
+        const start = process.hrtime.bigint();
+        try {
+          await session.run(model.feeds);
+        } catch (e) {
+          throw new JobError(`onnxruntime failed running '${model.path}': ${condenseOrtError((e as Error).message)}`);
+        }
+        if (i >= req.warmup) times.push(wallMs(start));
+        report('alone', i + 1, req.warmup + req.runs);
+      }
+      out.push(wallStats(times));
+    } finally {
+      await session.release();
+    }
+  }
+  return out;
 }
 
 /** One model's result, from its timed runs and its trace. */

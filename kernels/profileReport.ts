@@ -1,6 +1,6 @@
 /** Plain-text rendering of a measured profile (the CLI's default `lcnb profile` output). */
 import { textTable } from '../src/core/report';
-import { formatBytes, formatCount, formatShape, formatSI } from '../src/shared/format';
+import { formatBytes, formatCount, formatShape, formatSI, latencyTiming } from '../src/shared/format';
 import { roofOfLayer } from '../src/shared/roofline';
 import { ModelProfile } from './profileModel';
 
@@ -38,8 +38,9 @@ export function profileText(p: ModelProfile): string {
     '',
     `Measured here: provider ${provider}, ${s.threads} intra-op thread(s), inter-op 1, sequential, optimization '${s.optimization}',`,
     `  ${s.warmup} warm-up runs discarded, ${s.runs} timed runs, onnxruntime ${s.onnxruntimeVersion}; model: ${p.graph_form}`,
-    `  latency     median ${ms(p.latency.median_ms)}  p10 ${ms(p.latency.p10_ms)}  p90 ${ms(p.latency.p90_ms)}  (profiler off)`,
-    `  profiled    median ${ms(p.latency.profiled_median_ms)} (${p.latency.profiled_vs_unprofiled.toFixed(2)}× — per-layer times come from these runs)`,
+    `  latency     median ${ms(p.latency.median_ms)}  p10 ${ms(p.latency.p10_ms)}  p90 ${ms(p.latency.p90_ms)}  (profiler off, ${latencyTiming(p.latency.alone)})`,
+    `  profiled    median ${ms(p.latency.profiled_median_ms)} (${p.latency.profiled_vs_unprofiled.toFixed(2)}× the unprofiled runs in turn${p.latency.in_turn_median_ms !== undefined ? `, ${ms(p.latency.in_turn_median_ms)}` : ''} — per-layer times come from these runs)`,
+    ...(p.protocol ? [`  protocol    ${p.protocol}`] : []),
     `  achieved    ${p.achieved_gflops.toFixed(2)} GFLOPS (${formatSI(p.totals.flops)} FLOPs / median latency)`,
     `  coverage    per-layer kernel times add up to ${(100 * p.coverage).toFixed(1)}% of a profiled run (${ms(p.latency.profiled_run_ms)} in onnxruntime); the rest is between kernels`,
     ...profilerLines(p),

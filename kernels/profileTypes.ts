@@ -65,15 +65,23 @@ export interface ModelProfile {
   /** How the runs were timed (sessions loaded together and run in turn); absent in reports saved before it was stated. */
   readonly protocol?: string;
   readonly latency: {
-    /** The model's latency: timed runs with onnxruntime's profiler off. */
+    /**
+     * The model's latency, timed runs with onnxruntime's profiler off: alone in a session of its own
+     * with spinning on (onnxruntime's default) when `alone`, else in turn with the other sessions
+     * of its job, spinning off.
+     */
     readonly median_ms: number;
     readonly p10_ms: number;
     readonly p90_ms: number;
+    /** Set when median_ms was timed alone with spinning on (a single model's measurement). */
+    readonly alone?: true;
+    /** With `alone`: the unprofiled median in turn with the profiled session (spinning off), which the profiler figures compare with. */
+    readonly in_turn_median_ms?: number;
     /** The runs with the profiler on, from which the per-layer times come (wall time). */
     readonly profiled_median_ms: number;
     /** onnxruntime's own duration of a profiled run (its model_run event), median. */
     readonly profiled_run_ms: number;
-    /** profiled / unprofiled median: what the profiler itself costs. */
+    /** profiled / unprofiled median, both in turn: what the profiler itself costs. */
     readonly profiled_vs_unprofiled: number;
     /**
      * onnxruntime's own run time with the profiler off: median_ms less binding_ms. (onnxruntime

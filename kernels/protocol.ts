@@ -56,6 +56,17 @@ export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inpu
   readonly models: readonly { readonly modelPath: string; readonly inputs?: Readonly<Record<string, readonly number[]>> }[];
   /** false: time each model's one unprofiled session only (no trace, no per-node times). Default true. */
   readonly profile?: boolean;
+  /**
+   * Let each session's intra-op pool spin while it waits for work (onnxruntime's default). Off by
+   * default: sessions timed in turn in one process need it off. Only for one session timed alone.
+   */
+  readonly spinning?: boolean;
+  /**
+   * After the interleaved rounds, time each model once more alone: a fresh unprofiled session with
+   * spinning on (onnxruntime's default), its own warm-up and `runs` runs (ProfileResult.alone). A
+   * model's own latency is this; spinning off costs a model timed alone 1.2–1.5× here.
+   */
+  readonly alone?: boolean;
 }
 
 export interface MeasureResult {
@@ -113,8 +124,8 @@ export interface ProviderStatus extends BackendInfo {
   readonly reason?: string;
 }
 
-/** In this order: load (each model's sessions), warmup and runs (rounds of every session in turn). */
-export type ProfilePhase = 'load' | 'warmup' | 'runs';
+/** In this order: load (each model's sessions), warmup and runs (rounds of every session in turn), alone (each model timed alone, when asked). */
+export type ProfilePhase = 'load' | 'warmup' | 'runs' | 'alone';
 
 export interface WallTimes {
   /** Wall time of each timed run (process.hrtime around session.run), in order. */
@@ -268,6 +279,8 @@ export interface ProfileResult {
   readonly latency: LatencyStats;
   /** The same model timed with profiling off; absent when `baselineRuns` was 0. */
   readonly baseline?: WallTimes;
+  /** The model timed alone with spinning on, after the interleaved rounds (MeasureRequest.alone). */
+  readonly alone?: WallTimes;
   /** The profiler's own cost per node; absent when not requested or when it could not be measured. */
   readonly profilerCost?: ProfilerCost;
   /** One entry per node onnxruntime ran, in execution order of the first timed run. */

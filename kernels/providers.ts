@@ -103,7 +103,11 @@ export async function chooseProvider(requested: string): Promise<ProviderChoice>
 }
 
 /** Session options every kernel job uses. */
-export function baseSessionOptions(provider: string, threads: number): SessionOptions {
+/**
+ * The session options every lcnb session shares. `spinning`: let the intra-op pool spin while it
+ * waits for work (onnxruntime's default), for a session timed alone; off unless asked.
+ */
+export function baseSessionOptions(provider: string, threads: number, { spinning = false }: { spinning?: boolean } = {}): SessionOptions {
   return {
     executionProviders: [provider],
     intraOpNumThreads: threads,
@@ -112,6 +116,6 @@ export function baseSessionOptions(provider: string, threads: number): SessionOp
     logSeverityLevel: 3,
     // Sessions are timed in turn within one process: a pool that spins waiting for work takes the
     // cores from the next session's pool (ratios swung 0.5–2.3× with it, stayed within ±2% without).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
 }

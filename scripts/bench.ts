@@ -17,7 +17,8 @@ import { profileModel } from '../kernels/profileModel';
 import { Optimization } from '../kernels/protocol';
 import { readOnnxFile } from '../src/onnx/file';
 import { exportOnnx } from '../src/onnx/writer';
-import { formatSI } from '../src/shared/format';
+import { formatRatio, formatSI } from '../src/shared/format';
+import { intervalMethod, pairedRatio } from '../src/run/comparison';
 import { buildModel, summarizeModel, zooModels } from '../src/zoo';
 import { CellAnalysis } from '../src/notebook/languageCosts';
 import { executeCell } from '../src/run/execute';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const optimization = values.opt as Optimization;
 const THREADS = 2;
+/** Models whose latency is timed with spinning on and off. */
+const SPINNING_MODELS = ['mobilenet_v3_small_x1_0', 'shufflenet_v2_x0_5', 'mobilenet_v2_x1_0', 'fasternet_t0'];
 const root = join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -179,6 +182,27 @@ async function main() {
     );
   }
 
+  // What turning spinning off costs a model timed alone: blocks of runs of one session, spinning
+  // on and off in turn (two spinning sessions cannot be interleaved; blocks alternate instead).
+  const spinning = [];
+  if (!values['skip-zoo']) {
+    const dir = await mkdtemp(join(tmpdir(), 'lcnb-bench-spin-'));
+    for (const id of SPINNING_MODELS.filter((m) => m.startsWith(values.only))) {
+      const modelPath = join(dir, `${id}.onnx`);
+      await writeFile(modelPath, exportOnnx(buildModel(id), { form: 'inference' }).bytes);
+      const blocks: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      for (let block = 0; block < 6; block++) {
+        const on = block % 2 === 0;
+        const m = await kernel.measure({ models: [{ modelPath }], provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, profile: false, spinning: on });
+        blocks[on ? 'on' : 'off'].push(m.times[0].medianMs);
+      }
+      const entry = { id, spinning_on_ms: median(blocks.on), spinning_off_ms: median(blocks.off), off_vs_on: median(blocks.off) / median(blocks.on) };
+      spinning.push(entry);
+      console.log(`${id.padEnd(26)} spinning on ${entry.spinning_on_ms.toFixed(3)} ms, off ${entry.spinning_off_ms.toFixed(3)} ms: off ÷ on ${entry.off_vs_on.toFixed(3)}`);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+
   const references = [];
   if (values['reference-dir'] && !values['skip-zoo']) {
     const dir = await mkdtemp(join(tmpdir(), 'lcnb-bench-'));
@@ -187,18 +211,13 @@ async function main() {
       if (!existsSync(reference)) continue;
       const ours = join(dir, `${id}.onnx`);
       await writeFile(ours, exportOnnx(buildModel(id), { form: 'inference' }).bytes);
-      const time = async (modelPath: string) =>
-        (await kernel.profile({ modelPath, provider: 'cpu', threads: THREADS, runs: 1, warmup: 5, optimization, baselineRuns: runs, profilerCost: false })).baseline?.medianMs ?? NaN;
-      const lcnb: number[] = [];
-      const ref: number[] = [];
-      // Alternate the two so drifting machine load hits both alike.
-      for (let round = 0; round < 3; round++) {
-        lcnb.push(await time(ours));
-        ref.push(await time(reference));
-      }
-      const entry = { id, lcnb_ms: median(lcnb), reference_ms: median(ref), ratio: median(lcnb) / median(ref) };
+      // Both loaded in one job and run in turn, round by round (the compare cells' protocol).
+      const measured = await kernel.measure({ models: [{ modelPath: ours }, { modelPath: reference }], provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, profile: false });
+      const [lcnb, ref] = measured.times;
+      const ratio = pairedRatio(lcnb.runsMs, ref.runsMs);
+      const entry = { id, lcnb_ms: lcnb.medianMs, reference_ms: ref.medianMs, ratio: ratio.ratio, ratio_lo: ratio.lo, ratio_hi: ratio.hi };
       references.push(entry);
-      console.log(`${id.padEnd(26)} lcnb ${entry.lcnb_ms.toFixed(3)} ms  reference ${entry.reference_ms.toFixed(3)} ms  ratio ${entry.ratio.toFixed(3)}`);
+      console.log(`${id.padEnd(26)} lcnb ${entry.lcnb_ms.toFixed(3)} ms  reference ${entry.reference_ms.toFixed(3)} ms  ratio ${formatRatio(ratio)}`);
     }
     await rm(dir, { recursive: true, force: true });
   }
@@ -225,12 +244,18 @@ async function main() {
         `| ${r.id} | ${formatSI(r.params)} | ${formatSI(r.madds)} | ${r.median_ms.toFixed(2)} | ${r.p90_ms.toFixed(2)} | ${r.achieved_gflops.toFixed(1)} | ${r.kernels_per_run} | ${percent(r.coverage)} | ${percent(r.corrected_coverage)} | ${r.profiled_vs_unprofiled.toFixed(2)} | ${r.per_node_cost_ratio.toFixed(2)} |`,
     ),
   ];
+  if (spinning.length) {
+    md.push('', `Thread-pool spinning and a model's own latency: one session timed alone, ${runs} runs per block, blocks with spinning on and off in turn (3 each; medians of the block medians).`, '');
+    md.push('| model | spinning on ms | spinning off ms | off ÷ on |', '|---|---:|---:|---:|');
+    md.push(...spinning.map((s) => `| ${s.id} | ${s.spinning_on_ms.toFixed(3)} | ${s.spinning_off_ms.toFixed(3)} | ${s.off_vs_on.toFixed(3)} |`));
+  }
   if (references.length) {
-    md.push('', '| model | lcnb export ms | reference export ms | lcnb ÷ reference |', '|---|---:|---:|---:|');
-    md.push(...references.map((r) => `| ${r.id} | ${r.lcnb_ms.toFixed(3)} | ${r.reference_ms.toFixed(3)} | ${r.ratio.toFixed(3)} |`));
+    md.push('', `lcnb's export against the reference's, both loaded in one job and run in turn, ${runs} rounds; ${intervalMethod(runs)}.`, '');
+    md.push('| model | lcnb export ms (median) | reference export ms (median) | lcnb ÷ reference (95%) |', '|---|---:|---:|---:|');
+    md.push(...references.map((r) => `| ${r.id} | ${r.lcnb_ms.toFixed(3)} | ${r.reference_ms.toFixed(3)} | ${formatRatio({ ratio: r.ratio, lo: r.ratio_lo, hi: r.ratio_hi })} |`));
   }
   mkdirSync(join(root, 'bench'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, references }, null, 2) + '\n');
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, spinning, references }, null, 2) + '\n');
   writeFileSync(join(root, 'bench', 'results.md'), md.join('\n') + '\n');
   console.log(`\n${md.join('\n')}`);
 }

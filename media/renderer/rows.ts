@@ -3,7 +3,7 @@
  * side by side. Pure functions over the report, so tests run them without a DOM.
  */
 import type { ModelPart, ModelReport, PartSplit, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
-import { formatRatio, formatSI } from '../../src/shared/format';
+import { formatRatio, formatSI, latencyTiming } from '../../src/shared/format';
 
 export type SortValue = number | string | undefined;
 
@@ -286,7 +286,7 @@ export function measuredWith(model: ModelReport): string {
   const s = model.profile?.settings;
   if (!s) return '';
   const provider = s.providerUsed === s.providerRequested ? s.providerUsed : `${s.providerUsed} (asked for ${s.providerRequested})`;
-  return `${provider}, ${s.threads} thread${s.threads === 1 ? '' : 's'}, optimization ${s.optimization}, ${s.warmup} warm-up + ${s.runs} runs`;
+  return `${provider}, ${s.threads} thread${s.threads === 1 ? '' : 's'}, optimization ${s.optimization}, ${s.warmup} warm-up + ${s.runs} runs, ${latencyTiming(model.profile?.latency.alone)}`;
 }
 
 export function shapeText(shape: readonly number[]): string {

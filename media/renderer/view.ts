@@ -125,7 +125,12 @@ export function measuredBlock(doc: Document, model: ModelReport): HTMLElement | 
     ['Input', `${shapeText(p.input)} — ${s.inputFill}`],
     ['Achieved (GFLOP/s)', p.achieved_gflops.toFixed(1), 'FLOPs / median latency'],
     ['Coverage', `${percent(p.coverage)} of onnxruntime's run time is in the per-layer rows`, 'The rest is spent between kernels, in the executor and in the profiler itself'],
-    ['Profiler cost', `profiled median ${p.latency.profiled_median_ms.toFixed(3)} ms = ${p.latency.profiled_vs_unprofiled.toFixed(2)}× the unprofiled median`],
+    [
+      'Profiler cost',
+      `profiled median ${p.latency.profiled_median_ms.toFixed(3)} ms = ${p.latency.profiled_vs_unprofiled.toFixed(2)}× the unprofiled median${p.latency.in_turn_median_ms !== undefined ? ` in turn (${p.latency.in_turn_median_ms.toFixed(3)} ms, spinning off)` : ''}`,
+      'The profiled and unprofiled sessions ran in turn, round by round, so the two compare like with like',
+    ],
+    ...(p.protocol ? ([['How it was timed', p.protocol]] as [string, string][]) : []),
     ['Machine roofs', roofsText(p.peaks), p.peaks.method],
     ['What ran', p.graph_form],
     ['onnxruntime', s.onnxruntimeVersion],

@@ -29,6 +29,7 @@ const PHASES: Record<string, string> = {
   load: 'loading the model into onnxruntime',
   warmup: 'warm-up runs',
   runs: 'timed runs (profiler on and off, in turn)',
+  alone: 'timed runs alone, for the latency',
 };
 
 export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vscode.NotebookEditor | undefined> {

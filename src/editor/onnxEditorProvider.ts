@@ -51,6 +51,8 @@ function progressText(p: KernelProgress): string {
       return `Warm-up run ${step}…`;
     case 'runs':
       return `Timed round ${step} (profiled and unprofiled in turn)…`;
+    case 'alone':
+      return `Run ${step} alone, for the latency…`;
   }
 }
 
