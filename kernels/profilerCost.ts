@@ -19,7 +19,10 @@
  * trace says which of a model's nodes used the pool (trace.ts, usedThreadPool) and each pays its kind's cost.
  *
  * The sessions of a chain (long, short, long profiled) are loaded together with thread-pool spinning
- * off and run in turn, run by run, so that a drift in the machine's speed meets them alike.
+ * off and run in turn, run by run, so that a drift in the machine's speed meets them alike. They run a
+ * round at a time (ProfilerCalibration): a job runs a round after each of its own rounds, since the
+ * pool's cost follows the machine's state from one moment to the next; measureProfilerCost runs the
+ * rounds on their own.
  */
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -34,12 +37,15 @@ import { readTraceFile, summarizeTrace, TraceSummary } from './trace';
 export const CHAIN_NODES = 101;
 const CHANNELS = 16;
 const SIDE = 14;
-const WARMUP = 10;
-const RUNS = 100;
-/** The pool chains: small convs, and larger ones (the cost on the pool grows with a node's size). */
+/** Rounds of a calibration measured on its own (measureProfilerCost): warm-up, then timed. */
+const WARMUP_ROUNDS = 8;
+const TIMED_ROUNDS = 34;
+/** Runs of the off-pool chain's sessions per round. */
+const CHAIN_REPEATS = 3;
+/** The pool chains: small convs, and larger ones (the cost on the pool grows with a node's size); runs of their sessions per round. */
 export const POOL_CHAINS = [
-  { nodes: 41, channels: 32, side: 14, runs: RUNS },
-  { nodes: 21, channels: 64, side: 28, runs: 60 },
+  { nodes: 41, channels: 32, side: 14, repeats: 3 },
+  { nodes: 21, channels: 64, side: 28, repeats: 2 },
 ] as const;
 export const POOL_CHAIN_NODES = POOL_CHAINS[0].nodes;
 
@@ -94,43 +100,73 @@ interface ChainTimes {
 }
 
 /**
- * The long and short chain without the profiler and the long chain with it, loaded together and run in
- * turn (the order reversed every run), `WARMUP` + `runs` rounds; the profiled session's trace goes to `dir`.
+ * One chain's three sessions — the long and the 1-node chain without the profiler, the long chain with
+ * it (its trace goes to `dir`) — loaded together and run in turn, `repeats` times a round, the order
+ * reversed every other run.
  */
-async function timeChains(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, dir: string, prefix: string, runs = RUNS): Promise<ChainTimes> {
-  const { InferenceSession, Tensor } = ort();
-  const plain = withoutSpinning(options);
-  const sessions: Session[] = [];
-  try {
-    sessions.push(await InferenceSession.create(long, plain));
-    sessions.push(await InferenceSession.create(short, plain));
-    sessions.push(await InferenceSession.create(long, { ...plain, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
-    const count = shape.reduce((a, b) => a * b, 1);
-    const feeds = { x: new Tensor('float32', new Float32Array(count).fill(0.5), shape) };
-    const times: number[][] = sessions.map(() => []);
-    for (let i = 0; i < WARMUP + runs; i++) {
-      const order = i % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
-      for (const s of order) {
-        const start = process.hrtime.bigint();
-        await sessions[s].run(feeds);
-        if (i >= WARMUP) times[s].push(Number(process.hrtime.bigint() - start) / 1e3);
-      }
+class ChainSessions {
+  private readonly differencesUs: number[] = [];
+  private runs = 0;
+  private released = false;
+
+  private constructor(
+    private readonly sessions: Session[],
+    private readonly feeds: Record<string, import('onnxruntime-node').Tensor>,
+    private readonly repeats: number,
+    private readonly dir: string,
+    private readonly prefix: string,
+  ) {}
+
+  static async load(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, repeats: number, dir: string, prefix: string): Promise<ChainSessions> {
+    const { InferenceSession, Tensor } = ort();
+    const plain = withoutSpinning(options);
+    const sessions: Session[] = [];
+    try {
+      sessions.push(await InferenceSession.create(long, plain));
+      sessions.push(await InferenceSession.create(short, plain));
+      sessions.push(await InferenceSession.create(long, { ...plain, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
+    } catch (e) {
+      for (const s of sessions) await s.release().catch(() => undefined);
+      throw e;
     }
+    const count = shape.reduce((a, b) => a * b, 1);
+    return new ChainSessions(sessions, { x: new Tensor('float32', new Float32Array(count).fill(0.5), shape) }, repeats, dir, prefix);
+  }
+
+  async round(): Promise<void> {
+    for (let r = 0; r < this.repeats; r++) {
+      const times: number[] = [];
+      for (const s of this.runs % 2 === 0 ? [0, 1, 2] : [2, 1, 0]) {
+        const start = process.hrtime.bigint();
+        await this.sessions[s].run(this.feeds);
+        times[s] = Number(process.hrtime.bigint() - start) / 1e3;
+      }
+      this.differencesUs.push(times[0] - times[1]);
+      this.runs++;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     // Releasing the profiled session writes its trace.
-    while (sessions.length) await sessions.pop()!.release();
-    const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
+    for (const s of this.sessions) await s.release().catch(() => undefined);
+  }
+
+  /** After `warmupRounds` rounds, the timed runs: released first. */
+  async read(warmupRounds: number): Promise<ChainTimes> {
+    await this.release();
+    const warmup = Math.min(warmupRounds * this.repeats, Math.max(0, this.runs - this.repeats));
+    const file = readdirSync(this.dir).find((f) => f.startsWith(this.prefix) && f.endsWith('.json'));
     if (!file) throw new Error('onnxruntime wrote no profile trace for a calibration chain');
-    const summary = summarizeTrace(await readTraceFile(join(dir, file)), WARMUP, runs);
-    return { differencesUs: times[0].map((t, i) => t - times[1][i]), profiled: summary };
-  } finally {
-    for (const s of sessions) await s.release().catch(() => undefined);
+    const profiled = summarizeTrace(await readTraceFile(join(this.dir, file)), warmup, this.runs - warmup);
+    return { differencesUs: this.differencesUs.slice(warmup), profiled };
   }
 }
 
 /** One pool chain's figure, or why it has none (its convs did not all use the pool). */
-async function measurePoolChain(chain: (typeof POOL_CHAINS)[number], options: SessionOptions, dir: string, prefix: string): Promise<PoolChainCost | string> {
-  const { nodes, channels, side, runs } = chain;
-  const times = await timeChains(poolCalibrationChain(nodes, channels, side), poolCalibrationChain(1, channels, side), [1, channels, side, side], options, dir, prefix, runs);
+function poolChainCost(chain: (typeof POOL_CHAINS)[number], times: ChainTimes): PoolChainCost | string {
+  const { nodes, channels, side } = chain;
   // Optimisation may add nodes (NCHWc reorders at both ends of both chains; they cancel in long −
   // short): the profiled figure is the mean event of the chain's own convs (named conv<i>, kept with
   // a suffix such as _nchwc), every one of which must have run on the pool in every timed run.
@@ -143,55 +179,112 @@ async function measurePoolChain(chain: (typeof POOL_CHAINS)[number], options: Se
   const perRun = Array.from({ length: timed }, (_, r) => convs.reduce((sum, n) => sum + n.perRunUs[r], 0) / convs.length);
   const unprofiledNodeUs = median(times.differencesUs) / (nodes - 1);
   const profiledKernelUs = median(perRun);
-  return { chainNodes: nodes, shape: [1, channels, side, side], runs, unprofiledNodeUs, profiledKernelUs, inKernelUs: profiledKernelUs - unprofiledNodeUs };
+  return { chainNodes: nodes, shape: [1, channels, side, side], runs: times.differencesUs.length, unprofiledNodeUs, profiledKernelUs, inKernelUs: profiledKernelUs - unprofiledNodeUs };
 }
 
 /**
- * The pool chains' costs, or a reason why there are none: with 1 thread there is no pool; on a
- * provider or machine where the small chain's convs do not all use the pool, its nodes would not
- * measure pool nodes. The larger chain is left out alone when its convs do not all use the pool.
+ * The profiler's calibration as sessions that run a round at a time, so that a job can run a round
+ * between its own rounds and the chains meet the machine as the model's sessions do (the pool's cost
+ * changes with the machine's state within seconds: a calibration run after the model's runs read
+ * 19 µs per pooled event where the model's own runs implied about 6). `finish` releases the sessions
+ * and reads the costs; `dispose` releases them when the job ends otherwise.
  */
-async function measurePoolCost(provider: string, threads: number, optimization: Optimization, dir: string): Promise<PoolProfilerCost | string> {
-  if (threads <= 1) return 'one thread: no node runs on an intra-op thread pool';
-  const options: SessionOptions = { ...baseSessionOptions(provider, threads), graphOptimizationLevel: optimization };
-  const small = await measurePoolChain(POOL_CHAINS[0], options, dir, 'pool0');
-  if (typeof small === 'string') return small;
-  const large = await measurePoolChain(POOL_CHAINS[1], options, dir, 'pool1');
-  const shape = (c: PoolChainCost) => `[${c.shape.join(', ')}]`;
-  return {
-    ...small,
-    ...(typeof large === 'string' ? {} : { larger: large }),
-    method:
-      `pool chains of 1×1 and depthwise 3×3 convs in turn, every conv run on the intra-op thread pool (optimisation ${optimization}): ${small.chainNodes} on ${shape(small)}` +
-      (typeof large === 'string' ? ` (${large})` : ` and ${large.chainNodes} on ${shape(large)} (${large.runs} rounds)`) +
-      `, each with a 1-node chain, measured as the first chain; per node: unprofiled median over runs of (long − short) / (nodes − 1), profiled mean kernel event of the chain's convs. ` +
-      `A pooled event pays the cost interpolated between the chains' figures by its duration against their mean events (below the small chain's: its figure; above the larger one's: its figure)`,
-  };
+export class ProfilerCalibration {
+  private rounds = 0;
+  private readonly started = process.hrtime.bigint();
+  private busyNs = 0n;
+
+  private constructor(
+    private readonly chain: ChainSessions,
+    private readonly pools: ChainSessions[],
+    private readonly noPool: string | undefined,
+    private readonly optimization: Optimization,
+  ) {}
+
+  /** Loads the chains in `dir` (a scratch folder the caller removes): the pool chains only with more than one thread. */
+  static async load(provider: string, threads: number, dir: string, optimization: Optimization = 'all'): Promise<ProfilerCalibration> {
+    const base = baseSessionOptions(provider, threads);
+    const chain = await ChainSessions.load(calibrationChain(CHAIN_NODES), calibrationChain(1), [1, CHANNELS, SIDE, SIDE], { ...base, graphOptimizationLevel: 'disabled' }, CHAIN_REPEATS, dir, 'chain');
+    const pools: ChainSessions[] = [];
+    try {
+      if (threads > 1) {
+        for (const [i, c] of POOL_CHAINS.entries()) {
+          const shape = [1, c.channels, c.side, c.side];
+          pools.push(await ChainSessions.load(poolCalibrationChain(c.nodes, c.channels, c.side), poolCalibrationChain(1, c.channels, c.side), shape, { ...base, graphOptimizationLevel: optimization }, c.repeats, dir, `pool${i}`));
+        }
+      }
+    } catch (e) {
+      for (const s of [chain, ...pools]) await s.release();
+      throw e;
+    }
+    return new ProfilerCalibration(chain, pools, threads > 1 ? undefined : 'one thread: no node runs on an intra-op thread pool', optimization);
+  }
+
+  /** One round: each chain's sessions in turn, their repeats each. */
+  async round(): Promise<void> {
+    const start = process.hrtime.bigint();
+    await this.chain.round();
+    for (const p of this.pools) await p.round();
+    this.rounds++;
+    this.busyNs += process.hrtime.bigint() - start;
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of [this.chain, ...this.pools]) await s.release();
+  }
+
+  /** The costs over the rounds after the first `warmupRounds`; `timing` says how the rounds were run, for the method text. */
+  async finish(warmupRounds: number, timing = 'run on their own'): Promise<ProfilerCost> {
+    const times = await this.chain.read(warmupRounds);
+    const full = times.profiled.runParts.filter((p) => p.kernels === CHAIN_NODES);
+    if (full.length === 0) throw new Error(`the calibration chain's trace holds no run with all ${CHAIN_NODES} kernels`);
+    const unprofiledNodeUs = median(times.differencesUs) / (CHAIN_NODES - 1);
+    const profiledKernelUs = median(full.map((p) => p.kernelUs / p.kernels));
+    let pool: PoolProfilerCost | string = this.noPool ?? 'no pool chain was measured';
+    if (this.pools.length) {
+      const [small, large] = [poolChainCost(POOL_CHAINS[0], await this.pools[0].read(warmupRounds)), poolChainCost(POOL_CHAINS[1], await this.pools[1].read(warmupRounds))];
+      if (typeof small === 'string') pool = small;
+      else {
+        const shape = (c: PoolChainCost) => `[${c.shape.join(', ')}]`;
+        pool = {
+          ...small,
+          ...(typeof large === 'string' ? {} : { larger: large }),
+          method:
+            `pool chains of 1×1 and depthwise 3×3 convs in turn, every conv run on the intra-op thread pool (optimisation ${this.optimization}): ${small.chainNodes} on ${shape(small)}` +
+            (typeof large === 'string' ? ` (${large})` : ` and ${large.chainNodes} on ${shape(large)}`) +
+            `, each with a 1-node chain, measured as the first chain; per node: unprofiled median over runs of (long − short) / (nodes − 1), profiled mean kernel event of the chain's convs. ` +
+            `A pooled event pays the cost interpolated between the chains' figures by its duration against their mean events (below the small chain's: its figure; above the larger one's: its figure)`,
+        };
+      }
+    }
+    const timed = this.rounds - Math.min(warmupRounds, Math.max(0, this.rounds - 1));
+    return {
+      chainNodes: CHAIN_NODES,
+      runs: times.differencesUs.length,
+      unprofiledNodeUs,
+      profiledKernelUs,
+      inKernelUs: profiledKernelUs - unprofiledNodeUs,
+      betweenKernelsUs: median(full.map((p) => p.betweenKernelsUs / (p.kernels - 1))),
+      chainPooledKernels: median(full.map((p) => p.pooledKernels)),
+      ...(typeof pool === 'string' ? { noPool: pool } : { pool }),
+      calibrationMs: Number(this.busyNs) / 1e6,
+      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning off, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events`,
+    };
+  }
 }
 
 /**
- * Measures the profiler's per-node cost in `dir` (a scratch folder the caller removes): off the thread
- * pool always, and on it when `threads` > 1 (pool chain at `optimization`, the job's level).
+ * Measures the profiler's per-node cost in `dir` (a scratch folder the caller removes), on its own:
+ * off the thread pool always, and on it when `threads` > 1 (pool chains at `optimization`, the job's level).
  */
 export async function measureProfilerCost(provider: string, threads: number, dir: string, optimization: Optimization = 'all'): Promise<ProfilerCost> {
-  const plain: SessionOptions = { ...baseSessionOptions(provider, threads), graphOptimizationLevel: 'disabled' };
   const started = process.hrtime.bigint();
-  const times = await timeChains(calibrationChain(CHAIN_NODES), calibrationChain(1), [1, CHANNELS, SIDE, SIDE], plain, dir, 'chain');
-  const full = times.profiled.runParts.filter((p) => p.kernels === CHAIN_NODES);
-  if (full.length === 0) throw new Error(`the calibration chain's trace holds no run with all ${CHAIN_NODES} kernels`);
-  const unprofiledNodeUs = median(times.differencesUs) / (CHAIN_NODES - 1);
-  const profiledKernelUs = median(full.map((p) => p.kernelUs / p.kernels));
-  const pool = await measurePoolCost(provider, threads, optimization, dir);
-  return {
-    chainNodes: CHAIN_NODES,
-    runs: RUNS,
-    unprofiledNodeUs,
-    profiledKernelUs,
-    inKernelUs: profiledKernelUs - unprofiledNodeUs,
-    betweenKernelsUs: median(full.map((p) => p.betweenKernelsUs / (p.kernels - 1))),
-    chainPooledKernels: median(full.map((p) => p.pooledKernels)),
-    ...(typeof pool === 'string' ? { noPool: pool } : { pool }),
-    calibrationMs: Number(process.hrtime.bigint() - started) / 1e6,
-    method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning off, run in turn ${WARMUP} warm-up + ${RUNS} timed rounds; per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events`,
-  };
+  const calibration = await ProfilerCalibration.load(provider, threads, dir, optimization);
+  try {
+    for (let i = 0; i < WARMUP_ROUNDS + TIMED_ROUNDS; i++) await calibration.round();
+    const cost = await calibration.finish(WARMUP_ROUNDS);
+    return { ...cost, calibrationMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  } finally {
+    await calibration.dispose();
+  }
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { correctedKernelUs, inKernelCosts, poolInKernelUs, profilerInKernelUs } from '../../kernels/profileModel';
-import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain } from '../../kernels/profilerCost';
+import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain, ProfilerCalibration } from '../../kernels/profilerCost';
 import { onnx } from '../../src/onnx/proto';
 
 describe('profiler cost', () => {
@@ -88,6 +88,23 @@ describe('profiler cost', () => {
       assert.match(one.noPool ?? '', /one thread/);
       assert.ok(one.profiledKernelUs > 0);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs a round at a time between a job's rounds, counting only the rounds after the warm-up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnb-profiler-rounds-'));
+    const calibration = await ProfilerCalibration.load('cpu', 2, dir, 'all');
+    try {
+      for (let round = 0; round < 4; round++) await calibration.round();
+      const cost = await calibration.finish(1, "a round after each of the job's rounds");
+      assert.equal(cost.runs, 3 * 3, 'three timed rounds of the chain, three runs each');
+      assert.equal(cost.pool?.runs, 3 * POOL_CHAINS[0].repeats);
+      assert.equal(cost.pool?.larger?.runs, 3 * POOL_CHAINS[1].repeats);
+      assert.match(cost.method, /3 timed rounds after 1 warm-up, a round after each of the job's rounds/);
+      assert.ok(cost.calibrationMs !== undefined && cost.calibrationMs > 0);
+    } finally {
+      await calibration.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });
