@@ -12,11 +12,13 @@
  *
  * Nodes that hand work to onnxruntime's intra-op thread pool pay more inside their events than the
  * chain's nodes, which run on the calling thread alone (measured with 2 threads: about 3 µs per event
- * off the pool, 5–12 µs on it; with 1 thread every node runs off the pool and a model's events exceed
- * its unprofiled run by about the chain's 3 µs each). So with more than one thread a second chain,
- * whose nodes all use the pool (1×1 and depthwise 3×3 convs in turn on [1, 32, 14, 14], at the job's
- * optimisation level so that they run the kernels a model's convs run), is measured the same way; the
- * trace says which of a model's nodes used the pool (trace.ts, usedThreadPool) and each pays its kind's cost.
+ * off the pool, 4–19 µs on it, more for larger nodes and when the machine is in a costly state; with 1
+ * thread every node runs off the pool and a model's events exceed its unprofiled run by about the
+ * chain's 3 µs each). So with more than one thread two pool chains, whose nodes all use the pool (1×1
+ * and depthwise 3×3 convs in turn on [1, 32, 14, 14] and on [1, 64, 28, 28], at the job's optimisation
+ * level so that they run the kernels a model's convs run), are measured the same way; the trace says
+ * which of a model's nodes used the pool (trace.ts, usedThreadPool) and each pays its kind's cost, a
+ * pooled one by its size (profileModel.ts, poolInKernelUs).
  *
  * The sessions of a chain (long, short, long profiled) are loaded together with thread-pool spinning
  * off and run in turn, run by run, so that a drift in the machine's speed meets them alike. They run a
