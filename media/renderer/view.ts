@@ -390,7 +390,7 @@ function compareTable(doc: Document, report: Report): HTMLElement {
               header: `Time vs ${report.comparison.reference} (95%)`,
               title: `Median latency ÷ ${report.comparison.reference}'s, with its 95% interval; the models were measured together, in turn. ${report.comparison.method}`,
               value: (r: CompareRow) => r.relative?.ratio,
-              text: (r: CompareRow) => (r.relative ? relativeText(r.relative) : '—'),
+              text: (r: CompareRow) => (r.id === report.comparison!.reference && r.relative?.ratio === 1 ? 'reference' : r.relative ? relativeText(r.relative) : '—'),
             },
           ]
         : []),
