@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
 import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
 import { MAX_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from './protocol';
-import { measureProfilerCost } from './profilerCost';
+import { ProfilerCalibration } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
 import { median, quantile } from './stats';
@@ -291,6 +291,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
   const requested = await chooseProvider(req.provider);
   const dir = mkdtempSync(join(workDir, 'profile-'));
   const loaded: LoadedModel[] = [];
+  let calibration: ProfilerCalibration | undefined;
   const released = new Set<Session>();
   const release = async (session: Session | undefined) => {
     if (!session || released.has(session)) return;
@@ -325,9 +326,20 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
         throw new JobError(`onnxruntime failed running '${model.path}': ${condenseOrtError((e as Error).message)}`);
       }
     };
+    // The profiler's calibration chains run a round after each of the job's rounds, so that they meet
+    // the machine in the state the models' sessions meet it (the pool's cost follows it; profilerCost.ts).
+    const costNotes: string[] = [];
+    if (req.profile !== false && (req.profilerCost ?? baselineRuns > 0)) {
+      try {
+        calibration = await ProfilerCalibration.load(loaded[0].choice.used, req.threads, mkdtempSync(join(dir, 'calibration-')), req.optimization);
+      } catch (e) {
+        costNotes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
+      }
+    }
     report('warmup', 0, req.warmup);
     for (let round = 0; round < req.warmup; round++) {
       for (const slot of roundOrder(slots, round)) await run(slot);
+      await calibration?.round();
       report('warmup', round + 1, req.warmup);
     }
     const rounds = Math.max(...slots.map((s) => s.runs));
@@ -339,6 +351,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
         await run(slot);
         slot.times.push(wallMs(start));
       }
+      await calibration?.round();
       report('runs', round + 1, rounds);
     }
     // Releasing a profiled session writes its trace.
@@ -349,11 +362,9 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     const times = loaded.map((_, i) => wallStats((slots.find((s) => s.model === i && !s.profiled) ?? slots.find((s) => s.model === i)!).times));
     if (req.profile === false) return { results: [], times, protocol: protocolText(req, loaded.length, false, 0) };
     let profilerCost: ProfilerCost | undefined;
-    const costNotes: string[] = [];
-    if (req.profilerCost ?? baselineRuns > 0) {
-      const calibrationDir = mkdtempSync(join(dir, 'calibration-'));
+    if (calibration) {
       try {
-        profilerCost = await measureProfilerCost(loaded[0].choice.used, req.threads, calibrationDir, req.optimization);
+        profilerCost = await calibration.finish(req.warmup, "a round after each of the job's rounds");
       } catch (e) {
         costNotes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
       }
@@ -371,6 +382,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     }
     return { results, times, protocol: protocolText(req, loaded.length, true, baselineRuns) };
   } finally {
+    await calibration?.dispose();
     for (const m of loaded) {
       await release(m.profiled).catch(() => undefined);
       await release(m.plain).catch(() => undefined);
