@@ -13,7 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
 import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
-import { MAX_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from './protocol';
+import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from './protocol';
 import { ProfilerCalibration } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
@@ -176,6 +176,8 @@ interface LoadedModel {
   readonly profiled: Session;
   readonly plain?: Session;
   readonly feeds: Record<string, OrtTensor>;
+  /** The outputs each run fetches (all when absent). */
+  readonly fetches?: readonly string[];
   readonly inputShapes: Record<string, number[]>;
   readonly notes: string[];
 }
@@ -191,12 +193,18 @@ interface Slot {
 
 export function checkMeasureRequest(req: MeasureRequest): void {
   if (!Array.isArray(req.models) || req.models.length === 0) throw new JobError('no model given to measure');
-  if (req.models.length > MAX_MODELS_PER_JOB) throw new JobError(`at most ${MAX_MODELS_PER_JOB} models are measured together, got ${req.models.length}`);
-  for (const m of req.models) checkProfileRequest({ ...req, modelPath: m.modelPath, inputs: m.inputs });
+  const max = req.profile === false ? MAX_TIMED_MODELS_PER_JOB : MAX_MODELS_PER_JOB;
+  if (req.models.length > max) throw new JobError(`at most ${max} models are measured together, got ${req.models.length}`);
+  for (const m of req.models) {
+    checkProfileRequest({ ...req, modelPath: m.modelPath, inputs: m.inputs });
+    if (m.fetches !== undefined && (!Array.isArray(m.fetches) || m.fetches.length === 0 || m.fetches.some((f: unknown) => typeof f !== 'string'))) {
+      throw new JobError(`fetches must be a non-empty list of output names, got ${JSON.stringify(m.fetches)}`);
+    }
+  }
 }
 
 async function loadModel(req: MeasureRequest, index: number, requested: ProviderChoice, dir: string, baselineRuns: number): Promise<LoadedModel> {
-  const { modelPath, inputs } = req.models[index];
+  const { modelPath, inputs, fetches } = req.models[index];
   const notes: string[] = [];
   let choice = requested;
   const profiling = req.profile !== false;
@@ -236,7 +244,9 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
         throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
       }
     }
-    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), feeds, inputShapes, notes };
+    const missing = (fetches ?? []).filter((f) => !profiled.outputNames.includes(f));
+    if (missing.length) throw new JobError(`'${modelPath}' has no output ${missing.map((m) => `'${m}'`).join(', ')} to fetch (its outputs: ${profiled.outputNames.join(', ')})`);
+    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), feeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
     throw e;
@@ -321,7 +331,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     const run = async (slot: Slot) => {
       const model = loaded[slot.model];
       try {
-        await slot.session.run(model.feeds);
+        await (model.fetches ? slot.session.run(model.feeds, [...model.fetches]) : slot.session.run(model.feeds));
       } catch (e) {
         throw new JobError(`onnxruntime failed running '${model.path}': ${condenseOrtError((e as Error).message)}`);
       }

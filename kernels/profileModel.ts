@@ -12,6 +12,7 @@ import { Graph } from '../src/core/ir';
 import { exportOnnx, foldingText } from '../src/onnx/writer';
 import { MemoryRoof, placeOnRoofline } from '../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
+import { crossCheckLayers } from './isolatedLayers';
 import { MeasureRequest, PeaksResult, PoolProfilerCost, ProfileResult, ProfilerCost } from './protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
 
@@ -91,10 +92,14 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
       requested.push({ modelPath, ...(inputs ? { inputs } : {}) });
     }
     // One model is also timed alone, spinning on, for its latency; several are compared in turn only.
-    const measured = await kernel.measure({ models: requested, ...options, baselineRuns: options.runs, alone: models.length === 1 }, job);
+    const { isolated, ...settings } = options;
+    const measured = await kernel.measure({ models: requested, ...settings, baselineRuns: options.runs, alone: models.length === 1 }, job);
     const peaks = await kernel.peaks({ provider: measured.results[0].settings.providerUsed, threads: options.threads }, { signal: job.signal });
+    const profiles = measured.results.map((result, i) => assemble(models[i].graph, result, peaks, forms[i], measured.protocol));
+    // The cross-check, when asked for: each layer of lcnb's own exports timed alone, a job per model.
+    if (isolated) for (const [i, m] of models.entries()) if (!m.onnxFile) profiles[i] = await crossCheckLayers(kernel, m.graph, profiles[i], settings, job);
     return {
-      profiles: measured.results.map((result, i) => assemble(models[i].graph, result, peaks, forms[i], measured.protocol)),
+      profiles,
       runsMs: measured.times.map((t) => t.runsMs),
       protocol: measured.protocol,
     };

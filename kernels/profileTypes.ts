@@ -11,6 +11,8 @@ export interface ProfileOptions {
   readonly runs: number;
   readonly warmup: number;
   readonly optimization: Optimization;
+  /** Also time each layer alone as its own small graph (kernels/isolatedLayers.ts): a second job, off by default. */
+  readonly isolated?: boolean;
 }
 
 export interface ProfiledLayer {
@@ -47,6 +49,40 @@ export interface ProfiledLayer {
   readonly bound_us: number;
   /** bound_us / median_us: 1 means the layer runs at the roof that binds it. */
   readonly roofline_efficiency: number;
+  /**
+   * The cross-check (ModelProfile.isolated): the layer's nodes timed alone as their own small graph
+   * without the profiler, less the fixed cost of a run() call, µs. Absent when not asked for, or
+   * for a layer too small (or runtime-only) to time alone.
+   */
+  readonly isolated_us?: number;
+  /** The profiled time isolated_us is compared with: corrected_us, or median_us where there is none. */
+  readonly isolated_vs?: 'corrected_us' | 'median_us';
+  /** Where the two differ by more than 15%: which to trust and why. */
+  readonly isolated_note?: string;
+}
+
+/** How the layers timed alone agree with their profiled rows (kernels/isolatedLayers.ts). */
+export interface IsolatedAgreement {
+  readonly layers_timed: number;
+  /** Layers not timed alone, and why (too small, runtime-only, over the cap). */
+  readonly layers_skipped?: string;
+  /** Layers of at least min_us (profiled) compared. */
+  readonly compared: number;
+  readonly min_us: number;
+  /** Median over those layers of |isolated − profiled| ÷ profiled. */
+  readonly median_abs_difference: number;
+  /** Of those, the layers within `tolerance` (a share, 0.15). */
+  readonly within_tolerance: number;
+  /**
+   * The same figures over the layers onnxruntime ran in the plain layout (NCHW) inside the model. Alone, a
+   * layer that ran in the blocked layout (NCHWc) among its neighbours pays layout reorders at its
+   * graph's edges, which the model runs once per chain (in rows of their own).
+   */
+  readonly same_layout?: { readonly compared: number; readonly median_abs_difference: number; readonly within_tolerance: number };
+  readonly tolerance: number;
+  /** The fixed cost of a run() call taken out of each isolated run, µs (median over the empty graphs). */
+  readonly overhead_us: number;
+  readonly method: string;
 }
 
 export interface MemoryRoofReport {
@@ -160,6 +196,8 @@ export interface ModelProfile {
     readonly cached: boolean;
   };
   readonly layers: ProfiledLayer[];
+  /** The isolated-layer cross-check's agreement with the profiled rows (absent when not asked for). */
+  readonly isolated?: IsolatedAgreement;
   /** IR nodes no runtime node covered. */
   readonly uncovered: readonly string[];
   readonly notes: readonly string[];

@@ -47,13 +47,25 @@ export interface ProfileRequest {
 /** At most this many models are loaded and timed together in one job. */
 export const MAX_MODELS_PER_JOB = 64;
 
+/** At most this many in a timing-only job (profile: false), such as a model's layers timed one by one as small graphs. */
+export const MAX_TIMED_MODELS_PER_JOB = 512;
+
 /**
  * Several models timed together (a compare, a sweep, a backbone swap): all loaded in one process,
  * each profiled and unprofiled, and run in turn round by round (kernels/profile.ts, measureModels),
  * so that a ratio of two models' times compares like with like. Settings as ProfileRequest's.
  */
 export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inputs'> {
-  readonly models: readonly { readonly modelPath: string; readonly inputs?: Readonly<Record<string, readonly number[]>> }[];
+  readonly models: readonly {
+    readonly modelPath: string;
+    readonly inputs?: Readonly<Record<string, readonly number[]>>;
+    /**
+     * Outputs each run returns (default: all). onnxruntime still runs every node; outputs not
+     * fetched are not copied back through the binding, which for a large tensor costs more than the
+     * kernel that wrote it (kernels/isolatedLayers.ts fetches a 1-element marker only).
+     */
+    readonly fetches?: readonly string[];
+  }[];
   /** false: time each model's one unprofiled session only (no trace, no per-node times). Default true. */
   readonly profile?: boolean;
   /**
