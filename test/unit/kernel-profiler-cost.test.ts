@@ -34,6 +34,8 @@ describe('profiler cost', () => {
     assert.deepEqual([small.offPoolUs, small.poolUs(5), small.poolUs(500)], [3.5, 7, 7], 'one pool chain: its figure at every size');
     const negative = inKernelCosts({ inKernelUs: -1, pool: { ...pool, inKernelUs: -2 } });
     assert.deepEqual([negative.offPoolUs, negative.poolUs(12)], [0, 0]);
+    const low = inKernelCosts({ inKernelUs: 3.5, pool: { ...pool, inKernelUs: 2.5 } });
+    assert.equal(low.poolUs(12), 3.5, 'a pooled event pays at least what an event off the pool pays');
   });
 
   it("interpolates a pooled event's cost by its duration between the two pool chains, flat outside them", () => {
@@ -44,7 +46,10 @@ describe('profiler cost', () => {
     assert.equal(poolInKernelUs(pool, 27), 12, 'half way');
     assert.equal(poolInKernelUs(pool, 42), 17);
     assert.equal(poolInKernelUs(pool, 400), 17, 'larger than the larger chain: its figure');
-    assert.equal(poolInKernelUs({ ...pool, larger: { ...larger, inKernelUs: -3 } }, 42), 0, 'a negative figure counts as 0');
+    assert.equal(poolInKernelUs({ ...pool, larger: { ...larger, inKernelUs: -3 } }, 42), 7, "a larger chain reading less than the small one counts as the small one's");
+    assert.equal(poolInKernelUs({ ...pool, inKernelUs: 2, larger: { ...larger, inKernelUs: 0.5 } }, 42, 3.5), 3.5, 'neither below the off-pool figure');
+    assert.equal(poolInKernelUs({ ...pool, inKernelUs: -2 }, 5), 0, 'never below 0');
+    assert.equal(poolInKernelUs(pool, 27, 3), 12, 'a floor below both figures changes nothing');
     assert.equal(poolInKernelUs({ ...pool, larger: { ...larger, profiledKernelUs: 10 } }, 42), 7, "a larger chain whose events are not longer is not used");
     assert.equal(inKernelCosts({ inKernelUs: 3, pool }).poolUs(27), 12);
   });
