@@ -36,6 +36,8 @@ export const MAX_ISOLATED_LAYERS = 384;
 export const AGREEMENT_MIN_US = 20;
 /** Isolated and profiled agree when they differ by at most this share of the profiled time. */
 export const AGREEMENT_TOLERANCE = 0.15;
+/** A difference this small (µs) in a layer under AGREEMENT_MIN_US is put down to per-call noise. */
+export const NOISE_US = 10;
 
 /** The tensors a group of nodes reads from outside it and the ones it hands on (read outside it, or graph outputs). */
 export function groupBoundary(graph: Graph, nodeNames: readonly string[]): { inputs: string[]; outputs: string[] } {
@@ -238,11 +240,11 @@ export function disagreementNote(layer: ProfiledLayer, isolatedUs: number, profi
   const difference = (isolatedUs - profiledUs) / profiledUs;
   if (Math.abs(difference) <= AGREEMENT_TOLERANCE) return undefined;
   const by = `Alone ${isolatedUs.toFixed(1)} µs, in the model ${profiledUs.toFixed(1)} µs (${difference > 0 ? '+' : ''}${(100 * difference).toFixed(0)}%).`;
-  if (profiledUs < AGREEMENT_MIN_US) {
-    return `${by} A layer this small is within a few µs of per-call noise: the isolated time is the difference of two run() calls of about ${overheadUs.toFixed(0)} µs each. Trust the profiled row, to a few µs.`;
-  }
   if (difference > 0 && blockedLayout(layer)) {
     return `${by} In the model onnxruntime ran this layer in its blocked layout (NCHWc) with its neighbours, converting only at the ends of the chain; alone, its graph converts its input to that layout and its output back, and its input arrives cold from the caller. Trust the profiled row for the time inside this model.`;
+  }
+  if (profiledUs < AGREEMENT_MIN_US && Math.abs(isolatedUs - profiledUs) < NOISE_US) {
+    return `${by} A layer this small is within a few µs of per-call noise: the isolated time is the difference of two run() calls of about ${overheadUs.toFixed(0)} µs each. Trust the profiled row, to a few µs.`;
   }
   if (difference > 0) {
     return `${by} Alone the layer starts cold: its graph runs between other layers' graphs, so its input and weights are out of cache, where in the model the layer before has just written its input. Trust the profiled row for the time inside this model.`;

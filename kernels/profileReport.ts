@@ -3,6 +3,7 @@ import { textTable } from '../src/core/report';
 import { formatBytes, formatCount, formatShape, formatSI, latencyTiming } from '../src/shared/format';
 import { roofOfLayer } from '../src/shared/roofline';
 import { ModelProfile } from './profileModel';
+import { isolatedAgreementText } from '../src/shared/isolated';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
@@ -50,6 +51,7 @@ export function profileText(p: ModelProfile): string {
     "  named: compute, or the bandwidth of the smallest memory level that holds the layer's MAC bytes):",
   ];
   const corrected = p.layers.every((l) => l.corrected_us !== undefined);
+  const alone = p.isolated !== undefined;
   const rows = p.layers.map((l) => [
     l.name,
     l.fused ? l.ops.join('+') : l.ops[0] ?? '(runtime)',
@@ -61,14 +63,20 @@ export function profileText(p: ModelProfile): string {
     l.achieved_gflops.toFixed(2),
     roofOfLayer(l),
     `${(100 * l.roofline_efficiency).toFixed(0)}%`,
+    ...(alone ? [l.isolated_us !== undefined ? `${l.isolated_us.toFixed(1)}${l.isolated_note ? ' *' : ''}` : '—'] : []),
   ]);
   out.push(
     ...textTable(
-      ['layer', 'ops', 'time (µs)', ...(corrected ? ['less profiler (µs)'] : []), 'share', 'MAdds', 'MAC', 'GFLOPS', 'roof', 'roofline'],
+      ['layer', 'ops', 'time (µs)', ...(corrected ? ['less profiler (µs)'] : []), 'share', 'MAdds', 'MAC', 'GFLOPS', 'roof', 'roofline', ...(alone ? ['isolated (µs)'] : [])],
       rows,
-      new Set(corrected ? [2, 3, 4, 5, 6, 7, 9] : [2, 3, 4, 5, 6, 8]),
+      new Set([...(corrected ? [2, 3, 4, 5, 6, 7, 9] : [2, 3, 4, 5, 6, 8]), ...(alone ? [corrected ? 10 : 9] : [])]),
     ).map((l) => `  ${l}`),
   );
+  if (p.isolated) {
+    out.push('', isolatedAgreementText(p.isolated), `  ${p.isolated.method}`);
+    const noted = p.layers.filter((l) => l.isolated_note);
+    if (noted.length) out.push('  * where the two differ by more than 15%, which to trust:', ...noted.map((l) => `    ${l.name}: ${l.isolated_note}`));
+  }
   if (p.uncovered.length) out.push('', `Not covered by any measured node: ${p.uncovered.join(', ')}`);
   for (const note of p.notes) out.push(`Note: ${note}`);
   return out.join('\n') + '\n';

@@ -33,7 +33,7 @@ const COMMAND_LINES: Record<Command, string> = {
   lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]`,
   export: `  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]`,
   profile: `  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
-               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--json]
+               [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--isolated] [--json]
   lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]`,
   run: `  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>] [--memory-limit-mb N]`,
   list: `  lcnb list [--heads] [--json]`,

@@ -138,7 +138,23 @@ function checkModel(c: Checker, value: unknown, path: string): void {
       c.strings(layer.nodes, `${lp}.nodes`);
       c.strings(layer.ops, `${lp}.ops`);
       if (layer.roof !== undefined) c.string(layer.roof, `${lp}.roof`);
+      // The isolated-layer cross-check (optional): a time, what it is compared with, a note where they disagree.
+      if (layer.isolated_us !== undefined) c.number(layer.isolated_us, `${lp}.isolated_us`);
+      if (layer.isolated_vs !== undefined) c.string(layer.isolated_vs, `${lp}.isolated_vs`);
+      if (layer.isolated_note !== undefined) c.string(layer.isolated_note, `${lp}.isolated_note`);
     });
+    if (pr.isolated !== undefined) {
+      const iso = c.object(pr.isolated, `${p}.isolated`);
+      for (const f of ['layers_timed', 'compared', 'min_us', 'within_tolerance', 'tolerance']) c.number(iso[f], `${p}.isolated.${f}`);
+      // A figure with nothing to take it over is NaN, which JSON writes as null.
+      for (const f of ['median_abs_difference', 'overhead_us']) if (iso[f] !== null) c.number(iso[f], `${p}.isolated.${f}`);
+      c.string(iso.method, `${p}.isolated.method`);
+      if (iso.layers_skipped !== undefined) c.string(iso.layers_skipped, `${p}.isolated.layers_skipped`);
+      if (iso.same_layout !== undefined) {
+        const same = c.object(iso.same_layout, `${p}.isolated.same_layout`);
+        for (const f of ['compared', 'within_tolerance']) c.number(same[f], `${p}.isolated.same_layout.${f}`);
+      }
+    }
     c.strings(pr.uncovered, `${p}.uncovered`);
   }
 }

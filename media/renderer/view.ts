@@ -7,6 +7,7 @@ import type { ModelPart, ModelReport, Report } from './report-types';
 import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
+import { isolatedAgreementText, isolatedDifference } from '../../src/shared/isolated';
 import { ChartEmbedder, ChartSet } from './chart-view';
 import { claimsList } from './claims';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
@@ -213,6 +214,19 @@ export function layerTable(doc: Document, model: ModelReport, rowAction?: RowAct
           detail: (r) => (measured(r) ? percent(measured(r)!.share) : undefined),
           cellTitle: timeTitle,
         },
+        // The cross-check, when it was run: each layer timed alone as its own small graph.
+        ...(model.profile.layers.some((l) => l.isolated_us !== undefined)
+          ? [
+              {
+                header: 'Isolated (µs)',
+                title: "The layer timed alone as its own small graph, without the profiler (less a run() call's fixed cost); below it, its difference from the profiled time less the profiler. Hover a cell where they disagree for which to trust",
+                value: (r: LayerRow) => measured(r)?.isolated_us,
+                text: (r: LayerRow) => fixed(1)(measured(r)?.isolated_us),
+                detail: (r: LayerRow) => (measured(r) ? isolatedDifference(measured(r)!) : undefined),
+                cellTitle: (r: LayerRow) => measured(r)?.isolated_note ?? '',
+              },
+            ]
+          : []),
       ]
     : [];
   const judged: Column<LayerRow>[] = model.profile
@@ -291,6 +305,7 @@ function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme
     line.title = extra.map((l) => `${l.runtime_nodes.join(' + ')}: ${l.median_us.toFixed(1)} µs`).join('\n');
     layersBody.append(line);
   }
+  if (model.profile?.isolated) layersBody.append(el(doc, 'p', isolatedAgreementText(model.profile.isolated), 'lcnb-muted lcnb-isolated'));
   body.append(layers);
   return details;
 }

@@ -34,6 +34,8 @@ export interface ProfileSettings {
   readonly threads?: number;
   readonly provider?: string;
   readonly opt?: OptLevel;
+  /** Also time each layer alone as its own small graph (the isolated-layer cross-check). */
+  readonly isolated?: boolean;
 }
 
 export interface LayerSpec {

@@ -275,8 +275,8 @@ function yamlValue(value: unknown): string {
 function profileLine(profile: ProfileSettings | false | undefined): string | undefined {
   if (profile === undefined) return undefined;
   if (profile === false) return 'profile: false';
-  const { runs, warmup, threads, provider, opt } = profile;
-  const settings = { runs, warmup, threads, provider, opt };
+  const { runs, warmup, threads, provider, opt, isolated } = profile;
+  const settings = { runs, warmup, threads, provider, opt, isolated };
   return Object.values(settings).some((v) => v !== undefined) ? `profile: ${yamlValue(settings)}` : 'profile: true';
 }
 

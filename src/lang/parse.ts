@@ -435,6 +435,7 @@ class Reader {
     }
     const opt = this.get([...base, 'opt']);
     if (typeof opt === 'string') s.opt = opt as ProfileSettings['opt'];
+    if (this.get([...base, 'isolated']) === true) s.isolated = true;
     return s;
   }
 

@@ -71,6 +71,11 @@ const settings: Record<string, JsonSchema> = {
     description: "Execution provider: cpu, cuda, tensorrt, webgpu, dml, coreml (default: the notebook kernel's); lcnb falls back to cpu and says why when it cannot start",
   },
   opt: { type: 'string', enum: OPT_LEVELS, description: "onnxruntime's graph optimisation level", default: 'all' },
+  isolated: {
+    type: 'boolean',
+    description: "Cross-check the per-layer times: also time each layer alone as its own small graph (no profiler) and show how it agrees with the profiled row; a second measurement",
+    default: false,
+  },
 };
 
 const profileSettings: JsonSchema = {

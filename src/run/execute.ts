@@ -64,6 +64,7 @@ function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionCon
     runs: settings?.runs ?? ctx.defaults?.runs ?? DEFAULT_PROFILE.runs,
     warmup: settings?.warmup ?? ctx.defaults?.warmup ?? DEFAULT_PROFILE.warmup,
     optimization: settings?.opt ?? ctx.defaults?.optimization ?? DEFAULT_PROFILE.opt,
+    ...(settings?.isolated ? { isolated: true } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { PublishedFigure } from '../core/summary';
 import { claimVerdict, formatBytes, formatCount, formatRatio, formatSI } from '../shared/format';
+import { isolatedAgreementText } from '../shared/isolated';
 import { shortSource } from '../zoo/registry';
 import { ClaimCheck, HeadedSection, ModelReport, Report } from './report';
 import { modelName } from './reports';
@@ -47,7 +48,17 @@ function modelMarkdown(m: ModelReport): string[] {
   out.push('', ...table(['stage', 'params', 'MAdds', 'MAC (bytes)'], s.scopes.map((sc) => [sc.scope || '(top)', formatCount(sc.params), formatCount(sc.madds), formatBytes(sc.mac_bytes)])));
   if (m.profile) {
     const layers = [...m.profile.layers].sort((a, b) => b.median_us - a.median_us).slice(0, LAYERS_SHOWN);
-    out.push('', `Slowest ${layers.length} layers:`, '', ...table(['layer', 'ops', 'time (µs)', 'share', 'GFLOPS'], layers.map((l) => [l.name, l.ops.join('+'), l.median_us.toFixed(1), `${(100 * l.share).toFixed(1)}%`, l.achieved_gflops.toFixed(1)])));
+    const alone = m.profile.isolated !== undefined;
+    out.push(
+      '',
+      `Slowest ${layers.length} layers:`,
+      '',
+      ...table(
+        ['layer', 'ops', 'time (µs)', 'share', 'GFLOPS', ...(alone ? ['isolated (µs)'] : [])],
+        layers.map((l) => [l.name, l.ops.join('+'), l.median_us.toFixed(1), `${(100 * l.share).toFixed(1)}%`, l.achieved_gflops.toFixed(1), ...(alone ? [l.isolated_us !== undefined ? l.isolated_us.toFixed(1) : '—'] : [])]),
+      ),
+    );
+    if (m.profile.isolated) out.push('', isolatedAgreementText(m.profile.isolated));
   } else {
     const layers = [...s.layers].sort((a, b) => b.madds - a.madds).slice(0, LAYERS_SHOWN);
     out.push('', `Costliest ${layers.length} layers by MAdds:`, '', ...table(['layer', 'op', 'output', 'MAdds'], layers.map((l) => [l.name, l.op, `[${l.output.join(', ')}]`, formatCount(l.madds)])));

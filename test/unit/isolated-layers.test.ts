@@ -144,8 +144,9 @@ describe('agreement', () => {
 
   it('says which time to trust where they disagree, and nothing where they agree', () => {
     assert.equal(disagreementNote(row({}), 50, 45, 1, 12), undefined);
-    assert.match(disagreementNote(row({}), 30, 12, 1, 12)!, /Trust the profiled row, to a few µs/);
+    assert.match(disagreementNote(row({}), 18, 12, 1, 12)!, /Trust the profiled row, to a few µs/);
     assert.match(disagreementNote(row({ runtime_nodes: ['x_nchwc'] }), 90, 45, 1, 12)!, /blocked layout \(NCHWc\)/);
+    assert.match(disagreementNote(row({ runtime_nodes: ['x_nchwc'] }), 60, 12, 1, 12)!, /blocked layout/, 'a small layer far off: the layout, not noise');
     assert.match(disagreementNote(row({}), 90, 45, 1, 12)!, /starts cold/);
     assert.match(disagreementNote(row({}), 30, 45, 1.3, 12)!, /still holds profiler cost: .* 130%.*Trust the isolated time/);
     assert.match(disagreementNote(row({}), 30, 45, 1.0, 12)!, /faster alone/);

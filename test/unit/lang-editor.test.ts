@@ -64,7 +64,7 @@ describe('cell language: completions', () => {
   });
 
   it('profile settings and fixed values', () => {
-    assert.deepEqual(labels('model: fasternet_t0\nprofile: { |'), ['runs', 'warmup', 'threads', 'provider', 'opt']);
+    assert.deepEqual(labels('model: fasternet_t0\nprofile: { |'), ['runs', 'warmup', 'threads', 'provider', 'opt', 'isolated']);
     assert.deepEqual(labels('profile: fasternet_t0\nopt: |'), ['disabled', 'basic', 'extended', 'all']);
     assert.deepEqual(labels('export: fasternet_t0\npath: t0.onnx\nform: |'), ['inference', 'training']);
   });
