@@ -30,6 +30,7 @@ const { values } = parseArgs({
     'reference-dir': { type: 'string' },
     opt: { type: 'string', default: 'all' },
     'skip-zoo': { type: 'boolean', default: false },
+    'skip-isolated': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -153,7 +154,8 @@ async function main() {
   const rows = [];
   for (const { id } of zooModels().filter((m) => !values['skip-zoo'] && m.id.startsWith(values.only))) {
     const graph = buildModel(id);
-    const p = await profileModel(kernel, graph, { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization });
+    // With the isolated-layer cross-check: each layer also timed alone as its own small graph.
+    const p = await profileModel(kernel, graph, { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, isolated: !values['skip-isolated'] });
     const row = {
       id,
       params: p.totals.params,
@@ -175,6 +177,14 @@ async function main() {
       profiler_between_kernels_us: p.profiler?.chain_between_kernels_us ?? NaN,
       profiler_chain_unprofiled_node_us: p.profiler?.chain_unprofiled_node_us ?? NaN,
       uncovered: p.uncovered.length,
+      isolated_timed: p.isolated?.layers_timed ?? NaN,
+      isolated_compared: p.isolated?.compared ?? NaN,
+      isolated_within: p.isolated?.within_tolerance ?? NaN,
+      isolated_median_abs_difference: p.isolated?.median_abs_difference ?? NaN,
+      isolated_same_layout_compared: p.isolated?.same_layout?.compared ?? NaN,
+      isolated_same_layout_within: p.isolated?.same_layout?.within_tolerance ?? NaN,
+      isolated_same_layout_median_abs_difference: p.isolated?.same_layout?.median_abs_difference ?? NaN,
+      isolated_overhead_us: p.isolated?.overhead_us ?? NaN,
     };
     rows.push(row);
     console.log(
@@ -244,6 +254,21 @@ async function main() {
         `| ${r.id} | ${formatSI(r.params)} | ${formatSI(r.madds)} | ${r.median_ms.toFixed(2)} | ${r.p90_ms.toFixed(2)} | ${r.achieved_gflops.toFixed(1)} | ${r.kernels_per_run} | ${percent(r.coverage)} | ${percent(r.corrected_coverage)} | ${r.profiled_vs_unprofiled.toFixed(2)} | ${r.per_node_cost_ratio.toFixed(2)} |`,
     ),
   ];
+  const crossChecked = rows.filter((r) => Number.isFinite(r.isolated_timed));
+  if (crossChecked.length) {
+    const pct0 = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : '—');
+    md.push(
+      '',
+      `Isolated-layer cross-check: each layer's nodes timed alone as their own small graph (the slice of the model's export), without the profiler, all of a model's layers in one job run in turn, less the run() of a graph with the same inputs that does nothing; compared with the profiled row less the profiler, over layers of at least 20 µs. Layers under 5 µs and runtime-only rows are not timed. *same layout*: the layers onnxruntime ran in the plain layout (NCHW) inside the model; alone, a layer that ran in the blocked layout (NCHWc) also pays the layout reorders the model runs once per chain.`,
+      '',
+      '| model | layers timed | compared (≥ 20 µs) | within 15% | median \\|difference\\| | same layout: compared | within 15% | median \\|difference\\| | run() overhead µs |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...crossChecked.map(
+        (r) =>
+          `| ${r.id} | ${r.isolated_timed} | ${r.isolated_compared} | ${r.isolated_within} | ${pct0(r.isolated_median_abs_difference)} | ${r.isolated_same_layout_compared} | ${r.isolated_same_layout_within} | ${pct0(r.isolated_same_layout_median_abs_difference)} | ${r.isolated_overhead_us.toFixed(1)} |`,
+      ),
+    );
+  }
   if (spinning.length) {
     md.push('', `Thread-pool spinning and a model's own latency: one session timed alone, ${runs} runs per block, blocks with spinning on and off in turn (3 each; medians of the block medians).`, '');
     md.push('| model | spinning on ms | spinning off ms | off ÷ on |', '|---|---:|---:|---:|');
