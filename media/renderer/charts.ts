@@ -4,8 +4,9 @@
  * Field names in the data are fixed identifiers, never user text (a '.' in a field name is a path).
  */
 import type { ModelProfile, ModelReport, ProfiledLayer, Report, SweepPoint } from './report-types';
-import { measuredWith, modelName, PARTS, published, splitRows } from './rows';
+import { measuredWith, published, splitRows } from './rows';
 import { formatBytes } from '../../src/shared/format';
+import { MODEL_PARTS, ModelPart, modelName } from '../../src/shared/models';
 import { ReportedRoofs, reportedRoofs, ROOF_NAMES, roofOfLayer } from '../../src/shared/roofline';
 
 export type VegaLiteSpec = Record<string, unknown>;
@@ -716,12 +717,12 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
   if (!h) return undefined;
   const rows = splitRows(report);
   if (y === 'latency' && !rows.some((r) => r.ms)) return undefined;
-  const stack = y === 'madds' ? [...PARTS] : [...PARTS, UNATTRIBUTED];
+  const stack = y === 'madds' ? [...MODEL_PARTS] : [...MODEL_PARTS, UNATTRIBUTED];
   const values = rows.flatMap((r, row) => {
     if (y === 'latency' && !r.ms) return [];
-    const total = y === 'madds' ? r.total.madds / 1e6 : stack.reduce((a, part) => a + (part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as (typeof PARTS)[number]]), 0);
+    const total = y === 'madds' ? r.total.madds / 1e6 : stack.reduce((a, part) => a + (part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as ModelPart]), 0);
     return stack.map((part, order) => {
-      const v = y === 'madds' ? r.madds[part as (typeof PARTS)[number]] / 1e6 : part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as (typeof PARTS)[number]];
+      const v = y === 'madds' ? r.madds[part as ModelPart] / 1e6 : part === UNATTRIBUTED ? r.ms!.unattributed : r.ms![part as ModelPart];
       return { backbone: r.label, row, part, order, value: v, share_pct: total > 0 ? (100 * v) / total : 0, total };
     });
   });

@@ -6,6 +6,7 @@
 import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { ModelReport } from './report-types';
 import { formatBytes, formatSI } from '../../src/shared/format';
+import { isModelPart } from '../../src/shared/models';
 import { shapeText, timingByNode } from './rows';
 
 export type DiagramMetric = 'madds' | 'mac' | 'params' | 'latency';
@@ -21,8 +22,6 @@ export const METRIC_LABELS: Record<DiagramMetric, string> = {
 const GROUP_DEPTH = 2;
 /** A detector or segmenter nests one level deeper: part (backbone, neck, head), stage, block. */
 const PART_GROUP_DEPTH = 3;
-/** The top-level scopes of a model built with a head. */
-export const MODEL_PARTS: readonly string[] = ['backbone', 'neck', 'head'];
 /** Above this many ops, a diagram opens with every group collapsed. */
 export const COLLAPSE_ABOVE = 60;
 export const HEAT_LEVELS = 6;
@@ -141,7 +140,7 @@ export function groupsOf(scope: string, depth = GROUP_DEPTH): string[] {
 
 /** Whether every op of the graph sits in backbone, neck or head (a model built by detect: or segment:). */
 export function hasParts(nodes: readonly { readonly scope: string }[]): boolean {
-  return nodes.length > 0 && nodes.every((n) => MODEL_PARTS.includes(n.scope.split('.')[0]));
+  return nodes.length > 0 && nodes.every((n) => isModelPart(n.scope.split('.')[0]));
 }
 
 export function diagramModel(model: ModelReport): DiagramModel {
@@ -270,7 +269,7 @@ export function defaultCollapsed(model: DiagramModel): Set<string> {
 }
 
 function partOfGroup(model: DiagramModel, group: string): string | undefined {
-  return model.parts && MODEL_PARTS.includes(group) ? group : undefined;
+  return model.parts && isModelPart(group) ? group : undefined;
 }
 
 function metricText(metric: DiagramMetric, value: number | undefined): string {

@@ -4,6 +4,7 @@
  */
 import type { ModelPart, ModelReport, PartSplit, ProfiledLayer, PublishedFigure, Report, SummaryLayer, SummaryScope } from './report-types';
 import { formatRatio, formatSI, latencyTiming } from '../../src/shared/format';
+import { modelName } from '../../src/shared/models';
 
 export type SortValue = number | string | undefined;
 
@@ -136,11 +137,6 @@ export function stageRows(model: ModelReport): StageRow[] {
   });
 }
 
-/** How the report names a model: its label ('pplcnet_x0_5 (se_blocks: 1–13)'), or its id in a report written before labels. */
-export function modelName(model: ModelReport): string {
-  return model.label ?? model.summary.id;
-}
-
 export function published(model: ModelReport, metric: PublishedFigure['metric']): PublishedFigure | undefined {
   return model.summary.published.find((p) => p.metric === metric);
 }
@@ -169,9 +165,6 @@ export function publishedLabel(p: PublishedFigure): { metric: string; value: str
 export function publishedAccuracy(model: ModelReport): PublishedFigure | undefined {
   return model.summary.published.find((p) => (p.metric as string) === 'map' || (p.metric as string) === 'miou');
 }
-
-/** The parts of a detector or segmenter, in the order data flows through them. */
-export const PARTS: readonly ModelPart[] = ['backbone', 'neck', 'head'];
 
 /** One row of the backbone / neck / head split table: a backbone under the head. */
 export interface SplitRow {

@@ -3,10 +3,10 @@
  * (or edited by hand) fails with the path of what is wrong instead of a blank cell.
  */
 import type { Report } from './report-types';
+import { MODEL_PARTS, isModelPart } from '../../src/shared/models';
 
 const SUPPORTED_VERSION = 1;
 const VERBS = ['model', 'network', 'compare', 'profile', 'sweep', 'export', 'detect', 'segment'];
-const PARTS = ['backbone', 'neck', 'head'];
 
 export class ReportError extends Error {
   constructor(
@@ -216,7 +216,7 @@ function checkHeaded(c: Checker, value: unknown, models: number): void {
     const parts = c.array(s.parts, `${p}.parts`);
     parts.forEach((pt, j) => {
       const part = c.costs(pt, `${p}.parts[${j}]`, [...COST_FIELDS, 'layers']);
-      if (!PARTS.includes(part.part as string)) throw new ReportError(`${p}.parts[${j}].part`, `expected one of ${PARTS.join(', ')}, got ${kind(part.part)}`);
+      if (typeof part.part !== 'string' || !isModelPart(part.part)) throw new ReportError(`${p}.parts[${j}].part`, `expected one of ${MODEL_PARTS.join(', ')}, got ${kind(part.part)}`);
       if (part.median_us !== undefined) c.number(part.median_us, `${p}.parts[${j}].median_us`);
     });
     c.array(s.taps, `${p}.taps`).forEach((t, j) => {

@@ -8,12 +8,13 @@ import type { HeadlineCount } from '../../src/notebook/rendererMessages';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
 import { isolatedAgreementText, isolatedDifference } from '../../src/shared/isolated';
+import { MODEL_PARTS, modelName } from '../../src/shared/models';
 import { ChartEmbedder, ChartSet } from './chart-view';
 import { claimsList } from './claims';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, PARTS, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, modelName, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
+import { Column, CompareRow, LayerRow, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
 import { RowAction, keyValueTable, sortableTable } from './table';
 import { ReportError, checkReport } from './validate';
 
@@ -458,11 +459,11 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
   // What the swap is about first (MAdds, time, the paper's figures), the other costs after.
   const columns: Column<SplitRow>[] = [
     { header: 'Backbone id', title: 'The zoo backbone under the head; hover a row for the feature maps the head reads', value: (r) => r.label, wrapAfter: ' ', cellTitle: (r) => `Feature maps the head reads:\n${r.taps}` },
-    ...PARTS.map(costColumn),
+    ...MODEL_PARTS.map(costColumn),
     costColumn('total'),
     ...(rows.some((r) => r.ms)
       ? ([
-          ...PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
+          ...MODEL_PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
           { group: 'Time (ms, measured)', header: 'In no part', title: "The rest of onnxruntime's run: kernels it inserted (layout reorders), gaps between kernels, and what the kernels' medians do not add up to; hover a cell for the breakdown", value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—'), cellTitle: (r) => r.unattributed_parts ?? '' },
           { group: 'Time (ms, measured)', header: 'Median latency', title: "Median of the timed runs with the profiler off, as the caller sees it: onnxruntime's run plus what the Node binding adds (hover a cell)", value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms), cellTitle: (r) => r.binding_text ?? '' },
         ] as Column<SplitRow>[])

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { readOnnxFile } from '../onnx/file';
 import { reportToCsv, reportToJson, reportToMarkdown, reportToNetronAttachment } from '../run/exports';
 import { Report, REPORT_MIME } from '../run/report';
-import { modelName, modelReport, report as makeReport } from '../run/reports';
+import { modelReport, report as makeReport } from '../run/reports';
+import { modelName } from '../shared/models';
 import { Lcnb } from './context';
 import { failed } from './failures';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { HeadlineFlops } from '../config';
 import type { ModelReport, Report } from '../run/report';
-import { modelName } from '../run/reports';
+import { modelName } from '../shared/models';
 import { formatSI } from '../shared/format';
 import { CellResults } from './results';
 

@@ -6,7 +6,7 @@
 import { UserError } from '../core/errors';
 import { formatBytes, formatCount, formatShape } from '../shared/format';
 import { reportMarkdown } from './markdown';
-import { modelName } from './reports';
+import { modelName } from '../shared/models';
 import type { ModelReport, Report } from './report';
 import type { ProfiledLayer } from '../../kernels/profileTypes';
 

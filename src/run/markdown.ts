@@ -8,7 +8,7 @@ import { claimVerdict, formatBytes, formatCount, formatRatio, formatSI } from '.
 import { isolatedAgreementText } from '../shared/isolated';
 import { shortSource } from '../zoo/registry';
 import { ClaimCheck, HeadedSection, ModelReport, Report } from './report';
-import { modelName } from './reports';
+import { modelName } from '../shared/models';
 import { splitRows, timingNote } from './split';
 
 const LAYERS_SHOWN = 12;

@@ -4,6 +4,9 @@
  */
 import type { ModelSummary } from '../core/summary';
 import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelPart } from '../shared/models';
+
+export type { ModelPart };
 
 export const REPORT_MIME = 'application/vnd.lcnb.report+json';
 export const REPORT_VERSION = 1;
@@ -50,9 +53,6 @@ export interface SweepPoint {
   readonly median_ms?: number;
 }
 
-/** The three top-level scopes of a detector or segmenter built by `detect:` / `segment:`. */
-export type ModelPart = 'backbone' | 'neck' | 'head';
-export const MODEL_PARTS: readonly ModelPart[] = ['backbone', 'neck', 'head'];
 
 /** One part's costs (computed) and, when measured, the summed time of its kernels. */
 export interface PartSplit {

@@ -17,11 +17,6 @@ export function modelReport(graph: Graph, published: readonly PublishedFigure[] 
   return { label, summary: summarize(graph, {}, published), profile, graph: diagramOf(graph) };
 }
 
-/** How a report names model `m`: its label, or its id in a report written before labels. */
-export function modelName(m: ModelReport): string {
-  return m.label ?? m.summary.id;
-}
-
 export function report(verb: Report['verb'], title: string, models: ModelReport[], extra: Partial<Pick<Report, 'sweep' | 'headed' | 'notes' | 'claims' | 'comparison'>> = {}): Report {
   return {
     version: REPORT_VERSION,

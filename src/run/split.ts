@@ -7,12 +7,13 @@
 import type { ModelSummary } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import type { ModelProfile } from '../../kernels/profileTypes';
-import { BackboneSplit, MODEL_PARTS, ModelPart, PartSplit, Report, SplitTap, SplitTiming } from './report';
+import { isModelPart, MODEL_PARTS, ModelPart } from '../shared/models';
+import { BackboneSplit, PartSplit, Report, SplitTap, SplitTiming } from './report';
 
 /** The part a scope path belongs to: its first level, when that is backbone, neck or head. */
 export function partOf(scope: string): ModelPart | undefined {
   const first = scope.split('.')[0];
-  return (MODEL_PARTS as readonly string[]).includes(first) ? (first as ModelPart) : undefined;
+  return isModelPart(first) ? first : undefined;
 }
 
 interface TimeSplit {

@@ -10,7 +10,7 @@ import { compareRows } from '../../media/renderer/rows';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';
-import { modelName } from '../../src/run/reports';
+import { modelName } from '../../src/shared/models';
 import { modelLabel } from '../../src/zoo';
 import { runCli } from './helpers';
 import { fakeProfile } from './renderer-fixtures';
