@@ -31,17 +31,17 @@ const targets = [
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    entryPoints: { summaryView: 'media/summaryView.ts', onnxEditor: 'media/onnxEditor/main.ts' },
+    entryPoints: { summaryView: 'media/summary/main.ts', onnxEditor: 'media/onnxEditor/main.ts' },
     outdir: 'dist/media',
   },
   {
     // The notebook renderer and a report's editor tab (the same view; the tab's page links
-    // renderer.css), one file each (vega included) so no stale chunks pile up in dist/media.
+    // media/report/report.css), one file each (vega included) so no stale chunks pile up in dist/media.
     ...common,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    entryPoints: { renderer: 'media/renderer/index.ts', reportTab: 'media/reportTab.ts' },
+    entryPoints: { renderer: 'media/renderer/index.ts', reportTab: 'media/reportTab/main.ts' },
     outdir: 'dist/media',
     loader: { '.css': 'text' },
   },

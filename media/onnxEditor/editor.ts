@@ -6,14 +6,14 @@
  * model-provided string goes in through textContent.
  */
 import type { DeclaredTensor, EditorRequest, EditorUpdate, ExportFormat, InputShapes, FileHeader, OnnxReadFacts } from '../../src/editor/messages';
-import type { DiagramGraph, ModelProfile, ModelReport } from '../renderer/report-types';
+import type { DiagramGraph, ModelProfile, ModelReport } from '../report/report-types';
 import type { ModelSummary } from '../../src/core/summary';
 import { formatBytes, formatCount } from '../../src/shared/format';
-import { diagramView, revealInDiagram } from '../renderer/diagram-view';
-import { el, section } from '../renderer/dom';
-import { shapeText, timingByNode } from '../renderer/rows';
-import { keyValueTable } from '../renderer/table';
-import { layerTable, measuredBlock, scrollX, stageTable, totalsTable } from '../renderer/view';
+import { diagramView, revealInDiagram } from '../report/diagram-view';
+import { el, section } from '../shared/dom';
+import { shapeText, timingByNode } from '../report/rows';
+import { keyValueTable } from '../shared/table';
+import { layerTable, measuredBlock, scrollX, stageTable, totalsTable } from '../report/view';
 import { declaredText, hasSymbolicDims, needsShape, shapeForm } from './shapeForm';
 
 /** Above this many ops the diagram waits for a click: laying out thousands of boxes takes seconds. */

@@ -5,7 +5,7 @@
  * rank and fixed dimensions are the reader's to check, and its message comes back through `errors`.
  */
 import type { DeclaredTensor, InputShapes } from '../../src/editor/messages';
-import { el } from '../renderer/dom';
+import { el } from '../shared/dom';
 
 /** The most dimensions and the largest dimension the host accepts (SHAPE_LIMITS in src/editor/messages.ts). */
 export const FIELD_LIMITS = { rank: 16, dim: 2 ** 31 - 1 } as const;

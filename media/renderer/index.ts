@@ -1,10 +1,10 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
 import type { HeadlineCount, RendererOpenInTab, RendererRevealRow, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
-import { VSCODE_THEME, vegaEmbedder, withOutputFont } from './chart-view';
-import type { Disposable } from './dom';
-import styles from './renderer.css';
-import { renderReport, setHeadline } from './view';
+import { VSCODE_THEME, vegaEmbedder, withOutputFont } from '../report/chart-view';
+import type { Disposable } from '../shared/dom';
+import styles from '../report/report.css';
+import { renderReport, setHeadline } from '../report/view';
 
 const STYLE_ID = 'lcnb-renderer-style';
 

@@ -1,7 +1,7 @@
 /**
  * "lcnb: Open Report in Editor Tab": the report of the selected cell (or of the cell whose menu or
  * output button ran the command; the same lookup as the Export Report commands) in an editor tab
- * of its own, drawn by the notebook renderer's code (media/reportTab.ts). One tab per cell: the
+ * of its own, drawn by the notebook renderer's code (media/reportTab/main.ts). One tab per cell: the
  * command shows it again; a re-run of the cell refreshes it; a click on a layer row shows the
  * row's line in the cell.
  */
@@ -39,7 +39,7 @@ class ReportTab {
     this.panel.iconPath = new vscode.ThemeIcon('table');
     this.panel.webview.html = webviewPage(this.panel.webview, {
       title,
-      stylesheets: [vscode.Uri.joinPath(styles, 'renderer', 'renderer.css'), vscode.Uri.joinPath(styles, 'reportTab.css')],
+      stylesheets: [vscode.Uri.joinPath(styles, 'report', 'report.css'), vscode.Uri.joinPath(styles, 'reportTab', 'reportTab.css')],
       script: vscode.Uri.joinPath(scripts, 'reportTab.js'),
       body: '<main id="root" class="lcnb-report-tab"><p class="lcnb-muted">Drawing the report…</p></main>',
     });

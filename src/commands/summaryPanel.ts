@@ -1,4 +1,4 @@
-/** Shows a model summary in a webview panel rendered by media/summaryView.ts. */
+/** Shows a model summary in a webview panel rendered by media/summary/main.ts. */
 import * as vscode from 'vscode';
 import { ModelSummary } from '../core/summary';
 import { webviewPage } from '../webviewPage';
@@ -12,7 +12,7 @@ export function showSummaryPanel(extensionUri: vscode.Uri, summary: ModelSummary
   });
   panel.webview.html = webviewPage(panel.webview, {
     title: `Summary: ${summary.id}`,
-    stylesheets: [vscode.Uri.joinPath(styleRoot, 'summaryView.css')],
+    stylesheets: [vscode.Uri.joinPath(styleRoot, 'summary', 'summary.css')],
     script: vscode.Uri.joinPath(mediaRoot, 'summaryView.js'),
     body: '<main id="root"></main>',
     data: { id: 'lcnb-summary', value: summary },

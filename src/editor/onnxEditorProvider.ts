@@ -372,7 +372,7 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocu
     webview.options = { enableScripts: true, localResourceRoots: [scripts, styles] };
     webview.html = webviewPage(webview, {
       title: 'ONNX model',
-      stylesheets: [vscode.Uri.joinPath(styles, 'renderer', 'renderer.css'), vscode.Uri.joinPath(styles, 'onnxEditor', 'onnxEditor.css')],
+      stylesheets: [vscode.Uri.joinPath(styles, 'report', 'report.css'), vscode.Uri.joinPath(styles, 'onnxEditor', 'onnxEditor.css')],
       script: vscode.Uri.joinPath(scripts, 'onnxEditor.js'),
       body: '<main id="root" class="lcnb-report lcnb-onnx-editor"><p class="lcnb-muted">Reading the file…</p></main>',
       images: true,

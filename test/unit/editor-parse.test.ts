@@ -11,8 +11,8 @@ import { parseOnnxStages } from '../../src/editor/parseStages';
 import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
-import { diagramModel, layoutDiagram } from '../../media/renderer/layout';
-import { stageRows, stageTimes } from '../../media/renderer/rows';
+import { diagramModel, layoutDiagram } from '../../media/report/layout';
+import { stageRows, stageTimes } from '../../media/report/rows';
 import type { ModelProfile } from '../../kernels/profileTypes';
 import { bundleParseWorker } from './editor-helpers';
 

@@ -7,11 +7,11 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { DEFAULT_THEME, reportCharts, splitSpec } from '../../media/renderer/charts';
-import { defaultCollapsed, diagramModel, layoutDiagram } from '../../media/renderer/layout';
+import { DEFAULT_THEME, reportCharts, splitSpec } from '../../media/report/charts';
+import { defaultCollapsed, diagramModel, layoutDiagram } from '../../media/report/layout';
 import { MODEL_PARTS } from '../../src/shared/models';
-import { splitRows as rendererSplitRows } from '../../media/renderer/rows';
-import { checkReport } from '../../media/renderer/validate';
+import { splitRows as rendererSplitRows } from '../../media/report/rows';
+import { checkReport } from '../../media/report/validate';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { CellFailure, executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
@@ -163,7 +163,7 @@ describe('detect and segment cells: renderer', () => {
   });
 
   it('the DOM: split table with grouped headers and one row per backbone, published column, both charts handed to the embedder', async () => {
-    const render = ((await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as { renderReport: (e: unknown, v: unknown, o: unknown) => unknown }).renderReport;
+    const render = ((await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as { renderReport: (e: unknown, v: unknown, o: unknown) => unknown }).renderReport;
     const { document } = parseHTML('<!doctype html><html><body><div id="out"></div></body></html>') as unknown as { document: any };
     const root = document.getElementById('out');
     const embedded: string[] = [];

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { latencyBarsSpec, paretoSpec } from '../../media/renderer/charts';
-import { compareRows } from '../../media/renderer/rows';
+import { latencyBarsSpec, paretoSpec } from '../../media/report/charts';
+import { compareRows } from '../../media/report/rows';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';

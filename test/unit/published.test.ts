@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { paretoSpec } from '../../media/renderer/charts';
-import { compareRows } from '../../media/renderer/rows';
+import { paretoSpec } from '../../media/report/charts';
+import { compareRows } from '../../media/report/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';
 import { CellAnalysis } from '../../src/notebook/languageCosts';

@@ -19,7 +19,7 @@ type Render = (element: unknown, value: unknown, options: { embedChart: (contain
 let renderReport: Render;
 before(async () => {
   // Loaded by path: view.ts is checked by media/tsconfig.json (DOM types), not by the Node test build.
-  renderReport = ((await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as { renderReport: Render }).renderReport;
+  renderReport = ((await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as { renderReport: Render }).renderReport;
 });
 
 function render(value: unknown): { root: any; embedded: Embedded[]; document: any } {
@@ -100,7 +100,7 @@ describe('renderer DOM', () => {
   });
 
   it('the kernels onnxruntime added are summed by kind, not listed one by one', async () => {
-    const { runtimeOnlyText } = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as {
+    const { runtimeOnlyText } = (await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as {
       runtimeOnlyText: (extra: { runtime_nodes: string[]; median_us: number; share: number }[]) => string;
     };
     const reorders = Array.from({ length: 22 }, (_, i) => ({ runtime_nodes: [`ReorderOutput_token_${i}`], median_us: 108.5 / 22, share: 0.002 }));

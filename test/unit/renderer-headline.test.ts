@@ -19,7 +19,7 @@ interface View {
 let view: View;
 before(async () => {
   // Loaded by path: view.ts is checked by media/tsconfig.json (DOM types), not by the Node test build.
-  view = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as View;
+  view = (await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as View;
 });
 
 function render(value: unknown, headline?: Headline): any {

@@ -15,7 +15,7 @@ type Render = (element: unknown, value: unknown, options: { embedChart: () => Pr
 let renderReport: Render;
 before(async () => {
   // Loaded by path: view.ts is checked by media/tsconfig.json (DOM types), not by the Node test build.
-  renderReport = ((await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as { renderReport: Render }).renderReport;
+  renderReport = ((await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as { renderReport: Render }).renderReport;
 });
 
 function layerTable(profiled: boolean): any {

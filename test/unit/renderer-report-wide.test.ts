@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { bottomLegend, ChartEntry, modelCharts, paretoSpec, reportCharts, reportPalette, sweepSpec } from '../../media/renderer/charts';
-import type { SplitRow } from '../../media/renderer/rows';
+import { bottomLegend, ChartEntry, modelCharts, paretoSpec, reportCharts, reportPalette, sweepSpec } from '../../media/report/charts';
+import type { SplitRow } from '../../media/report/rows';
 import type { PublishedFigure } from '../../src/core/summary';
 import type { ModelReport, Report } from '../../src/run/report';
 import { report } from '../../src/run/reports';
@@ -19,7 +19,7 @@ type Render = (element: unknown, value: unknown, options: { embedChart: (contain
 let view: { renderReport: Render; measurementNotes: (models: readonly ModelReport[], names?: readonly string[]) => string[]; publishedSettingsNotes: (rows: readonly SplitRow[]) => string[] };
 before(async () => {
   // Loaded by path: view.ts is checked by media/tsconfig.json (DOM types), not by the Node test build.
-  view = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as typeof view;
+  view = (await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as typeof view;
 });
 
 function render(value: unknown): { root: any; specs: Record<string, unknown>[] } {

@@ -20,8 +20,8 @@ let view: View;
 let diagram: Diagram;
 before(async () => {
   // Loaded by path: media/ is checked by media/tsconfig.json (DOM types), not by the Node test build.
-  view = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'view.ts'))) as View;
-  diagram = (await import(join(__dirname, '..', '..', 'media', 'renderer', 'diagram-view.ts'))) as Diagram;
+  view = (await import(join(__dirname, '..', '..', 'media', 'report', 'view.ts'))) as View;
+  diagram = (await import(join(__dirname, '..', '..', 'media', 'report', 'diagram-view.ts'))) as Diagram;
 });
 
 function dom(): { document: any; window: any } {

@@ -6,10 +6,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
-import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, paretoSpec, placeLabels, reportCharts, wrapLine } from '../../media/renderer/charts';
-import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/renderer/layout';
-import { layerRows, RUNTIME_ONLY, sortRows, stageRows } from '../../media/renderer/rows';
-import { checkReport, ReportError } from '../../media/renderer/validate';
+import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, paretoSpec, placeLabels, reportCharts, wrapLine } from '../../media/report/charts';
+import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/report/layout';
+import { layerRows, RUNTIME_ONLY, stageRows } from '../../media/report/rows';
+import { sortRows } from '../../media/shared/columns';
+import { checkReport, ReportError } from '../../media/report/validate';
 import { report } from '../../src/run/reports';
 import { compareReport, legacyProfile, sweepReport, zooReport } from './renderer-fixtures';
 

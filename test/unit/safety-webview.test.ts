@@ -57,8 +57,8 @@ let renderReport: Render;
 let checkReport: (value: unknown) => unknown;
 before(async () => {
   // Loaded by path: media/ is checked by its own tsconfig (DOM types), not by the Node test build.
-  renderReport = ((await import(join(repo, 'media', 'renderer', 'view.ts'))) as { renderReport: Render }).renderReport;
-  checkReport = ((await import(join(repo, 'media', 'renderer', 'validate.ts'))) as { checkReport: typeof checkReport }).checkReport;
+  renderReport = ((await import(join(repo, 'media', 'report', 'view.ts'))) as { renderReport: Render }).renderReport;
+  checkReport = ((await import(join(repo, 'media', 'report', 'validate.ts'))) as { checkReport: typeof checkReport }).checkReport;
 });
 
 // linkedom documents are untyped here: the Node test build has no DOM types.
@@ -145,7 +145,7 @@ describe('webview safety', () => {
     const globals = globalThis as Record<string, unknown>;
     globals.document = document;
     try {
-      await import(join(repo, 'media', 'summaryView.ts'));
+      await import(join(repo, 'media', 'summary', 'main.ts'));
     } finally {
       delete globals.document;
     }

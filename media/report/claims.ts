@@ -4,7 +4,7 @@
  */
 import type { ClaimCheck } from './report-types';
 import { claimVerdict } from '../../src/shared/format';
-import { el } from './dom';
+import { el } from '../shared/dom';
 
 /** Class of a claim's verdict: a clear result, or one the spread leaves open. */
 function tone(c: ClaimCheck): string {

@@ -13,9 +13,10 @@ import { ChartEmbedder, ChartSet } from './chart-view';
 import { claimsList } from './claims';
 import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
-import { Disposable, el, section } from './dom';
-import { Column, CompareRow, LayerRow, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
-import { RowAction, keyValueTable, sortableTable } from './table';
+import { Disposable, el, section } from '../shared/dom';
+import { CompareRow, LayerRow, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';
+import { Column } from '../shared/columns';
+import { RowAction, keyValueTable, sortableTable } from '../shared/table';
 import { ReportError, checkReport } from './validate';
 
 export interface RenderOptions {

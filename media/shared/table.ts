@@ -1,7 +1,7 @@
 /** A table whose columns sort on click or Enter: numbers descending first, text ascending. */
 import { formatCount } from '../../src/shared/format';
+import { Column, sortRows } from './columns';
 import { el } from './dom';
-import { Column, sortRows } from './rows';
 
 /** How long a row or diagram box that was clicked to be revealed stays marked. */
 export const REVEAL_MARK_MS = 2000;

@@ -1,9 +1,9 @@
 /** The architecture diagram as SVG: collapsible stages and blocks, boxes coloured by a chosen metric. */
 import type { ModelReport } from './report-types';
 import { formatBytes, formatSI } from '../../src/shared/format';
-import { el, svg } from './dom';
+import { el, svg } from '../shared/dom';
 import { runtimeOnly } from './rows';
-import { REVEAL_MARK_MS } from './table';
+import { REVEAL_MARK_MS } from '../shared/table';
 import { DiagramLayout, DiagramMetric, HEAT_LEVELS, METRIC_LABELS, defaultCollapsed, diagramModel, layoutDiagram } from './layout';
 
 let nextId = 0;

@@ -1,6 +1,6 @@
 /** Webview side of the model summary panel: totals, published figures, per-stage and per-layer tables. */
-import type { ModelSummary, PublishedFigure } from '../src/core/summary';
-import { formatBytes, formatCount, formatShape, formatSI } from '../src/shared/format';
+import type { ModelSummary, PublishedFigure } from '../../src/core/summary';
+import { formatBytes, formatCount, formatShape, formatSI } from '../../src/shared/format';
 
 type Cell = string | number;
 

@@ -3,10 +3,10 @@
  * renderer's own view of the report the host sends, drawn again whenever it sends one (a re-run
  * of the cell, a changed setting); a click on a layer row asks the host to show its cell line.
  */
-import type { ReportTabRequest, ReportTabUpdate } from '../src/notebook/rendererMessages';
-import { VSCODE_THEME, vegaEmbedder, withOutputFont } from './renderer/chart-view';
-import { Disposable, el } from './renderer/dom';
-import { renderReport } from './renderer/view';
+import type { ReportTabRequest, ReportTabUpdate } from '../../src/notebook/rendererMessages';
+import { VSCODE_THEME, vegaEmbedder, withOutputFont } from '../report/chart-view';
+import { Disposable, el } from '../shared/dom';
+import { renderReport } from '../report/view';
 
 declare function acquireVsCodeApi(): { postMessage(message: ReportTabRequest): void };
 

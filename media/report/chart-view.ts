@@ -4,7 +4,7 @@
  */
 import type { ChartEntry, ChartTheme, VegaLiteSpec } from './charts';
 import { DEFAULT_THEME } from './charts';
-import { Disposable, el } from './dom';
+import { Disposable, el } from '../shared/dom';
 
 /** Draws `spec` into `container`; what it returns is disposed with the output. */
 export type ChartEmbedder = (container: HTMLElement, spec: VegaLiteSpec) => Promise<Disposable>;
