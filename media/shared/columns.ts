@@ -1,6 +1,9 @@
 /** The columns of a sortable table and how its rows sort. Pure, so tests run it without a DOM. */
 export type SortValue = number | string | undefined;
 
+/** Where a cell's text may break: after any of these characters, or where the function says. */
+export type WrapAfter = string | ((text: string, i: number) => boolean);
+
 export interface Column<Row> {
   /** Header text, with the unit. */
   readonly header: string;
@@ -19,10 +22,11 @@ export interface Column<Row> {
   /** A heading over this column and its neighbours with the same group. */
   readonly group?: string;
   /**
-   * Characters after which a long cell may wrap (layer names at '/' and '.', shapes after '→'),
-   * so a wide table narrows to the view instead of scrolling sideways.
+   * Characters after which a long cell may wrap (layer names at '/' and '.', shapes after '→'), or
+   * a function saying where (between the words of an op name), so a wide table narrows to the view
+   * instead of scrolling sideways.
    */
-  readonly wrapAfter?: string;
+  readonly wrapAfter?: WrapAfter;
 }
 
 /** Numbers compare as numbers, text as text; rows without a value go last in either direction. */

@@ -1,6 +1,6 @@
 /** A table whose columns sort on click or Enter: numbers descending first, text ascending. */
 import { formatCount } from '../../src/shared/format';
-import { Column, sortRows } from './columns';
+import { Column, sortRows, WrapAfter } from './columns';
 import { el } from './dom';
 
 /** How long a row or diagram box that was clicked to be revealed stays marked. */
@@ -84,7 +84,8 @@ export function sortableTable<Row>(doc: Document, rows: readonly Row[], columns:
   }
 
   columns.forEach((column, i) => {
-    const th = el(doc, 'th', column.header, column.group ? 'lcnb-in-group' : undefined);
+    // A number column's header is marked like its cells, so a page may align the two alike.
+    const th = el(doc, 'th', column.header, [numeric[i] ? 'num' : '', column.group ? 'lcnb-in-group' : ''].join(' ').trim() || undefined);
     th.tabIndex = 0;
     th.title = column.title ? `${column.title} — click to sort` : 'Click to sort';
     th.setAttribute('scope', 'col');
@@ -119,7 +120,7 @@ export function camelCaseBreak(text: string, i: number): boolean {
  * `text` as text nodes, with a <wbr> after each of the `wrapAfter` characters (or wherever the
  * function says): a line may break there, and copying the cell still gives the text unchanged.
  */
-export function appendWrappable(doc: Document, parent: HTMLElement, text: string, wrapAfter?: string | ((text: string, i: number) => boolean)): void {
+export function appendWrappable(doc: Document, parent: HTMLElement, text: string, wrapAfter?: WrapAfter): void {
   if (!wrapAfter) {
     parent.textContent = text;
     return;

@@ -1,102 +1,24 @@
-/** Webview side of the model summary panel: totals, published figures, per-stage and per-layer tables. */
+/**
+ * Webview side of the model summary panel: totals, published figures, per-stage and per-layer
+ * tables, built from the sortable table and element helpers the report view uses.
+ */
 import type { ModelSummary, PublishedFigure } from '../../src/core/summary';
 import { formatBytes, formatCount, formatShape, formatSI } from '../../src/shared/format';
-
-type Cell = string | number;
-
-interface Column<Row> {
-  header: string;
-  value: (row: Row) => Cell;
-  /** Shown text; defaults to the value, with counts grouped by thousands. */
-  text?: (row: Row) => string;
-  /** Where a long text may break: after these characters, or where the function says. */
-  wrapAfter?: string | ((text: string, i: number) => boolean);
-}
-
-/** Between the words of a CamelCase op name: Batch|Normalization, Global|Average|Pool. */
-function camelCaseBreak(text: string, i: number): boolean {
-  return /[a-z]/.test(text[i]) && /[A-Z]/.test(text[i + 1] ?? '');
-}
-
-/** A cell whose text may break only where `wrapAfter` allows (a <wbr>), never inside a word. */
-function wrappableCell(text: string, wrapAfter: NonNullable<Column<unknown>['wrapAfter']>): HTMLTableCellElement {
-  const td = el('td', undefined, 'wrap');
-  const breaksAfter = typeof wrapAfter === 'string' ? (t: string, i: number) => wrapAfter.includes(t[i]) : wrapAfter;
-  let start = 0;
-  for (let i = 0; i < text.length - 1; i++) {
-    if (!breaksAfter(text, i)) continue;
-    td.append(document.createTextNode(text.slice(start, i + 1)), document.createElement('wbr'));
-    start = i + 1;
-  }
-  td.append(document.createTextNode(text.slice(start)));
-  return td;
-}
+import type { Column } from '../shared/columns';
+import { el as element } from '../shared/dom';
+import { camelCaseBreak, sortableTable } from '../shared/table';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+  return element(document, tag, text, className);
 }
 
 /**
- * A table whose columns sort on click (numbers descending first, text ascending), in a box that
- * scrolls sideways only when the panel is too narrow even with the names wrapped.
+ * A sortable table in a box that scrolls sideways only when the panel is too narrow even with the
+ * names wrapped.
  */
-function sortableTable<Row>(rows: Row[], columns: Column<Row>[], caption: string, className = 'table-box'): HTMLDivElement {
+function tableBox<Row>(rows: readonly Row[], columns: readonly Column<Row>[], caption: string, className = 'table-box'): HTMLDivElement {
   const box = el('div', undefined, className);
-  const table = el('table');
-  box.append(table);
-  table.append(el('caption', caption));
-  const head = el('thead');
-  const headRow = el('tr');
-  const body = el('tbody');
-  let sortIndex = -1;
-  let descending = true;
-  const render = () => {
-    const sorted = [...rows];
-    if (sortIndex >= 0) {
-      const value = columns[sortIndex].value;
-      sorted.sort((a, b) => {
-        const x = value(a);
-        const y = value(b);
-        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-        return descending ? -order : order;
-      });
-    }
-    body.replaceChildren(
-      ...sorted.map((row) => {
-        const tr = el('tr');
-        for (const column of columns) {
-          const v = column.value(row);
-          const text = column.text ? column.text(row) : typeof v === 'number' ? formatCount(v) : v;
-          const td = column.wrapAfter ? wrappableCell(text, column.wrapAfter) : el('td', text, typeof v === 'number' ? 'num' : undefined);
-          // A count shown short (5.42M) keeps its exact value on hover.
-          if (column.text && typeof v === 'number' && Number.isInteger(v)) td.title = formatCount(v);
-          tr.append(td);
-        }
-        return tr;
-      }),
-    );
-  };
-  columns.forEach((column, i) => {
-    const th = el('th', column.header, rows.length && typeof column.value(rows[0]) === 'number' ? 'num' : undefined);
-    th.tabIndex = 0;
-    th.title = 'Sort by this column';
-    const sort = () => {
-      descending = sortIndex === i ? !descending : typeof column.value(rows[0]) === 'number';
-      sortIndex = i;
-      headRow.querySelectorAll('th').forEach((h) => h.removeAttribute('aria-sort'));
-      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
-      render();
-    };
-    th.addEventListener('click', sort);
-    th.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && sort());
-    headRow.append(th);
-  });
-  head.append(headRow);
-  table.append(head, body);
-  render();
+  box.append(sortableTable(document, rows, columns, caption));
   return box;
 }
 
@@ -152,7 +74,7 @@ function render(summary: ModelSummary, root: HTMLElement): void {
   }
 
   root.append(
-    sortableTable(
+    tableBox(
       summary.scopes,
       [
         { header: 'Stage', value: (s) => s.scope || '(top level)', wrapAfter: '._/' },
@@ -168,7 +90,7 @@ function render(summary: ModelSummary, root: HTMLElement): void {
   );
 
   root.append(
-    sortableTable(
+    tableBox(
       summary.layers,
       [
         { header: 'Layer', value: (l) => l.name, wrapAfter: '._/' },
@@ -176,9 +98,9 @@ function render(summary: ModelSummary, root: HTMLElement): void {
         { header: 'Output', value: (l) => formatShape(l.output), text: (l) => l.output.join('×'), wrapAfter: '×' },
         { header: 'Params', value: (l) => l.params },
         // Short counts (exact on hover, and in the totals above) leave the names room in a narrow panel.
-        { header: 'MAdds', value: (l) => l.madds, text: (l) => formatSI(l.madds) },
-        { header: 'FLOPs', value: (l) => l.flops, text: (l) => formatSI(l.flops) },
-        { header: 'MAC (elements)', value: (l) => l.mac_elements, text: (l) => formatSI(l.mac_elements) },
+        { header: 'MAdds', value: (l) => l.madds, text: (l) => formatSI(l.madds), cellTitle: (l) => formatCount(l.madds) },
+        { header: 'FLOPs', value: (l) => l.flops, text: (l) => formatSI(l.flops), cellTitle: (l) => formatCount(l.flops) },
+        { header: 'MAC (elements)', value: (l) => l.mac_elements, text: (l) => formatSI(l.mac_elements), cellTitle: (l) => formatCount(l.mac_elements) },
         { header: 'Intensity (FLOPs/B)', value: (l) => l.intensity, text: (l) => l.intensity.toFixed(2) },
       ],
       'Per layer (click a header to sort)',
