@@ -2,8 +2,8 @@
  * Embeds vega-lite charts. Each chart is drawn once its box has a width (at once when visible,
  * when its section is opened otherwise), so charts in collapsed sections get their real width.
  */
-import type { ChartEntry, ChartTheme, VegaLiteSpec } from './charts';
-import { DEFAULT_THEME } from './charts';
+import type { ChartEntry, ChartTheme, VegaLiteSpec } from './chart-base';
+import { DEFAULT_THEME } from './chart-base';
 import { Disposable, el } from '../shared/dom';
 
 /** Draws `spec` into `container`; what it returns is disposed with the output. */

@@ -11,7 +11,8 @@ import { isolatedAgreementText, isolatedDifference } from '../../src/shared/isol
 import { MODEL_PARTS, modelName } from '../../src/shared/models';
 import { ChartEmbedder, ChartSet } from './chart-view';
 import { claimsList } from './claims';
-import { ChartTheme, DEFAULT_THEME, Palette, modelCharts, reportCharts, reportPalette } from './charts';
+import { ChartTheme, DEFAULT_THEME } from './chart-base';
+import { Palette, modelCharts, reportCharts, reportPalette } from './charts';
 import { diagramView } from './diagram-view';
 import { Disposable, el, section } from '../shared/dom';
 import { CompareRow, LayerRow, RUNTIME_ONLY, SplitRow, StageRow, TOP_LEVEL, compareRows, layerRows, measuredWith, percent, publishedLabel, relativeText, runtimeOnly, shapeText, splitRows, stageRows } from './rows';

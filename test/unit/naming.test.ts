@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { latencyBarsSpec, paretoSpec } from '../../media/report/charts';
+import { latencyBarsSpec } from '../../media/report/charts';
+import { paretoSpec } from '../../media/report/pareto';
 import { compareRows } from '../../media/report/rows';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { executeCell } from '../../src/run/execute';

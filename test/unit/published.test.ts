@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { paretoSpec } from '../../media/report/charts';
+import { paretoSpec } from '../../media/report/pareto';
 import { compareRows } from '../../media/report/rows';
 import { summaryText } from '../../src/core/report';
 import type { PublishedFigure } from '../../src/core/summary';

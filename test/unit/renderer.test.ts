@@ -6,7 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
-import { ChartEntry, DEFAULT_THEME, logAxis, modelCharts, paretoFront, paretoSpec, placeLabels, reportCharts, wrapLine } from '../../media/report/charts';
+import { ChartEntry, DEFAULT_THEME, wrapLine } from '../../media/report/chart-base';
+import { logAxis, modelCharts, reportCharts } from '../../media/report/charts';
+import { paretoFront, paretoSpec, placeLabels } from '../../media/report/pareto';
 import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../media/report/layout';
 import { layerRows, RUNTIME_ONLY, stageRows } from '../../media/report/rows';
 import { sortRows } from '../../media/shared/columns';
