@@ -5,7 +5,9 @@
  * - `onnxruntime-node` is imported only under kernels/; kernels/, src/run (cell execution, shared
  *   by the notebook and `lcnb run`) and src/cli.ts never import `vscode`.
  * - media/ (webview side) imports runtime code only from media/ and src/shared/, and types only
- *   from elsewhere; never `vscode`.
+ *   from elsewhere; never `vscode`. Inside media/ the arrows point down: media/shared imports only
+ *   itself, media/report (the report view) media/shared and itself, and each view's folder
+ *   (renderer, reportTab, onnxEditor, summary) those two and itself, never another view.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -63,11 +65,23 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The room of a repository-relative path: 'src/core', 'kernels', 'media', 'src/commands', … */
+/** The room of a repository-relative path: 'src/core', 'kernels', 'media/report', 'src/commands', … */
 function roomOf(path: string): string {
   const parts = path.split(sep);
   if (parts[0] === 'src') return parts.length > 2 ? `src/${parts[1]}` : `src/${parts[1].replace(/\.ts$/, '')}`;
+  if (parts[0] === 'media') return parts.length > 2 ? `media/${parts[1]}` : 'media';
   return parts[0];
+}
+
+const isMedia = (room: string) => room === 'media' || room.startsWith('media/');
+/** The webview side's shared rooms; every other folder of media/ is one view. */
+const MEDIA_SHARED: Record<string, Set<string>> = {
+  'media/shared': new Set(['media/shared']),
+  'media/report': new Set(['media/shared', 'media/report']),
+};
+/** Which rooms of media/ a room of media/ may import from. */
+function mediaAllowed(room: string): Set<string> {
+  return MEDIA_SHARED[room] ?? new Set(['media/shared', 'media/report', room]);
 }
 
 const CORE_ROOMS = new Set(['src/core', 'src/zoo', 'src/onnx', 'src/lang', 'src/shared']);
@@ -94,16 +108,19 @@ export function checkLayers(root: string): Violation[] {
       if (specifier === 'onnxruntime-node' && room !== 'kernels' && (!typeOnly || CORE_ROOMS.has(room))) {
         report('onnxruntime-node is loaded only inside kernels/');
       }
-      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || room === 'media' || room === 'kernels' || room === 'src/run' || room === 'src/cli')) {
+      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || isMedia(room) || room === 'kernels' || room === 'src/run' || room === 'src/cli')) {
         report(`${room} must not import vscode`);
       }
       if (target && CORE_ROOMS.has(room) && !ALLOWED[room].has(target)) {
         report(`${room} may import only ${[...ALLOWED[room]].join(', ')}, not ${target}`);
       }
-      if (target && room === 'media' && !typeOnly && target !== 'media' && target !== 'src/shared') {
+      if (target && isMedia(room) && !typeOnly && !isMedia(target) && target !== 'src/shared') {
         report(`media/ may import runtime code only from media/ and src/shared/ (use 'import type' for ${target})`);
       }
-      if (target === 'media' && room !== 'media') {
+      if (target && isMedia(room) && isMedia(target) && !mediaAllowed(room).has(target)) {
+        report(`${room} may import only ${[...mediaAllowed(room)].join(', ')} of media/, not ${target}`);
+      }
+      if (target && isMedia(target) && !isMedia(room)) {
         report('extension-side code must not import the webview side (media/)');
       }
     }

@@ -19,6 +19,7 @@ describe('layer rules (DESIGN.md)', () => {
         'src/core/planted.ts: onnxruntime-node',
         'src/core/planted.ts: ../commands/helper',
         'media/planted.ts: ../src/commands/helper',
+        'media/report/planted.ts: ../onnxEditor/editor',
       ],
     );
     assert.ok(found.some((v) => v.rule === 'onnxruntime-node is loaded only inside kernels/'));
