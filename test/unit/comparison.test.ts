@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatRatio as ratioText } from '../../src/shared/format';
 import { beyondNoise, compareTimes, pairedRatio } from '../../src/run/comparison';
+import { chooseLatency } from '../../kernels/profileModel';
 
 /** Runs of a machine whose speed drifts by up to ±30% over the rounds, for a model of `ms`, with a little noise of its own. */
 function drifting(ms: number, n: number, seed: number): number[] {
@@ -41,5 +42,17 @@ describe('paired ratios', () => {
     assert.deepEqual(c.ratios[0], { ratio: 1, lo: 1, hi: 1 });
     assert.ok(Math.abs(c.ratios[1].ratio - 2) < 0.05);
     assert.match(c.method, /^Interleaved: …\. Ratios compare the lower quartiles of the unprofiled runs \(the runs other work on the machine disturbed least\); 95% interval: paired bootstrap over the 30 timed rounds \(2000 resamples of whole rounds\)\.$/);
+  });
+});
+
+describe("a single model's latency", () => {
+  const times = (medianMs: number) => ({ runsMs: [medianMs], medianMs, p10Ms: medianMs * 0.9, p90Ms: medianMs * 1.1 });
+  it('is the faster of alone (spinning on) and in turn (spinning off), and says so when alone lost', () => {
+    assert.deepEqual(chooseLatency(times(4.2), undefined), { headline: times(4.2), useAlone: false });
+    assert.deepEqual(chooseLatency(times(4.2), times(2.9)), { headline: times(2.9), useAlone: true });
+    const loaded = chooseLatency(times(6), times(19.7));
+    assert.equal(loaded.useAlone, false);
+    assert.equal(loaded.headline.medianMs, 6);
+    assert.match(loaded.note ?? '', /^Timed alone with thread-pool spinning on \(onnxruntime's default\), the model read 19\.700 ms, slower than with spinning off in turn \(6\.000 ms\)/);
   });
 });
