@@ -21,7 +21,8 @@ import { buildHeaded, HeadedBuild, splitOf } from './run/headed';
 import { publishedText } from './run/markdown';
 import { Report, REPORT_MIME } from './run/report';
 import { runNotebook } from './run/notebook';
-import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
+import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
+import { measureGraph } from './run/measure';
 import { writeFileAtomic } from './run/atomicWrite';
 import { splitRows, timingNote } from './run/split';
 import { describeExport, exportOnnx } from './onnx/writer';
@@ -30,7 +31,6 @@ import { buildModelWithFigures, KnobValue, modelLabel, summarizeModel, zooModels
 import { heads } from './zoo/heads/index';
 import { version } from '../package.json';
 import { KernelClient, KernelError } from '../kernels/client';
-import { profileModel } from '../kernels/profileModel';
 import { profileText } from '../kernels/profileReport';
 import { Optimization, OPTIMIZATION_LEVELS } from '../kernels/protocol';
 
@@ -92,7 +92,7 @@ const OPTIONS = {
     runs: { type: 'string' },
     warmup: { type: 'string' },
     provider: { type: 'string', default: 'cpu' },
-    opt: { type: 'string', default: 'all' },
+    opt: { type: 'string' },
     json: { type: 'boolean', default: false },
     'memory-limit-mb': { type: 'string' },
     isolated: { type: 'boolean', default: false },
@@ -335,27 +335,19 @@ function kernelClient(): KernelClient {
 async function profileCommand(args: string[], err: NodeJS.WritableStream): Promise<string> {
   const { values, positionals } = parseCommand('profile', OPTIONS.profile, OPTIONS, (options) => parseArgs({ args, allowPositionals: true, options }));
   if (positionals.length !== 1) throw new UsageError('profile takes exactly one model id or file');
-  const optimization = values.opt as Optimization;
-  if (!OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
-  const warmup = values.warmup === undefined ? 10 : Number(values.warmup);
-  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
+  const optimization = values.opt as Optimization | undefined;
+  if (optimization !== undefined && !OPTIMIZATION_LEVELS.includes(optimization)) throw new UsageError(`--opt must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${values.opt}'`);
+  const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
+  if (warmup !== undefined && (!Number.isInteger(warmup) || warmup < 0)) throw new UsageError(`--warmup must be a non-negative integer, got '${values.warmup}'`);
   const { graph, label, published, headed } = await loadModel(positionals[0], values);
-  checkActivationMemory(graph, memoryLimitBytes(values['memory-limit-mb']), positionals[0]);
+  const memoryLimit = memoryLimitBytes(values['memory-limit-mb']);
   return withKernel(true, async (kernel, signal) => {
     try {
-      const profile = await profileModel(
+      const profile = await measureGraph(
         kernel as KernelClient,
-        graph,
-        {
-          provider: values.provider,
-          threads: positiveInt('threads', values.threads) ?? 2,
-          runs: positiveInt('runs', values.runs) ?? 50,
-          warmup,
-          optimization,
-          ...(values.isolated ? { isolated: true } : {}),
-        },
-        { signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
-        /\.onnx$/i.test(positionals[0]) ? resolve(positionals[0]) : undefined,
+        { graph, ...(/\.onnx$/i.test(positionals[0]) ? { onnxFile: resolve(positionals[0]) } : {}) },
+        { provider: values.provider, threads: positiveInt('threads', values.threads), runs: positiveInt('runs', values.runs), warmup, optimization, isolated: values.isolated },
+        { where: positionals[0], memoryLimitBytes: memoryLimit, signal, onProgress: values.json ? undefined : (p) => p.done === 0 && err.write(`lcnb: ${p.phase}…\n`) },
       );
       if (profile.settings.fallbackReason) err.write(`lcnb: ${profile.settings.fallbackReason}\n`);
       // The text's header names the model by its label; the JSON keeps the id and adds the label.

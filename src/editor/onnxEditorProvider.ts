@@ -13,12 +13,12 @@ import { Graph } from '../core/ir';
 import { ModelSummary } from '../core/summary';
 import { activationMemoryLimitBytes, onDidChangeConfig, readConfig } from '../config';
 import { UserError } from '../core/errors';
-import { checkActivationMemory } from '../run/guard';
+import { measureGraph } from '../run/measure';
 import { untrustedMessage } from '../commands/trust';
 import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
-import { ModelProfile, profileModel, ProfileOptions } from '../../kernels/profileModel';
+import { ModelProfile, ProfileOptions } from '../../kernels/profileModel';
 import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes, OnnxReadFacts } from './messages';
 import { parseInWorker } from './parseClient';
 import { webviewPage } from '../webviewPage';
@@ -285,27 +285,36 @@ class EditorSession implements vscode.Disposable {
       this.post({ type: 'profileError', message: 'The model has not been read (see above), so there is nothing to profile.', cancelled: false });
       return;
     }
-    try {
-      // Refused before onnxruntime allocates anything, like every other way lcnb runs a model.
-      checkActivationMemory(graph, activationMemoryLimitBytes(readConfig(this.deps.log, this.uri)), basename(this.path));
-    } catch (e) {
-      const message = e instanceof UserError ? `Profiling refused: ${e.message}` : `Profiling failed: ${e instanceof Error ? e.message : String(e)}`;
-      this.post({ type: 'profileError', message, cancelled: false });
-      return;
-    }
     const abort = new AbortController();
     this.profiling = abort;
-    const options = profileOptions(this.deps.log, this.uri);
-    this.deps.log.info(`onnx editor: profiling ${this.path} with ${optionsText(options)}`);
-    this.post({ type: 'profileProgress', text: `Starting the profiling kernel (${optionsText(options)})…` });
+    // Until onStart, nothing has reached the kernel: an error then is the guard's refusal (or a failure before the run).
+    let started = false;
+    const onStart = (options: ProfileOptions) => {
+      started = true;
+      this.deps.log.info(`onnx editor: profiling ${this.path} with ${optionsText(options)}`);
+      this.post({ type: 'profileProgress', text: `Starting the profiling kernel (${optionsText(options)})…` });
+    };
     try {
-      const profile = await profileModel(this.deps.kernel(), graph, options, { signal: abort.signal, onProgress: (p) => this.post({ type: 'profileProgress', text: progressText(p) }) }, this.path);
+      // Refused before onnxruntime allocates anything, like every other way lcnb runs a model.
+      const memoryLimitBytes = activationMemoryLimitBytes(readConfig(this.deps.log, this.uri));
+      const options = profileOptions(this.deps.log, this.uri);
+      const profile = await measureGraph(this.deps.kernel(), { graph, onnxFile: this.path }, options, {
+        where: basename(this.path),
+        memoryLimitBytes,
+        signal: abort.signal,
+        onStart,
+        onProgress: (p) => this.post({ type: 'profileProgress', text: progressText(p) }),
+      });
       this.profile = profile;
       this.post({ type: 'profileResult', profile });
       this.deps.log.info(`onnx editor: ${basename(this.path)} median ${profile.latency.median_ms.toFixed(3)} ms`);
     } catch (e) {
-      const cancelled = e instanceof KernelError && e.reason === 'cancelled';
       const message = e instanceof Error ? e.message : String(e);
+      if (!started) {
+        this.post({ type: 'profileError', message: e instanceof UserError ? `Profiling refused: ${message}` : `Profiling failed: ${message}`, cancelled: false });
+        return;
+      }
+      const cancelled = e instanceof KernelError && e.reason === 'cancelled';
       if (!cancelled) this.deps.log.error(`onnx editor: profiling ${this.path} failed: ${message}`);
       this.post({ type: 'profileError', message: cancelled ? 'Profiling cancelled.' : `Profiling failed: ${message}`, cancelled });
     } finally {

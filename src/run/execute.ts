@@ -15,13 +15,13 @@ import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
 import { readStoredModel } from './onnxFile';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
-import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
-import { ModelProfile, ProfileOptions, profileModels } from '../../kernels/profileModel';
-import { MAX_MODELS_PER_JOB } from '../../kernels/protocol';
+import { KernelClient, KernelError } from '../../kernels/client';
+import { ModelProfile, ProfileOptions } from '../../kernels/profileModel';
 import { compareTimes } from './comparison';
 import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
+import { Measured, measureGraphs, MeasureOptions } from './measure';
 import { modelReport, report } from './reports';
 import { BackboneSplit, ModelReport, Report, SweepPoint, TimeComparison } from './report';
 
@@ -30,7 +30,7 @@ export interface ExecutionContext {
   readonly kernel?: KernelClient;
   /** Provider a cell measures with when it names none. */
   readonly provider: string;
-  /** Measurement settings a cell that names none takes (the extension's settings); else DEFAULT_PROFILE. */
+  /** Measurement settings a cell that names none takes (the extension's settings); else measure.ts's DEFAULT_PROFILE. */
   readonly defaults?: { readonly threads?: number; readonly runs?: number; readonly warmup?: number; readonly optimization?: ProfileOptions['optimization'] };
   /** Folder that relative paths (.onnx files, export paths) resolve against: the notebook's. */
   readonly baseDir: string;
@@ -55,16 +55,15 @@ export class CellFailure extends Error {
   }
 }
 
-export const DEFAULT_PROFILE = { runs: 50, warmup: 10, threads: 2, opt: 'all' } as const;
-
-function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionContext): ProfileOptions {
+/** The cell's settings, else the context's defaults; measureGraphs fills in the rest. */
+function profileOptions(settings: ProfileSettings | undefined, ctx: ExecutionContext): MeasureOptions {
   return {
     provider: settings?.provider ?? ctx.provider,
-    threads: settings?.threads ?? ctx.defaults?.threads ?? DEFAULT_PROFILE.threads,
-    runs: settings?.runs ?? ctx.defaults?.runs ?? DEFAULT_PROFILE.runs,
-    warmup: settings?.warmup ?? ctx.defaults?.warmup ?? DEFAULT_PROFILE.warmup,
-    optimization: settings?.opt ?? ctx.defaults?.optimization ?? DEFAULT_PROFILE.opt,
-    ...(settings?.isolated ? { isolated: true } : {}),
+    threads: settings?.threads ?? ctx.defaults?.threads,
+    runs: settings?.runs ?? ctx.defaults?.runs,
+    warmup: settings?.warmup ?? ctx.defaults?.warmup,
+    optimization: settings?.opt ?? ctx.defaults?.optimization,
+    isolated: settings?.isolated,
   };
 }
 
@@ -130,33 +129,19 @@ function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)):
 /** Sweep points loaded together at most: each point holds two sessions while the job runs. */
 const SWEEP_POINTS_PER_JOB = 16;
 
-interface Measured {
-  readonly profiles: ModelProfile[];
-  readonly runsMs: number[][];
-  /** Set when every model was in one job, run in turn: their ratios compare like with like. */
-  readonly protocol?: string;
-}
-
 /**
- * Measures several models together in the kernel: loaded in one job (`perJob` at most) and run in
- * turn round by round, so their ratios compare like with like.
+ * Measures several models together in the kernel (see measureGraphs), each job's progress named
+ * by its model or its number of models; none without a kernel.
  */
-async function measureTogether(models: readonly BuiltModel[], settings: ProfileSettings | undefined, ctx: ExecutionContext, perJob = MAX_MODELS_PER_JOB): Promise<Measured | undefined> {
+async function measureTogether(models: readonly BuiltModel[], settings: ProfileSettings | undefined, ctx: ExecutionContext, perJob?: number): Promise<Measured | undefined> {
   if (!ctx.kernel) return undefined;
-  for (const m of models) checkActivationMemory(m.graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not measured');
-  const profiles: ModelProfile[] = [];
-  const runsMs: number[][] = [];
-  let protocol: string | undefined;
-  for (let start = 0; start < models.length; start += perJob) {
-    const chunk = models.slice(start, start + perJob);
-    const label = chunk.length === 1 ? chunk[0].label : `${chunk.length} models in turn`;
-    const onProgress = (p: KernelProgress) => p.done === 0 && ctx.onProgress?.(`${label}: ${p.phase}`);
-    const measured = await profileModels(ctx.kernel, chunk.map((m) => ({ graph: m.graph, ...(m.file ? { onnxFile: m.file } : {}) })), profileOptions(settings, ctx), { signal: ctx.signal, onProgress });
-    profiles.push(...measured.profiles);
-    runsMs.push(...measured.runsMs);
-    protocol = start === 0 ? measured.protocol : undefined;
-  }
-  return { profiles, runsMs, ...(protocol ? { protocol } : {}) };
+  return measureGraphs(ctx.kernel, models.map((m) => ({ graph: m.graph, label: m.label, ...(m.file ? { onnxFile: m.file } : {}) })), profileOptions(settings, ctx), {
+    where: 'not measured',
+    memoryLimitBytes: ctx.activationMemoryLimitBytes,
+    perJob,
+    signal: ctx.signal,
+    onProgress: (p, chunk) => p.done === 0 && ctx.onProgress?.(`${chunk.length === 1 ? chunk[0].label : `${chunk.length} models in turn`}: ${p.phase}`),
+  });
 }
 
 /** One model measured: its profiled and unprofiled sessions run in turn. */
