@@ -13,12 +13,12 @@ import { InputShapeNeeded, shapeTemplate } from '../onnx/reader';
 import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
 import { writeFileAtomic } from './atomicWrite';
-import { readStoredModel } from './onnxFile';
-import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
+import { HeadedSource, loadModel, LoadedModel, ModelSource } from './loader';
+import { BuildRequest, modelLabel } from '../zoo';
 import { KernelClient, KernelError } from '../../kernels/client';
 import { ModelProfile, ProfileOptions } from '../../kernels/profileModel';
 import { compareTimes } from './comparison';
-import { buildHeaded, HeadedBuild, headedSection, splitOf } from './headed';
+import { HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 import { Measured, measureGraphs, MeasureOptions } from './measure';
@@ -83,16 +83,28 @@ interface BuiltModel {
   readonly note?: string;
 }
 
+/** A loaded model; the loader's errors become the cell's, at `range`. */
+async function loadAt(source: HeadedSource, range: ModelRef['range']): Promise<LoadedModel & { readonly headed: HeadedBuild }>;
+async function loadAt(source: ModelSource, range: ModelRef['range']): Promise<LoadedModel>;
+async function loadAt(source: ModelSource, range: ModelRef['range']): Promise<LoadedModel> {
+  try {
+    return await loadModel(source);
+  } catch (e) {
+    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, range);
+    throw e;
+  }
+}
+
 /** A zoo model built with its options, or an .onnx file read from disk. */
 async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<BuiltModel> {
   if (!model.file) return buildZoo(model);
   const path = cellPath(ctx, model.id);
   try {
-    const read = await readStoredModel(path, model.inputShapes, ctx.kernel, ctx.signal);
+    // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
+    const { graph, stored: read } = await loadModel({ onnx: path, inputShapes: model.inputShapes, kernel: ctx.kernel, signal: ctx.signal, name: model.id });
     const shapes = read.inputs.map((i) => `${i.name} ${formatShape(i.shape)}`).join(', ');
     const note = [`Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}; input ${shapes}).`, ...read.notes].join(' ');
-    // Named as the cell names it: a compare of two PyTorch exports would otherwise show 'torch_jit' twice.
-    return { graph: { ...read.graph, name: model.id }, label: model.id, published: [], file: path, note };
+    return { graph, label: model.id, published: [], file: path, note };
   } catch (e) {
     const known = e instanceof UserError || e instanceof GraphError;
     const hint = e instanceof InputShapeNeeded && !model.inputShapes && e.inputs.length === 1 ? ` (write it as input: [${shapeTemplate(e.inputs[0].dims).join(', ')}] with numbers for the names in this cell)` : '';
@@ -117,13 +129,8 @@ function networkEntry(ref: NetworkRef, ctx: ExecutionContext): BuiltModel {
   }
 }
 
-function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): BuiltModel {
-  try {
-    return { ...buildModelWithFigures(model.id, request), label: modelLabel(model.id, request) };
-  } catch (e) {
-    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, model.range);
-    throw e;
-  }
+function buildZoo(model: ModelRef, request: BuildRequest = buildRequest(model)): Promise<BuiltModel> {
+  return loadAt({ zoo: model.id, request }, model.range);
 }
 
 /** Sweep points loaded together at most: each point holds two sessions while the job runs. */
@@ -160,18 +167,14 @@ function withFileNotes(notes: readonly string[], built: readonly BuiltModel[]): 
   return [...notes, ...built.flatMap((b) => (b.note ? [b.note] : []))];
 }
 
-function buildBackbone(cell: HeadedCell, backbone: ModelRef): HeadedBuild {
-  try {
-    return buildHeaded(headedRequest(cell, backbone));
-  } catch (e) {
-    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, backbone.range);
-    throw e;
-  }
+async function buildBackbone(cell: HeadedCell, backbone: ModelRef): Promise<HeadedBuild> {
+  return (await loadAt({ headed: headedRequest(cell, backbone) }, backbone.range)).headed;
 }
 
 /** A detect or segment cell: every backbone under the head, each split backbone / neck / head. */
 async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boolean, notes: string[]): Promise<Report> {
-  const builds = cell.backbones.map((backbone) => buildBackbone(cell, backbone));
+  const builds: HeadedBuild[] = [];
+  for (const backbone of cell.backbones) builds.push(await buildBackbone(cell, backbone));
   const first = builds[0];
   const asModels = builds.map((b) => ({ graph: b.graph, label: b.label, published: b.published }));
   const measured = measuring ? await measureTogether(asModels, cell.profile || undefined, ctx) : undefined;
@@ -226,7 +229,8 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'segment':
       return runHeaded(cell, ctx, measuring(cell.profile), notes);
     case 'sweep': {
-      const grid = sweepPoints(cell).map((point) => ({ point, built: buildZoo(cell.model, point.request) }));
+      const grid: { point: ReturnType<typeof sweepPoints>[number]; built: BuiltModel }[] = [];
+      for (const point of sweepPoints(cell)) grid.push({ point, built: await buildZoo(cell.model, point.request) });
       const measured = cell.profile && ctx.kernel ? await measureTogether(grid.map((g) => g.built), cell.profile, ctx, SWEEP_POINTS_PER_JOB) : undefined;
       const points: SweepPoint[] = grid.map(({ point, built }, i) => {
         const totals = summarize(built.graph).totals;
@@ -236,7 +240,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       return report('sweep', `sweep: ${modelLabel(cell.model.id, buildRequest(cell.model))}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
     }
     case 'export': {
-      const { graph, published, label } = buildZoo(cell.model);
+      const { graph, published, label } = await buildZoo(cell.model);
       const path = cellPath(ctx, cell.path);
       checkActivationMemory(graph, ctx.activationMemoryLimitBytes ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES, 'not exported');
       const exported = exportOnnx(graph, { form: cell.form, seed: cell.seed });
