@@ -3,7 +3,7 @@
  * - src/core, src/zoo, src/onnx, src/lang and src/shared never import `vscode`, `onnxruntime-node`
  *   or the editor-facing rooms; src/core imports only itself and src/shared; src/shared only itself.
  * - `onnxruntime-node` is imported only under kernels/; kernels/, src/run (cell execution, shared
- *   by the notebook and `lcnb run`) and src/cli.ts never import `vscode`.
+ *   by the notebook and `lcnb run`) and src/cli/ (the `lcnb` command) never import `vscode`.
  * - media/ (webview side) imports runtime code only from media/ and src/shared/, and types only
  *   from elsewhere; never `vscode`. Inside media/ the arrows point down: media/shared imports only
  *   itself, media/report (the report view) media/shared and itself, and each view's folder

@@ -1,8 +1,13 @@
 /**
- * The `lcnb` command line: each command's usage, and option parsing whose mistakes say what to
- * type instead (Node's parseArgs messages name no alternative and quote oddly).
+ * The `lcnb` command line: each command's usage and options, option parsing whose mistakes say
+ * what to type instead (Node's parseArgs messages name no alternative and quote oddly), and the
+ * option values every command checks the same way.
  */
-import { closest } from './lang/suggest';
+import { parseArgs } from 'node:util';
+import { closest } from '../lang/suggest';
+import { parseInputShape } from '../onnx/reader';
+import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from '../run/guard';
+import { KnobValue } from '../zoo';
 
 export const COMMANDS = ['summary', 'export', 'profile', 'run', 'list'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -119,4 +124,105 @@ function parseErrorText(command: Command, message: string, options: Readonly<Rec
   if (positional) return `${command} takes no argument '${positional[1]}'`;
   // Anything else: Node's first sentence, which names the option.
   return message.split(/\.(\s|$)/)[0];
+}
+
+/** Options every command that loads a model accepts. */
+const MODEL_OPTIONS = {
+  resolution: { type: 'string' },
+  classes: { type: 'string' },
+  batch: { type: 'string' },
+  width: { type: 'string' },
+  knob: { type: 'string', multiple: true },
+  'input-shape': { type: 'string', multiple: true },
+  head: { type: 'string' },
+  'head-knob': { type: 'string', multiple: true },
+} as const;
+
+/** Every command's options, so a mistyped one is matched against its own command and the others. */
+const OPTIONS = {
+  summary: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false }, static: { type: 'boolean', default: false } },
+  export: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
+  profile: {
+    ...MODEL_OPTIONS,
+    threads: { type: 'string' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    provider: { type: 'string', default: 'cpu' },
+    opt: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'memory-limit-mb': { type: 'string' },
+    isolated: { type: 'boolean', default: false },
+  },
+  run: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' }, 'memory-limit-mb': { type: 'string' } },
+  list: { json: { type: 'boolean', default: false }, heads: { type: 'boolean', default: false } },
+} as const satisfies Record<Command, Record<string, OptionSpec>>;
+
+/** `args` parsed as `command`'s options; a mistake is a UsageError that says what to type. */
+export function parseCommandArgs<C extends Command>(command: C, args: string[]) {
+  const options = OPTIONS[command] as (typeof OPTIONS)[C];
+  return parseCommand(command, options, OPTIONS, (o) => parseArgs({ args, allowPositionals: command !== 'list', options: o }));
+}
+
+/** The values of the model options, as typed. */
+export type ModelOptionValues = {
+  resolution?: string;
+  classes?: string;
+  batch?: string;
+  width?: string;
+  knob?: string[];
+  'input-shape'?: string[];
+  head?: string;
+  'head-knob'?: string[];
+};
+
+/** `ratio=0.5` → ['ratio', 0.5]; values may be numbers, true/false, JSON lists or words. */
+export function parseKnob(text: string): [string, KnobValue] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--knob expects name=value, got '${text}'`);
+  const name = text.slice(0, eq);
+  const raw = text.slice(eq + 1).trim();
+  if (raw === 'true' || raw === 'false') return [name, raw === 'true'];
+  if (raw !== '' && Number.isFinite(Number(raw))) return [name, Number(raw)];
+  if (raw.startsWith('[')) {
+    try {
+      return [name, JSON.parse(raw) as number[]];
+    } catch {
+      throw new UsageError(`--knob ${name}: '${raw}' is not a valid list (write e.g. [11,12])`);
+    }
+  }
+  return [name, raw];
+}
+
+export function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+export function positiveNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+/** --memory-limit-mb: the activation-memory guard's limit (src/run/guard.ts), in bytes. */
+export function memoryLimitBytes(value: string | undefined): number {
+  return (positiveInt('memory-limit-mb', value) ?? DEFAULT_ACTIVATION_MEMORY_LIMIT_MB) * 2 ** 20;
+}
+
+/** --input-shape, repeatable: `1,3,640,640` for the one data input, `NAME=1,3,640,640` for a named one. */
+export function cliInputShapes(given: readonly string[] | undefined): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (const text of given ?? []) {
+    let parsed: { name: string; shape: number[] };
+    try {
+      parsed = parseInputShape(text);
+    } catch (e) {
+      throw new UsageError(`--input-shape: ${(e as Error).message}`);
+    }
+    if (parsed.name in shapes) throw new UsageError(`--input-shape names ${parsed.name ? `input '${parsed.name}'` : 'the data input'} twice`);
+    shapes[parsed.name] = parsed.shape;
+  }
+  return shapes;
 }
