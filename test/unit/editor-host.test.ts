@@ -83,8 +83,9 @@ before(async () => {
   const log = { info() {}, warn: (m: string) => warnings.push(m), error() {} };
   // A kernel that records the request and stops there: what matters is the shape it is asked to run.
   const kernel = {
-    profile: (request: { inputs?: Record<string, number[]> }) => {
-      profiled.push(request);
+    // Profile measures one model as stored: the inputs of its one entry are the shapes it runs at.
+    measure: (request: { models: { inputs?: Record<string, number[]> }[] }) => {
+      profiled.push(request.models[0]);
       return Promise.reject(new Error('no onnxruntime in this test'));
     },
     // The one run for shapes only data can tell: NonZero of nonzero_tiny.onnx found 13 elements.
