@@ -183,3 +183,24 @@ describe('ONNX editor host: input shapes', () => {
     p.close();
   });
 });
+
+describe('ONNX editor host: the activation-memory guard', () => {
+  it('refuses a profile whose activations would not fit, before the kernel is asked', async () => {
+    const huge = join(scratch, 'huge.onnx');
+    writeFileSync(huge, convModel([1, 3, 'H', 'W']));
+    const p = open(huge);
+    await p.until('shapeNeeded');
+    const start = p.posted.length;
+    p.send({ type: 'inputShapes', shapes: { x: [1, 3, 12000, 12000] } });
+    await p.until('diagram', start);
+    const jobs = profiled.length;
+    const beforeProfile = p.posted.length;
+    p.send({ type: 'profile' });
+    const refused = await p.until('profileError', beforeProfile);
+    assert.ok(refused.type === 'profileError' && /^Profiling refused: huge\.onnx: .* needs .* of activation memory/.test(refused.message), JSON.stringify(refused));
+    assert.equal(refused.cancelled, false);
+    assert.deepEqual(p.posted.slice(beforeProfile).map((u) => u.type), ['profileError'], 'no progress: the kernel was never started');
+    assert.equal(profiled.length, jobs);
+    p.close();
+  });
+});
