@@ -393,3 +393,24 @@ export async function openScratchNotebook(page, folder, name, cells, cell) {
   return { editor, list, squiggles };
 }
 
+
+/**
+ * Writes a notebook of `cells` ({ kind, language, source }) as `name` into the workspace `folder`,
+ * opens it on `kernel` (picked again when the preferred kernel takes over just after opening), runs
+ * it all and waits until its `codeCells` code cells succeeded. Returns its editor, its list, the
+ * frame of its outputs and the bytes written (a run must leave the file as it was).
+ */
+export async function runScratchNotebook(page, folder, name, cells, kernel, codeCells, timeout = NOTEBOOK_TIMEOUT.run) {
+  const file = path.join(folder, name);
+  fs.writeFileSync(file, JSON.stringify({ lcnb: 1, metadata: {}, cells }, null, 1) + '\n');
+  const written = fs.readFileSync(file);
+  const editor = await openNotebookWithKernel(page, name, kernel);
+  const label = editor.locator('.notebook-toolbar-container .kernel-label');
+  await page.waitForTimeout(2000);
+  if ((await label.innerText()).trim() !== kernel) await pickKernel(page, editor, kernel);
+  await runAll(editor, timeout);
+  const list = new NotebookList(page, editor);
+  await waitForCodeCellsRun(list, codeCells, timeout);
+  const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  return { editor, list, outputs, written };
+}

@@ -3,9 +3,7 @@
 // "Ln …"); lcnb: Open Report in Editor Tab opens the report in a tab of its own, whose layer rows
 // reveal their line too; the report header's "Open in tab" button shows that tab again.
 // Screenshots at 1440 px, dark and light theme: test-output/e2e/reveal-row-*.png.
-import fs from 'node:fs';
-import path from 'node:path';
-import { NotebookList, openNotebookWithKernel, pickKernel, runAll, runFromCommandPalette, waitFor, waitForCodeCellsRun } from '../actions.mjs';
+import { runFromCommandPalette, runScratchNotebook, waitFor } from '../actions.mjs';
 
 export const title = 'report rows reveal their cell line; a report opens in an editor tab';
 // Dark first; the toggle command switches to the light one.
@@ -70,22 +68,13 @@ async function reportTabFrame(page) {
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot, folder }) {
-  fs.writeFileSync(path.join(folder, NOTEBOOK), JSON.stringify({ lcnb: 1, metadata: {}, cells: [{ kind: 'code', language: 'lcnb', source: CELL }] }, null, 1) + '\n');
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: WIDTH, height: viewport.height });
   const shots = [];
   try {
-    const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
-    // The preferred kernel may still be applied just after the notebook opens: pick again if it was.
-    const label = editor.locator('.notebook-toolbar-container .kernel-label');
-    await page.waitForTimeout(2000);
-    if ((await label.innerText()).trim() !== KERNEL) await pickKernel(page, editor, KERNEL);
-    await runAll(editor, TIMEOUT.run);
-    const list = new NotebookList(page, editor);
-    await waitForCodeCellsRun(list, 1, TIMEOUT.run);
+    const { editor, list, outputs } = await runScratchNotebook(page, folder, NOTEBOOK, [{ kind: 'code', language: 'lcnb', source: CELL }], KERNEL, 1, TIMEOUT.run);
 
     // 1. A click on a layer row of the output: the cursor goes to that layer's line.
-    const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const rows = outputs.locator('table.lcnb-layers tbody tr.lcnb-row-action');
     const expandRow = rows.filter({ hasText: 'expand' }).first();
     await expandRow.waitFor({ timeout: TIMEOUT.render });

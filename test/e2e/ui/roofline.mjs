@@ -2,9 +2,7 @@
 // compute roof and a labelled roof per memory level, the layer table's Roofline column names the roof
 // below each figure ("L2 roof") and hardly any figure passes 100% of its roof.
 // Screenshots at 1440 px, dark and light theme: test-output/e2e/roofline-*.png.
-import fs from 'node:fs';
-import path from 'node:path';
-import { expectCharts, NotebookList, openNotebookWithKernel, pickKernel, runAll, runFromCommandPalette, waitForCodeCellsRun } from '../actions.mjs';
+import { expectCharts, runFromCommandPalette, runScratchNotebook } from '../actions.mjs';
 
 export const title = 'roofline: every roof drawn and named, in a profiled cell';
 export const server = {
@@ -20,19 +18,11 @@ const TIMEOUT = { step: 30_000, run: 3 * 60_000, render: 60_000 };
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot, folder }) {
-  fs.writeFileSync(path.join(folder, NOTEBOOK), JSON.stringify({ lcnb: 1, metadata: {}, cells: [{ kind: 'code', language: 'lcnb', source: CELL }] }, null, 1) + '\n');
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: WIDTH, height: viewport.height });
   const shots = [];
   try {
-    const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
-    const label = editor.locator('.notebook-toolbar-container .kernel-label');
-    await page.waitForTimeout(2000);
-    if ((await label.innerText()).trim() !== KERNEL) await pickKernel(page, editor, KERNEL);
-    await runAll(editor, TIMEOUT.run);
-    const list = new NotebookList(page, editor);
-    await waitForCodeCellsRun(list, 1, TIMEOUT.run);
-    const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const { list, outputs } = await runScratchNotebook(page, folder, NOTEBOOK, [{ kind: 'code', language: 'lcnb', source: CELL }], KERNEL, 1, TIMEOUT.run);
     const report = outputs.locator('.lcnb-report[data-verb="model"]').first();
     await report.waitFor({ timeout: TIMEOUT.render });
 

@@ -5,7 +5,7 @@
 // Screenshots: test-output/e2e/walkthrough-{light,dark}.png, compare-claim-{light,dark}.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NotebookList, openFile, pickFromQuickPick, pickKernel, runAll, runFromCommandPalette, waitForCodeCellsRun } from '../actions.mjs';
+import { pickFromQuickPick, runFromCommandPalette, runScratchNotebook } from '../actions.mjs';
 
 export const title = 'walkthrough; a compare of two network cells checks a claim';
 
@@ -59,16 +59,7 @@ export async function run(page, { log, shot, folder }) {
   await runFromCommandPalette(page, 'View: Close All Editors', { neutralFocus: true });
 
   // 2. A compare of two network cells with a claim, measured.
-  fs.writeFileSync(path.join(folder, NOTEBOOK), JSON.stringify({ lcnb: 1, metadata: {}, cells: CELLS }, null, 1) + '\n');
-  const written = fs.readFileSync(path.join(folder, NOTEBOOK));
-  await openFile(page, NOTEBOOK);
-  const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
-  await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: TIMEOUT.step });
-  await pickKernel(page, editor, KERNEL);
-  await runAll(editor, TIMEOUT.run);
-  const list = new NotebookList(page, editor);
-  await waitForCodeCellsRun(list, 3, TIMEOUT.run);
-  const outputs = editor.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const { list, outputs, written } = await runScratchNotebook(page, folder, NOTEBOOK, CELLS, KERNEL, 3, TIMEOUT.run);
   const compare = outputs.locator('.lcnb-report[data-verb="compare"]').first();
   await compare.waitFor({ timeout: TIMEOUT.render });
   const claim = compare.locator('.lcnb-claims .lcnb-claim').first();
