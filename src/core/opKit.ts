@@ -3,7 +3,7 @@
  * definitions (attributes read with a rule named on failure, elementwise and broadcasting ops).
  * The registry (ops.ts) and the ONNX standard set (opsStandard.ts) both build on it.
  */
-import { Attrs, WeightSpec } from './ir';
+import type { Attrs, WeightSpec } from './ir';
 import { GraphError } from './errors';
 import { formatShape } from '../shared/format';
 import { broadcastShapes, numel, Shape } from './shape';

@@ -7,7 +7,7 @@
  * MatMul. FLOPs = 2 × MAdds, plus one FLOP per output for a bias, plus the per-element work listed
  * in `flopsRule` for every other op (a transcendental such as exp or erf counts as one FLOP).
  */
-import { WeightSpec } from './ir';
+import type { WeightSpec } from './ir';
 import { formatShape } from '../shared/format';
 import { broadcastShapes, numel, Shape, windowOutputSize } from './shape';
 import { STANDARD_OPS } from './opsStandard';
