@@ -1,7 +1,7 @@
 /** Wiring only: creates the log, the kernel client, the status bar, and registers providers and commands. */
 import * as vscode from 'vscode';
 import { compareModelsCommand } from './commands/compareModels';
-import { config, Lcnb } from './commands/context';
+import { config, Lcnb } from './host/context';
 import { expandModelIntoLayers } from './commands/expandModel';
 import { exportModelOnnx } from './commands/exportModel';
 import { exportReport } from './commands/exportReport';
@@ -13,7 +13,7 @@ import { showModelSummary } from './commands/showModelSummary';
 import { LcnbStatusBar } from './commands/statusBar';
 import { onDidChangeConfig } from './config';
 import { NotebookKernels } from './notebook/controller';
-import { CellResults, restoreResults } from './notebook/results';
+import { CellResults, restoreResults } from './host/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { cellStatusBar } from './notebook/statusBar';

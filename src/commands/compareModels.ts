@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { CellOutcome, executeCell } from '../run/execute';
 import { compareCellText, MeasureSettings } from './cellText';
-import { config, executionContext, Lcnb } from './context';
-import { failed } from './failures';
+import { config, executionContext, Lcnb } from '../host/context';
+import { failed } from '../host/failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
-import { pickZooModels, providerLabel } from './pickers';
-import { requireTrust } from './trust';
+import { pickZooModels } from './pickers';
+import { providerLabel } from '../host/providers';
+import { requireTrust } from '../host/trust';
 
 const TITLE = 'lcnb: Compare Models…';
 

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { GraphError, UserError } from '../core/errors';
 import { describeExport, exportOnnx, ExportForm } from '../onnx/writer';
 import { buildModel } from '../zoo';
-import { Lcnb } from './context';
-import { failed } from './failures';
+import { Lcnb } from '../host/context';
+import { failed } from '../host/failures';
 import { checkZooId, pickZooModel } from './pickers';
 
 const TITLE = 'lcnb: Export Model to ONNX…';

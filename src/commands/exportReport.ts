@@ -10,8 +10,8 @@ import { reportToCsv, reportToJson, reportToMarkdown, reportToNetronAttachment }
 import { Report, REPORT_MIME } from '../run/report';
 import { modelReport, report as makeReport } from '../run/reports';
 import { modelName } from '../shared/models';
-import { Lcnb } from './context';
-import { failed } from './failures';
+import { Lcnb } from '../host/context';
+import { failed } from '../host/failures';
 
 export type ReportFormat = 'csv' | 'json' | 'markdown' | 'netron';
 

@@ -5,7 +5,7 @@ import { LcnbSerializer } from '../notebook/serializer';
 import { CellOutcome } from '../run/execute';
 import { outcomeItems } from '../run/notebook';
 import { STARTER_CELL } from './cellText';
-import { config, Lcnb } from './context';
+import { config, Lcnb } from '../host/context';
 
 export function markdownCell(text: string): vscode.NotebookCellData {
   return new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, text, MARKDOWN_LANGUAGE);

@@ -4,13 +4,8 @@ import * as vscode from 'vscode';
 import type { ProviderStatus } from '../../kernels/protocol';
 import { publishedBySource } from '../run/markdown';
 import { findModel, zooModels } from '../zoo';
-import { Lcnb } from './context';
-
-export const PROVIDER_LABELS: Readonly<Record<string, string>> = { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
-
-export function providerLabel(name: string): string {
-  return PROVIDER_LABELS[name] ?? name;
-}
+import { Lcnb } from '../host/context';
+import { providerLabel } from '../host/providers';
 
 type ZooItem = vscode.QuickPickItem & { id: string };
 

@@ -7,11 +7,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CellOutcome, executeCell } from '../run/execute';
 import { cellFilePath, MeasureSettings, profileCellText } from './cellText';
-import { baseDirOf, config, executionContext, Lcnb } from './context';
-import { failed } from './failures';
+import { baseDirOf, config, executionContext, Lcnb } from '../host/context';
+import { failed } from '../host/failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
-import { checkZooId, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, providerLabel, threadSuggestions } from './pickers';
-import { requireTrust } from './trust';
+import { checkZooId, ModelChoice, pickInteger, pickModelOrOnnx, pickProvider, threadSuggestions } from './pickers';
+import { providerLabel } from '../host/providers';
+import { requireTrust } from '../host/trust';
 import { askInputShapes } from './inputShape';
 
 const TITLE = 'lcnb: Profile Model…';

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ReportTabRequest, ReportTabUpdate } from '../notebook/rendererMessages';
 import type { RowRevealer } from '../notebook/revealRow';
 import { webviewPage } from '../webviewPage';
-import { config, Lcnb } from './context';
+import { config, Lcnb } from '../host/context';
 import { cellReport, isCell } from './exportReport';
 
 const TITLE = 'lcnb: Open Report in Editor Tab';

@@ -3,10 +3,11 @@
  * others, why not), written to the lcnb.provider setting.
  */
 import * as vscode from 'vscode';
-import { config, Lcnb } from './context';
-import { failed } from './failures';
-import { pickProvider, providerLabel } from './pickers';
-import { requireTrust } from './trust';
+import { config, Lcnb } from '../host/context';
+import { failed } from '../host/failures';
+import { pickProvider } from './pickers';
+import { providerLabel } from '../host/providers';
+import { requireTrust } from '../host/trust';
 
 const TITLE = 'lcnb: Select Execution Provider';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LcnbConfig } from '../config';
-import { providerLabel } from './pickers';
+import { providerLabel } from '../host/providers';
 
 /** The lcnb status bar item: the execution provider in use (setting lcnb.provider), and one click to the log. */
 export class LcnbStatusBar implements vscode.Disposable {

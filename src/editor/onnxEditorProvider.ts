@@ -14,7 +14,7 @@ import { ModelSummary } from '../core/summary';
 import { activationMemoryLimitBytes, onDidChangeConfig, readConfig } from '../config';
 import { UserError } from '../core/errors';
 import { measureGraph } from '../run/measure';
-import { untrustedMessage } from '../commands/trust';
+import { untrustedMessage } from '../host/trust';
 import { DiagramGraph, Report } from '../run/report';
 import { report } from '../run/reports';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';

@@ -7,9 +7,9 @@
  */
 import * as vscode from 'vscode';
 import { onDidChangeConfig } from '../config';
-import { config, executionContext, Lcnb } from '../commands/context';
-import { providerLabel } from '../commands/pickers';
-import { requireTrust, untrustedMessage } from '../commands/trust';
+import { config, executionContext, Lcnb } from '../host/context';
+import { providerLabel } from '../host/providers';
+import { requireTrust, untrustedMessage } from '../host/trust';
 import { CellFailure, executeCell, ExecutionContext } from '../run/execute';
 import { ExecutionCounters } from './executionOrder';
 import { notebookNetworks } from './notebookCells';

@@ -7,14 +7,14 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { DeclaredTensor, readOnnxHeader } from '../onnx/reader';
 import * as vscode from 'vscode';
-import { baseDirOf } from '../commands/context';
+import { baseDirOf } from '../host/context';
 import { onDidChangeConfig, readConfig } from '../config';
 import { completionsAt, FileStateCache, networkRefDiagnostics, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
 import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
 import { LCNB_LANGUAGE } from './format';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
 import { notebookNetworks, notebookOfCell } from './notebookCells';
-import type { CellResults } from './results';
+import type { CellResults } from '../host/results';
 
 const SELECTOR: vscode.DocumentSelector = { language: LCNB_LANGUAGE };
 const DIAGNOSTIC_DELAY_MS = 150;

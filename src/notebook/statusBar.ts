@@ -4,7 +4,7 @@ import type { HeadlineFlops } from '../config';
 import type { ModelReport, Report } from '../run/report';
 import { modelName } from '../shared/models';
 import { formatSI } from '../shared/format';
-import { CellResults } from './results';
+import { CellResults } from '../host/results';
 
 export type CellStatusBar = vscode.NotebookCellStatusBarItemProvider & vscode.Disposable & { refresh(): void };
 

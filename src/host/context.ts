@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { KernelClient } from '../../kernels/client';
 import { activationMemoryLimitBytes, LcnbConfig, readConfig } from '../config';
-import type { CellResults } from '../notebook/results';
+import type { CellResults } from './results';
 import type { ExecutionContext } from '../run/execute';
 
 export interface Lcnb {
