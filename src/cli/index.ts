@@ -4,7 +4,7 @@
  * an internal fault prints a stack trace. One file per command beside this one; model loading and
  * measuring are src/run's, shared with the notebook kernels.
  */
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { didYouMean } from '../lang/suggest';
 import { version } from '../../package.json';
 import { Command, COMMANDS, commandUsage, usageHint, USAGE, UsageError } from './args';
@@ -62,7 +62,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         throw new UsageError(`unknown command '${command}'${didYouMean(command, COMMANDS)}`);
     }
   } catch (e) {
-    if (e instanceof UserError || e instanceof GraphError) {
+    if (isUserFacing(e)) {
       err.write(`lcnb: ${e.message}\n`);
       return 1;
     }

@@ -1,6 +1,6 @@
 /** "lcnb: Export Model to ONNX…": zoo model → form → save dialog → an .onnx file (opset 17, seeded weights). */
 import * as vscode from 'vscode';
-import { GraphError, UserError } from '../core/errors';
+import { UserError, isUserFacing } from '../core/errors';
 import { describeExport, exportOnnx, ExportForm } from '../onnx/writer';
 import { buildModel } from '../zoo';
 import { Lcnb } from '../host/context';
@@ -41,7 +41,7 @@ export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode
     return target;
   } catch (e) {
     const error = e as Error;
-    const why = error instanceof UserError || error instanceof GraphError ? error : new UserError(`cannot write ${target.fsPath}: ${(e as NodeJS.ErrnoException).code ?? error.message}`);
+    const why = isUserFacing(e) ? e : new UserError(`cannot write ${target.fsPath}: ${(e as NodeJS.ErrnoException).code ?? error.message}`);
     return failed(lcnb, TITLE, why);
   }
 }

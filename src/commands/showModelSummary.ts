@@ -1,6 +1,6 @@
 /** "lcnb: Show Model Summary": quick pick of zoo models → summary panel. */
 import * as vscode from 'vscode';
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { ModelSummary } from '../core/summary';
 import { summarizeModel } from '../zoo';
 import { pickZooModel } from './pickers';
@@ -21,7 +21,7 @@ export async function showModelSummary(
   try {
     summary = summarizeModel(modelId);
   } catch (e) {
-    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    if (!isUserFacing(e)) throw e;
     log.warn(`Show Model Summary: ${e.message}`);
     void vscode.window.showErrorMessage(`lcnb: ${e.message}`);
     return undefined;

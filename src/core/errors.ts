@@ -22,3 +22,8 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** Whether an error is one the user can act on (a `UserError` or a `GraphError`), shown as its message alone. */
+export function isUserFacing(e: unknown): e is UserError | GraphError {
+  return e instanceof UserError || e instanceof GraphError;
+}

@@ -6,7 +6,7 @@
  * VS Code-free; parseWorker.ts runs it on a worker thread so a large file never blocks the host.
  */
 import { basename } from 'node:path';
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { summarize } from '../core/summary';
 import { readModelBytes } from '../onnx/file';
 import { InputShapeNeeded, readOnnx, readOnnxHeader } from '../onnx/reader';
@@ -62,7 +62,7 @@ export async function parseOnnxStages(request: ParseRequest, post: (message: Par
       post({ type: 'shapeNeeded', message, inputs: e.inputs });
       return;
     }
-    const known = e instanceof UserError || e instanceof GraphError;
+    const known = isUserFacing(e);
     post({ type: 'error', message: known ? (e as Error).message : `${path}: lcnb could not read this file (${e instanceof Error ? e.message : String(e)})` });
   }
 }

@@ -2,7 +2,7 @@
  * checkCell: parseCell, then build what the cell names (zoo models with their options, networks)
  * so that a width, knob or layer that cannot build is reported at its line too.
  */
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { buildModel } from '../zoo/index';
 import { buildWithHead } from '../zoo/heads/index';
 import { buildRequest, Cell, compareModels, HeadedCell, headedRequest, ModelRef, NetworkSpec, sweepPoints } from './cells';
@@ -30,7 +30,7 @@ function tryModel(model: ModelRef, request = buildRequest(model), extra?: Readon
     buildModel(model.id, request);
     return undefined;
   } catch (e) {
-    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    if (!isUserFacing(e)) throw e;
     return { message: e.message, severity: 'error', range: blame(model, e.message, extra) };
   }
 }
@@ -41,7 +41,7 @@ function tryHeaded(cell: HeadedCell, model: ModelRef): Diagnostic | undefined {
     buildWithHead(headedRequest(cell, model));
     return undefined;
   } catch (e) {
-    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    if (!isUserFacing(e)) throw e;
     // A head knob is named with the head ("picodet: knob 'x' …"); anything else is about the backbone or the size.
     const headKnob = /knob '([^']+)'/.exec(e.message)?.[1];
     const range = headKnob && e.message.startsWith(`${cell.head}`) && cell.headKnobRanges[headKnob] ? cell.headKnobRanges[headKnob] : blame(model, e.message);

@@ -2,7 +2,7 @@
  * Texts for detect and segment cells in the editor: what a head is (hover and completion), and
  * what a backbone costs under the cell's head, split backbone / neck / head (hover).
  */
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { summarize } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import { GraphBuilder } from '../core/ir';
@@ -78,7 +78,7 @@ export function backboneUnderHeadDoc(request: HeadedRequest, note?: string): str
   try {
     graph = buildWithHead(request);
   } catch (e) {
-    if (!(e instanceof UserError || e instanceof GraphError)) throw e;
+    if (!isUserFacing(e)) throw e;
     out.push(`Cannot be built: ${e.message}`);
     return out.join('\n');
   }

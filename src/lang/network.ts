@@ -3,7 +3,7 @@
  * scope: name; a repeated layer's copies in <scope>.1 … <scope>.N), so a layer line maps to its
  * nodes: those whose scope path, joined with '.', is the layer's scope or starts with it and a dot.
  */
-import { GraphError, UserError } from '../core/errors';
+import { GraphError, UserError, isUserFacing } from '../core/errors';
 import { Graph, GraphBuilder, Tensor } from '../core/ir';
 import type { LayerSpec, NetworkCell, NetworkSpec, ProfileCell } from './cells';
 import { LayerContext, OPS, withDefaults } from './ops';
@@ -116,7 +116,7 @@ export function buildLayerCopy(
     return spec.build(ctx);
   } catch (e) {
     if (e instanceof CellError) throw e;
-    if (e instanceof GraphError || e instanceof UserError) {
+    if (isUserFacing(e)) {
       const copy = layer.repeat > 1 ? `, copy ${r} of ${layer.repeat}` : '';
       // In the cell's words: the rule broken, at the option it is about, not the IR node's name and op.
       const rule = e instanceof GraphError ? e.rule.replace(/\bgroup (\d+)/g, 'groups: $1') : e.message;

@@ -4,7 +4,7 @@
  * A CellAnalysis builds each model and network once, so hovers after the first are fast.
  */
 import { addCosts, Cost, costGraph, NodeCost, ZERO_COST } from '../core/cost';
-import { GraphError, UserError } from '../core/errors';
+import { isUserFacing } from '../core/errors';
 import { Graph } from '../core/ir';
 import type { PublishedFigure } from '../core/summary';
 import { buildNetwork, buildRequest, Cell, CellError, checkCell, hoverTargetAt, inLayerScope, parseCell, sweepPoints } from '../lang/index';
@@ -78,7 +78,7 @@ function percent(share: number): string {
 
 function errorText(e: unknown): string {
   if (e instanceof CellError) return e.message;
-  if (e instanceof UserError || e instanceof GraphError) return e.message;
+  if (isUserFacing(e)) return e.message;
   throw e;
 }
 

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GraphError, UserError } from '../core/errors';
+import { GraphError, UserError, isUserFacing } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, entryName, HeadedCell, headedRequest, ModelRef, NetworkCells, NetworkRef, ProfileSettings, resolveCellPath, resolveNetworkRef, sweepPoints } from '../lang';
@@ -90,7 +90,7 @@ async function loadAt(source: ModelSource, range: ModelRef['range']): Promise<Lo
   try {
     return await loadModel(source);
   } catch (e) {
-    if (e instanceof UserError || e instanceof GraphError) throw new CellError(e.message, range);
+    if (isUserFacing(e)) throw new CellError(e.message, range);
     throw e;
   }
 }
@@ -106,7 +106,7 @@ async function buildModelRef(model: ModelRef, ctx: ExecutionContext): Promise<Bu
     const note = [`Read ${path} as stored (producer: ${read.producer || 'not stated'}, opset ${read.opset}; input ${shapes}).`, ...read.notes].join(' ');
     return { graph, label: model.id, published: [], file: path, note };
   } catch (e) {
-    const known = e instanceof UserError || e instanceof GraphError;
+    const known = isUserFacing(e);
     const hint = e instanceof InputShapeNeeded && !model.inputShapes && e.inputs.length === 1 ? ` (write it as input: [${shapeTemplate(e.inputs[0].dims).join(', ')}] with numbers for the names in this cell)` : '';
     const range = e instanceof InputShapeNeeded && model.ranges.input ? model.ranges.input : model.range;
     throw new CellError(known ? `${(e as Error).message}${hint}` : `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, range);
