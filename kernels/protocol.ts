@@ -38,7 +38,7 @@ export interface ProfileRequest {
   readonly baselineRuns?: number;
   /**
    * Also measure what onnxruntime's profiler itself costs per node on this machine and setting
-   * (a calibration chain timed with the profiler on and off; see kernels/profilerCost.ts), so the
+   * (a calibration chain timed with the profiler on and off; see kernels/process/profilerCost.ts), so the
    * host can take it out of the per-node times. Default: on when there are baseline runs.
    */
   readonly profilerCost?: boolean;
@@ -52,7 +52,7 @@ export const MAX_TIMED_MODELS_PER_JOB = 512;
 
 /**
  * Several models timed together (a compare, a sweep, a backbone swap): all loaded in one process,
- * each profiled and unprofiled, and run in turn round by round (kernels/profile.ts, measureModels),
+ * each profiled and unprofiled, and run in turn round by round (kernels/process/profile.ts, measureModels),
  * so that a ratio of two models' times compares like with like. Settings as ProfileRequest's.
  */
 export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inputs'> {
@@ -62,7 +62,7 @@ export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inpu
     /**
      * Outputs each run returns (default: all). onnxruntime still runs every node; outputs not
      * fetched are not copied back through the binding, which for a large tensor costs more than the
-     * kernel that wrote it (kernels/isolatedLayers.ts fetches a 1-element marker only).
+     * kernel that wrote it (kernels/host/isolatedLayers.ts fetches a 1-element marker only).
      */
     readonly fetches?: readonly string[];
   }[];
@@ -304,7 +304,7 @@ export interface ProfileResult {
   readonly notes: string[];
 }
 
-/** A data cache level (kernels/caches.ts reads them). */
+/** A data cache level (kernels/process/caches.ts reads them). */
 export interface CacheLevel {
   readonly level: 1 | 2 | 3;
   /** Bytes of one instance (one core's L1, one cluster's L2, …). */

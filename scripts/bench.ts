@@ -12,8 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KernelClient } from '../kernels/client';
-import { profileModel } from '../kernels/profileModel';
+import { KernelClient } from '../kernels/host/client';
+import { profileGraph } from '../kernels/host/profileGraph';
 import { Optimization } from '../kernels/protocol';
 import { readOnnxFile } from '../src/onnx/file';
 import { exportOnnx } from '../src/onnx/writer';
@@ -137,7 +137,7 @@ function coverageSummary(rows: {
 
 async function main() {
   const bundled = join(root, 'dist', 'kernel.js');
-  const kernel = existsSync(bundled) ? new KernelClient(bundled) : new KernelClient(join(root, 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+  const kernel = existsSync(bundled) ? new KernelClient(bundled) : new KernelClient(join(root, 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`;
   const zoo = zooCostTiming();
   console.log(`zoo: built and costed ${zoo.models} models in ${zoo.best_ms.toFixed(0)} ms (best of 5; target < 500 ms)`);
@@ -156,7 +156,7 @@ async function main() {
   for (const { id } of zooModels().filter((m) => !values['skip-zoo'] && m.id.startsWith(values.only))) {
     const graph = buildModel(id);
     // With the isolated-layer cross-check: each layer also timed alone as its own small graph.
-    const p = await profileModel(kernel, graph, { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, isolated: !values['skip-isolated'] });
+    const p = await profileGraph(kernel, graph, { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, isolated: !values['skip-isolated'] });
     const row = {
       id,
       params: p.totals.params,

@@ -23,7 +23,7 @@ const node = {
 
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { kernel: 'kernels/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { kernel: 'kernels/process/main.ts' }, outdir: 'dist' },
   // The .onnx editor's reader runs on a worker thread, so a large file never blocks the extension host.
   { ...node, entryPoints: { onnxParseWorker: 'src/editor/parseWorker.ts' }, outdir: 'dist' },
   {

@@ -21,7 +21,7 @@ import { rendererSettings } from './notebook/rendererSettings';
 import { rendererRequests } from './notebook/rendererRequests';
 import { RowRevealer } from './notebook/revealRow';
 import { registerOnnxEditor } from './editor/onnxEditorProvider';
-import { KernelClient } from '../kernels/client';
+import { KernelClient } from '../kernels/host/client';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('lcnb', { log: true });

@@ -2,8 +2,14 @@
  * The layer rules of DESIGN.md, checked on import statements:
  * - src/core, src/zoo, src/onnx, src/lang and src/shared never import `vscode`, `onnxruntime-node`
  *   or the editor-facing rooms; src/core imports only itself and src/shared; src/shared only itself.
- * - `onnxruntime-node` is imported only under kernels/; kernels/, src/run (cell execution, shared
- *   by the notebook and `lcnb run`) and src/cli/ (the `lcnb` command) never import `vscode`.
+ * - `onnxruntime-node` is imported only under kernels/process/; kernels/, src/run (cell execution,
+ *   shared by the notebook and `lcnb run`) and src/cli/ (the `lcnb` command) never import `vscode`.
+ * - kernels/ holds two programs around their protocol: kernels/host/ (the client and what builds a
+ *   profile from its answers, for the extension host and the CLI) and kernels/process/ (the forked
+ *   process that runs onnxruntime). kernels/protocol.ts and kernels/stats.ts (pure) are shared by
+ *   both. src/ and media/ may import kernels/host and the shared files, never kernels/process; the
+ *   two sides never import each other (the host talks to the process through the client), and the
+ *   shared files import neither.
  * - media/ (webview side) imports runtime code only from media/ and src/shared/, and types only
  *   from elsewhere; never `vscode`. Inside media/ the arrows point down: media/shared imports only
  *   itself, media/report (the report view) media/shared and itself, and each view's folder
@@ -65,15 +71,23 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The room of a repository-relative path: 'src/core', 'kernels', 'media/report', 'src/commands', … */
+/** The room of a repository-relative path: 'src/core', 'kernels/host', 'kernels' (the shared files), 'media/report', … */
 function roomOf(path: string): string {
   const parts = path.split(sep);
   if (parts[0] === 'src') return parts.length > 2 ? `src/${parts[1]}` : `src/${parts[1].replace(/\.ts$/, '')}`;
   if (parts[0] === 'media') return parts.length > 2 ? `media/${parts[1]}` : 'media';
+  if (parts[0] === 'kernels') return parts.length > 2 ? `kernels/${parts[1]}` : 'kernels';
   return parts[0];
 }
 
 const isMedia = (room: string) => room === 'media' || room.startsWith('media/');
+const isKernels = (room: string) => room === 'kernels' || room.startsWith('kernels/');
+/** Which rooms of kernels/ each room may import from: each side itself and the shared protocol, never the other side. */
+function kernelsAllowed(room: string): Set<string> {
+  if (room === 'kernels/host' || room === 'kernels/process') return new Set(['kernels', room]);
+  if (isKernels(room)) return new Set(['kernels']);
+  return new Set(['kernels', 'kernels/host']);
+}
 /** The webview side's shared rooms; every other folder of media/ is one view. */
 const MEDIA_SHARED: Record<string, Set<string>> = {
   'media/shared': new Set(['media/shared']),
@@ -105,10 +119,10 @@ export function checkLayers(root: string): Violation[] {
       const isRelative = specifier.startsWith('.');
       const target = isRelative ? roomOf(relative(root, resolve(dirname(file), specifier))) : undefined;
       // Type-only imports of the runtime are harmless outside the VS Code-free rooms.
-      if (specifier === 'onnxruntime-node' && room !== 'kernels' && (!typeOnly || CORE_ROOMS.has(room))) {
-        report('onnxruntime-node is loaded only inside kernels/');
+      if (specifier === 'onnxruntime-node' && room !== 'kernels/process' && (!typeOnly || CORE_ROOMS.has(room))) {
+        report('onnxruntime-node is loaded only inside kernels/process/');
       }
-      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || isMedia(room) || room === 'kernels' || room === 'src/run' || room === 'src/cli')) {
+      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || isMedia(room) || isKernels(room) || room === 'src/run' || room === 'src/cli')) {
         report(`${room} must not import vscode`);
       }
       if (target && CORE_ROOMS.has(room) && !ALLOWED[room].has(target)) {
@@ -119,6 +133,13 @@ export function checkLayers(root: string): Violation[] {
       }
       if (target && isMedia(room) && isMedia(target) && !mediaAllowed(room).has(target)) {
         report(`${room} may import only ${[...mediaAllowed(room)].join(', ')} of media/, not ${target}`);
+      }
+      if (target && isKernels(target) && !kernelsAllowed(room).has(target)) {
+        report(
+          isKernels(room)
+            ? `${room} may import only ${[...kernelsAllowed(room)].join(', ')} of kernels/, not ${target}`
+            : 'src/ and media/ may import kernels/host and the shared kernels/protocol.ts and stats.ts, never kernels/process',
+        );
       }
       if (target && isMedia(target) && !isMedia(room)) {
         report('extension-side code must not import the webview side (media/)');

@@ -1,13 +1,13 @@
 /** The profiling kernel process as the CLI starts it, and Ctrl-C. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 
-/** The kernel process: the bundled dist/kernel.js beside dist/cli.js, or kernels/main.ts under tsx when run from source. */
+/** The kernel process: the bundled dist/kernel.js beside dist/cli.js, or kernels/process/main.ts under tsx when run from source. */
 export function kernelClient(): KernelClient {
   const bundled = join(__dirname, 'kernel.js');
   if (existsSync(bundled)) return new KernelClient(bundled);
-  return new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+  return new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
 }
 
 /**

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors';
 import { closest } from '../lang/suggest';
 import { LoadedModel, loadModel, notFound } from '../run/loader';
 import { zooModels } from '../zoo';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { cliInputShapes, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
 import { statOf } from './files';
 

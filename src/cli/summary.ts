@@ -2,7 +2,7 @@
 import { summaryText } from '../core/report';
 import { summarize } from '../core/summary';
 import { LoadedModel } from '../run/loader';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { parseCommandArgs, UsageError } from './args';
 import { kernelClient } from './kernel';
 import { loadModelArg } from './model';

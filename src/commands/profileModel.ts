@@ -25,7 +25,7 @@ export function modelArgument(arg: unknown): ModelChoice | undefined | 'invalid'
   return 'invalid';
 }
 
-/** The kernel's phases (kernels/profile.ts), in the order they start. */
+/** The kernel's phases (kernels/process/profile.ts), in the order they start. */
 const PHASES: Record<string, string> = {
   load: 'loading the model into onnxruntime',
   warmup: 'warm-up runs',

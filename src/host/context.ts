@@ -4,7 +4,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { activationMemoryLimitBytes, LcnbConfig, readConfig } from '../config';
 import type { CellResults } from './results';
 import type { ExecutionContext } from '../run/execute';

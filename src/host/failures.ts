@@ -1,6 +1,6 @@
 /** How a command says that something failed: the message to the user, the details to the log. */
 import * as vscode from 'vscode';
-import { KernelError } from '../../kernels/client';
+import { KernelError } from '../../kernels/host/client';
 import { GraphError, UserError } from '../core/errors';
 import { CellError } from '../lang';
 import { CellFailure } from '../run/execute';

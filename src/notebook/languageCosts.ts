@@ -14,7 +14,7 @@ import type { ModelReport, Report } from '../run/report';
 import { measuredSplitMarkdown } from '../run/split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
 import { BuildRequest, buildModelWithFigures, findModel, modelLabel } from '../zoo/index';
-import type { ModelProfile, ProfiledLayer } from '../../kernels/profileTypes';
+import type { ModelProfile, ProfiledLayer } from '../../kernels/host/profileTypes';
 
 /** Which count leads where only one fits (setting lcnb.headlineFlops); same values as src/config.ts. */
 export type Headline = 'madds' | 'flops';

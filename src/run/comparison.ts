@@ -1,6 +1,6 @@
 /**
  * Ratios of models' latencies measured together (their runs aligned by round, see
- * kernels/profile.ts measureModels), each with a 95% interval from a paired bootstrap over the
+ * kernels/process/profile.ts measureModels), each with a 95% interval from a paired bootstrap over the
  * rounds: resampling whole rounds keeps what the machine did during a round on both sides.
  */
 import { quantile } from '../../kernels/stats';

@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatShape } from '../shared/format';
 import { reportMarkdown } from './markdown';
 import { modelName } from '../shared/models';
 import type { ModelReport, Report } from './report';
-import type { ProfiledLayer } from '../../kernels/profileTypes';
+import type { ProfiledLayer } from '../../kernels/host/profileTypes';
 
 type Cell = string | number | undefined;
 

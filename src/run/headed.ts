@@ -7,7 +7,7 @@ import type { ModelSummary, PublishedFigure } from '../core/summary';
 import { buildWithHead, findHead, HeadedRequest, HeadSpec, summarizeWithHead } from '../zoo/heads/index';
 import { tapsRead } from '../lang/headed';
 import { modelLabel } from '../zoo/index';
-import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { BackboneSplit, HeadedSection, SplitTap } from './report';
 import { backboneSplit } from './split';
 

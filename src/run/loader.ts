@@ -14,7 +14,7 @@ import type { PublishedFigure } from '../core/summary';
 import type { OnnxModel } from '../onnx/reader';
 import { BuildRequest, buildModelWithFigures, modelLabel } from '../zoo';
 import type { HeadedRequest } from '../zoo/heads/index';
-import type { KernelClient } from '../../kernels/client';
+import type { KernelClient } from '../../kernels/host/client';
 import { buildHeaded, HeadedBuild } from './headed';
 import { readStoredModel } from './onnxFile';
 

@@ -3,8 +3,8 @@
  * Profile button do it: the activation-memory guard first (nothing is loaded when a graph needs too
  * much), then the settings left open take the defaults, then the kernel job.
  */
-import { KernelClient, KernelProgress } from '../../kernels/client';
-import { MeasuredModel, ModelProfile, ProfileOptions, profileModels } from '../../kernels/profileModel';
+import { KernelClient, KernelProgress } from '../../kernels/host/client';
+import { MeasuredModel, ModelProfile, ProfileOptions, profileModels } from '../../kernels/host/profileGraph';
 import { MAX_MODELS_PER_JOB } from '../../kernels/protocol';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 

@@ -5,7 +5,7 @@
  * the static reading stands, its unresolved nodes listed with why. `kernel` may be a getter, so a
  * kernel process is started only for a file that needs a run.
  */
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { readOnnxFile } from '../onnx/file';
 import { OnnxModel } from '../onnx/reader';
 import { Shape } from '../core/shape';

@@ -3,7 +3,7 @@
  * below, with a markdown fallback beside it. Types only, so the webview side can import them.
  */
 import type { ModelSummary } from '../core/summary';
-import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
 import type { ModelPart } from '../shared/models';
 
 export type { ModelPart };

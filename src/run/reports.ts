@@ -1,7 +1,7 @@
 /** Builds the Report of a cell from graphs, published figures and (optionally) measured profiles. */
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
-import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { DiagramGraph, ModelReport, Report, REPORT_VERSION } from './report';
 
 export function diagramOf(graph: Graph): DiagramGraph {

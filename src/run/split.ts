@@ -6,7 +6,7 @@
  */
 import type { ModelSummary } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
-import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { isModelPart, MODEL_PARTS, ModelPart } from '../shared/models';
 import { BackboneSplit, PartSplit, Report, SplitTap, SplitTiming } from './report';
 

@@ -1,9 +1,9 @@
 /**
- * The isolated-layer cross-check in words (kernels/isolatedLayers.ts measures it): one line for a
+ * The isolated-layer cross-check in words (kernels/host/isolatedLayers.ts measures it): one line for a
  * model's agreement, shared by the CLI's text, the notebook's markdown fallback and the renderer.
  */
 
-/** What the words read of a model's agreement (kernels/profileTypes.ts IsolatedAgreement has these and more). */
+/** What the words read of a model's agreement (kernels/host/profileTypes.ts IsolatedAgreement has these and more). */
 interface Agreement {
   readonly tolerance: number;
   readonly layers_timed: number;
@@ -15,7 +15,7 @@ interface Agreement {
   readonly same_layout?: { readonly compared: number; readonly within_tolerance: number; readonly median_abs_difference: number };
 }
 
-/** What the words read of a layer (kernels/profileTypes.ts ProfiledLayer). */
+/** What the words read of a layer (kernels/host/profileTypes.ts ProfiledLayer). */
 interface Layer {
   readonly isolated_us?: number;
   readonly isolated_vs?: string;

@@ -15,7 +15,7 @@ import { summarize } from '../../src/core/summary';
 import { readOnnxFile } from '../../src/onnx/file';
 import { executeCell } from '../../src/run/execute';
 import { readStoredModel } from '../../src/run/onnxFile';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { runCli } from '../unit/helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -59,7 +59,7 @@ describe('real ONNX files from other tools', () => {
   }
 
   it('SSDLite with its post-processing: the shapes only data can tell come from one onnxruntime run', async () => {
-    const kernel = new KernelClient(join(ROOT, 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+    const kernel = new KernelClient(join(ROOT, 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
     try {
       const read = await readStoredModel(files['ssdlite_full.onnx'], undefined, kernel);
       const s = summarize(read.graph);

@@ -1,14 +1,14 @@
 /**
  * The interleaved measurement protocol on this machine: a compare of a model with itself must read
  * 1.00 with a 95% interval inside ±3%, on a quiet machine and while another process keeps one core
- * busy. The two copies are loaded in one kernel job and run in turn (kernels/profile.ts); the ratio
+ * busy. The two copies are loaded in one kernel job and run in turn (kernels/process/profile.ts); the ratio
  * and its paired-bootstrap interval are the compare table's (src/run/comparison.ts).
  */
 import { strict as assert } from 'node:assert';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { executeCell } from '../../src/run/execute';
 
 const ROOT = join(__dirname, '..', '..');
@@ -35,7 +35,7 @@ async function check(kernel: KernelClient, threads: number, what: string): Promi
 }
 
 describe('interleaved measurement', { timeout: 600_000 }, () => {
-  const kernel = new KernelClient(join(ROOT, 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+  const kernel = new KernelClient(join(ROOT, 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
   let busy: ChildProcess | undefined;
   after(async () => {
     busy?.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatRatio as ratioText } from '../../src/shared/format';
 import { beyondNoise, compareTimes, pairedRatio } from '../../src/run/comparison';
-import { chooseLatency } from '../../kernels/profileModel';
+import { chooseLatency } from '../../kernels/host/profileGraph';
 
 /** Runs of a machine whose speed drifts by up to ±30% over the rounds, for a model of `ms`, with a little noise of its own. */
 function drifting(ms: number, n: number, seed: number): number[] {

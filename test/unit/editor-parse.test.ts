@@ -13,7 +13,7 @@ import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
 import { diagramModel, layoutDiagram } from '../../media/report/layout';
 import { stageRows, stageTimes } from '../../media/report/rows';
-import type { ModelProfile } from '../../kernels/profileTypes';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { bundleParseWorker } from './editor-helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'onnx');

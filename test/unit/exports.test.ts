@@ -13,7 +13,7 @@ import { exportOnnx } from '../../src/onnx/writer';
 import { reportToCsv, reportToJson, reportToMarkdown, reportToNetronAttachment } from '../../src/run/exports';
 import { report, modelReport } from '../../src/run/reports';
 import { buildModel } from '../../src/zoo';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { compareReport, sweepReport, zooReport } from './renderer-fixtures';
 
 /** A strict RFC 4180 reader: quoted fields with doubled quotes, CRLF records; throws on anything else. */
@@ -190,7 +190,7 @@ describe('reportToNetronAttachment', () => {
 
 describe('an exported model in onnxruntime', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lcnb-exports-test-'));
-  const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: dir } });
+  const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: dir } });
   after(async () => {
     await kernel.dispose();
     rmSync(dir, { recursive: true, force: true });

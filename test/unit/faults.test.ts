@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
+import { KernelClient, KernelError, KernelProgress } from '../../kernels/host/client';
 import { GraphBuilder } from '../../src/core/ir';
 import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
@@ -20,7 +20,7 @@ import { activationMemory, checkActivationMemory } from '../../src/run/guard';
 import { buildModel } from '../../src/zoo';
 
 const repo = join(__dirname, '..', '..');
-const entry = join(repo, 'kernels', 'main.ts');
+const entry = join(repo, 'kernels', 'process', 'main.ts');
 
 let dir: string;
 let small: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import type { ProfileResult } from '../../kernels/protocol';
 import { GraphBuilder, Graph, Tensor } from '../../src/core/ir';
 import { costNode, NodeCost } from '../../src/core/cost';
@@ -76,7 +76,7 @@ export async function runCli(...argv: string[]): Promise<{ code: number; stdout:
  */
 export function onnxRoundTrip(folderPrefix: string): (graph: Graph, file: string) => Promise<ProfileResult> {
   const dir = mkdtempSync(join(tmpdir(), folderPrefix));
-  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
   after(() => {
     client.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * The isolated-layer cross-check (kernels/isolatedLayers.ts): a layer group's small graph is the slice
+ * The isolated-layer cross-check (kernels/host/isolatedLayers.ts): a layer group's small graph is the slice
  * of the model's own export (same ops, names, attributes and weights, BatchNorm folded alike), the
  * agreement arithmetic, which time a disagreement note trusts, and — against the real kernel — every
  * layer chosen for the cross-check gets an isolated time.
@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import {
   chooseLayers,
   disagreementNote,
@@ -18,9 +18,9 @@ import {
   MARKER_INPUT,
   MARKER_OUTPUT,
   MIN_ISOLATED_US,
-} from '../../kernels/isolatedLayers';
-import { profileModel } from '../../kernels/profileModel';
-import type { ProfiledLayer } from '../../kernels/profileTypes';
+} from '../../kernels/host/isolatedLayers';
+import { profileGraph } from '../../kernels/host/profileGraph';
+import type { ProfiledLayer } from '../../kernels/host/profileTypes';
 import { costGraph, costNode } from '../../src/core/cost';
 import { Graph } from '../../src/core/ir';
 import { onnx } from '../../src/onnx/proto';
@@ -154,15 +154,15 @@ describe('agreement', () => {
 });
 
 describe('isolated layers against the kernel', { timeout: 180_000 }, () => {
-  const client = new KernelClient(join(repo, 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'] });
+  const client = new KernelClient(join(repo, 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'] });
   after(() => client.dispose());
 
   it('every layer chosen gets an isolated time, compared with its corrected row', async () => {
     const graph = buildModel('mobilenet_v1_x0_25', { resolution: 96 });
-    const plain = await profileModel(client, graph, { provider: 'cpu', threads: 1, runs: 5, warmup: 1, optimization: 'all' });
+    const plain = await profileGraph(client, graph, { provider: 'cpu', threads: 1, runs: 5, warmup: 1, optimization: 'all' });
     assert.equal(plain.isolated, undefined, 'off unless asked for');
     assert.ok(plain.layers.every((l) => l.isolated_us === undefined));
-    const p = await profileModel(client, graph, { provider: 'cpu', threads: 1, runs: 5, warmup: 1, optimization: 'all', isolated: true });
+    const p = await profileGraph(client, graph, { provider: 'cpu', threads: 1, runs: 5, warmup: 1, optimization: 'all', isolated: true });
     const { chosen } = chooseLayers(p.layers);
     assert.ok(chosen.length >= 10, `${chosen.length} layers chosen`);
     assert.ok(p.isolated);

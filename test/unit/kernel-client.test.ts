@@ -1,5 +1,5 @@
 /**
- * KernelClient against the real kernel process (kernels/main.ts under tsx): profiling, progress,
+ * KernelClient against the real kernel process (kernels/process/main.ts under tsx): profiling, progress,
  * provider fallback, cancellation, a kernel killed from outside, and clear job errors.
  */
 import { strict as assert } from 'node:assert';
@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KernelClient, KernelError, KernelProgress } from '../../kernels/client';
+import { KernelClient, KernelError, KernelProgress } from '../../kernels/host/client';
 import { GraphBuilder } from '../../src/core/ir';
 import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { buildModel } from '../../src/zoo';
 
 const repo = join(__dirname, '..', '..');
-const entry = join(repo, 'kernels', 'main.ts');
+const entry = join(repo, 'kernels', 'process', 'main.ts');
 const newClient = () => new KernelClient(entry, { execArgv: ['--import', 'tsx'] });
 
 let dir: string;
@@ -230,7 +230,7 @@ describe('KernelClient without a kernel', () => {
       }
       assert.doesNotMatch(source, /require\('onnxruntime-node'\)/, file);
     };
-    visit(join(repo, 'kernels', 'client.ts'));
-    assert.ok(!seen.has(join(repo, 'kernels', 'runtime.ts')));
+    visit(join(repo, 'kernels', 'host', 'client.ts'));
+    assert.ok(!seen.has(join(repo, 'kernels', 'process', 'runtime.ts')));
   });
 });

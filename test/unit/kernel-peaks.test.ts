@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 
 describe('machine peaks', { timeout: 120_000 }, () => {
   const cache = mkdtempSync(join(tmpdir(), 'lcnb-peaks-test-'));
-  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
+  const client = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
   after(async () => {
     await client.dispose();
     rmSync(cache, { recursive: true, force: true });

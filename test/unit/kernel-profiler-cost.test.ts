@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { correctedKernelUs, inKernelCosts, poolInKernelUs, profilerInKernelUs } from '../../kernels/profileModel';
-import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain, ProfilerCalibration } from '../../kernels/profilerCost';
+import { correctedKernelUs, inKernelCosts, poolInKernelUs, profilerInKernelUs } from '../../kernels/host/profileGraph';
+import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain, ProfilerCalibration } from '../../kernels/process/profilerCost';
 import { onnx } from '../../src/onnx/proto';
 
 describe('profiler cost', () => {

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { matchProfiledNodes, OptimizedGraph } from '../../kernels/optimizedGraph';
-import { JobError, resolveInputShapes, seededFloats } from '../../kernels/profile';
-import { condenseOrtError } from '../../kernels/providers';
+import { matchProfiledNodes, OptimizedGraph } from '../../kernels/process/optimizedGraph';
+import { JobError, resolveInputShapes, seededFloats } from '../../kernels/process/profile';
+import { condenseOrtError } from '../../kernels/process/providers';
 import { median, quantile } from '../../kernels/stats';
-import { readTraceFile, summarizeTrace, TraceEvent, usedThreadPool } from '../../kernels/trace';
+import { readTraceFile, summarizeTrace, TraceEvent, usedThreadPool } from '../../kernels/process/trace';
 
 function nodeEvent(name: string, ts: number, dur: number, op = 'Conv'): TraceEvent {
   return {

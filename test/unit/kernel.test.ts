@@ -7,7 +7,7 @@ import type { KernelResponse } from '../../kernels/protocol';
 
 describe('kernel process', () => {
   it('answers hello with onnxruntime version and the cpu backend, and shuts down', async () => {
-    const child = fork(join(__dirname, '..', '..', 'kernels', 'main.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'pipe' });
+    const child = fork(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'pipe' });
     try {
       const reply = await new Promise<KernelResponse>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('kernel did not answer within 20 s')), 20_000);

@@ -18,10 +18,21 @@ describe('layer rules (DESIGN.md)', () => {
         'src/core/planted.ts: vscode',
         'src/core/planted.ts: onnxruntime-node',
         'src/core/planted.ts: ../commands/helper',
+        'src/run/planted.ts: ../../kernels/process/profile',
+        'kernels/host/planted.ts: ../process/runtime',
+        'kernels/process/planted.ts: ../host/client',
         'media/planted.ts: ../src/commands/helper',
         'media/report/planted.ts: ../onnxEditor/editor',
       ],
     );
-    assert.ok(found.some((v) => v.rule === 'onnxruntime-node is loaded only inside kernels/'));
+    assert.ok(found.some((v) => v.rule === 'onnxruntime-node is loaded only inside kernels/process/'));
+    assert.deepEqual(
+      found.filter((v) => v.file.startsWith('kernels/') || v.file === 'src/run/planted.ts').map((v) => v.rule),
+      [
+        'src/ and media/ may import kernels/host and the shared kernels/protocol.ts and stats.ts, never kernels/process',
+        'kernels/host may import only kernels, kernels/host of kernels/, not kernels/process',
+        'kernels/process may import only kernels, kernels/process of kernels/, not kernels/host',
+      ],
+    );
   });
 });

@@ -7,11 +7,11 @@ import { after, describe, it } from 'node:test';
 import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebook/format';
 import { runNotebook } from '../../src/run/notebook';
 import { REPORT_MIME } from '../../src/run/report';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 
 const dir = join(__dirname, '..', '..', 'notebooks');
 const cache = mkdtempSync(join(tmpdir(), 'lcnb-nb-test-'));
-const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
+const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
 after(async () => {
   await kernel.dispose();
   rmSync(cache, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** Notes that warn when a measurement's conditions make its times less trustworthy. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { busyMachineNote, spreadNote } from '../../kernels/profileModel';
+import { busyMachineNote, spreadNote } from '../../kernels/host/profileGraph';
 
 describe('measurement notes', () => {
   it('says when other work was running as the measurement started', () => {

@@ -10,12 +10,12 @@ import { after, describe, it } from 'node:test';
 import { readOnnxFile } from '../../src/onnx/file';
 import { buildModel } from '../../src/zoo';
 import type { Graph } from '../../src/core/ir';
-import { KernelClient } from '../../kernels/client';
-import { ModelProfile, profileModel } from '../../kernels/profileModel';
+import { KernelClient } from '../../kernels/host/client';
+import { ModelProfile, profileGraph } from '../../kernels/host/profileGraph';
 import { OPTIMIZATION_LEVELS } from '../../kernels/protocol';
 
 const cache = mkdtempSync(join(tmpdir(), 'lcnb-profile-test-'));
-const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
+const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });
 after(async () => {
   await kernel.dispose();
   rmSync(cache, { recursive: true, force: true });
@@ -54,7 +54,7 @@ describe('profile attribution', () => {
   for (const optimization of OPTIMIZATION_LEVELS) {
     it(`mobilenet_v3_small (HardSwish, SE, residual adds) at '${optimization}'`, async () => {
       const graph = buildModel('mobilenet_v3_small_x1_0', { resolution: 64 });
-      const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization });
+      const p = await profileGraph(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization });
       checkProfile(p, graph);
       const stem = p.layers.find((l) => l.nodes.includes('stem.conv'));
       assert.ok(stem?.nodes.includes('stem.bn'), 'the folded BatchNorm is attributed with its conv');
@@ -64,7 +64,7 @@ describe('profile attribution', () => {
   it("fasternet_t0 (split/concat, GELU, residuals) and shufflenet_v2 (channel shuffle) at 'all'", async () => {
     for (const id of ['fasternet_t0', 'shufflenet_v2_x0_5']) {
       const graph = buildModel(id, { resolution: 64 });
-      const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'all' });
+      const p = await profileGraph(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'all' });
       checkProfile(p, graph);
     }
   });
@@ -72,7 +72,7 @@ describe('profile attribution', () => {
   it('a PyTorch-exported .onnx is profiled as it is and mapped to its own nodes', async () => {
     const file = join(__dirname, '..', 'fixtures', 'onnx', 'torch_tiny_se.onnx');
     const { graph } = await readOnnxFile(file);
-    const p = await profileModel(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'extended' }, {}, file);
+    const p = await profileGraph(kernel, graph, { provider: 'cpu', threads: 1, runs: 3, warmup: 1, optimization: 'extended' }, {}, file);
     assert.match(p.graph_form, /as stored in the \.onnx file/);
     checkProfile(p, graph);
   });

@@ -3,7 +3,7 @@
  * Conv fused with its BatchNorm and activation, times from a hierarchical roofline) so the tests run
  * without onnxruntime.
  */
-import type { ModelProfile, ProfiledLayer } from '../../kernels/profileModel';
+import type { ModelProfile, ProfiledLayer } from '../../kernels/host/profileGraph';
 import type { ModelReport, Report, SweepPoint } from '../../src/run/report';
 import { report, modelReport } from '../../src/run/reports';
 import { MemoryRoof, placeOnRoofline } from '../../src/shared/roofline';

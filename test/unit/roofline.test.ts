@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ASSUMED_CACHES, cacheLevelsFromSysfs, capacityFor, parseCacheSize, parseCpuList, readCaches } from '../../kernels/caches';
-import { addElements, DRAM_MAX_BYTES, DRAM_MIN_BYTES, levelRoofs, memoryPlan } from '../../kernels/peaks';
+import { ASSUMED_CACHES, cacheLevelsFromSysfs, capacityFor, parseCacheSize, parseCpuList, readCaches } from '../../kernels/process/caches';
+import { addElements, DRAM_MAX_BYTES, DRAM_MIN_BYTES, levelRoofs, memoryPlan } from '../../kernels/process/peaks';
 import { MemoryRoof, memoryRoofFor, placeOnRoofline } from '../../src/shared/roofline';
 
 const KiB = 1024;

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KernelClient } from '../../kernels/client';
+import { KernelClient } from '../../kernels/host/client';
 import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebook/format';
 import { exportOnnx } from '../../src/onnx/writer';
 import { CellFailure, executeCell } from '../../src/run/execute';
@@ -19,7 +19,7 @@ import { runCli } from './helpers';
 const fixtures = resolve(__dirname, '..', 'fixtures', 'onnx');
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'lcnb-onnx-cells-'));
-const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: work } });
+const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: work } });
 after(async () => {
   await kernel.dispose();
   rmSync(work, { recursive: true, force: true });

@@ -178,8 +178,8 @@ describe('data safety', () => {
   });
 
   it('lcnb writes files only through the atomic helper (src/, kernels/)', () => {
-    // kernels/profileModel.ts and isolatedLayers.ts write the graphs they time into their own fresh temporary folders.
-    const allowed = new Set(['src/run/atomicWrite.ts', 'kernels/profileModel.ts', 'kernels/isolatedLayers.ts']);
+    // kernels/host/profileGraph.ts and isolatedLayers.ts write the graphs they time into their own fresh temporary folders.
+    const allowed = new Set(['src/run/atomicWrite.ts', 'kernels/host/profileGraph.ts', 'kernels/host/isolatedLayers.ts']);
     const offenders: string[] = [];
     const visit = (rel: string) => {
       for (const entry of readdirSync(join(repo, rel), { withFileTypes: true })) {

@@ -1,9 +1,9 @@
 /** Plain-text rendering of a measured profile (the CLI's default `lcnb profile` output). */
-import { textTable } from '../src/core/report';
-import { formatBytes, formatCount, formatShape, formatSI, latencyTiming } from '../src/shared/format';
-import { roofOfLayer } from '../src/shared/roofline';
-import { ModelProfile } from './profileModel';
-import { isolatedAgreementText } from '../src/shared/isolated';
+import { textTable } from '../../src/core/report';
+import { formatBytes, formatCount, formatShape, formatSI, latencyTiming } from '../../src/shared/format';
+import { roofOfLayer } from '../../src/shared/roofline';
+import { ModelProfile } from './profileGraph';
+import { isolatedAgreementText } from '../../src/shared/isolated';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 

@@ -24,7 +24,7 @@ import type {
   ProviderStatus,
   ShapesRequest,
   ShapesResult,
-} from './protocol';
+} from '../protocol';
 
 export type KernelErrorReason = 'cancelled' | 'crashed' | 'failed' | 'disposed' | 'unavailable';
 
@@ -60,7 +60,7 @@ export interface HelloResult {
 }
 
 export interface KernelClientOptions {
-  /** Node options for the kernel process, e.g. ['--import', 'tsx'] to run kernels/main.ts from source. */
+  /** Node options for the kernel process, e.g. ['--import', 'tsx'] to run kernels/process/main.ts from source. */
   readonly execArgv?: string[];
   /** The Node executable; defaults to the caller's (in VS Code, its own Node runtime). */
   readonly execPath?: string;
@@ -118,7 +118,7 @@ export class KernelClient {
   /** The last stderr lines of each kernel process since its current job started. */
   private readonly stderrTails = new WeakMap<ChildProcess, string[]>();
 
-  /** @param entry the kernel's entry file: dist/kernel.js when built, kernels/main.ts under tsx. */
+  /** @param entry the kernel's entry file: dist/kernel.js when built, kernels/process/main.ts under tsx. */
   constructor(
     private readonly entry: string,
     private readonly options: KernelClientOptions = {},

@@ -3,9 +3,9 @@
  * can actually start (a tiny session is created and run once with it; the answer is kept for the
  * life of the process), and the choice for a job with a fallback to cpu that says why.
  */
-import { GraphBuilder } from '../src/core/ir';
-import { exportOnnx } from '../src/onnx/writer';
-import type { BackendInfo, ProviderStatus } from './protocol';
+import { GraphBuilder } from '../../src/core/ir';
+import { exportOnnx } from '../../src/onnx/writer';
+import type { BackendInfo, ProviderStatus } from '../protocol';
 import { ort, ortVersion, SessionOptions } from './runtime';
 
 export interface ProviderChoice {

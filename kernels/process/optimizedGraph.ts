@@ -36,8 +36,8 @@
  *   node of every zoo model at every level.
  */
 import { readFileSync } from 'node:fs';
-import { onnx } from '../src/onnx/proto';
-import type { OptimizedNodeInfo } from './protocol';
+import { onnx } from '../../src/onnx/proto';
+import type { OptimizedNodeInfo } from '../protocol';
 
 export interface OptimizedGraph {
   readonly nodes: (OptimizedNodeInfo & { readonly opType: string })[];

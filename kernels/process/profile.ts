@@ -12,12 +12,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
-import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from './protocol';
-import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from './protocol';
+import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
+import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB, OPTIMIZATION_LEVELS } from '../protocol';
 import { ProfilerCalibration } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
-import { median, quantile } from './stats';
+import { median, quantile } from '../stats';
 import { readTraceFile, summarizeTrace } from './trace';
 
 export type ProgressSink = (phase: ProfilePhase, done: number, total: number) => void;
@@ -513,7 +513,7 @@ async function readResult(
 }
 
 /** One model: its profiled and unprofiled sessions interleaved (see measureModels). */
-export async function profileModel(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
+export async function runProfileJob(req: ProfileRequest, progress: ProgressSink, workDir = tmpdir()): Promise<ProfileResult> {
   const { modelPath, inputs, ...settings } = req;
   const { results } = await measureModels({ ...settings, models: [{ modelPath, ...(inputs ? { inputs } : {}) }] }, progress, workDir);
   return results[0];

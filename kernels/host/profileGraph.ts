@@ -6,14 +6,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attributeProfile, LayerTiming } from '../src/core/attribution';
-import { costGraph, Cost } from '../src/core/cost';
-import { Graph } from '../src/core/ir';
-import { exportOnnx, foldingText } from '../src/onnx/writer';
-import { MemoryRoof, placeOnRoofline } from '../src/shared/roofline';
+import { attributeProfile, LayerTiming } from '../../src/core/attribution';
+import { costGraph, Cost } from '../../src/core/cost';
+import { Graph } from '../../src/core/ir';
+import { exportOnnx, foldingText } from '../../src/onnx/writer';
+import { MemoryRoof, placeOnRoofline } from '../../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
 import { crossCheckLayers } from './isolatedLayers';
-import { MeasureRequest, PeaksResult, PoolProfilerCost, ProfileResult, ProfilerCost, WallTimes } from './protocol';
+import { MeasureRequest, PeaksResult, PoolProfilerCost, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
 import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
 
 export type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
@@ -109,7 +109,7 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
 }
 
 /** One model, its profiled and unprofiled sessions run in turn (see profileModels). */
-export async function profileModel(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}, onnxFile?: string): Promise<ModelProfile> {
+export async function profileGraph(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}, onnxFile?: string): Promise<ModelProfile> {
   return (await profileModels(kernel, [{ graph, ...(onnxFile ? { onnxFile } : {}) }], options, job)).profiles[0];
 }
 

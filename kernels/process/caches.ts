@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CacheInfo, CacheLevel } from './protocol';
+import type { CacheInfo, CacheLevel } from '../protocol';
 
-export type { CacheInfo, CacheLevel } from './protocol';
+export type { CacheInfo, CacheLevel } from '../protocol';
 
 /** Typical desktop sizes, used when the system does not say: 32 KiB L1d and 1 MiB L2 per core, 16 MiB L3 shared. */
 export const ASSUMED_CACHES: readonly CacheLevel[] = [

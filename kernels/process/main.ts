@@ -1,5 +1,5 @@
 /**
- * Entry point of the profiling kernel process (forked with an IPC channel by kernels/client.ts). It
+ * Entry point of the profiling kernel process (forked with an IPC channel by kernels/host/client.ts). It
  * alone loads onnxruntime-node, so a native crash takes down this process and never the editor.
  * Jobs run one at a time in arrival order; onnxruntime's run() blocks this process's thread, which
  * is why cancelling a job means killing the process (the client does that).
@@ -12,8 +12,8 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { measurePeaks } from './peaks';
-import { JobError, measureModels, profileModel } from './profile';
-import type { KernelRequest, KernelResponse } from './protocol';
+import { JobError, measureModels, runProfileJob } from './profile';
+import type { KernelRequest, KernelResponse } from '../protocol';
 import { listBackends, providerStatuses } from './providers';
 import { discoverShapes } from './shapes';
 import { ortVersion } from './runtime';
@@ -42,7 +42,7 @@ async function handle(request: KernelRequest): Promise<void> {
       send({ type: 'providersResult', id: request.id, providers: await providerStatuses() });
       return;
     case 'profile': {
-      const result = await profileModel(request.request, (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }), workDir);
+      const result = await runProfileJob(request.request, (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }), workDir);
       send({ type: 'profileResult', id: request.id, ...result });
       return;
     }

@@ -2,7 +2,7 @@
  * An independent cross-check of the per-layer times: each runtime layer (a group of IR nodes
  * onnxruntime ran as one fused kernel, or a few) is exported as its own small graph and timed
  * without the profiler, all of a model's layers in one kernel job, loaded together and run in turn
- * (kernels/profile.ts, measureModels with profile: false), with the profile's provider, threads
+ * (kernels/process/profile.ts, measureModels with profile: false), with the profile's provider, threads
  * and optimisation level. Host side: never loads onnxruntime.
  *
  * What a small graph's run() costs beyond its kernels is taken out twice over:
@@ -17,12 +17,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Graph, GraphBuilder, Tensor } from '../src/core/ir';
-import { Shape } from '../src/core/shape';
-import { exportOnnx } from '../src/onnx/writer';
+import { Graph, GraphBuilder, Tensor } from '../../src/core/ir';
+import { Shape } from '../../src/core/shape';
+import { exportOnnx } from '../../src/onnx/writer';
 import type { KernelClient, ProfileJobOptions } from './client';
 import type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
-import { MAX_TIMED_MODELS_PER_JOB } from './protocol';
+import { MAX_TIMED_MODELS_PER_JOB } from '../protocol';
 
 /** The marker every small graph carries: a 1-element input copied to the only output a run fetches. */
 export const MARKER_INPUT = 'lcnb_isolation_marker';

@@ -18,7 +18,7 @@
  * and depthwise 3×3 convs in turn on [1, 32, 14, 14] and on [1, 64, 28, 28], at the job's optimisation
  * level so that they run the kernels a model's convs run), are measured the same way; the trace says
  * which of a model's nodes used the pool (trace.ts, usedThreadPool) and each pays its kind's cost, a
- * pooled one by its size (profileModel.ts, poolInKernelUs).
+ * pooled one by its size (kernels/host/profileGraph.ts, poolInKernelUs).
  *
  * The sessions of a chain (long, short, long profiled) are loaded together with thread-pool spinning
  * off and run in turn, run by run, so that a drift in the machine's speed meets them alike. They run a
@@ -28,12 +28,12 @@
  */
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
-import { GraphBuilder, Tensor } from '../src/core/ir';
-import { exportOnnx } from '../src/onnx/writer';
-import type { Optimization, PoolChainCost, PoolProfilerCost, ProfilerCost } from './protocol';
+import { GraphBuilder, Tensor } from '../../src/core/ir';
+import { exportOnnx } from '../../src/onnx/writer';
+import type { Optimization, PoolChainCost, PoolProfilerCost, ProfilerCost } from '../protocol';
 import { baseSessionOptions } from './providers';
 import { ort, Session, SessionOptions } from './runtime';
-import { median } from './stats';
+import { median } from '../stats';
 import { readTraceFile, summarizeTrace, TraceSummary } from './trace';
 
 export const CHAIN_NODES = 101;

@@ -13,12 +13,12 @@
  * Each kernel event's `args.thread_scheduling_stats` (written while the session has an intra-op thread
  * pool) says whether the node ran on that pool: `main_thread.block_size` lists one entry per
  * parallel loop the node handed to the pool, and is empty for a node that ran on the calling thread
- * alone. The profiler costs more inside the events of nodes that used the pool (kernels/profilerCost.ts).
+ * alone. The profiler costs more inside the events of nodes that used the pool (kernels/process/profilerCost.ts).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { median } from './stats';
+import { median } from '../stats';
 
 export interface TraceEvent {
   readonly cat?: string;

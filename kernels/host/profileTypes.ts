@@ -1,9 +1,9 @@
 /**
- * What a profile of a model reports (kernels/profileModel.ts builds it). Types only, so the webview
+ * What a profile of a model reports (kernels/host/profileGraph.ts builds it). Types only, so the webview
  * side can read reports without reaching code that needs Node.
  */
-import type { MemoryLevel, RoofName } from '../src/shared/roofline';
-import type { Optimization, ProfileSettings } from './protocol';
+import type { MemoryLevel, RoofName } from '../../src/shared/roofline';
+import type { Optimization, ProfileSettings } from '../protocol';
 
 export interface ProfileOptions {
   readonly provider: string;
@@ -11,7 +11,7 @@ export interface ProfileOptions {
   readonly runs: number;
   readonly warmup: number;
   readonly optimization: Optimization;
-  /** Also time each layer alone as its own small graph (kernels/isolatedLayers.ts): a second job, off by default. */
+  /** Also time each layer alone as its own small graph (kernels/host/isolatedLayers.ts): a second job, off by default. */
   readonly isolated?: boolean;
 }
 
@@ -61,7 +61,7 @@ export interface ProfiledLayer {
   readonly isolated_note?: string;
 }
 
-/** How the layers timed alone agree with their profiled rows (kernels/isolatedLayers.ts). */
+/** How the layers timed alone agree with their profiled rows (kernels/host/isolatedLayers.ts). */
 export interface IsolatedAgreement {
   readonly layers_timed: number;
   /** Layers not timed alone, and why (too small, runtime-only, over the cap). */

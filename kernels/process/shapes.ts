@@ -6,9 +6,9 @@
  * survives as it is in the file.
  */
 import { readFile } from 'node:fs/promises';
-import { onnx } from '../src/onnx/proto';
+import { onnx } from '../../src/onnx/proto';
 import { JobError, makeTensor, resolveInputShapes } from './profile';
-import type { ShapesRequest, ShapesResult } from './protocol';
+import type { ShapesRequest, ShapesResult } from '../protocol';
 import { baseSessionOptions, condenseOrtError } from './providers';
 import { ort } from './runtime';
 

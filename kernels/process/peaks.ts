@@ -8,7 +8,7 @@
  *   kernels; FLOPs = 2·Cout·H·W·Cin·k²). Those convs outrun MLAS's GEMM on AVX-512 CPUs, so a
  *   GEMM-only peak sat below what a model's convs reach.
  * - Memory roofs: a float32 Add (bytes = 3 × elements × 4: two read, one written) at working sets
- *   that fit each data cache level (sizes from kernels/caches.ts) and one larger than the last
+ *   that fit each data cache level (sizes from kernels/process/caches.ts) and one larger than the last
  *   level (DRAM). A level's bandwidth is the best of its sizes, and never below a larger level's:
  *   data that fits a small level moves at least as fast as from a larger one (an L1-sized Add lasts
  *   a few µs, most of it onnxruntime's fixed per-kernel cost).
@@ -19,14 +19,14 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder } from '../src/core/ir';
-import { exportOnnx } from '../src/onnx/writer';
-import { writeFileAtomicSync } from '../src/run/atomicWrite';
-import { formatBytes } from '../src/shared/format';
-import type { MemoryLevel } from '../src/shared/roofline';
+import { GraphBuilder } from '../../src/core/ir';
+import { exportOnnx } from '../../src/onnx/writer';
+import { writeFileAtomicSync } from '../../src/run/atomicWrite';
+import { formatBytes } from '../../src/shared/format';
+import type { MemoryLevel } from '../../src/shared/roofline';
 import { CacheInfo, capacityFor, readCaches } from './caches';
 import { JobError, seededFloats } from './profile';
-import type { ConvPeak, MemoryLevelPeak, PeaksRequest, PeaksResult } from './protocol';
+import type { ConvPeak, MemoryLevelPeak, PeaksRequest, PeaksResult } from '../protocol';
 import { baseSessionOptions, chooseProvider, condenseOrtError } from './providers';
 import { ort, ortVersion } from './runtime';
 import { readTraceFile, summarizeTrace } from './trace';
@@ -64,7 +64,7 @@ export interface LevelPlan {
 
 /**
  * The Adds that measure each memory level, given the caches and the job's threads. Each cache level
- * holds working sets up to its capacity (kernels/caches.ts capacityFor); its Adds fill from just
+ * holds working sets up to its capacity (kernels/process/caches.ts capacityFor); its Adds fill from just
  * above the level below to 90% of it, a few sizes apart. A level no larger than the one below is left out.
  */
 export function memoryPlan(caches: CacheInfo | undefined, threads: number, cores: number): LevelPlan[] {
