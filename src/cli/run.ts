@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../core/errors';
-import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from '../notebook/format';
+import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from '../notebookFile';
 import { writeFileAtomic } from '../run/atomicWrite';
 import { fileProblem, notFound } from '../run/loader';
 import { runNotebook } from '../run/notebook';

@@ -1,6 +1,6 @@
 /** New Notebook, Open Sample Notebooks, and the untitled notebooks the other commands open. */
 import * as vscode from 'vscode';
-import { LCNB_LANGUAGE, MARKDOWN_LANGUAGE } from '../notebook/format';
+import { LCNB_LANGUAGE, MARKDOWN_LANGUAGE } from '../notebookFile';
 import { LcnbSerializer } from '../notebook/serializer';
 import { CellOutcome } from '../run/execute';
 import { outcomeItems } from '../run/notebook';

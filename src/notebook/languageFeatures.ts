@@ -11,7 +11,7 @@ import { baseDirOf } from '../host/context';
 import { onDidChangeConfig, readConfig } from '../config';
 import { completionsAt, FileStateCache, networkRefDiagnostics, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
 import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
-import { LCNB_LANGUAGE } from './format';
+import { LCNB_LANGUAGE } from '../notebookFile';
 import { CellAnalysis, CellAnalysisCache } from './languageCosts';
 import { notebookNetworks, notebookOfCell } from './notebookCells';
 import type { CellResults } from '../host/results';

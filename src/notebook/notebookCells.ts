@@ -1,7 +1,7 @@
 /** A cell document's notebook, and what a cell reads from the other cells of its notebook. */
 import * as vscode from 'vscode';
 import { networkCells, NetworkCells } from '../lang/index';
-import { LCNB_LANGUAGE } from './format';
+import { LCNB_LANGUAGE } from '../notebookFile';
 
 /** The open notebook that holds `doc` (a cell's text document), if any. */
 export function notebookOfCell(doc: vscode.TextDocument): vscode.NotebookDocument | undefined {

@@ -1,6 +1,6 @@
-/** Opens and saves `.lcnb` notebooks: a thin adapter between VS Code's notebook types and format.ts. */
+/** Opens and saves `.lcnb` notebooks: a thin adapter between VS Code's notebook types and src/notebookFile. */
 import * as vscode from 'vscode';
-import * as lcnb from './format';
+import * as lcnb from '../notebookFile';
 
 /** Outputs, metadata and execution summaries are all saved in the file. */
 export const LCNB_SERIALIZER_OPTIONS: vscode.NotebookDocumentContentOptions = {

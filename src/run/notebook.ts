@@ -2,7 +2,7 @@
  * Runs a whole notebook headless (`lcnb run`), with the same cell execution and the same output
  * items the VS Code kernels produce. Stops at the first failed cell, as Run All does.
  */
-import { NotebookCellKind, NotebookCellOutput, NotebookDocumentData, LCNB_LANGUAGE } from '../notebook/format';
+import { NotebookCellKind, NotebookCellOutput, NotebookDocumentData, LCNB_LANGUAGE } from '../notebookFile';
 import { networkCells } from '../lang';
 import { CellFailure, CellOutcome, executeCell, ExecutionContext } from './execute';
 import { REPORT_MIME } from './report';

@@ -20,7 +20,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { GraphError, UserError } from '../../src/core/errors';
 import { summarize, SummaryTotals } from '../../src/core/summary';
 import { checkCell } from '../../src/lang';
-import { decodeNotebook, LCNB_LANGUAGE, NotebookCellKind, NotebookFormatError, serializeNotebook } from '../../src/notebook/format';
+import { decodeNotebook, LCNB_LANGUAGE, NotebookCellKind, NotebookFormatError, serializeNotebook } from '../../src/notebookFile';
 import { InputShapeNeeded, readOnnx } from '../../src/onnx/reader';
 import { CellFailure, executeCell } from '../../src/run/execute';
 

@@ -6,7 +6,7 @@ import { checkClaim } from '../../src/run/claims';
 import { executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
 import { runNotebook } from '../../src/run/notebook';
-import { NotebookCellKind, NotebookDocumentData } from '../../src/notebook/format';
+import { NotebookCellKind, NotebookDocumentData } from '../../src/notebookFile';
 
 const WIDE = 'network: wide\ninput: [1, 32, 16, 16]\nlayers:\n  - pwconv: { out: 32, bn: false }\n';
 const NARROW = 'network: narrow\ninput: [1, 16, 16, 16]\nlayers:\n  - pwconv: { out: 64, bn: false }\n';

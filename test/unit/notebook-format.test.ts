@@ -12,7 +12,7 @@ import {
   parseNotebook,
   serializeNotebook,
   UNKNOWN_FIELDS_KEY,
-} from '../../src/notebook/format';
+} from '../../src/notebookFile';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const PNG = Uint8Array.from(

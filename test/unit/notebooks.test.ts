@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebook/format';
+import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebookFile';
 import { runNotebook } from '../../src/run/notebook';
 import { REPORT_MIME } from '../../src/run/report';
 import { KernelClient } from '../../kernels/host/client';

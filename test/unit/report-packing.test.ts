@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebook/format';
-import { packReportText, unpackReportText } from '../../src/notebook/reportPacking';
+import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebookFile';
+import { packReportText, unpackReportText } from '../../src/notebookFile/reportPacking';
 import { executeCell } from '../../src/run/execute';
 import { outcomeItems } from '../../src/run/notebook';
 import { REPORT_MIME } from '../../src/run/report';

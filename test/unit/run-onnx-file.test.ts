@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { KernelClient } from '../../kernels/host/client';
-import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebook/format';
+import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebookFile';
 import { exportOnnx } from '../../src/onnx/writer';
 import { CellFailure, executeCell } from '../../src/run/execute';
 import { REPORT_MIME, Report } from '../../src/run/report';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeNotebook, encodeNotebook, NotebookCellKind, NotebookDocumentData } from '../../src/notebook/format';
+import { decodeNotebook, encodeNotebook, NotebookCellKind, NotebookDocumentData } from '../../src/notebookFile';
 import { runNotebook } from '../../src/run/notebook';
 import { writeFileAtomic, writeFileAtomicSync } from '../../src/run/atomicWrite';
 import { installVscodeStub } from './safety-vscode';
