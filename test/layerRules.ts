@@ -10,6 +10,12 @@
  *   both. src/ and media/ may import kernels/host and the shared files, never kernels/process; the
  *   two sides never import each other (the host talks to the process through the client), and the
  *   shared files import neither.
+ * - src/notebookFile (the .lcnb file format) never imports `vscode` either. src/host (the services
+ *   the commands, the notebook kernels and the editor share) is imported only by src/notebook,
+ *   src/commands, src/editor and src/extension.ts; src/run never imports src/notebook or src/host,
+ *   and src/notebook never imports src/commands.
+ * - What src/cli/, src/run and src/notebookFile load at run time, followed import by import through
+ *   any room, never reaches `vscode`: a chain that does is reported with its files.
  * - media/ (webview side) imports runtime code only from media/ and src/shared/, and types only
  *   from elsewhere; never `vscode`. Inside media/ the arrows point down: media/shared imports only
  *   itself, media/report (the report view) media/shared and itself, and each view's folder
@@ -108,6 +114,73 @@ const ALLOWED: Record<string, Set<string>> = {
   'src/lang': new Set(['src/core', 'src/shared', 'src/zoo', 'src/onnx', 'src/lang']),
 };
 
+/** Rooms that `lcnb run` loads: they never import `vscode`, directly or through another file. */
+const VSCODE_FREE_ENTRIES = new Set(['src/cli', 'src/run', 'src/notebookFile']);
+/** The rooms that may import src/host, the VS Code services shared by the editor-facing rooms. */
+const HOST_USERS = new Set(['src/host', 'src/notebook', 'src/commands', 'src/editor', 'src/extension']);
+/** Imports that would run back up between the rooms: room -> rooms it must not import. */
+const NEVER: Record<string, Set<string>> = {
+  'src/run': new Set(['src/notebook', 'src/host']),
+  'src/notebook': new Set(['src/commands']),
+};
+
+/** The file a relative specifier names: `x.ts`, `x/index.ts` or `x` itself; undefined if none exists. */
+function resolveFile(from: string, specifier: string): string | undefined {
+  const base = resolve(dirname(from), specifier);
+  for (const path of [`${base}.ts`, join(base, 'index.ts'), base]) {
+    try {
+      if (statSync(path).isFile()) return path;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/**
+ * For each file of a VS Code-free entry room, follows its run-time imports (not `import type`)
+ * through every room; a file outside those rooms that imports `vscode` is reported once, from the
+ * first entry file that reaches it, with the chain of files in between.
+ */
+function indirectVscode(root: string, files: string[]): Violation[] {
+  const name = (file: string) => relative(root, file).split(sep).join('/');
+  const runtimeImports = new Map<string, ImportRef[]>();
+  const importsAt = (file: string) => {
+    let refs = runtimeImports.get(file);
+    if (!refs) runtimeImports.set(file, (refs = importsOf(file).filter((r) => !r.typeOnly)));
+    return refs;
+  };
+  const reported = new Set<string>();
+  const violations: Violation[] = [];
+  for (const entry of files.filter((f) => VSCODE_FREE_ENTRIES.has(roomOf(relative(root, f))))) {
+    const previous = new Map<string, string | undefined>([[entry, undefined]]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      for (const { specifier } of importsAt(file)) {
+        if (specifier === 'vscode' && file !== entry && !VSCODE_FREE_ENTRIES.has(roomOf(relative(root, file))) && !reported.has(file)) {
+          reported.add(file);
+          const chain: string[] = [];
+          for (let at: string | undefined = file; at; at = previous.get(at)) chain.unshift(name(at));
+          const first = importsAt(entry).find((r) => r.specifier.startsWith('.') && resolveFile(entry, r.specifier) === (chain.length > 1 ? resolve(root, chain[1]) : file));
+          violations.push({
+            file: name(entry),
+            specifier: first?.specifier ?? specifier,
+            rule: `${roomOf(relative(root, entry))} reaches vscode through ${[...chain, 'vscode'].join(' -> ')}`,
+          });
+        }
+        if (!specifier.startsWith('.')) continue;
+        const next = resolveFile(file, specifier);
+        if (next && !previous.has(next)) {
+          previous.set(next, file);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return violations;
+}
+
 export function checkLayers(root: string): Violation[] {
   const violations: Violation[] = [];
   const files = ['src', 'kernels', 'media'].flatMap((dir) => sourceFiles(join(root, dir)));
@@ -122,7 +195,7 @@ export function checkLayers(root: string): Violation[] {
       if (specifier === 'onnxruntime-node' && room !== 'kernels/process' && (!typeOnly || CORE_ROOMS.has(room))) {
         report('onnxruntime-node is loaded only inside kernels/process/');
       }
-      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || isMedia(room) || isKernels(room) || room === 'src/run' || room === 'src/cli')) {
+      if (specifier === 'vscode' && (CORE_ROOMS.has(room) || isMedia(room) || isKernels(room) || VSCODE_FREE_ENTRIES.has(room))) {
         report(`${room} must not import vscode`);
       }
       if (target && CORE_ROOMS.has(room) && !ALLOWED[room].has(target)) {
@@ -141,10 +214,17 @@ export function checkLayers(root: string): Violation[] {
             : 'src/ and media/ may import kernels/host and the shared kernels/protocol.ts and stats.ts, never kernels/process',
         );
       }
+      if (target === 'src/host' && !HOST_USERS.has(room)) {
+        report(`src/host is imported only by ${[...HOST_USERS].filter((r) => r !== 'src/host').join(', ')}, not ${room}`);
+      }
+      if (target && NEVER[room]?.has(target)) {
+        report(`${room} must not import ${target}`);
+      }
       if (target && isMedia(target) && !isMedia(room)) {
         report('extension-side code must not import the webview side (media/)');
       }
     }
   }
+  violations.push(...indirectVscode(root, files));
   return violations;
 }

@@ -23,6 +23,7 @@ describe('layer rules (DESIGN.md)', () => {
         'kernels/process/planted.ts: ../host/client',
         'media/planted.ts: ../src/commands/helper',
         'media/report/planted.ts: ../onnxEditor/editor',
+        'src/cli/planted.ts: ../commands/shown',
       ],
     );
     assert.ok(found.some((v) => v.rule === 'onnxruntime-node is loaded only inside kernels/process/'));
@@ -33,6 +34,10 @@ describe('layer rules (DESIGN.md)', () => {
         'kernels/host may import only kernels, kernels/host of kernels/, not kernels/process',
         'kernels/process may import only kernels, kernels/process of kernels/, not kernels/host',
       ],
+    );
+    assert.equal(
+      found.find((v) => v.file === 'src/cli/planted.ts')?.rule,
+      'src/cli reaches vscode through src/cli/planted.ts -> src/commands/shown.ts -> vscode',
     );
   });
 });
