@@ -10,6 +10,8 @@
  *   both. src/ and media/ may import kernels/host and the shared files, never kernels/process; the
  *   two sides never import each other (the host talks to the process through the client), and the
  *   shared files import neither.
+ * - src/files (file-writing helpers, for src/ and kernels/) imports only itself; kernels/ never
+ *   imports src/run.
  * - src/notebookFile (the .lcnb file format) never imports `vscode` either. src/host (the services
  *   the commands, the notebook kernels and the editor share) is imported only by src/notebook,
  *   src/commands, src/editor and src/extension.ts; src/run never imports src/notebook or src/host,
@@ -104,10 +106,11 @@ function mediaAllowed(room: string): Set<string> {
   return MEDIA_SHARED[room] ?? new Set(['media/shared', 'media/report', room]);
 }
 
-const CORE_ROOMS = new Set(['src/core', 'src/zoo', 'src/onnx', 'src/lang', 'src/shared']);
+const CORE_ROOMS = new Set(['src/core', 'src/zoo', 'src/onnx', 'src/lang', 'src/shared', 'src/files']);
 /** Which rooms each VS Code-free room may import from. */
 const ALLOWED: Record<string, Set<string>> = {
   'src/shared': new Set(['src/shared']),
+  'src/files': new Set(['src/files']),
   'src/core': new Set(['src/core', 'src/shared']),
   'src/zoo': new Set(['src/core', 'src/shared', 'src/zoo']),
   'src/onnx': new Set(['src/core', 'src/shared', 'src/zoo', 'src/onnx']),
@@ -216,6 +219,9 @@ export function checkLayers(root: string): Violation[] {
       }
       if (target === 'src/host' && !HOST_USERS.has(room)) {
         report(`src/host is imported only by ${[...HOST_USERS].filter((r) => r !== 'src/host').join(', ')}, not ${room}`);
+      }
+      if (target === 'src/run' && isKernels(room)) {
+        report(`${room} must not import src/run`);
       }
       if (target && NEVER[room]?.has(target)) {
         report(`${room} must not import ${target}`);

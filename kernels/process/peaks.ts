@@ -21,7 +21,7 @@ import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
-import { writeFileAtomicSync } from '../../src/run/atomicWrite';
+import { writeFileAtomicSync } from '../../src/files/atomicWrite';
 import { formatBytes } from '../../src/shared/format';
 import type { MemoryLevel } from '../../src/shared/roofline';
 import { CacheInfo, capacityFor, readCaches } from './caches';

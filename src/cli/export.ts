@@ -1,6 +1,6 @@
 /** `lcnb export`: a zoo model or graph file written as ONNX, inference or training form. */
 import { describeExport, exportOnnx } from '../onnx/writer';
-import { writeFileAtomic } from '../run/atomicWrite';
+import { writeFileAtomic } from '../files/atomicWrite';
 import { parseCommandArgs, UsageError } from './args';
 import { checkWritable, writeProblem } from './files';
 import { loadModelArg } from './model';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatError } from '../notebookFile';
-import { writeFileAtomic } from '../run/atomicWrite';
+import { writeFileAtomic } from '../files/atomicWrite';
 import { fileProblem, notFound } from '../run/loader';
 import { runNotebook } from '../run/notebook';
 import { Report, REPORT_MIME } from '../run/report';

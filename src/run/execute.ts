@@ -12,7 +12,7 @@ import { checkClaim, SPREAD_RULE } from './claims';
 import { InputShapeNeeded, shapeTemplate } from '../onnx/reader';
 import { formatShape } from '../shared/format';
 import { describeExport, exportOnnx } from '../onnx/writer';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../files/atomicWrite';
 import { HeadedSource, loadModel, LoadedModel, ModelSource } from './loader';
 import { BuildRequest, modelLabel } from '../zoo';
 import { KernelClient, KernelError } from '../../kernels/host/client';

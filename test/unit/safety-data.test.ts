@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeNotebook, encodeNotebook, NotebookCellKind, NotebookDocumentData } from '../../src/notebookFile';
 import { runNotebook } from '../../src/run/notebook';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/run/atomicWrite';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/files/atomicWrite';
 import { installVscodeStub } from './safety-vscode';
 
 installVscodeStub();
@@ -152,7 +152,7 @@ describe('data safety', () => {
     const old = 'old contents\n';
     const size = 64 * 2 ** 20;
     const writer = `
-      const { writeFileAtomicSync } = require(${JSON.stringify(join(repo, 'src', 'run', 'atomicWrite.ts'))});
+      const { writeFileAtomicSync } = require(${JSON.stringify(join(repo, 'src', 'files', 'atomicWrite.ts'))});
       process.send('go');
       writeFileAtomicSync(${JSON.stringify(target)}, Buffer.alloc(${size}, 120));
       process.send('done');`;
@@ -179,7 +179,7 @@ describe('data safety', () => {
 
   it('lcnb writes files only through the atomic helper (src/, kernels/)', () => {
     // kernels/host/profileGraph.ts and isolatedLayers.ts write the graphs they time into their own fresh temporary folders.
-    const allowed = new Set(['src/run/atomicWrite.ts', 'kernels/host/profileGraph.ts', 'kernels/host/isolatedLayers.ts']);
+    const allowed = new Set(['src/files/atomicWrite.ts', 'kernels/host/profileGraph.ts', 'kernels/host/isolatedLayers.ts']);
     const offenders: string[] = [];
     const visit = (rel: string) => {
       for (const entry of readdirSync(join(repo, rel), { withFileTypes: true })) {
