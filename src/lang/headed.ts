@@ -5,11 +5,9 @@
 import { isUserFacing } from '../core/errors';
 import { summarize } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
-import { GraphBuilder } from '../core/ir';
-import { addBackbone } from '../zoo/taps';
-import { addCspDarknet } from '../zoo/heads/cspdarknet';
-import { buildWithHead, findHead, HEAD_ONLY_BACKBONES, HeadedRequest } from '../zoo/heads/index';
+import { buildWithHead, findHead, HeadedRequest } from '../zoo/heads/index';
 import type { HeadSpec } from '../zoo/heads/registry';
+import { tapsRead } from '../zoo/heads/tapsRead';
 
 const TASK = { detect: 'detection', segment: 'segmentation' } as const;
 
@@ -32,37 +30,6 @@ export function headDoc(head: HeadSpec): string {
 }
 
 const PARTS = ['backbone', 'neck', 'head'] as const;
-
-/** A feature map a head reads: a stride tap, or an extra map the head prefers at that stride (e.g. SSDLite's 'c4_expand'). */
-export interface TapRead {
-  readonly stride: number;
-  readonly node: string;
-  readonly channels: number;
-  /** The extra map's name, when the head reads one instead of the stride tap. */
-  readonly name?: string;
-}
-
-/** The backbone's feature maps `head` reads for `request`, by stride. */
-export function tapsRead(head: HeadSpec, request: HeadedRequest): TapRead[] {
-  const add = HEAD_ONLY_BACKBONES.includes(request.backbone) ? addCspDarknet : addBackbone;
-  const backbone = add(new GraphBuilder(request.backbone), request.backbone, {
-    resolution: request.resolution ?? head.defaultResolution,
-    batch: request.batch,
-    width: request.width,
-    knobs: request.knobs,
-    outputStride: head.outputStride,
-  });
-  const extras = (head.extraTaps ?? []).flatMap((name) => {
-    const tap = backbone.extra.get(name);
-    return tap ? [{ stride: tap.stride as number, node: tap.node, channels: tap.channels, name }] : [];
-  });
-  return head.strides.flatMap((stride): TapRead[] => {
-    const extra = extras.find((e) => e.stride === stride);
-    if (extra) return [extra];
-    const tap = backbone.taps.get(stride);
-    return tap ? [{ stride, node: tap.node, channels: tap.channels }] : [];
-  });
-}
 
 /**
  * Markdown for a backbone under a head: totals split by part, and the feature maps the head reads.

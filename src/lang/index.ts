@@ -21,5 +21,4 @@ export type { QuickFix } from './quickFix';
 export type { CompletionItem, CompletionKind } from './complete';
 export { hoverTargetAt } from './hover';
 export type { HoverTarget } from './hover';
-export { backboneUnderHeadDoc, headDoc, tapsRead } from './headed';
-export type { TapRead } from './headed';
+export { backboneUnderHeadDoc, headDoc } from './headed';

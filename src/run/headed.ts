@@ -5,7 +5,7 @@
 import type { Graph } from '../core/ir';
 import type { ModelSummary, PublishedFigure } from '../core/summary';
 import { buildWithHead, findHead, HeadedRequest, HeadSpec, summarizeWithHead } from '../zoo/heads/index';
-import { tapsRead } from '../lang/headed';
+import { tapsRead } from '../zoo/heads/tapsRead';
 import { modelLabel } from '../zoo/index';
 import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { BackboneSplit, HeadedSection, SplitTap } from './report';
