@@ -401,17 +401,17 @@ function compareTable(doc: Document, report: Report): HTMLElement {
   if (anyMeasured) {
     columns.push(
       { header: 'Median (ms, measured)', value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms) },
-      { header: 'p10–p90 (ms)', value: (r) => r.p90_ms, text: (r) => (r.p10_ms === undefined ? '—' : `${r.p10_ms.toFixed(3)}–${r.p90_ms!.toFixed(3)}`) },
       ...(report.comparison
         ? [
             {
               header: `Time vs ${report.comparison.reference} (95%)`,
-              title: `Median latency ÷ ${report.comparison.reference}'s, with its 95% interval; the models were measured together, in turn. ${report.comparison.method}`,
+              title: `Run time ÷ ${report.comparison.reference}'s (lower quartiles of the unprofiled runs), with its 95% interval; the models were measured together, in turn. ${report.comparison.method}`,
               value: (r: CompareRow) => r.relative?.ratio,
               text: (r: CompareRow) => (r.id === report.comparison!.reference && r.relative?.ratio === 1 ? 'reference' : r.relative ? relativeText(r.relative) : '—'),
             },
           ]
         : []),
+      { header: 'p10–p90 (ms)', value: (r) => r.p90_ms, text: (r) => (r.p10_ms === undefined ? '—' : `${r.p10_ms.toFixed(3)}–${r.p90_ms!.toFixed(3)}`) },
       { header: 'Achieved (GFLOP/s)', value: (r) => r.achieved_gflops, text: (r) => fixed(1)(r.achieved_gflops) },
     );
   }
