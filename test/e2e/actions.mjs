@@ -152,6 +152,10 @@ export async function openNotebookWithKernel(page, name, kernel) {
   const editor = page.locator('.notebook-editor', { has: page.locator('.notebook-toolbar-container') }).first();
   await editor.locator('.notebook-toolbar-container .kernel-label').waitFor({ timeout: NOTEBOOK_TIMEOUT.step });
   await pickKernel(page, editor, kernel);
+  // The preferred kernel may still be applied just after the notebook opens: pick again if it was.
+  const label = editor.locator('.notebook-toolbar-container .kernel-label');
+  await page.waitForTimeout(2000);
+  if ((await label.innerText()).trim() !== kernel) await pickKernel(page, editor, kernel);
   return editor;
 }
 
@@ -405,9 +409,6 @@ export async function runScratchNotebook(page, folder, name, cells, kernel, code
   fs.writeFileSync(file, JSON.stringify({ lcnb: 1, metadata: {}, cells }, null, 1) + '\n');
   const written = fs.readFileSync(file);
   const editor = await openNotebookWithKernel(page, name, kernel);
-  const label = editor.locator('.notebook-toolbar-container .kernel-label');
-  await page.waitForTimeout(2000);
-  if ((await label.innerText()).trim() !== kernel) await pickKernel(page, editor, kernel);
   await runAll(editor, timeout);
   const list = new NotebookList(page, editor);
   await waitForCodeCellsRun(list, codeCells, timeout);
