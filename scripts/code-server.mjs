@@ -1,7 +1,7 @@
 // Running code-server (VS Code in the browser) with lcnb: start and stop a server, its settings
 // and ports, the workbench URL. scripts/toolchain.mjs installs what it runs on. Used by
 // scripts/start.mjs and test/e2e/run.mjs.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -116,9 +116,12 @@ const DEFAULT_SETTINGS = {
  *    so it loads like an installed extension, straight from the working tree ("Developer: Reload
  *    Window" picks up a rebuild).
  *
- * @returns {Promise<{ url: string, origin: string, port: number, pid: number,
+ * @returns {Promise<{ url: string, origin: string, port: number, pid: number, extensionsDir: string, installLog: string,
  *   output: () => string, exited: Promise<{ code: number | null, signal: string | null }>,
  *   stop: () => Promise<void>, stopping: boolean }>}
+ *
+ * With `vsix`, that package is installed into the fresh extensions dir first, with code-server's own
+ * `--install-extension`, as a user installs it; `installLog` then holds what the install printed.
  *
  * With `workspaceTrust`, workspace trust is on (it is off by default) and the folder opens untrusted
  * (Restricted Mode), for testing what an extension does there.
@@ -129,6 +132,7 @@ export async function startCodeServer({
   folder,
   extensionDevelopmentPath,
   extensionTestsPath,
+  vsix,
   userDataDir,
   smokeTestDriver = false,
   workspaceTrust = false,
@@ -147,6 +151,13 @@ export async function startCodeServer({
   const extensionsDir = path.join(tmp, 'extensions');
   const xdg = path.join(tmp, 'xdg');
   const configFile = path.join(tmp, 'config.yaml');
+  // code-server keeps its sockets, logs and default config under these.
+  const xdgEnv = {
+    XDG_DATA_HOME: path.join(xdg, 'data'),
+    XDG_CONFIG_HOME: path.join(xdg, 'config'),
+    XDG_RUNTIME_DIR: path.join(xdg, 'runtime'),
+  };
+  let installLog = '';
   try {
     for (const d of [extensionsDir, path.join(userDataDir, 'User'), xdg]) fs.mkdirSync(d, { recursive: true });
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
@@ -156,6 +167,13 @@ export async function startCodeServer({
     }
     if (extensionDevelopmentPath && !smokeTestDriver) linkExtension(extensionDevelopmentPath, extensionsDir);
     fs.writeFileSync(configFile, 'auth: none\n');
+    if (vsix) {
+      installLog = execFileSync(
+        toolchain.node,
+        [toolchain.codeServer, '--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+        { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: serverEnv({ ...xdgEnv, EXTENSIONS_GALLERY: '{}', ...env }) },
+      );
+    }
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -183,10 +201,7 @@ export async function startCodeServer({
     detached: true, // own process group: stop() kills code-server with everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
     env: serverEnv({
-      // code-server keeps its sockets, logs and default config under these.
-      XDG_DATA_HOME: path.join(xdg, 'data'),
-      XDG_CONFIG_HOME: path.join(xdg, 'config'),
-      XDG_RUNTIME_DIR: path.join(xdg, 'runtime'),
+      ...xdgEnv,
       // No extension gallery: nothing is installed from it, and it would only try the network.
       EXTENSIONS_GALLERY: '{}',
       ORT_DISABLE_TELEMETRY: '1',
@@ -247,6 +262,8 @@ export async function startCodeServer({
     origin,
     port,
     pid: child.pid,
+    extensionsDir,
+    installLog,
     output: () => output,
     exited: exitPromise,
     stop,

@@ -34,21 +34,8 @@ export function ignoreFileFor(target, root = repoRoot) {
   return text.replace(defaultLine, `!${BINARIES}/${target.replace('-', '/')}/**`);
 }
 
-/** The files (relative paths) a package for `target` holds, as vsce lists them. */
-export async function packagedFiles(target, root = repoRoot) {
-  const { listFiles } = require('@vscode/vsce');
-  const dir = mkdtempSync(join(tmpdir(), 'lcnb-package-'));
-  try {
-    const ignoreFile = join(dir, '.vscodeignore');
-    writeFileSync(ignoreFile, ignoreFileFor(target, root));
-    return (await listFiles({ cwd: root, ignoreFile })).sort();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Writes the .vsix for `target`; returns its path. */
-export function packageVsix({ target = DEFAULT_TARGET, out, root = repoRoot } = {}) {
+/** Writes the .vsix for `target` (vsce's listing on stdout unless `quiet`); returns its path. */
+export function packageVsix({ target = DEFAULT_TARGET, out, root = repoRoot, quiet = false } = {}) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const file = resolve(out ?? join(root, `lcnb-${version}-${target}.vsix`));
   const dir = mkdtempSync(join(tmpdir(), 'lcnb-package-'));
@@ -56,7 +43,7 @@ export function packageVsix({ target = DEFAULT_TARGET, out, root = repoRoot } = 
     const ignoreFile = join(dir, '.vscodeignore');
     writeFileSync(ignoreFile, ignoreFileFor(target, root));
     const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-    execFileSync(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', file], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', file], { cwd: root, stdio: quiet ? 'pipe' : 'inherit' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

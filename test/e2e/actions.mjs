@@ -146,6 +146,13 @@ export async function pickKernel(page, editor, kernel) {
   if (!shown) throw new Error(`the kernel label shows "${(await label.innerText()).trim()}" after picking "${kernel}"`);
 }
 
+/** Picks `theme` ('Light Modern', 'Dark Modern', …) in Preferences: Color Theme. */
+export async function setTheme(page, theme) {
+  await runFromCommandPalette(page, 'Preferences: Color Theme', { neutralFocus: true });
+  await pickFromQuickPick(page, theme);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT.step });
+}
+
 /** Opens notebook `name` from the explorer, picks `kernel` and returns its editor. */
 export async function openNotebookWithKernel(page, name, kernel) {
   await openFile(page, name);
@@ -307,11 +314,11 @@ export class NotebookList {
    * Hovers a word in the editor of the cell at `index` (the first span matching `word` on the first
    * line containing `line`; the whole line when no span matches) until a hover whose text passes
    * `accept` shows, and returns that text. Throws after `timeout`, saying what was `expected` and
-   * which hover, if any, showed instead.
+   * which hover, if any, showed instead. The line is first scrolled to `top` px below the list's top.
    */
-  async hoverInCell(index, { line, word = line, accept, expected, timeout = 30_000 }) {
+  async hoverInCell(index, { line, word = line, accept, expected, timeout = 30_000, top = 200 }) {
     const viewLine = this.row(index).locator('.monaco-editor .view-line', { hasText: line }).first();
-    await this.reveal(viewLine, { top: 200 });
+    await this.reveal(viewLine, { top });
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').filter({ visible: true });
     const text = await waitFor(async () => {
       // Looked up on every try: until the line is tokenized, one span holds the whole line. The

@@ -8,6 +8,10 @@
 //   2. Extension host: the mocha suite in test/e2e/suite runs inside code-server's extension
 //      host (smoke-test driver + extensionTestsPath), its result comes back through
 //      window.codeAutomationExit(code) and its report through the file in LCNB_E2E_REPORT.
+//   A UI module whose server options say `installed: true` runs on the extension as a user gets it:
+//   a production build packaged as the linux-x64 .vsix (scripts/package.mjs) and installed into
+//   that server's fresh extensions folder with code-server's --install-extension. Those modules
+//   run after the others; the development build is put back after them.
 // Each server opens a temporary copy of notebooks/, so nothing in the clone is written.
 // Logs of the servers are left in test-output/e2e/. Env: LCNB_CACHE (toolchain cache),
 // LCNB_CHROMIUM (browser path), LCNB_E2E_VERBOSE=1 (echo server and page output),
@@ -15,6 +19,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { onSignals, startCodeServer } from '../../scripts/code-server.mjs';
@@ -151,6 +156,8 @@ function scratchFor(name) {
  * @property {string} outDir test-output/e2e
  * @property {string} folder the workspace folder the server opened (a copy of notebooks/)
  * @property {string} repoRoot
+ * @property {string} extensionsDir the server's extensions folder (the installed .vsix for modules
+ *   on an `installed` server; a link to the working tree for the others)
  *
  * @typedef {object} UiTest a module in test/e2e/ui/
  * @property {string} title
@@ -177,17 +184,36 @@ async function uiTests() {
   return Promise.all(files.map(async (f) => [f, await import(pathToFileURL(path.join(dir, f)).href)]));
 }
 
-async function uiServer(toolchain, name, options = {}) {
+async function uiServer(toolchain, name, { installed, ...options } = {}) {
   const { folder, tmp } = scratchFor(name);
+  const extension = installed ? { vsix: await packagedVsix() } : { extensionDevelopmentPath: repoRoot };
   const server = await startServer(name, {
     toolchain,
     folder,
-    extensionDevelopmentPath: repoRoot,
+    ...extension,
     ...options,
     env: { TMPDIR: tmp, ...options.env },
   });
+  if (installed) log(`installed the .vsix: ${server.installLog.trim().split('\n').pop()}`);
   return { server, folder };
 }
+
+/**
+ * The linux-x64 .vsix of a production build, as `npm run package` makes it, in a temporary
+ * folder. dist/ holds the production build from here until restoreDevelopmentBuild().
+ */
+async function packagedVsix() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcnb-e2e-vsix-'));
+  closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  closers.push(async () => restoreDevelopmentBuild()); // also when the run stops early
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs'), '--production'], { cwd: repoRoot, stdio: 'pipe' });
+  const { packageVsix } = await import('../../scripts/package.mjs');
+  const file = packageVsix({ out: path.join(dir, 'lcnb.vsix'), quiet: true });
+  log(`packaged ${path.basename(file)} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB)`);
+  return file;
+}
+
+const restoreDevelopmentBuild = () => execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'pipe' });
 
 /** Runs one UI test module on `server` in a fresh browser context. */
 async function runUiTest(browser, { server, folder }, file, test) {
@@ -201,7 +227,7 @@ async function runUiTest(browser, { server, folder }, file, test) {
       await page.screenshot({ path: path.join(outDir, f) });
       return `test-output/e2e/${f}`;
     };
-    await test.run(page, { log, shot, outDir, folder, repoRoot });
+    await test.run(page, { log, shot, outDir, folder, repoRoot, extensionsDir: server.extensionsDir });
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, `failure-${name}.png`) }).catch(() => {});
     throw new Error(`${e.message}\n(screenshot: test-output/e2e/failure-${name}.png, logs: test-output/e2e/code-server-${serverNameOf(file, test)}.log, console-${name}.log)`);
@@ -300,7 +326,10 @@ async function main() {
   const failures = [];
   try {
     const tests = await uiTests();
-    const servers = [...new Set(tests.map(([f, t]) => serverNameOf(f, t)))];
+    const isInstalled = (name) => tests.some(([f, t]) => serverNameOf(f, t) === name && t.server?.options?.installed);
+    // Servers on the installed .vsix last: packaging replaces dist/ with the production build.
+    const names = [...new Set(tests.map(([f, t]) => serverNameOf(f, t)))];
+    const servers = [...names.filter((n) => !isInstalled(n)), ...names.filter(isInstalled)];
     for (const serverName of servers) {
       const group = tests.filter(([f, t]) => serverNameOf(f, t) === serverName);
       let server;
@@ -324,6 +353,7 @@ async function main() {
       }
       await server.server.stop(); // frees the CPU for the next server; its log is written at cleanup
     }
+    if (servers.some(isInstalled)) restoreDevelopmentBuild();
     if (process.env.LCNB_E2E_ONLY) {
       log('LCNB_E2E_ONLY is set: the extension-host suite is skipped');
     } else {

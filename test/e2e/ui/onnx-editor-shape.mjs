@@ -8,7 +8,7 @@
 // Screenshots at 1440 px, dark and light theme: test-output/e2e/onnx-editor-shape-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFile, pickFromQuickPick, runFromCommandPalette } from '../actions.mjs';
+import { openFile, runFromCommandPalette, setTheme } from '../actions.mjs';
 import { ocrModels } from '../../../scripts/foreign-corpus.mjs';
 
 export const title = 'ONNX editor: an input shape for a file with symbolic dimensions (PP-OCRv4 detector), then Profile';
@@ -25,12 +25,6 @@ const TIMEOUT = { step: 30_000, render: 60_000, profile: 4 * 60_000 };
 /** The content frame of the webview opened last (the test closes all editors before opening the next). */
 function activeWebview(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
-
-async function setTheme(page, theme) {
-  await runFromCommandPalette(page, 'Preferences: Color Theme', { neutralFocus: true });
-  await pickFromQuickPick(page, theme);
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT.step });
 }
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */

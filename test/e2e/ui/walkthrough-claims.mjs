@@ -5,7 +5,7 @@
 // Screenshots: test-output/e2e/walkthrough-{light,dark}.png, compare-claim-{light,dark}.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pickFromQuickPick, runFromCommandPalette, runScratchNotebook } from '../actions.mjs';
+import { pickFromQuickPick, runFromCommandPalette, runScratchNotebook, setTheme } from '../actions.mjs';
 
 export const title = 'walkthrough; a compare of two network cells checks a claim';
 
@@ -26,12 +26,6 @@ const CELLS = [
     source: 'compare:\n  models:\n    - network: narrow\n    - network: wide\n  claim: { faster: narrow, than: wide, source: "a test: 1/64 of the MAdds" }\n  profile: { runs: 20, warmup: 3, threads: 1 }',
   },
 ];
-
-async function setTheme(page, theme) {
-  await runFromCommandPalette(page, 'Preferences: Color Theme', { neutralFocus: true });
-  await pickFromQuickPick(page, theme);
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT.step });
-}
 
 /** @param {import('playwright-core').Page} page @param {import('../run.mjs').UiContext} ctx */
 export async function run(page, { log, shot, folder }) {
