@@ -1,5 +1,5 @@
 /** Plain-text rendering of a measured profile (the CLI's default `lcnb profile` output). */
-import { textTable } from '../../src/core/report';
+import { textTable } from '../../src/core/summaryText';
 import { formatBytes, formatCount, formatShape, formatSI, latencyTiming } from '../../src/shared/format';
 import { roofOfLayer } from '../../src/shared/roofline';
 import { ModelProfile } from './profileGraph';

@@ -1,5 +1,5 @@
 /** `lcnb list`: the zoo's ids with their counts and published top-1, or (--heads) the heads. */
-import { textTable } from '../core/report';
+import { textTable } from '../core/summaryText';
 import { PublishedFigure } from '../core/summary';
 import { formatSI } from '../shared/format';
 import { summarizeModel, zooModels } from '../zoo';

@@ -6,7 +6,7 @@ import { decodeNotebook, encodeNotebook, NotebookDocumentData, NotebookFormatErr
 import { writeFileAtomic } from '../files/atomicWrite';
 import { fileProblem, notFound } from '../run/loader';
 import { runNotebook } from '../run/notebook';
-import { Report, REPORT_MIME } from '../run/report';
+import { Report, REPORT_MIME } from '../run/reportTypes';
 import { memoryLimitBytes, parseCommandArgs, UsageError } from './args';
 import { checkWritable, statOf, writeProblem } from './files';
 import { withKernel } from './kernel';

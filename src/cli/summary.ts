@@ -1,5 +1,5 @@
 /** `lcnb summary`: a model's counts, as text or JSON, split backbone / neck / head with --head. */
-import { summaryText } from '../core/report';
+import { summaryText } from '../core/summaryText';
 import { summarize } from '../core/summary';
 import { LoadedModel } from '../run/loader';
 import { KernelClient } from '../../kernels/host/client';

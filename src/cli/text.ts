@@ -1,5 +1,5 @@
 /** Text and JSON output shared by the commands: a model's label beside its id, and a --head model's split. */
-import { textTable } from '../core/report';
+import { textTable } from '../core/summaryText';
 import { PublishedFigure, summarize } from '../core/summary';
 import { HeadedBuild, splitOf } from '../run/headed';
 import { publishedText } from '../run/markdown';

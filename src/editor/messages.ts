@@ -4,7 +4,7 @@
  */
 import type { Graph } from '../core/ir';
 import type { ModelSummary } from '../core/summary';
-import type { DiagramGraph } from '../run/report';
+import type { DiagramGraph } from '../run/reportTypes';
 import type { ModelProfile } from '../../kernels/host/profileTypes';
 import type { DeclaredTensor, OnnxHeader } from '../onnx/header';
 

@@ -15,8 +15,8 @@ import { activationMemoryLimitBytes, onDidChangeConfig, readConfig } from '../co
 import { UserError } from '../core/errors';
 import { measureGraph } from '../run/measure';
 import { untrustedMessage } from '../host/trust';
-import { DiagramGraph, Report } from '../run/report';
-import { report } from '../run/reports';
+import { DiagramGraph, Report } from '../run/reportTypes';
+import { report } from '../run/buildReport';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/host/client';
 import { ModelProfile, ProfileOptions } from '../../kernels/host/profileGraph';
 import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes, OnnxReadFacts } from './messages';

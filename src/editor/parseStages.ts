@@ -10,7 +10,7 @@ import { isUserFacing } from '../core/errors';
 import { summarize } from '../core/summary';
 import { readModelBytes } from '../onnx/file';
 import { InputShapeNeeded, readOnnx, readOnnxHeader } from '../onnx/reader';
-import { diagramOf } from '../run/reports';
+import { diagramOf } from '../run/buildReport';
 import type { ParseMessage, ParseRequest } from './messages';
 
 /** Reads `request.path` and posts each stage; never throws (a failure is an `error` message). */

@@ -1,6 +1,6 @@
 /** The last report of each executed cell, so hovers and the status bar can show measured numbers. */
 import * as vscode from 'vscode';
-import { Report, REPORT_MIME } from '../run/report';
+import { Report, REPORT_MIME } from '../run/reportTypes';
 
 export class CellResults {
   private readonly reports = new Map<string, Report>();

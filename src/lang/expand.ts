@@ -21,7 +21,7 @@ import { SQUEEZENET_VARIANTS } from '../zoo/squeezenet';
 import { buildRequest, ProfileSettings } from './cells';
 import { checkCell } from './check';
 import { buildNetwork } from './network';
-import { OPS } from './ops';
+import { OPS } from './networkLayers';
 import { parseCell } from './parse';
 import { CellError } from './types';
 

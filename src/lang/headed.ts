@@ -6,7 +6,7 @@ import { isUserFacing } from '../core/errors';
 import { summarize } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import { buildWithHead, findHead, HeadedRequest } from '../zoo/heads/index';
-import type { HeadSpec } from '../zoo/heads/registry';
+import type { HeadSpec } from '../zoo/heads/headTypes';
 import { tapsRead } from '../zoo/heads/tapsRead';
 
 const TASK = { detect: 'detection', segment: 'segmentation' } as const;

@@ -10,7 +10,7 @@ import { backboneUnderHeadDoc, headDoc } from './headed';
 import { nestingTooDeep } from './nesting';
 import { parseCell } from './parse';
 import { modelAt, verbIn } from './complete';
-import { JsonSchema, LAYER_KEYS, OPS } from './ops';
+import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 import { schemaAt, Verb, VERB_DOCS } from './schema';
 import { contains, offsetsOf } from './text';
 import { keyOf, Path, Tree } from './tree';

@@ -6,7 +6,7 @@
 import { GraphError, UserError, isUserFacing } from '../core/errors';
 import { Graph, GraphBuilder, Tensor } from '../core/ir';
 import type { LayerSpec, NetworkCell, NetworkSpec, ProfileCell } from './cells';
-import { LayerContext, OPS, withDefaults } from './ops';
+import { LayerContext, OPS, withDefaults } from './networkLayers';
 import { CellError, Range } from './types';
 
 export interface LayerScope {

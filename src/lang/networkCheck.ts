@@ -10,7 +10,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import type { LayerSpec, NetworkSpec } from './cells';
 import { buildLayerCopy } from './network';
-import { JsonSchema, OPS, OpSpec, withDefaults } from './ops';
+import { JsonSchema, OPS, OpSpec, withDefaults } from './networkLayers';
 import { CellError, Diagnostic, Range } from './types';
 
 type Shape = readonly number[];

@@ -9,7 +9,7 @@ import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import type { Cell, Claim, CompareEntry, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { entryName, isOnnxPath, layerScopeName } from './cells';
-import { LAYER_KEYS, OPS } from './ops';
+import { LAYER_KEYS, OPS } from './networkLayers';
 import { KNOWN_PROVIDERS, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
 import { describeValue, schemaDiagnostics } from './schemaErrors';

@@ -3,7 +3,7 @@
  * the extension may register the whole of it for YAML tooling. Zoo ids and knobs are checked
  * by parse.ts (they depend on the model), so the schema only says they are strings and values.
  */
-import { JsonSchema, LAYER_KEYS, OPS } from './ops';
+import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 
 export const SCHEMA_ID = 'https://lcnb.invalid/schemas/cell.json';
 

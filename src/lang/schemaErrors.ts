@@ -3,7 +3,7 @@
  * error becomes one diagnostic in the user's words, at the range of the value it names.
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { JsonSchema, LAYER_KEYS, OPS } from './ops';
+import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 import { CELL_SCHEMA, SCHEMA_ID, Verb } from './schema';
 import { didYouMean } from './suggest';
 import { Path, Tree } from './tree';

@@ -10,7 +10,7 @@ import type { PublishedFigure } from '../core/summary';
 import { buildNetwork, buildRequest, Cell, CellError, checkCell, hoverTargetAt, inLayerScope, parseCell, sweepPoints } from '../lang/index';
 import type { Diagnostic, LayerSpec, ModelRef, NetworkSpec, Position, Range } from '../lang/index';
 import type { ParseResult } from '../lang/index';
-import type { ModelReport, Report } from '../run/report';
+import type { ModelReport, Report } from '../run/reportTypes';
 import { measuredSplitMarkdown } from '../run/split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
 import { BuildRequest, buildModelWithFigures, findModel, modelLabel } from '../zoo/index';

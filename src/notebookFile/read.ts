@@ -1,7 +1,7 @@
 /** Reading `.lcnb` files (docs/notebook-format.md): JSON text to a `NotebookDocumentData`, or a `NotebookFormatError`. */
 // The ESM build: esbuild cannot follow the requires inside jsonc-parser's UMD build (its `main`).
 import { Node, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser/lib/esm/main';
-import { REPORT_MIME } from '../run/report';
+import { REPORT_MIME } from '../run/reportTypes';
 import { unpackReportText } from './reportPacking';
 import {
   emptyNotebook, JsonValue, LCNB_LANGUAGE, LCNB_VERSION, MARKDOWN_LANGUAGE, NotebookCellData,

@@ -1,5 +1,5 @@
 /** Writing `.lcnb` files (docs/notebook-format.md): a `NotebookDocumentData` to JSON text, with a stable key order. */
-import { REPORT_MIME } from '../run/report';
+import { REPORT_MIME } from '../run/reportTypes';
 import { packReportText } from './reportPacking';
 import {
   isTextMime, LCNB_LANGUAGE, LCNB_VERSION, MARKDOWN_LANGUAGE, NotebookCellData, NotebookCellExecutionSummary,

@@ -6,7 +6,7 @@ import { quantile } from '../../kernels/stats';
 import type { Claim } from '../lang';
 import { formatRatio } from '../shared/format';
 import { beyondNoise, pairedRatio, RATIO_QUANTILE } from './comparison';
-import type { ClaimCheck } from './report';
+import type { ClaimCheck } from './reportTypes';
 
 /** The rule beside every verdict, so a reader knows what "beyond the spread" means. */
 export const SPREAD_RULE = "beyond the spread: the ratio's 95% interval (paired bootstrap over the timed rounds) leaves out 1";

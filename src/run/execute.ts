@@ -22,8 +22,8 @@ import { HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 import { Measured, measureGraphs, MeasureOptions } from './measure';
-import { modelReport, report } from './reports';
-import { BackboneSplit, ModelReport, Report, SweepPoint, TimeComparison } from './report';
+import { modelReport, report } from './buildReport';
+import { BackboneSplit, ModelReport, Report, SweepPoint, TimeComparison } from './reportTypes';
 
 export interface ExecutionContext {
   /** The device kernel; absent when the notebook runs static analysis only. */

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors';
 import { formatBytes, formatCount, formatShape } from '../shared/format';
 import { reportMarkdown } from './markdown';
 import { modelName } from '../shared/models';
-import type { ModelReport, Report } from './report';
+import type { ModelReport, Report } from './reportTypes';
 import type { ProfiledLayer } from '../../kernels/host/profileTypes';
 
 type Cell = string | number | undefined;

@@ -8,7 +8,7 @@ import { buildWithHead, findHead, HeadedRequest, HeadSpec, summarizeWithHead } f
 import { tapsRead } from '../zoo/heads/tapsRead';
 import { modelLabel } from '../zoo/index';
 import type { ModelProfile } from '../../kernels/host/profileTypes';
-import { BackboneSplit, HeadedSection, SplitTap } from './report';
+import { BackboneSplit, HeadedSection, SplitTap } from './reportTypes';
 import { backboneSplit } from './split';
 
 export interface HeadedBuild {

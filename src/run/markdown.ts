@@ -6,8 +6,8 @@
 import type { PublishedFigure } from '../core/summary';
 import { claimVerdict, formatBytes, formatCount, formatRatio, formatSI } from '../shared/format';
 import { isolatedAgreementText } from '../shared/isolated';
-import { shortSource } from '../zoo/registry';
-import { ClaimCheck, HeadedSection, ModelReport, Report } from './report';
+import { shortSource } from '../zoo/familyTypes';
+import { ClaimCheck, HeadedSection, ModelReport, Report } from './reportTypes';
 import { modelName } from '../shared/models';
 import { splitRows, timingNote } from './split';
 

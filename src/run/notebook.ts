@@ -5,7 +5,7 @@
 import { NotebookCellKind, NotebookCellOutput, NotebookDocumentData, LCNB_LANGUAGE } from '../notebookFile';
 import { networkCells } from '../lang';
 import { CellFailure, CellOutcome, executeCell, ExecutionContext } from './execute';
-import { REPORT_MIME } from './report';
+import { REPORT_MIME } from './reportTypes';
 
 export const ERROR_MIME = 'application/vnd.code.notebook.error';
 

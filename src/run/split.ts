@@ -8,7 +8,7 @@ import type { ModelSummary } from '../core/summary';
 import { formatBytes, formatSI } from '../shared/format';
 import type { ModelProfile } from '../../kernels/host/profileTypes';
 import { isModelPart, MODEL_PARTS, ModelPart } from '../shared/models';
-import { BackboneSplit, PartSplit, Report, SplitTap, SplitTiming } from './report';
+import { BackboneSplit, PartSplit, Report, SplitTap, SplitTiming } from './reportTypes';
 
 /** The part a scope path belongs to: its first level, when that is backbone, neck or head. */
 export function partOf(scope: string): ModelPart | undefined {

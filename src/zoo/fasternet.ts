@@ -11,7 +11,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, activation, conv } from './blocks';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures } from './familyTypes';
 
 export interface PConvOptions {
   /** Channels the 3×3 conv sees (c·r in the paper); the rest pass through untouched. */

@@ -6,7 +6,7 @@
  */
 import { GraphBuilder, Tensor } from '../core/ir';
 import { activation, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './familyTypes';
 
 export interface GhostModuleOptions {
   out: number;

@@ -7,7 +7,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { activation } from './blocks';
 import { buildGhostNet, ghostBottleneck, GhostBottleneckOptions, ghostMaps } from './ghostnet';
-import { KnobSpec, ZooBuildOptions, ZooFamily, publishedFigures, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, publishedFigures, widthVariants } from './familyTypes';
 
 /** Conv + BN with a kh×kw kernel, stride 1, "same" padding. */
 function convBn(b: GraphBuilder, x: Tensor, o: { out: number; kh: number; kw: number; groups?: number }, scope: string): Tensor {

@@ -12,9 +12,9 @@ import { pplcnet } from './pplcnet';
 import { shufflenetV1 } from './shufflenet_v1';
 import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
-import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './registry';
+import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './familyTypes';
 
-export type { BuildRequest, KnobSpec, KnobValue, PublishedVariant, ZooBuildOptions, ZooModel } from './registry';
+export type { BuildRequest, KnobSpec, KnobValue, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
 
 const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet];
 

@@ -6,7 +6,7 @@
 import { GraphBuilder } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { classifier, convBnAct, depthwiseSeparable } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './familyTypes';
 
 /** [output channels, stride] of the 13 depthwise-separable layers, grouped by output resolution. */
 export const MOBILENET_V1_STAGES: readonly (readonly [number, number])[][] = [

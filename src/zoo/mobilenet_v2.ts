@@ -7,7 +7,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, classifier, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './familyTypes';
 
 export interface InvertedResidualOptions {
   out: number;

@@ -16,7 +16,7 @@ import { GraphBuilder } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, activation, convBnAct, makeDivisible } from './blocks';
 import { invertedResidual } from './mobilenet_v2';
-import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
+import { KnobSpec, ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './familyTypes';
 
 /** One bneck row: kernel, expanded channels, output channels, SE, h-swish (else ReLU), stride. */
 export type Bneck = [k: number, expanded: number, out: number, se: boolean, hswish: boolean, s: number];

@@ -10,7 +10,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { activation, conv, convBnAct, makeDivisible, squeezeExcite } from './blocks';
-import { KnobSpec, PublishedVariant, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './registry';
+import { KnobSpec, PublishedVariant, ZooBuildOptions, ZooFamily, inputShape, knobError, publishedFigures, widthVariants } from './familyTypes';
 
 export interface DepthSepConvOptions {
   out: number;

@@ -19,7 +19,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { classifier, convBnAct, convPoolStem, makeDivisible } from './blocks';
-import { ZooBuildOptions, ZooFamily, ZooModel, inputShape, publishedFigures, widthSuffix } from './registry';
+import { ZooBuildOptions, ZooFamily, ZooModel, inputShape, publishedFigures, widthSuffix } from './familyTypes';
 
 export interface ShuffleV1UnitOptions {
   out: number;

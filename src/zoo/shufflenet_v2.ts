@@ -12,7 +12,7 @@ import { UserError } from '../core/errors';
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { classifier, convBnAct, convPoolStem } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures, widthVariants } from './familyTypes';
 
 /**
  * The ShuffleNetV2 unit (paper Fig. 3c/d). Stride 1: split the channels in half, keep one half,

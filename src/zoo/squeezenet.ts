@@ -16,7 +16,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { conv } from './blocks';
-import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures } from './registry';
+import { ZooBuildOptions, ZooFamily, inputShape, publishedFigures } from './familyTypes';
 
 export interface FireOptions {
   squeeze: number;

@@ -16,7 +16,7 @@
 import { UserError } from '../core/errors';
 import { Attrs, Graph, GraphBuilder, Node, Tensor } from '../core/ir';
 import { buildResolved, lookup, resolveOptions } from './index';
-import { KnobValue } from './registry';
+import { KnobValue } from './familyTypes';
 
 export type TapStride = 4 | 8 | 16 | 32;
 export const TAP_STRIDES: readonly TapStride[] = [4, 8, 16, 32];

@@ -1,14 +1,14 @@
 /** The notebook cell status bar's text: one model's counts or latency, several models' ranges. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { report } from '../../src/run/reports';
+import { report } from '../../src/run/buildReport';
 import { formatSI } from '../../src/shared/format';
 import { compareReport, zooReport } from './renderer-fixtures';
 import { installVscodeStub } from './safety-vscode';
 
 installVscodeStub();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { statusBarContent } = require('../../src/notebook/statusBar') as typeof import('../../src/notebook/statusBar');
+const { statusBarContent } = require('../../src/notebook/cellStatusBar') as typeof import('../../src/notebook/cellStatusBar');
 
 describe('cell status bar', () => {
   it("one model: its params and the headline count; the tooltip says what the count means", () => {

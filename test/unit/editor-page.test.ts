@@ -11,7 +11,7 @@ import type { Graph } from '../../src/core/ir';
 import { summarize } from '../../src/core/summary';
 import { checkEditorRequest, EditorRequest, EditorUpdate } from '../../src/editor/messages';
 import { readOnnxFile } from '../../src/onnx/file';
-import { diagramOf } from '../../src/run/reports';
+import { diagramOf } from '../../src/run/buildReport';
 
 type Mount = (root: unknown, post: (request: EditorRequest) => void, diagramAutoLimit?: number) => (update: EditorUpdate) => void;
 

@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { onnx } from '../../src/onnx/proto';
 import { exportOnnx } from '../../src/onnx/writer';
 import { reportToCsv, reportToJson, reportToMarkdown, reportToNetronAttachment } from '../../src/run/exports';
-import { report, modelReport } from '../../src/run/reports';
+import { report, modelReport } from '../../src/run/buildReport';
 import { buildModel } from '../../src/zoo';
 import { KernelClient } from '../../kernels/host/client';
 import { compareReport, sweepReport, zooReport } from './renderer-fixtures';

@@ -16,7 +16,7 @@ import { checkReport } from '../../media/report/validate';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { CellFailure, executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
-import type { Report } from '../../src/run/report';
+import type { Report } from '../../src/run/reportTypes';
 import { backboneSplit, splitRows, timingNote } from '../../src/run/split';
 import { fakeProfile } from './renderer-fixtures';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebookFile';
 import { runNotebook } from '../../src/run/notebook';
-import { REPORT_MIME } from '../../src/run/report';
+import { REPORT_MIME } from '../../src/run/reportTypes';
 import { KernelClient } from '../../kernels/host/client';
 
 const dir = join(__dirname, '..', '..', 'notebooks');

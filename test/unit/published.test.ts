@@ -7,13 +7,13 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { paretoSpec } from '../../media/report/pareto';
 import { compareRows } from '../../media/report/rows';
-import { summaryText } from '../../src/core/report';
+import { summaryText } from '../../src/core/summaryText';
 import type { PublishedFigure } from '../../src/core/summary';
 import { CellAnalysis } from '../../src/notebook/languageCosts';
 import { runCli } from './helpers';
 import { executeCell } from '../../src/run/execute';
 import { publishedBySource } from '../../src/run/markdown';
-import { shortSource } from '../../src/zoo/registry';
+import { shortSource } from '../../src/zoo/familyTypes';
 import { buildModelWithFigures, lookup, resolveKnobs, summarizeModel, zooModels } from '../../src/zoo';
 
 const ctx = { provider: 'cpu', baseDir: '/tmp' };

@@ -6,8 +6,8 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { report } from '../../src/run/reports';
-import type { ModelReport } from '../../src/run/report';
+import { report } from '../../src/run/buildReport';
+import type { ModelReport } from '../../src/run/reportTypes';
 import { compareReport, zooReport } from './renderer-fixtures';
 
 interface Embedded {

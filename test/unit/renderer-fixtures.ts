@@ -4,8 +4,8 @@
  * without onnxruntime.
  */
 import type { ModelProfile, ProfiledLayer } from '../../kernels/host/profileGraph';
-import type { ModelReport, Report, SweepPoint } from '../../src/run/report';
-import { report, modelReport } from '../../src/run/reports';
+import type { ModelReport, Report, SweepPoint } from '../../src/run/reportTypes';
+import { report, modelReport } from '../../src/run/buildReport';
 import { MemoryRoof, placeOnRoofline } from '../../src/shared/roofline';
 import { buildModelWithFigures } from '../../src/zoo';
 

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { report } from '../../src/run/reports';
+import { report } from '../../src/run/buildReport';
 import { formatSI } from '../../src/shared/format';
 import { compareReport, zooReport } from './renderer-fixtures';
 

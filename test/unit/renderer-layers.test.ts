@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { report } from '../../src/run/reports';
+import { report } from '../../src/run/buildReport';
 import { zooReport } from './renderer-fixtures';
 
 type Render = (element: unknown, value: unknown, options: { embedChart: () => Promise<{ dispose(): void }> }) => { dispose(): void };

@@ -13,8 +13,8 @@ import { modelCharts, reportCharts, reportPalette, sweepSpec } from '../../media
 import { paretoSpec } from '../../media/report/pareto';
 import type { SplitRow } from '../../media/report/rows';
 import type { PublishedFigure } from '../../src/core/summary';
-import type { ModelReport, Report } from '../../src/run/report';
-import { report } from '../../src/run/reports';
+import type { ModelReport, Report } from '../../src/run/reportTypes';
+import { report } from '../../src/run/buildReport';
 import { compareReport, sweepReport, zooReport } from './renderer-fixtures';
 
 type Render = (element: unknown, value: unknown, options: { embedChart: (container: any, spec: Record<string, unknown>) => Promise<{ dispose(): void }> }) => { dispose(): void };

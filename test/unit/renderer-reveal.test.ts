@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { report } from '../../src/run/reports';
+import { report } from '../../src/run/buildReport';
 import { compareReport, zooReport } from './renderer-fixtures';
 
 type Options = { embedChart: (container: any, spec: unknown) => Promise<{ dispose(): void }>; revealLayer?: { title: string; run(model: number, row: { name: string; scope: string }): void }; openInTab?: () => void };

@@ -13,7 +13,7 @@ import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf
 import { layerRows, RUNTIME_ONLY, stageRows } from '../../media/report/rows';
 import { sortRows } from '../../media/shared/columns';
 import { checkReport, ReportError } from '../../media/report/validate';
-import { report } from '../../src/run/reports';
+import { report } from '../../src/run/buildReport';
 import { compareReport, legacyProfile, sweepReport, zooReport } from './renderer-fixtures';
 
 interface VegaLite {

@@ -9,7 +9,7 @@ import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/note
 import { packReportText, unpackReportText } from '../../src/notebookFile/reportPacking';
 import { executeCell } from '../../src/run/execute';
 import { outcomeItems } from '../../src/run/notebook';
-import { REPORT_MIME } from '../../src/run/report';
+import { REPORT_MIME } from '../../src/run/reportTypes';
 
 const ctx = { provider: 'cpu', baseDir: __dirname };
 

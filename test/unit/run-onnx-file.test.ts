@@ -12,7 +12,7 @@ import { KernelClient } from '../../kernels/host/client';
 import { decodeNotebook, encodeNotebook, NotebookCellKind } from '../../src/notebookFile';
 import { exportOnnx } from '../../src/onnx/writer';
 import { CellFailure, executeCell } from '../../src/run/execute';
-import { REPORT_MIME, Report } from '../../src/run/report';
+import { REPORT_MIME, Report } from '../../src/run/reportTypes';
 import { buildModel } from '../../src/zoo';
 import { runCli } from './helpers';
 

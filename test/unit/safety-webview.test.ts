@@ -15,7 +15,7 @@ import { onnx } from '../../src/onnx/proto';
 import { readOnnx } from '../../src/onnx/reader';
 import { executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
-import { modelReport, report } from '../../src/run/reports';
+import { modelReport, report } from '../../src/run/buildReport';
 import { zooReport } from './renderer-fixtures';
 import { installVscodeStub, recorded } from './safety-vscode';
 

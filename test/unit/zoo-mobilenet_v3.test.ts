@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { summarize } from '../../src/core/summary';
 import { buildModel, summarizeModel } from '../../src/zoo';
-import { KnobValue } from '../../src/zoo/registry';
+import { KnobValue } from '../../src/zoo/familyTypes';
 import { mobilenetV3 } from '../../src/zoo/mobilenet_v3';
 
 function model(id: string, knobs: Record<string, KnobValue> = {}) {

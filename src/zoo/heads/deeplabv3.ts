@@ -24,7 +24,7 @@ import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
 import { conv, convBnAct } from '../blocks';
 import { Backbone, LAST_BLOCK } from '../taps';
-import { extraOrTapAt, HeadSpec, tapAt } from './registry';
+import { extraOrTapAt, HeadSpec, tapAt } from './headTypes';
 
 function upsampleTo(b: GraphBuilder, x: Tensor, like: Tensor, local: string): Tensor {
   return b.add1('Resize', local, [x], { sizes: [like.shape[2], like.shape[3]], mode: 'linear' });

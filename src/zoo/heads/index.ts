@@ -6,17 +6,17 @@ import { GraphError, UserError } from '../../core/errors';
 import { Graph, GraphBuilder, Node } from '../../core/ir';
 import { ModelSummary, PublishedFigure, summarize } from '../../core/summary';
 import { lookup, resolveKnobs, resolveOptions } from '../index';
-import { KnobValue } from '../registry';
+import { KnobValue } from '../familyTypes';
 import { addBackbone, Backbone, BACKBONE_SCOPE, BackboneRequest } from '../taps';
 import { addCspDarknet, CSPDARKNET_BACKBONES } from './cspdarknet';
 import { deeplabv3, deeplabv3plus } from './deeplabv3';
 import { lraspp } from './lraspp';
 import { picodet } from './picodet';
-import { HeadSpec } from './registry';
+import { HeadSpec } from './headTypes';
 import { ssdlite } from './ssdlite';
 import { yolov8n, yolov8s } from './yolov8';
 
-export type { HeadBuildOptions, HeadPublished, HeadSpec, HeadTask } from './registry';
+export type { HeadBuildOptions, HeadPublished, HeadSpec, HeadTask } from './headTypes';
 
 const HEADS: readonly HeadSpec[] = [
   ssdlite,

@@ -12,7 +12,7 @@
 import { GraphBuilder } from '../../core/ir';
 import { conv, convBnAct } from '../blocks';
 import { Backbone } from '../taps';
-import { HeadSpec, tapAt } from './registry';
+import { HeadSpec, tapAt } from './headTypes';
 
 export const lraspp: HeadSpec = {
   id: 'lraspp',

@@ -31,9 +31,9 @@ import { UserError } from '../../core/errors';
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
 import { Activation, conv, convBnAct } from '../blocks';
-import { KnobSpec } from '../registry';
+import { KnobSpec } from '../familyTypes';
 import { Backbone, LAST_BLOCK, TapStride } from '../taps';
-import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './registry';
+import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './headTypes';
 
 const ACT: Activation = 'hardswish';
 const INPUT_STRIDES: readonly TapStride[] = [8, 16, 32];

@@ -14,7 +14,7 @@
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { conv, convBnAct } from '../blocks';
 import { Backbone } from '../taps';
-import { HeadSpec, tapAt } from './registry';
+import { HeadSpec, tapAt } from './headTypes';
 
 /** torchvision's extra blocks: output widths at width_mult 1 (get_depth = max(16, ⌊d · w⌋)). */
 const EXTRA_WIDTHS = [512, 256, 256, 128];

@@ -3,7 +3,7 @@ import { GraphBuilder } from '../../core/ir';
 import { addBackbone } from '../taps';
 import { addCspDarknet } from './cspdarknet';
 import { HEAD_ONLY_BACKBONES, HeadedRequest } from './index';
-import type { HeadSpec } from './registry';
+import type { HeadSpec } from './headTypes';
 
 /** A feature map a head reads: a stride tap, or an extra map the head prefers at that stride (e.g. SSDLite's 'c4_expand'). */
 export interface TapRead {

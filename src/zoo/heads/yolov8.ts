@@ -25,10 +25,10 @@ import { UserError } from '../../core/errors';
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
 import { conv } from '../blocks';
-import { KnobSpec } from '../registry';
+import { KnobSpec } from '../familyTypes';
 import { Backbone, TapStride } from '../taps';
 import { c2f, sppf, YOLOV8_SCALES, yoloChannels, yoloConv, YoloScale, yoloRepeats } from './cspdarknet';
-import { HeadBuildOptions, HeadSpec, tapAt } from './registry';
+import { HeadBuildOptions, HeadSpec, tapAt } from './headTypes';
 
 const STRIDES: readonly TapStride[] = [8, 16, 32];
 

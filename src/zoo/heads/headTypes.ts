@@ -1,7 +1,7 @@
 /** What every detection and segmentation head declares, so any zoo backbone can go under it. */
 import { GraphBuilder, Tensor } from '../../core/ir';
 import { PublishedFigure } from '../../core/summary';
-import { KnobSpec, KnobValue } from '../registry';
+import { KnobSpec, KnobValue } from '../familyTypes';
 import { Backbone, TapStride } from '../taps';
 
 export type HeadTask = 'detect' | 'segment';

@@ -2,7 +2,7 @@
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
 import type { ModelProfile } from '../../kernels/host/profileTypes';
-import { DiagramGraph, ModelReport, Report, REPORT_VERSION } from './report';
+import { DiagramGraph, ModelReport, Report, REPORT_VERSION } from './reportTypes';
 
 export function diagramOf(graph: Graph): DiagramGraph {
   return {

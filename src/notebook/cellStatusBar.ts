@@ -1,7 +1,7 @@
 /** A cell status bar item with what the cell's last run measured (or counted). */
 import * as vscode from 'vscode';
 import type { HeadlineFlops } from '../config';
-import type { ModelReport, Report } from '../run/report';
+import type { ModelReport, Report } from '../run/reportTypes';
 import { modelName } from '../shared/models';
 import { formatSI } from '../shared/format';
 import { CellResults } from '../host/results';
