@@ -4,12 +4,10 @@
  * every response names the id it answers. Only types live here, so both sides may import it.
  */
 
+import type { Optimization } from '../src/shared/measureSettings';
 import type { MemoryLevel } from '../src/shared/roofline';
 
-/** onnxruntime's graph optimisation levels, as the Node binding spells them. */
-export type Optimization = 'disabled' | 'basic' | 'extended' | 'all';
-
-export const OPTIMIZATION_LEVELS: readonly Optimization[] = ['disabled', 'basic', 'extended', 'all'];
+export type { Optimization } from '../src/shared/measureSettings';
 
 /** Execution providers lcnb knows by name; onnxruntime may offer others, which are passed through. */
 export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml' | (string & {});
@@ -266,7 +264,8 @@ export interface NodeProfile {
   readonly graph?: OptimizedNodeInfo;
 }
 
-export interface ProfileSettings {
+/** The settings a measurement ran with, as the kernel applied them (the provider it fell back to, the shapes it used). */
+export interface AppliedSettings {
   readonly providerRequested: string;
   readonly providerUsed: string;
   /** Why the requested provider could not be used, when it fell back to cpu. */
@@ -297,7 +296,7 @@ export interface ProfileResult {
   readonly profilerCost?: ProfilerCost;
   /** One entry per node onnxruntime ran, in execution order of the first timed run. */
   readonly nodes: NodeProfile[];
-  readonly settings: ProfileSettings;
+  readonly settings: AppliedSettings;
   /** Nodes in the optimised graph; undefined when onnxruntime could not save it. */
   readonly optimizedNodeCount?: number;
   /** Things the host should know about this measurement (events dropped, graph not saved, …). */

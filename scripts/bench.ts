@@ -20,7 +20,7 @@ import { exportOnnx } from '../src/onnx/writer';
 import { formatRatio, formatSI } from '../src/shared/format';
 import { intervalMethod, pairedRatio } from '../src/run/comparison';
 import { buildModel, summarizeModel, zooModels } from '../src/zoo';
-import { CellAnalysis } from '../src/notebook/languageCosts';
+import { CellAnalysis } from '../src/run/cellCosts';
 import { executeCell } from '../src/run/execute';
 
 const { values } = parseArgs({

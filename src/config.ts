@@ -4,39 +4,25 @@
  * log, so a typo in settings.json never reaches the kernel.
  */
 import * as vscode from 'vscode';
-import type { Optimization } from '../kernels/protocol';
+import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
+import { DEFAULT_HEADLINE, Headline, HEADLINES, MEASURE_DEFAULTS, MEASURE_LIMITS, MeasureSettings, OPTIMIZATION_LEVELS } from './shared/measureSettings';
 
-export const OPTIMIZATIONS: readonly Optimization[] = ['disabled', 'basic', 'extended', 'all'];
-export type HeadlineFlops = 'madds' | 'flops';
-
-export interface LcnbConfig {
-  /** Execution provider the notebook prefers and Profile Model… proposes: cpu, cuda, … */
-  readonly provider: string;
-  /** onnxruntime intra-op threads (inter-op is always 1). */
-  readonly threads: number;
-  readonly runs: number;
-  readonly warmup: number;
-  readonly optimization: Optimization;
+/** The provider is the one the notebook prefers and Profile Model… proposes. */
+export interface LcnbConfig extends Omit<MeasureSettings, 'isolated'> {
   /** Which count headlines a model: MAdds (the papers' "FLOPs") or FLOPs (2 × MAdds + elementwise). */
-  readonly headlineFlops: HeadlineFlops;
+  readonly headlineFlops: Headline;
   /** Graphs whose activations need more than this are refused before anything is allocated. */
   readonly activationMemoryLimitMB: number;
 }
 
 export const DEFAULT_CONFIG: LcnbConfig = {
-  provider: 'cpu',
-  threads: 2,
-  runs: 50,
-  warmup: 10,
-  optimization: 'all',
-  headlineFlops: 'madds',
-  activationMemoryLimitMB: 4096,
+  ...MEASURE_DEFAULTS,
+  headlineFlops: DEFAULT_HEADLINE,
+  activationMemoryLimitMB: DEFAULT_ACTIVATION_MEMORY_LIMIT_MB,
 };
 
 const LIMITS = {
-  threads: [1, 1024],
-  runs: [1, 100_000],
-  warmup: [0, 100_000],
+  ...MEASURE_LIMITS,
   activationMemoryLimitMB: [1, 1_048_576],
 } as const;
 
@@ -70,8 +56,8 @@ export function readConfig(log?: vscode.LogOutputChannel, scope?: vscode.Uri): L
     threads: integer('threads'),
     runs: integer('runs'),
     warmup: integer('warmup'),
-    optimization: oneOf('optimization', OPTIMIZATIONS),
-    headlineFlops: oneOf('headlineFlops', ['madds', 'flops'] as const),
+    optimization: oneOf('optimization', OPTIMIZATION_LEVELS),
+    headlineFlops: oneOf('headlineFlops', HEADLINES),
     activationMemoryLimitMB: integer('activationMemoryLimitMB'),
   };
 }

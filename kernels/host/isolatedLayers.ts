@@ -21,7 +21,7 @@ import { Graph, GraphBuilder, Tensor } from '../../src/core/ir';
 import { Shape } from '../../src/core/shape';
 import { exportOnnx } from '../../src/onnx/writer';
 import type { KernelClient, ProfileJobOptions } from './client';
-import type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
+import type { ModelProfile, ProfiledLayer, MeasureSettings } from './profileTypes';
 import { MAX_TIMED_MODELS_PER_JOB } from '../protocol';
 
 /** The marker every small graph carries: a 1-element input copied to the only output a run fetches. */
@@ -149,7 +149,7 @@ export async function timeIsolatedLayers(
   kernel: KernelClient,
   graph: Graph,
   layers: readonly ProfiledLayer[],
-  options: ProfileOptions,
+  options: MeasureSettings,
   job: ProfileJobOptions = {},
 ): Promise<IsolatedLayers> {
   const { chosen, small, runtimeOnly, overCap } = chooseLayers(layers);
@@ -301,7 +301,7 @@ export function withIsolatedLayers(profile: ModelProfile, isolated: IsolatedLaye
 }
 
 /** Times every profile's layers alone (lcnb's own exports only; .onnx files run as stored are left as they are). */
-export async function crossCheckLayers(kernel: KernelClient, graph: Graph, profile: ModelProfile, options: ProfileOptions, job: ProfileJobOptions = {}): Promise<ModelProfile> {
+export async function crossCheckLayers(kernel: KernelClient, graph: Graph, profile: ModelProfile, options: MeasureSettings, job: ProfileJobOptions = {}): Promise<ModelProfile> {
   const provider = profile.settings.providerUsed;
   const isolated = await timeIsolatedLayers(kernel, graph, profile.layers, { ...options, provider }, job);
   return withIsolatedLayers(profile, isolated);

@@ -14,9 +14,9 @@ import { MemoryRoof, placeOnRoofline } from '../../src/shared/roofline';
 import { KernelClient, ProfileJobOptions } from './client';
 import { crossCheckLayers } from './isolatedLayers';
 import { MeasureRequest, PeaksResult, PoolProfilerCost, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
-import { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
+import { ModelProfile, ProfiledLayer, MeasureSettings } from './profileTypes';
 
-export type { ModelProfile, ProfiledLayer, ProfileOptions } from './profileTypes';
+export type { ModelProfile, ProfiledLayer, MeasureSettings } from './profileTypes';
 
 function mainNode(graph: Graph, layer: LayerTiming): string {
   const nodes = layer.nodes.map((n) => graph.nodes.find((g) => g.name === n)).filter((n) => n !== undefined);
@@ -72,7 +72,7 @@ export interface MeasuredModels {
  * each as lcnb's inference export of its graph or — with `onnxFile` — that file as it is. `job`
  * carries progress reporting and cancellation.
  */
-export async function profileModels(kernel: KernelClient, models: readonly MeasuredModel[], options: ProfileOptions, job: ProfileJobOptions = {}): Promise<MeasuredModels> {
+export async function profileModels(kernel: KernelClient, models: readonly MeasuredModel[], options: MeasureSettings, job: ProfileJobOptions = {}): Promise<MeasuredModels> {
   const dir = await mkdtemp(join(tmpdir(), 'lcnb-profile-'));
   try {
     const forms: string[] = [];
@@ -109,7 +109,7 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
 }
 
 /** One model, its profiled and unprofiled sessions run in turn (see profileModels). */
-export async function profileGraph(kernel: KernelClient, graph: Graph, options: ProfileOptions, job: ProfileJobOptions = {}, onnxFile?: string): Promise<ModelProfile> {
+export async function profileGraph(kernel: KernelClient, graph: Graph, options: MeasureSettings, job: ProfileJobOptions = {}, onnxFile?: string): Promise<ModelProfile> {
   return (await profileModels(kernel, [{ graph, ...(onnxFile ? { onnxFile } : {}) }], options, job)).profiles[0];
 }
 

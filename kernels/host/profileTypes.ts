@@ -3,17 +3,10 @@
  * side can read reports without reaching code that needs Node.
  */
 import type { MemoryLevel, RoofName } from '../../src/shared/roofline';
-import type { Optimization, ProfileSettings } from '../protocol';
+import type { MeasureSettings } from '../../src/shared/measureSettings';
+import type { AppliedSettings } from '../protocol';
 
-export interface ProfileOptions {
-  readonly provider: string;
-  readonly threads: number;
-  readonly runs: number;
-  readonly warmup: number;
-  readonly optimization: Optimization;
-  /** Also time each layer alone as its own small graph (kernels/host/isolatedLayers.ts): a second job, off by default. */
-  readonly isolated?: boolean;
-}
+export type { MeasureSettings } from '../../src/shared/measureSettings';
 
 export interface ProfiledLayer {
   /** The layer's main IR node (its conv or linear layer when it has one). */
@@ -97,7 +90,7 @@ export interface ModelProfile {
   readonly input: readonly number[];
   /** What was run: lcnb's inference export, or the user's .onnx file as it is. */
   readonly graph_form: string;
-  readonly settings: ProfileSettings;
+  readonly settings: AppliedSettings;
   /** How the runs were timed (sessions loaded together and run in turn); absent in reports saved before it was stated. */
   readonly protocol?: string;
   readonly latency: {

@@ -1,6 +1,7 @@
 /** lcnb's notebook renderer for `application/vnd.lcnb.report+json` outputs. */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
-import type { HeadlineCount, RendererOpenInTab, RendererRevealRow, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
+import { DEFAULT_HEADLINE, Headline } from '../../src/shared/measureSettings';
+import type { RendererOpenInTab, RendererRevealRow, RendererSettings, RendererSettingsRequest } from '../../src/notebook/rendererMessages';
 import { VSCODE_THEME, vegaEmbedder, withOutputFont } from '../report/chart-view';
 import type { Disposable } from '../shared/dom';
 import styles from '../report/report.css';
@@ -33,7 +34,7 @@ export const activate: ActivationFunction = (ctx) => {
   };
   // The report stores both counts; which one headlines is the reader's setting, sent by the
   // extension when asked and whenever it changes. Without messaging, MAdds (the default) leads.
-  let headline: HeadlineCount = 'madds';
+  let headline: Headline = DEFAULT_HEADLINE;
   ctx.onDidReceiveMessage?.((message: unknown) => {
     if (!isRendererSettings(message)) return;
     headline = message.headlineFlops;

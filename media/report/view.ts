@@ -4,7 +4,7 @@
  * textContent: model and layer names come from user files.
  */
 import type { ModelPart, ModelReport, Report } from './report-types';
-import type { HeadlineCount } from '../../src/notebook/rendererMessages';
+import { DEFAULT_HEADLINE, Headline } from '../../src/shared/measureSettings';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
 import { isolatedAgreementText, isolatedDifference } from '../../src/shared/isolated';
@@ -24,7 +24,7 @@ export interface RenderOptions {
   readonly embedChart: ChartEmbedder;
   readonly theme?: ChartTheme;
   /** Which count a one-number headline shows (setting lcnb.headlineFlops); MAdds unless told. */
-  readonly headline?: HeadlineCount;
+  readonly headline?: Headline;
   /** A click on a layer row (of the report's `model`-th model) shows where it came from; rows are plain without it. */
   readonly revealLayer?: { readonly title: string; run(model: number, row: LayerRow): void };
   /** Offers a button in the report's header that opens the report in an editor tab. */
@@ -38,7 +38,7 @@ const HEADLINE_CLASS = 'lcnb-headline-count';
  * counts ride on the element, so a changed setting needs no re-render (open sections and sort
  * orders stay as the reader left them).
  */
-function headlineCount(doc: Document, totals: { madds: number; flops: number }, headline: HeadlineCount): HTMLSpanElement {
+function headlineCount(doc: Document, totals: { madds: number; flops: number }, headline: Headline): HTMLSpanElement {
   const span = el(doc, 'span', undefined, HEADLINE_CLASS);
   span.dataset.madds = String(totals.madds);
   span.dataset.flops = String(totals.flops);
@@ -46,14 +46,14 @@ function headlineCount(doc: Document, totals: { madds: number; flops: number }, 
   return span;
 }
 
-function showHeadline(span: HTMLElement, headline: HeadlineCount): void {
+function showHeadline(span: HTMLElement, headline: Headline): void {
   const flops = headline === 'flops';
   span.textContent = `${formatSI(Number(flops ? span.dataset.flops : span.dataset.madds))} ${flops ? 'FLOPs' : 'MAdds'}`;
   span.title = flops ? 'FLOPs: 2 × MAdds for conv and linear layers plus elementwise work (setting lcnb.headlineFlops)' : 'MAdds: multiply-adds, what the papers call "FLOPs" (setting lcnb.headlineFlops)';
 }
 
 /** Switches every headline count under `root` to `headline`. */
-export function setHeadline(root: ParentNode, headline: HeadlineCount): void {
+export function setHeadline(root: ParentNode, headline: Headline): void {
   root.querySelectorAll<HTMLElement>(`.${HEADLINE_CLASS}`).forEach((span) => showHeadline(span, headline));
 }
 
@@ -263,7 +263,7 @@ export function layerTable(doc: Document, model: ModelReport, rowAction?: RowAct
   return sortableTable(doc, rows, columns, caption, 'lcnb-table lcnb-layers', rowAction);
 }
 
-function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: HeadlineCount, open: boolean, title = modelName(model), rowAction?: RowAction<LayerRow>): HTMLElement {
+function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: Headline, open: boolean, title = modelName(model), rowAction?: RowAction<LayerRow>): HTMLElement {
   const { details, body } = section(doc, title, open, 'lcnb-model');
   details.dataset.model = model.summary.id;
   const summaryLine = details.querySelector('summary')!;
@@ -597,7 +597,7 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   const palette = reportPalette(report.models, theme);
   const reveal = options.revealLayer;
   const rowAction = (i: number): RowAction<LayerRow> | undefined => reveal && { title: reveal.title, run: (row) => reveal.run(i, row) };
-  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, palette, options.headline ?? 'madds', !several, titleOf(i), rowAction(i))));
+  report.models.forEach((model, i) => root.append(modelSection(doc, model, charts, theme, palette, options.headline ?? DEFAULT_HEADLINE, !several, titleOf(i), rowAction(i))));
   if (report.notes.length) root.append(list(doc, report.notes, 'lcnb-notes'));
   return charts;
 }

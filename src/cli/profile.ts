@@ -5,7 +5,7 @@ import { summarize } from '../core/summary';
 import { measureGraph } from '../run/measure';
 import { KernelClient, KernelError } from '../../kernels/host/client';
 import { profileText } from '../../kernels/host/profileReport';
-import { Optimization, OPTIMIZATION_LEVELS } from '../../kernels/protocol';
+import { Optimization, OPTIMIZATION_LEVELS } from '../shared/measureSettings';
 import { memoryLimitBytes, parseCommandArgs, positiveInt, UsageError } from './args';
 import { withKernel } from './kernel';
 import { loadModelArg } from './model';

@@ -4,15 +4,7 @@
  * VS Code-free, so a unit test can check that each one parses.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Optimization } from '../../kernels/protocol';
-
-export interface MeasureSettings {
-  readonly provider: string;
-  readonly threads: number;
-  readonly runs: number;
-  readonly warmup: number;
-  readonly optimization: Optimization;
-}
+import type { MeasureSettings } from '../shared/measureSettings';
 
 /** A cell value as YAML: plain when it reads back as the same string, else double-quoted (JSON is valid YAML). */
 export function yamlValue(value: string): string {

@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { CellOutcome, executeCell } from '../run/execute';
-import { compareCellText, MeasureSettings } from './cellText';
+import type { MeasureSettings } from '../shared/measureSettings';
+import { compareCellText } from './cellText';
 import { config, executionContext, Lcnb } from '../host/context';
 import { failed } from '../host/failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';

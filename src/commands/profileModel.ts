@@ -6,7 +6,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CellOutcome, executeCell } from '../run/execute';
-import { cellFilePath, MeasureSettings, profileCellText } from './cellText';
+import { MEASURE_LIMITS, MeasureSettings } from '../shared/measureSettings';
+import { cellFilePath, profileCellText } from './cellText';
 import { baseDirOf, config, executionContext, Lcnb } from '../host/context';
 import { failed } from '../host/failures';
 import { executedCell, markdownCell, openUntitledNotebook } from './notebooks';
@@ -66,9 +67,9 @@ export async function profileModelCommand(lcnb: Lcnb, arg?: unknown): Promise<vs
     return failed(lcnb, TITLE, e);
   }
   if (!provider) return undefined;
-  const threads = await pickInteger(TITLE, 'Intra-op threads', { value: c.threads, settingKey: 'lcnb.threads', suggestions: threadSuggestions(), min: 1, max: 1024 });
+  const threads = await pickInteger(TITLE, 'Intra-op threads', { value: c.threads, settingKey: 'lcnb.threads', suggestions: threadSuggestions(), min: MEASURE_LIMITS.threads[0], max: MEASURE_LIMITS.threads[1] });
   if (threads === undefined) return undefined;
-  const runs = await pickInteger(TITLE, `Timed runs (after ${c.warmup} warm-up runs)`, { value: c.runs, settingKey: 'lcnb.runs', suggestions: [10, 50, 100, 200], min: 1, max: 100_000 });
+  const runs = await pickInteger(TITLE, `Timed runs (after ${c.warmup} warm-up runs)`, { value: c.runs, settingKey: 'lcnb.runs', suggestions: [10, 50, 100, 200], min: MEASURE_LIMITS.runs[0], max: MEASURE_LIMITS.runs[1] });
   if (runs === undefined) return undefined;
   const settings: MeasureSettings = { provider: provider.name, threads, runs, warmup: c.warmup, optimization: c.optimization };
   const name = choice.kind === 'zoo' ? choice.id : basename(choice.uri.fsPath);

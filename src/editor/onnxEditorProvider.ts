@@ -18,7 +18,7 @@ import { untrustedMessage } from '../host/trust';
 import { DiagramGraph, Report } from '../run/reportTypes';
 import { report } from '../run/buildReport';
 import { KernelClient, KernelError, KernelProgress } from '../../kernels/host/client';
-import { ModelProfile, ProfileOptions } from '../../kernels/host/profileGraph';
+import { ModelProfile, MeasureSettings } from '../../kernels/host/profileGraph';
 import { checkEditorRequest, checkInputShapes, EditorUpdate, ExportFormat, InputShapes, OnnxReadFacts } from './messages';
 import { parseInWorker } from './parseClient';
 import { webviewPage } from '../webviewPage';
@@ -33,12 +33,12 @@ const EXPORT_COMMANDS: Record<ExportFormat, { command: string; label: string }> 
 };
 
 /** Provider, threads, warm-up, runs and optimisation from the lcnb.* settings (checked by src/config.ts). */
-function profileOptions(log: vscode.LogOutputChannel, uri: vscode.Uri): ProfileOptions {
+function profileOptions(log: vscode.LogOutputChannel, uri: vscode.Uri): MeasureSettings {
   const { provider, threads, runs, warmup, optimization } = readConfig(log, uri);
   return { provider, threads, runs, warmup, optimization };
 }
 
-function optionsText(o: ProfileOptions): string {
+function optionsText(o: MeasureSettings): string {
   return `${o.provider}, ${o.threads} thread${o.threads === 1 ? '' : 's'}, ${o.warmup} warm-up + ${o.runs} runs, optimization ${o.optimization}`;
 }
 
@@ -289,7 +289,7 @@ class EditorSession implements vscode.Disposable {
     this.profiling = abort;
     // Until onStart, nothing has reached the kernel: an error then is the guard's refusal (or a failure before the run).
     let started = false;
-    const onStart = (options: ProfileOptions) => {
+    const onStart = (options: MeasureSettings) => {
       started = true;
       this.deps.log.info(`onnx editor: profiling ${this.path} with ${optionsText(options)}`);
       this.post({ type: 'profileProgress', text: `Starting the profiling kernel (${optionsText(options)})…` });

@@ -5,7 +5,7 @@
 import { modelLabel } from '../zoo/index';
 import type { BuildRequest, KnobValue } from '../zoo/index';
 import type { HeadedRequest } from '../zoo/heads/index';
-import type { OptLevel } from './schema';
+import type { Optimization } from '../shared/measureSettings';
 import type { Range } from './types';
 
 /** A zoo model and the options written for it, or an .onnx file (`file`), run as stored. */
@@ -27,13 +27,13 @@ export interface ModelRef {
   readonly ranges: Readonly<Record<string, Range>>;
 }
 
-/** Measurement settings; unset fields take the kernel's defaults (50 runs, 10 warm-up, 2 threads, its provider, opt all). */
+/** A cell's `profile:` settings as written; unset fields take the kernel's (the user's settings, else MEASURE_DEFAULTS). */
 export interface ProfileSettings {
   readonly runs?: number;
   readonly warmup?: number;
   readonly threads?: number;
   readonly provider?: string;
-  readonly opt?: OptLevel;
+  readonly opt?: Optimization;
   /** Also time each layer alone as its own small graph (the isolated-layer cross-check). */
   readonly isolated?: boolean;
 }

@@ -3,6 +3,7 @@
  * the extension may register the whole of it for YAML tooling. Zoo ids and knobs are checked
  * by parse.ts (they depend on the model), so the schema only says they are strings and values.
  */
+import { MEASURE_DEFAULTS, MEASURE_LIMITS, OPTIMIZATION_LEVELS } from '../shared/measureSettings';
 import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 
 export const SCHEMA_ID = 'https://lcnb.invalid/schemas/cell.json';
@@ -21,8 +22,6 @@ export const VERB_DOCS: Readonly<Record<Verb, string>> = {
   segment: 'Backbone swap in a segmenter: a segmentation head on one or many zoo backbones, with cost (and latency) split backbone / neck / head',
 };
 
-export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
-export type OptLevel = (typeof OPT_LEVELS)[number];
 export const KNOWN_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
 
 const zooId: JsonSchema = { type: 'string', description: "A zoo model id, e.g. mobilenet_v2_x1_0 ('lcnb list' shows them all)" };
@@ -63,14 +62,14 @@ const modelInput: JsonSchema = {
 };
 
 const settings: Record<string, JsonSchema> = {
-  runs: { type: 'integer', minimum: 1, maximum: 100_000, description: 'Timed runs (median and p90 are taken over them)', default: 50 },
-  warmup: { type: 'integer', minimum: 0, maximum: 100_000, description: 'Warm-up runs, discarded', default: 10 },
-  threads: { type: 'integer', minimum: 1, maximum: 1024, description: 'Intra-op threads', default: 2 },
+  runs: { type: 'integer', minimum: MEASURE_LIMITS.runs[0], maximum: MEASURE_LIMITS.runs[1], description: 'Timed runs (median and p90 are taken over them)', default: MEASURE_DEFAULTS.runs },
+  warmup: { type: 'integer', minimum: MEASURE_LIMITS.warmup[0], maximum: MEASURE_LIMITS.warmup[1], description: 'Warm-up runs, discarded', default: MEASURE_DEFAULTS.warmup },
+  threads: { type: 'integer', minimum: MEASURE_LIMITS.threads[0], maximum: MEASURE_LIMITS.threads[1], description: 'Intra-op threads', default: MEASURE_DEFAULTS.threads },
   provider: {
     type: 'string',
     description: "Execution provider: cpu, cuda, tensorrt, webgpu, dml, coreml (default: the notebook kernel's); lcnb falls back to cpu and says why when it cannot start",
   },
-  opt: { type: 'string', enum: OPT_LEVELS, description: "onnxruntime's graph optimisation level", default: 'all' },
+  opt: { type: 'string', enum: OPTIMIZATION_LEVELS, description: "onnxruntime's graph optimisation level", default: MEASURE_DEFAULTS.optimization },
   isolated: {
     type: 'boolean',
     description: "Cross-check the per-layer times: also time each layer alone as its own small graph (no profiler) and show how it agrees with the profiled row; a second measurement",

@@ -1,6 +1,6 @@
 /** A cell status bar item with what the cell's last run measured (or counted). */
 import * as vscode from 'vscode';
-import type { HeadlineFlops } from '../config';
+import { DEFAULT_HEADLINE, Headline } from '../shared/measureSettings';
 import type { ModelReport, Report } from '../run/reportTypes';
 import { modelName } from '../shared/models';
 import { formatSI } from '../shared/format';
@@ -31,7 +31,7 @@ const ms = (value: number) => value.toFixed(3);
  * gives the range over them, and the tooltip each one's numbers.
  * @param headline which count leads: MAdds (the papers' "FLOPs") or FLOPs (setting lcnb.headlineFlops).
  */
-export function statusBarContent(report: Report | undefined, headline: HeadlineFlops): StatusBarContent | undefined {
+export function statusBarContent(report: Report | undefined, headline: Headline): StatusBarContent | undefined {
   const models = report?.models ?? [];
   if (!models.length) return undefined;
   const several = models.length > 1;
@@ -54,7 +54,7 @@ export function statusBarContent(report: Report | undefined, headline: HeadlineF
   return { text: `$(symbol-number) ${several ? `${plural(models.length, 'model')} · ` : ''}${counts}`, tooltip: [...perModel, meaning].join('\n') };
 }
 
-export function cellStatusBar(results: CellResults, headline: () => HeadlineFlops = () => 'madds'): CellStatusBar {
+export function cellStatusBar(results: CellResults, headline: () => Headline = () => DEFAULT_HEADLINE): CellStatusBar {
   const changed = new vscode.EventEmitter<void>();
   const listener = results.onDidChange(() => changed.fire());
   return {

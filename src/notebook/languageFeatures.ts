@@ -1,7 +1,7 @@
 /**
  * Editor features of lcnb cells (language 'lcnb'): diagnostics as you type, completions, hovers
  * with computed, published and measured costs, and inlay hints with a short cost per line.
- * The texts come from languageCosts.ts; this file only adapts them to VS Code.
+ * The texts come from src/run/cellCosts.ts (VS Code-free); this file only adapts them to VS Code.
  */
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { onDidChangeConfig, readConfig } from '../config';
 import { completionsAt, FileStateCache, networkRefDiagnostics, onnxFileDiagnostics, onnxFileRefs, quickFixes } from '../lang/index';
 import type { CompletionKind, Diagnostic, FileState, Position, Range } from '../lang/index';
 import { LCNB_LANGUAGE } from '../notebookFile';
-import { CellAnalysis, CellAnalysisCache } from './languageCosts';
+import { CellAnalysis, CellAnalysisCache } from '../run/cellCosts';
 import { notebookNetworks, notebookOfCell } from './notebookCells';
 import type { CellResults } from '../host/results';
 

@@ -6,9 +6,7 @@
  * button asks for the report in an editor tab, whose page (the same renderer code) talks to the
  * extension with the ReportTab messages.
  */
-
-/** Which count leads where only one fits (setting lcnb.headlineFlops). */
-export type HeadlineCount = 'madds' | 'flops';
+import type { Headline } from '../shared/measureSettings';
 
 /** Renderer → extension: "send me the display settings". */
 export interface RendererSettingsRequest {
@@ -18,7 +16,7 @@ export interface RendererSettingsRequest {
 /** Extension → renderer: the display settings now. */
 export interface RendererSettings {
   readonly type: 'lcnb.settings';
-  readonly headlineFlops: HeadlineCount;
+  readonly headlineFlops: Headline;
 }
 
 /** Renderer → extension: a layer row of the report in output `outputId` was clicked; show its line in the cell. */
@@ -46,7 +44,7 @@ export type ReportTabRequest = { readonly type: 'ready' } | { readonly type: 're
 export interface ReportTabUpdate {
   readonly type: 'report';
   readonly report: unknown;
-  readonly headlineFlops: HeadlineCount;
+  readonly headlineFlops: Headline;
   /** Shown above the report when set (the cell's output was cleared, the cell was deleted). */
   readonly note?: string;
 }

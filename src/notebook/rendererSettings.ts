@@ -4,14 +4,14 @@
  * MAdds and FLOPs, so the setting acts only at display time.
  */
 import * as vscode from 'vscode';
-import type { HeadlineFlops } from '../config';
+import type { Headline } from '../shared/measureSettings';
 import type { RendererSettings, RendererSettingsRequest } from './rendererMessages';
 
 export const REPORT_RENDERER_ID = 'lcnb.report';
 
 export type RendererSettingsSender = vscode.Disposable & { refresh(): void };
 
-export function rendererSettings(headline: () => HeadlineFlops): RendererSettingsSender {
+export function rendererSettings(headline: () => Headline): RendererSettingsSender {
   const messaging = vscode.notebooks.createRendererMessaging(REPORT_RENDERER_ID);
   const settings = (): RendererSettings => ({ type: 'lcnb.settings', headlineFlops: headline() });
   const listener = messaging.onDidReceiveMessage((e) => {

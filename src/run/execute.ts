@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../files/atomicWrite';
 import { HeadedSource, loadModel, LoadedModel, ModelSource } from './loader';
 import { BuildRequest, modelLabel } from '../zoo';
 import { KernelClient, KernelError } from '../../kernels/host/client';
-import { ModelProfile, ProfileOptions } from '../../kernels/host/profileGraph';
+import { ModelProfile, MeasureSettings } from '../../kernels/host/profileGraph';
 import { compareTimes } from './comparison';
 import { HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
@@ -30,8 +30,8 @@ export interface ExecutionContext {
   readonly kernel?: KernelClient;
   /** Provider a cell measures with when it names none. */
   readonly provider: string;
-  /** Measurement settings a cell that names none takes (the extension's settings); else measure.ts's DEFAULT_PROFILE. */
-  readonly defaults?: { readonly threads?: number; readonly runs?: number; readonly warmup?: number; readonly optimization?: ProfileOptions['optimization'] };
+  /** Measurement settings a cell that names none takes (the extension's settings); else MEASURE_DEFAULTS. */
+  readonly defaults?: Partial<Pick<MeasureSettings, 'threads' | 'runs' | 'warmup' | 'optimization'>>;
   /** Folder that relative paths (.onnx files, export paths) resolve against: the notebook's. */
   readonly baseDir: string;
   readonly signal?: AbortSignal;

@@ -4,15 +4,13 @@
  * much), then the settings left open take the defaults, then the kernel job.
  */
 import { KernelClient, KernelProgress } from '../../kernels/host/client';
-import { MeasuredModel, ModelProfile, ProfileOptions, profileModels } from '../../kernels/host/profileGraph';
+import { MeasuredModel, ModelProfile, MeasureSettings, profileModels } from '../../kernels/host/profileGraph';
 import { MAX_MODELS_PER_JOB } from '../../kernels/protocol';
+import { MEASURE_DEFAULTS } from '../shared/measureSettings';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 
-/** Measurement settings where neither the caller nor the user names any. */
-export const DEFAULT_PROFILE = { runs: 50, warmup: 10, threads: 2, opt: 'all' } as const;
-
 /** Settings as asked for: the provider always, the rest where given. */
-export type MeasureOptions = Pick<ProfileOptions, 'provider'> & Partial<Omit<ProfileOptions, 'provider'>>;
+export type MeasureOptions = Pick<MeasureSettings, 'provider'> & Partial<Omit<MeasureSettings, 'provider'>>;
 
 export interface MeasureJob<M extends MeasuredModel = MeasuredModel> {
   /** What a refusal by the activation-memory guard says was asked ('not measured', a file name). */
@@ -23,7 +21,7 @@ export interface MeasureJob<M extends MeasuredModel = MeasuredModel> {
   readonly perJob?: number;
   readonly signal?: AbortSignal;
   /** Called once the guard has passed, with the complete settings, before the kernel is asked. */
-  readonly onStart?: (options: ProfileOptions) => void;
+  readonly onStart?: (options: MeasureSettings) => void;
   /** The kernel's progress, with the models of the job it is about. */
   readonly onProgress?: (progress: KernelProgress, models: readonly M[]) => void;
 }
@@ -37,13 +35,13 @@ export interface Measured {
 }
 
 /** The settings given, and the defaults for the rest. */
-export function measureOptions(options: MeasureOptions): ProfileOptions {
+export function measureOptions(options: MeasureOptions): MeasureSettings {
   return {
     provider: options.provider,
-    threads: options.threads ?? DEFAULT_PROFILE.threads,
-    runs: options.runs ?? DEFAULT_PROFILE.runs,
-    warmup: options.warmup ?? DEFAULT_PROFILE.warmup,
-    optimization: options.optimization ?? DEFAULT_PROFILE.opt,
+    threads: options.threads ?? MEASURE_DEFAULTS.threads,
+    runs: options.runs ?? MEASURE_DEFAULTS.runs,
+    warmup: options.warmup ?? MEASURE_DEFAULTS.warmup,
+    optimization: options.optimization ?? MEASURE_DEFAULTS.optimization,
     ...(options.isolated ? { isolated: true } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { defaultCollapsed, diagramModel, layoutDiagram } from '../../media/repor
 import { MODEL_PARTS } from '../../src/shared/models';
 import { splitRows as rendererSplitRows } from '../../media/report/rows';
 import { checkReport } from '../../media/report/validate';
-import { CellAnalysis } from '../../src/notebook/languageCosts';
+import { CellAnalysis } from '../../src/run/cellCosts';
 import { CellFailure, executeCell } from '../../src/run/execute';
 import { reportMarkdown } from '../../src/run/markdown';
 import type { Report } from '../../src/run/reportTypes';

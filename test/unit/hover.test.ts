@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { costGraph, Cost, ZERO_COST, addCosts } from '../../src/core/cost';
 import { buildNetwork, inLayerScope, parseCell } from '../../src/lang/index';
 import type { NetworkCell } from '../../src/lang/index';
-import { CellAnalysis, CellAnalysisCache, formatMicros } from '../../src/notebook/languageCosts';
+import { CellAnalysis, CellAnalysisCache, formatMicros } from '../../src/run/cellCosts';
 import type { Report } from '../../src/run/reportTypes';
 import { modelReport, report } from '../../src/run/buildReport';
 import { formatCount, formatSI } from '../../src/shared/format';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { costGraph } from '../../src/core/cost';
-import { CellAnalysis, fitLine, INLAY_LINE_BUDGET } from '../../src/notebook/languageCosts';
+import { CellAnalysis, fitLine, INLAY_LINE_BUDGET } from '../../src/run/cellCosts';
 import { modelReport, report } from '../../src/run/buildReport';
 import { formatSI } from '../../src/shared/format';
 import { buildModelWithFigures } from '../../src/zoo/index';

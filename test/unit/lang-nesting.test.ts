@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { checkCell, completionsAt, hoverTargetAt, MAX_NESTING_DEPTH, nestingTooDeep, parseCell } from '../../src/lang';
-import { CellAnalysis } from '../../src/notebook/languageCosts';
+import { CellAnalysis } from '../../src/run/cellCosts';
 
 const MODEL_LINE = 'model: mobilenet_v2_x1_0\n';
 const MESSAGE = `lists and mappings nested more than ${MAX_NESTING_DEPTH} levels deep`;

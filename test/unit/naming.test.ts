@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { latencyBarsSpec } from '../../media/report/charts';
 import { paretoSpec } from '../../media/report/pareto';
 import { compareRows } from '../../media/report/rows';
-import { CellAnalysis } from '../../src/notebook/languageCosts';
+import { CellAnalysis } from '../../src/run/cellCosts';
 import { executeCell } from '../../src/run/execute';
 import { reportToCsv } from '../../src/run/exports';
 import { modelName } from '../../src/shared/models';

@@ -12,7 +12,7 @@ import { buildModel } from '../../src/zoo';
 import type { Graph } from '../../src/core/ir';
 import { KernelClient } from '../../kernels/host/client';
 import { ModelProfile, profileGraph } from '../../kernels/host/profileGraph';
-import { OPTIMIZATION_LEVELS } from '../../kernels/protocol';
+import { OPTIMIZATION_LEVELS } from '../../src/shared/measureSettings';
 
 const cache = mkdtempSync(join(tmpdir(), 'lcnb-profile-test-'));
 const kernel = new KernelClient(join(__dirname, '..', '..', 'kernels', 'process', 'main.ts'), { execArgv: ['--import', 'tsx'], env: { LCNB_CACHE_DIR: cache } });

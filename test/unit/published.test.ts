@@ -9,7 +9,7 @@ import { paretoSpec } from '../../media/report/pareto';
 import { compareRows } from '../../media/report/rows';
 import { summaryText } from '../../src/core/summaryText';
 import type { PublishedFigure } from '../../src/core/summary';
-import { CellAnalysis } from '../../src/notebook/languageCosts';
+import { CellAnalysis } from '../../src/run/cellCosts';
 import { runCli } from './helpers';
 import { executeCell } from '../../src/run/execute';
 import { publishedBySource } from '../../src/run/markdown';

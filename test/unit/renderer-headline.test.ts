@@ -10,7 +10,7 @@ import { report } from '../../src/run/buildReport';
 import { formatSI } from '../../src/shared/format';
 import { compareReport, zooReport } from './renderer-fixtures';
 
-type Headline = 'madds' | 'flops';
+type Headline = import('../../src/shared/measureSettings').Headline;
 interface View {
   renderReport(element: unknown, value: unknown, options: { embedChart: () => Promise<{ dispose(): void }>; headline?: Headline }): { dispose(): void };
   setHeadline(root: unknown, headline: Headline): void;

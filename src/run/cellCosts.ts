@@ -10,14 +10,13 @@ import type { PublishedFigure } from '../core/summary';
 import { buildNetwork, buildRequest, Cell, CellError, checkCell, hoverTargetAt, inLayerScope, parseCell, sweepPoints } from '../lang/index';
 import type { Diagnostic, LayerSpec, ModelRef, NetworkSpec, Position, Range } from '../lang/index';
 import type { ParseResult } from '../lang/index';
-import type { ModelReport, Report } from '../run/reportTypes';
-import { measuredSplitMarkdown } from '../run/split';
+import type { ModelReport, Report } from './reportTypes';
+import { measuredSplitMarkdown } from './split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
+import { DEFAULT_HEADLINE, Headline } from '../shared/measureSettings';
 import { BuildRequest, buildModelWithFigures, findModel, modelLabel } from '../zoo/index';
 import type { ModelProfile, ProfiledLayer } from '../../kernels/host/profileTypes';
 
-/** Which count leads where only one fits (setting lcnb.headlineFlops); same values as src/config.ts. */
-export type Headline = 'madds' | 'flops';
 
 export interface CostHover {
   /** Markdown. */
@@ -296,7 +295,7 @@ export class CellAnalysis {
 
   /** The hover at `offset`: a model's totals, a layer's costs, or a key's documentation. */
   /** @param headline which count leads (setting lcnb.headlineFlops): its row comes first, in bold. */
-  hover(offset: number, report?: Report, headline: Headline = 'madds'): CostHover | undefined {
+  hover(offset: number, report?: Report, headline: Headline = DEFAULT_HEADLINE): CostHover | undefined {
     const target = hoverTargetAt(this.text, offset);
     if (!target) return this.networkHover(offset, report, headline);
     switch (target.kind) {
@@ -316,7 +315,7 @@ export class CellAnalysis {
     }
   }
 
-  modelHover(id: string, at: Range, report?: Report, headline: Headline = 'madds'): string {
+  modelHover(id: string, at: Range, report?: Report, headline: Headline = DEFAULT_HEADLINE): string {
     const zoo = findModel(id);
     const build = this.modelBuilds.find((m) => m.ref.id === id && sameStart(m.ref.range, at)) ?? this.modelBuilds.find((m) => m.ref.id === id);
     // Named as reports name it: the options this cell sets that differ from the variant's defaults.
@@ -390,7 +389,7 @@ export class CellAnalysis {
     return starts;
   }
 
-  layerHover(scope: string, index: number, op: string, report?: Report, headline: Headline = 'madds'): string | undefined {
+  layerHover(scope: string, index: number, op: string, report?: Report, headline: Headline = DEFAULT_HEADLINE): string | undefined {
     const net = this.network;
     const title = `**layer ${index} · \`${op}\`** — scope \`${scope}\``;
     if (!net) return `${title}\n\n_Fix the cell's errors to see this layer's costs._`;
@@ -442,7 +441,7 @@ export class CellAnalysis {
   }
 
   /** Short costs at the end of each layer line and of each model or network line. */
-  inlayHints(report?: Report, headline: Headline = 'madds', lineBudget: number = INLAY_LINE_BUDGET): CostHint[] {
+  inlayHints(report?: Report, headline: Headline = DEFAULT_HEADLINE, lineBudget: number = INLAY_LINE_BUDGET): CostHint[] {
     const lines = this.text.split('\n').map((l) => l.replace(/\r$/, ''));
     const hints: { anchor: Range; label: string; tooltip: string; short?: ShortHint }[] = [];
     for (const m of this.modelBuilds) {
