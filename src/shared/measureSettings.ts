@@ -2,7 +2,7 @@
  * How a model is measured, in one vocabulary for the cells, the settings, the palette commands, the
  * CLI, the .onnx editor and the kernel: the settings' type, their defaults and the optimisation
  * levels, each spelled once. package.json's configuration defaults are checked against these
- * (test/unit/settings.test.ts).
+ * (test/unit/shared/settings.test.ts).
  */
 
 /** onnxruntime's graph optimisation levels, as the Node binding spells them. */

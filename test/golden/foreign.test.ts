@@ -16,7 +16,7 @@ import { readOnnxFile } from '../../src/onnx/file';
 import { executeCell } from '../../src/run/execute';
 import { readStoredModel } from '../../src/run/onnxFile';
 import { KernelClient } from '../../kernels/host/client';
-import { runCli } from '../unit/helpers';
+import { runCli } from '../unit/support/helpers';
 
 const ROOT = join(__dirname, '..', '..');
 interface GoldenFile {
