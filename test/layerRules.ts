@@ -234,3 +234,54 @@ export function checkLayers(root: string): Violation[] {
   violations.push(...indirectVscode(root, files));
   return violations;
 }
+
+/**
+ * Import circles among the files of src/, kernels/ and media/, through imports that are not
+ * `import type` (a circle of types only is erased at build time). Each circle is listed once, as
+ * the files along it, starting from its first file in path order.
+ */
+export function importCycles(root: string): string[][] {
+  const files = ['src', 'kernels', 'media'].flatMap((dir) => sourceFiles(join(root, dir)));
+  const name = (file: string) => relative(root, file).split(sep).join('/');
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = importsOf(file)
+      .filter((r) => !r.typeOnly && r.specifier.startsWith('.'))
+      .map((r) => resolveFile(file, r.specifier))
+      .filter((t): t is string => t !== undefined && t.endsWith('.ts'));
+    edges.set(file, [...new Set(targets)]);
+  }
+  // Tarjan's strongly connected components; a component of two or more files holds a circle.
+  let index = 0;
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    order.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!order.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, order.get(w)!));
+      }
+    }
+    if (low.get(v) === order.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(name(w));
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const file of files.sort()) if (!order.has(file)) visit(file);
+  return cycles.sort((a, b) => a[0].localeCompare(b[0]));
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkLayers } from '../../layerRules';
+import { checkLayers, importCycles } from '../../layerRules';
 
 const repo = join(__dirname, '..', '..', '..');
 
@@ -39,5 +39,10 @@ describe('layer rules (DESIGN.md)', () => {
       found.find((v) => v.file === 'src/cli/planted.ts')?.rule,
       'src/cli reaches vscode through src/cli/planted.ts -> src/commands/shown.ts -> vscode',
     );
+  });
+
+  it('no import circle, and a planted one is caught (a circle of types only is none)', () => {
+    assert.deepEqual(importCycles(repo), []);
+    assert.deepEqual(importCycles(join(repo, 'test', 'fixtures', 'import-circle')), [['src/core/a.ts', 'src/core/b.ts']]);
   });
 });
