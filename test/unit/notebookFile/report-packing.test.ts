@@ -38,7 +38,7 @@ describe('reports in notebook files', () => {
   });
 
   it('a network report and an .onnx file’s report pack too', async () => {
-    for (const cell of ['network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8 }\n  - dwconv: { k: 3 }\n  - classifier: { classes: 10 }', 'model: ../fixtures/onnx/foreign_ops.onnx']) {
+    for (const cell of ['network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8 }\n  - dwconv: { k: 3 }\n  - classifier: { classes: 10 }', 'model: ../../fixtures/onnx/foreign_ops.onnx']) {
       const text = await reportText(cell);
       const packed = packReportText(text);
       assert.ok(packed.includes('lcnb.packed'), cell);
