@@ -1,11 +1,11 @@
 /** Spearman's ρ (src/core/rankCorrelation.ts) on cases worked by hand. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ranks, spearman } from '../../../src/core/rankCorrelation';
+import { averageRanks, spearman } from '../../../src/core/rankCorrelation';
 
 describe("Spearman's rank correlation", () => {
   it('ranks ties by their average rank', () => {
-    assert.deepEqual(ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1]);
+    assert.deepEqual(averageRanks([10, 20, 20, 5]), [2, 3.5, 3.5, 1]);
   });
   it('is 1 for the same order, -1 for the reverse, and the textbook value otherwise', () => {
     assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 400]), 1);
@@ -14,6 +14,6 @@ describe("Spearman's rank correlation", () => {
     assert.ok(Math.abs(spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]) - 0.8) < 1e-12);
   });
   it('refuses lists of different lengths', () => {
-    assert.throws(() => spearman([1, 2], [1, 2, 3]), /2 values against 3/);
+    assert.throws(() => spearman([1, 2], [1, 2, 3]), /equal lengths, got 2 and 3/);
   });
 });
