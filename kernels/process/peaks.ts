@@ -17,11 +17,12 @@
  * keyed by CPU model, core count, provider, threads and onnxruntime version.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, homedir, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
 import { writeFileAtomicSync } from '../../src/files/atomicWrite';
+import { cacheDir } from '../../src/files/cacheDir';
 import { formatBytes } from '../../src/shared/format';
 import type { MemoryLevel } from '../../src/shared/roofline';
 import { CacheInfo, capacityFor, readCaches } from './caches';
@@ -123,10 +124,6 @@ function methodText(caches: CacheInfo | undefined, plans: readonly LevelPlan[]):
     `memory: best kernel time of a float32 Add (bytes = 3 × elements × 4) per working set, ${CACHE_RUNS} runs (${BANDWIDTH_RUNS} for DRAM): ${levels}${partly}; ${where}; ` +
     `a level's roof is its best size and never below a larger level's`
   );
-}
-
-export function cacheDir(): string {
-  return process.env.LCNB_CACHE_DIR || join(homedir(), '.cache', 'lcnb');
 }
 
 export function cacheFile(): string {

@@ -4,12 +4,14 @@
  * option values every command checks the same way.
  */
 import { parseArgs } from 'node:util';
+import { DEVICES } from '../core/devices';
+import { ridgePoint } from '../core/predict';
 import { closest } from '../lang/suggest';
 import { parseInputShape } from '../onnx/reader';
 import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from '../run/guard';
 import { KnobValue } from '../zoo';
 
-export const COMMANDS = ['summary', 'export', 'profile', 'run', 'list'] as const;
+export const COMMANDS = ['summary', 'export', 'profile', 'predict', 'run', 'list'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** A malformed command line: exit code 2, with the usage of `command` (all commands when absent). */
@@ -33,6 +35,12 @@ const MODEL_OPTIONS_TEXT = `model options (zoo ids): --resolution N  --classes N
 const RUN_TEXT = `run: a cell's relative paths (.onnx files it reads, export paths) resolve against the notebook's folder;
   a provider (--kernel or a cell's provider:) that cannot start runs on cpu, and stderr says why`;
 
+const PREDICT_TEXT = `predict: latency on a device, not measured: MobileNetV4's roofline, each fused layer max(MAdds / peak, bytes / bandwidth);
+  --device names a preset (below), or give the device's peak multiply-adds (GMAdds/s) and memory bandwidth (GB/s);
+  --dtype counts float tensors at that width (the preset's own by default)
+devices:
+${DEVICES.map((d) => `  ${d.id.padEnd(22)} ${d.name}: ridge point ${ridgePoint(d).toFixed(1)} MAdds/byte, ${d.dtype}`).join('\n')}`;
+
 const COMMAND_LINES: Record<Command, string> = {
   summary: `  lcnb summary <model-id | model.onnx | graph.json> [model options] [--static] [--json]
   lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]`,
@@ -40,6 +48,9 @@ const COMMAND_LINES: Record<Command, string> = {
   profile: `  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
                [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--isolated] [--json]
   lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]`,
+  predict: `  lcnb predict <model-id | model.onnx | graph.json> [model options] (--device NAME | --peak-gmacs X --bandwidth-gbs Y)
+               [--dtype fp32|fp16|int8] [--static] [--json]
+  lcnb predict <…> --device this-machine [--refit]   (fitted to layer times measured here, cached)`,
   run: `  lcnb run <notebook.lcnb> [--out executed.lcnb] [--kernel cpu|static|<provider>] [--memory-limit-mb N]`,
   list: `  lcnb list [--heads] [--json]`,
 };
@@ -57,7 +68,12 @@ elementwise work), MAC (memory access cost in elements and bytes). See README fo
 
 /** `lcnb <command> --help`, and what follows a mistake in that command's line. */
 export function commandUsage(command: Command): string {
-  const notes = command === 'summary' || command === 'export' || command === 'profile' ? `\n${MODEL_OPTIONS_TEXT}` : command === 'run' ? `\n${RUN_TEXT}` : '';
+  const notes =
+    command === 'summary' || command === 'export' || command === 'profile' || command === 'predict'
+      ? `\n${MODEL_OPTIONS_TEXT}${command === 'predict' ? `\n${PREDICT_TEXT}` : ''}`
+      : command === 'run'
+        ? `\n${RUN_TEXT}`
+        : '';
   return `usage:\n${COMMAND_LINES[command]}\n${notes}`.trimEnd();
 }
 
@@ -152,6 +168,16 @@ const OPTIONS = {
     json: { type: 'boolean', default: false },
     'memory-limit-mb': { type: 'string' },
     isolated: { type: 'boolean', default: false },
+  },
+  predict: {
+    ...MODEL_OPTIONS,
+    device: { type: 'string' },
+    'peak-gmacs': { type: 'string' },
+    'bandwidth-gbs': { type: 'string' },
+    dtype: { type: 'string' },
+    refit: { type: 'boolean', default: false },
+    static: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   },
   run: { out: { type: 'string', short: 'o' }, kernel: { type: 'string', default: 'cpu' }, 'memory-limit-mb': { type: 'string' } },
   list: { json: { type: 'boolean', default: false }, heads: { type: 'boolean', default: false } },

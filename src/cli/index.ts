@@ -10,6 +10,7 @@ import { version } from '../../package.json';
 import { Command, COMMANDS, commandUsage, usageHint, USAGE, UsageError } from './args';
 import { exportCommand } from './export';
 import { listCommand } from './list';
+import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { runCommand } from './run';
 import { summaryCommand } from './summary';
@@ -39,6 +40,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return 0;
       case 'profile':
         out.write(await profileCommand(rest, err));
+        return 0;
+      case 'predict':
+        out.write(await predictCommand(rest, err));
         return 0;
       case 'run':
         out.write(await runCommand(rest, err));

@@ -1,0 +1,168 @@
+/**
+ * "This machine" as a roofline device: its peak MAdds/s, bandwidth and per-layer overhead fitted
+ * to the per-layer times it measures (src/core/predict.ts fitRoofline), cached beside the peaks
+ * ($LCNB_CACHE_DIR/roofline-fit.json) per provider and threads. The same measurements give the
+ * leave-one-family-out check the bench reports: each family predicted from a fit to the others.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { costGraph } from '../core/cost';
+import { Graph } from '../core/ir';
+import { Device, fitRoofline, layerBytes, predict, RooflineFit, RooflineLayer, rooflineLayers, TimedLayer } from '../core/predict';
+import { spearman } from '../core/rankCorrelation';
+import { writeFileAtomic } from '../files/atomicWrite';
+import { cacheDir } from '../files/cacheDir';
+import { buildModel, findModel } from '../zoo';
+import type { KernelClient } from '../../kernels/host/client';
+import type { ModelProfile } from '../../kernels/host/profileTypes';
+import { measureGraphs, MeasureOptions } from './measure';
+
+/** The zoo models a fit measures by default: every family, small to large, compute- and memory-bound layers. */
+export const FIT_MODELS = [
+  'squeezenet1_1',
+  'shufflenet_v1_g3_x1_0',
+  'shufflenet_v2_x1_0',
+  'mobilenet_v1_x1_0',
+  'mobilenet_v2_x1_0',
+  'mobilenet_v3_small_x1_0',
+  'mobilenet_v3_large_x1_0',
+  'ghostnet_x1_0',
+  'ghostnet_v2_x1_0',
+  'fasternet_t0',
+  'pplcnet_x1_0',
+] as const;
+
+/** A model measured for a fit: its fused layers, each with the time the profile gives it, and its latency. */
+export interface ModelTiming {
+  readonly id: string;
+  readonly family: string;
+  readonly madds: number;
+  readonly layers: readonly RooflineLayer[];
+  readonly timed: readonly TimedLayer[];
+  /** The model's measured median latency, seconds. */
+  readonly seconds: number;
+}
+
+/**
+ * Each fused layer's measured time: the profiled rows (onnxruntime's own fused groups, with the
+ * profiler's cost taken off where known) whose main node is one of the layer's nodes, summed.
+ */
+export function timeLayers(graph: Graph, profile: ModelProfile): { layers: RooflineLayer[]; timed: TimedLayer[] } {
+  const layers = rooflineLayers(graph, costGraph(graph));
+  const layerOf = new Map<string, number>();
+  layers.forEach((l, i) => l.nodes.forEach((n) => layerOf.set(n, i)));
+  const seconds = new Array<number>(layers.length).fill(0);
+  for (const row of profile.layers) {
+    const i = row.nodes.map((n) => layerOf.get(n)).find((x) => x !== undefined);
+    if (i !== undefined) seconds[i] += (row.corrected_us ?? row.median_us) * 1e-6;
+  }
+  const timed = layers.map((l, i) => ({ madds: l.madds, bytes: layerBytes(l), seconds: seconds[i] })).filter((t) => t.seconds > 0);
+  return { layers, timed };
+}
+
+/** Measures `ids` (zoo models) with the per-layer profile, in turn in one job per `perJob` models. */
+export async function measureForFit(kernel: KernelClient, ids: readonly string[], options: MeasureOptions, onModel?: (id: string) => void): Promise<ModelTiming[]> {
+  const out: ModelTiming[] = [];
+  for (const id of ids) {
+    const model = findModel(id);
+    if (!model) throw new Error(`unknown zoo id '${id}'`);
+    onModel?.(id);
+    const graph = buildModel(id);
+    const { profiles } = await measureGraphs(kernel, [{ graph }], options, { where: id });
+    const { layers, timed } = timeLayers(graph, profiles[0]);
+    out.push({ id, family: model.family, madds: costGraph(graph).totals.madds, layers, timed, seconds: profiles[0].latency.median_ms * 1e-3 });
+  }
+  return out;
+}
+
+/** The fitted device, with what it was fitted to in its source. */
+export function machineDevice(fit: RooflineFit, what: string): Device {
+  return {
+    id: 'this-machine',
+    name: `this machine (${cpus()[0]?.model?.trim() ?? 'CPU'})`,
+    peakMaddsPerSecond: fit.peakMaddsPerSecond,
+    bandwidthBytesPerSecond: fit.bandwidthBytesPerSecond,
+    overheadSecondsPerLayer: fit.overheadSecondsPerLayer,
+    dtype: 'fp32',
+    source: `fitted to ${fit.layers} layer times measured here (${what}); median |error| per layer ${(fit.medianAbsError * 100).toFixed(0)}%`,
+  };
+}
+
+export interface CrossCheck {
+  readonly models: readonly { readonly id: string; readonly family: string; readonly measuredMs: number; readonly predictedMs: number; readonly maddsPredictedMs: number }[];
+  /** Spearman ρ of the predicted latencies against the measured ones, and of MAdds alone. */
+  readonly spearmanRoofline: number;
+  readonly spearmanMadds: number;
+  /** Median |predicted − measured| ÷ measured: the roofline's, and a line through MAdds' (also fitted without the family). */
+  readonly medianErrorRoofline: number;
+  readonly medianErrorMadds: number;
+}
+
+/**
+ * Leave one family out: for each family, the roofline is fitted to the other families' layers and
+ * predicts this family's models; MAdds alone gets the same chance (latency = a·MAdds + b, least
+ * squares on the other families' models).
+ */
+export function leaveOneFamilyOut(timings: readonly ModelTiming[]): CrossCheck {
+  const families = [...new Set(timings.map((t) => t.family))];
+  const models: CrossCheck['models'][number][] = [];
+  for (const family of families) {
+    const others = timings.filter((t) => t.family !== family);
+    const fit = fitRoofline(others.flatMap((t) => t.timed));
+    const device = machineDevice(fit, 'cross-check');
+    const [a, b] = line(others.map((t) => t.madds), others.map((t) => t.seconds));
+    for (const t of timings.filter((x) => x.family === family)) {
+      models.push({ id: t.id, family, measuredMs: t.seconds * 1e3, predictedMs: predict(t.layers, device).totalSeconds * 1e3, maddsPredictedMs: (a * t.madds + b) * 1e3 });
+    }
+  }
+  const measured = models.map((m) => m.measuredMs);
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+  return {
+    models,
+    spearmanRoofline: spearman(models.map((m) => m.predictedMs), measured),
+    spearmanMadds: spearman(timings.map((t) => t.madds), timings.map((t) => t.seconds)),
+    medianErrorRoofline: median(models.map((m) => Math.abs(m.predictedMs - m.measuredMs) / m.measuredMs)),
+    medianErrorMadds: median(models.map((m) => Math.abs(m.maddsPredictedMs - m.measuredMs) / m.measuredMs)),
+  };
+}
+
+/** Least squares y = a·x + b. */
+function line(xs: readonly number[], ys: readonly number[]): [number, number] {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const a = sxx > 0 ? xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / sxx : 0;
+  return [a, my - a * mx];
+}
+
+const fitFile = () => join(cacheDir(), 'roofline-fit.json');
+const fitKey = (o: MeasureOptions) => `${o.provider}/${o.threads ?? 'default'} threads`;
+
+/** The cached fit for these settings, if any. */
+export function cachedMachineDevice(options: MeasureOptions): Device | undefined {
+  if (!existsSync(fitFile())) return undefined;
+  try {
+    const all = JSON.parse(readFileSync(fitFile(), 'utf8')) as Record<string, Device>;
+    return all[fitKey(options)];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Measures FIT_MODELS (or `ids`), fits this machine's roofline and caches it for these settings. */
+export async function fitMachine(kernel: KernelClient, options: MeasureOptions, ids: readonly string[] = FIT_MODELS, onModel?: (id: string) => void): Promise<Device> {
+  const timings = await measureForFit(kernel, ids, options, onModel);
+  const fit = fitRoofline(timings.flatMap((t) => t.timed));
+  const device = machineDevice(fit, `${timings.length} zoo models, provider ${options.provider}, ${options.threads ?? 'default'} threads, ${new Date().toISOString().slice(0, 10)}`);
+  let all: Record<string, Device> = {};
+  try {
+    all = JSON.parse(readFileSync(fitFile(), 'utf8'));
+  } catch {
+    // none yet, or unreadable: start again
+  }
+  mkdirSync(cacheDir(), { recursive: true });
+  await writeFileAtomic(fitFile(), JSON.stringify({ ...all, [fitKey(options)]: device }, null, 2) + '\n');
+  return device;
+}
