@@ -70,11 +70,20 @@ interface CellBase {
   readonly range: Range;
 }
 
+/** A device the cell predicts latency on (`predict:`): a preset id of src/core/devices.ts, as written. */
+export interface DeviceChoice {
+  readonly id: string;
+  /** Range of the id. */
+  readonly range: Range;
+}
+
 export interface ModelCell extends CellBase {
   readonly verb: 'model';
   readonly model: ModelRef;
   /** Settings for when a device kernel runs the cell; false: never measure. */
   readonly profile?: ProfileSettings | false;
+  /** Devices to predict latency on (MobileNetV4's roofline), in the order written; absent: none. */
+  readonly predict?: readonly DeviceChoice[];
 }
 
 export interface NetworkCell extends CellBase {
@@ -109,6 +118,8 @@ export interface CompareCell extends CellBase {
   readonly entries: readonly CompareEntry[];
   readonly claims: readonly Claim[];
   readonly profile?: ProfileSettings | false;
+  /** Devices to predict every model's latency on (MobileNetV4's roofline), in the order written; absent: none. */
+  readonly predict?: readonly DeviceChoice[];
 }
 
 /** How a claim names a compare entry: a zoo id or .onnx path as written, or the network's name. */

@@ -7,10 +7,11 @@
 import { isMap, isScalar, Node, visit } from 'yaml';
 import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
-import type { Cell, Claim, CompareEntry, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
+import { findDevice } from '../core/devices';
+import type { Cell, Claim, CompareEntry, DeviceChoice, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { entryName, isOnnxPath, layerScopeName } from './cells';
 import { LAYER_KEYS, OPS } from './networkLayers';
-import { KNOWN_PROVIDERS, schemaAt, Verb, VERBS } from './schema';
+import { deviceIds, KNOWN_PROVIDERS, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
 import { describeValue, schemaDiagnostics } from './schemaErrors';
 import { nestingProblem } from './nesting';
@@ -233,6 +234,31 @@ class Reader {
     return s;
   }
 
+  /**
+   * The devices of `predict:` at `path` (one id or a list), in the order written; an unknown id is
+   * an error at the id (with did-you-mean and the presets), an id listed twice a warning.
+   */
+  predict(path: Path): DeviceChoice[] | undefined {
+    const v = this.get(path);
+    if (v === undefined) return undefined;
+    const items: { item: unknown; path: Path }[] = Array.isArray(v) ? v.map((item, i) => ({ item, path: [...path, i] })) : [{ item: v, path }];
+    const known = deviceIds();
+    const devices: DeviceChoice[] = [];
+    for (const { item, path: at } of items) {
+      // Not a string: the schema says so.
+      if (typeof item !== 'string') continue;
+      const range = this.tree.range(at);
+      if (!findDevice(item)) {
+        this.report(`unknown device '${item}'${didYouMean(item, known)} (known: ${known.join(', ')})`, range);
+      } else if (devices.some((d) => d.id === item)) {
+        this.report(`device '${item}' is already in this list`, range, 'warning');
+      } else {
+        devices.push({ id: item, range });
+      }
+    }
+    return devices;
+  }
+
   // --- networks ------------------------------------------------------------------------------
 
   network(base: Path, namePath: Path): NetworkSpec | undefined {
@@ -363,7 +389,8 @@ class Reader {
       case 'model': {
         const model = this.model(['model'], [], { files: true });
         const profile = this.settings(['profile']);
-        return model && { verb: 'model', range, model, profile };
+        const predict = this.predict(['predict']);
+        return model && { verb: 'model', range, model, profile, ...(predict ? { predict } : {}) };
       }
       case 'network': {
         const network = this.network([], ['network']);
@@ -428,7 +455,8 @@ class Reader {
     }
     const claims = complete ? this.claims(entries) : [];
     const profile = this.settings(['compare', 'profile']);
-    return complete && claims ? { verb: 'compare', range, entries, claims, profile } : undefined;
+    const predict = this.predict(['compare', 'predict']);
+    return complete && claims ? { verb: 'compare', range, entries, claims, profile, ...(predict ? { predict } : {}) } : undefined;
   }
 
   /** The compare's claims, each naming two of its entries; undefined when one names no entry. */

@@ -3,6 +3,7 @@
  * the extension may register the whole of it for YAML tooling. Zoo ids and knobs are checked
  * by parse.ts (they depend on the model), so the schema only says they are strings and values.
  */
+import { DEVICES } from '../core/devices';
 import { MEASURE_DEFAULTS, MEASURE_LIMITS, OPTIMIZATION_LEVELS } from '../shared/measureSettings';
 import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 
@@ -82,6 +83,20 @@ const profileSettings: JsonSchema = {
   description: 'Measurement settings; true for the defaults, false to never measure this cell',
   properties: settings,
   additionalProperties: false,
+};
+
+/** The device presets `predict:` takes, in the order src/core/devices.ts lists them. */
+export const deviceIds = (): string[] => DEVICES.map((d) => d.id);
+
+const deviceId: JsonSchema = { type: 'string', description: `A device preset: ${deviceIds().join(', ')}` };
+const PREDICT_DOC =
+  `Predict latency on hardware you do not have, with MobileNetV4's roofline (per fused layer, max(MAdds / peak, bytes / bandwidth)); ` +
+  `a prediction, not a measurement. One device id or a list of them: ${deviceIds().join(', ')}`;
+const predict: JsonSchema = {
+  description: PREDICT_DOC,
+  if: { type: 'array' },
+  then: { type: 'array', minItems: 1, items: deviceId, description: PREDICT_DOC },
+  else: { ...deviceId, description: PREDICT_DOC },
 };
 
 const modelOptions: Record<string, JsonSchema> = { resolution, classes, batch, width, knobs, input: modelInput };
@@ -177,7 +192,7 @@ const definitions: Record<string, JsonSchema> = {
   modelCell: {
     type: 'object',
     required: ['model'],
-    properties: { model: { ...zooIdOrFile, description: `${VERB_DOCS.model}: a zoo id or an .onnx file's path` }, ...modelOptions, profile: profileSettings },
+    properties: { model: { ...zooIdOrFile, description: `${VERB_DOCS.model}: a zoo id or an .onnx file's path` }, ...modelOptions, profile: profileSettings, predict },
     additionalProperties: false,
   },
   networkCell: {
@@ -211,6 +226,7 @@ const definitions: Record<string, JsonSchema> = {
           batch,
           input: modelInput,
           profile: profileSettings,
+          predict,
           claim: {
             description: "A paper's claim to check against the measured times: { faster: <entry>, than: <entry>, source: <where the paper says so> }, or a list of them",
             if: { type: 'array' },

@@ -31,8 +31,8 @@ describe('cell language: completions', () => {
   });
 
   it("the verb's other keys once it has a verb, without those already written", () => {
-    assert.deepEqual(labels('model: fasternet_t0\nwidth: 1\n|'), ['resolution', 'classes', 'batch', 'knobs', 'input', 'profile']);
-    assert.deepEqual(labels('compare:\n  |'), ['models', 'resolution', 'classes', 'batch', 'input', 'profile', 'claim']);
+    assert.deepEqual(labels('model: fasternet_t0\nwidth: 1\n|'), ['resolution', 'classes', 'batch', 'knobs', 'input', 'profile', 'predict']);
+    assert.deepEqual(labels('compare:\n  |'), ['models', 'resolution', 'classes', 'batch', 'input', 'profile', 'predict', 'claim']);
   });
 
   it('zoo ids after model:, in models: lists and after profile: / export:', () => {
