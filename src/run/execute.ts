@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { GraphError, UserError, isUserFacing } from '../core/errors';
 import { Graph } from '../core/ir';
 import { PublishedFigure, summarize } from '../core/summary';
-import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, entryName, HeadedCell, headedRequest, ModelRef, NetworkCells, NetworkRef, ProfileSettings, resolveCellPath, resolveNetworkRef, sweepPoints } from '../lang';
+import { backboneLabel, buildNetwork, buildRequest, Cell, CellError, checkCell, DeviceChoice, entryName, HeadedCell, headedRequest, ModelRef, NetworkCells, NetworkRef, ProfileSettings, resolveCellPath, resolveNetworkRef, sweepPoints } from '../lang';
 import { checkClaim, SPREAD_RULE } from './claims';
 import { InputShapeNeeded, shapeTemplate } from '../onnx/reader';
 import { formatShape } from '../shared/format';
@@ -23,6 +23,9 @@ import { reportMarkdown } from './markdown';
 import { checkActivationMemory, DEFAULT_ACTIVATION_MEMORY_LIMIT_BYTES } from './guard';
 import { Measured, measureGraphs, MeasureOptions } from './measure';
 import { modelReport, report } from './buildReport';
+import { findDevice } from '../core/devices';
+import { Device } from '../core/predict';
+import { PREDICTION_NOTE, predictionOf } from './prediction';
 import { BackboneSplit, ModelReport, Report, SweepPoint, TimeComparison } from './reportTypes';
 
 export interface ExecutionContext {
@@ -193,6 +196,20 @@ async function runHeaded(cell: HeadedCell, ctx: ExecutionContext, measuring: boo
   return report(cell.verb, title, models, { headed: headedSection(head, first.resolution, first.classes, splits), notes, ...(comparison ? { comparison } : {}) });
 }
 
+/** The devices of a cell's `predict:` (parseCell has checked the ids); none without one. */
+function devicesOf(choices: readonly DeviceChoice[] | undefined): Device[] {
+  return (choices ?? []).map((c) => {
+    const device = findDevice(c.id);
+    if (!device) throw new CellError(`unknown device '${c.id}'`, c.range);
+    return device;
+  });
+}
+
+/** `model` with its latency predicted on `devices` (unchanged for none). */
+function predicted(model: ModelReport, graph: Graph, devices: readonly Device[]): ModelReport {
+  return devices.length ? { ...model, prediction: predictionOf(graph, devices) } : model;
+}
+
 const STATIC_NOTE = 'Static analysis: counted, not measured. Pick an "ONNX Runtime" kernel to measure latency on this machine.';
 
 async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
@@ -202,7 +219,9 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'model': {
       const built = await buildModelRef(cell.model, ctx);
       const profile = measuring(cell.profile) ? await measureOne(built, cell.profile || undefined, ctx) : undefined;
-      return report('model', built.label, [modelReport(built.graph, built.published, profile, built.label)], { notes: withFileNotes(notes, [built]) });
+      const devices = devicesOf(cell.predict);
+      const model = predicted(modelReport(built.graph, built.published, profile, built.label), built.graph, devices);
+      return report('model', built.label, [model], { notes: withFileNotes([...notes, ...(devices.length ? [PREDICTION_NOTE] : [])], [built]) });
     }
     case 'network': {
       const { graph } = buildNetwork(cell);
@@ -213,10 +232,11 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
       const built: BuiltModel[] = [];
       for (const entry of cell.entries) built.push(entry.kind === 'model' ? await buildModelRef(entry.model, ctx) : networkEntry(entry.network, ctx));
       const measured = measuring(cell.profile) ? await measureTogether(built, cell.profile || undefined, ctx) : undefined;
-      const models = built.map((one, i) => modelReport(one.graph, one.published, measured?.profiles[i], one.label));
+      const devices = devicesOf(cell.predict);
+      const models = built.map((one, i) => predicted(modelReport(one.graph, one.published, measured?.profiles[i], one.label), one.graph, devices));
       const runs = new Map(cell.entries.flatMap((entry, i) => (measured ? [[entryName(entry), measured.runsMs[i]] as const] : [])));
       const claims = cell.claims.map((c) => checkClaim(c, runs));
-      const claimNotes = claims.length ? [`Claims: ${SPREAD_RULE}.`] : [];
+      const claimNotes = [...(claims.length ? [`Claims: ${SPREAD_RULE}.`] : []), ...(devices.length ? [PREDICTION_NOTE] : [])];
       const comparison = comparisonOf(built, measured);
       return report('compare', `compare: ${built.map((b) => b.label).join(', ')}`, models, { notes: withFileNotes([...notes, ...claimNotes], built), claims, ...(comparison ? { comparison } : {}) });
     }

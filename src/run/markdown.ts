@@ -143,6 +143,27 @@ function headedMarkdown(h: HeadedSection, models: readonly ModelReport[]): strin
   return out;
 }
 
+/** The predicted totals (`predict:`): one row per model, one column per device; none without a prediction. */
+function predictionMarkdown(models: readonly ModelReport[]): string[] {
+  const devices = models.find((m) => m.prediction)?.prediction?.devices;
+  if (!devices?.length) return [];
+  const rows = models.map((m) => {
+    const p = m.prediction;
+    return [modelName(m), ...devices.map((d) => {
+      const i = p ? p.devices.findIndex((x) => x.id === d.id) : -1;
+      return i >= 0 ? p!.total_ms[i].toFixed(3) : '—';
+    })];
+  });
+  return [
+    '',
+    "Predicted latency (ms) — MobileNetV4's roofline from each device's peak rate and bandwidth, not measured:",
+    '',
+    ...table(['model', ...devices.map((d) => `${d.name} (${d.id}, ${d.dtype}, ridge ${d.ridge.toFixed(1)} MAdds/B)`)], rows),
+    '',
+    ...devices.map((d) => `- ${d.id}: ${plain(d.source)}`),
+  ];
+}
+
 function claimMarkdown(c: ClaimCheck): string {
   const v = claimVerdict(c.verdict, c.beyond_spread);
   return `${v.mark} **${plain(c.faster)} faster than ${plain(c.than)}** (${plain(c.source)}): ${v.text}. ${plain(c.detail)}`;
@@ -167,6 +188,7 @@ export function reportMarkdown(r: Report): string {
     );
     if (r.comparison) out.push('', r.comparison.method);
   }
+  out.push(...predictionMarkdown(r.models));
   for (const m of r.models) out.push('', ...modelMarkdown(m));
   if (r.sweep) {
     const axes = r.sweep.axes;

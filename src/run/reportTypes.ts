@@ -40,6 +40,54 @@ export interface ModelReport {
   /** Measured on this machine, when the cell ran with a device kernel. */
   readonly profile?: ModelProfile;
   readonly graph: DiagramGraph;
+  /** Latency predicted for the devices of the cell's `predict:` (MobileNetV4's roofline), when it has one. */
+  readonly prediction?: ModelPrediction;
+}
+
+/** A device latency is predicted for: a preset of src/core/devices.ts. */
+export interface PredictedDevice {
+  readonly id: string;
+  readonly name: string;
+  /** Peak MAdds/s ÷ bandwidth (bytes/s): the MAdds per byte at which a layer turns compute-bound. */
+  readonly ridge: number;
+  /** Where the device's figures come from (datasheet, paper and table, or a fit). */
+  readonly source: string;
+  /** The element type it computes in; float tensors are counted at its width. */
+  readonly dtype: string;
+}
+
+/** One layer as a runtime runs it (fused, see FUSION_RULE), predicted on each device. */
+export interface PredictedLayerRow {
+  /** Its first node: the summary layer the time is shown at. */
+  readonly name: string;
+  /** Every node fused into it (the first included). */
+  readonly nodes: readonly string[];
+  readonly ops: readonly string[];
+  readonly madds: number;
+  /** Predicted time per device, µs, in the order of `ModelPrediction.devices`. */
+  readonly us: readonly number[];
+  /** What binds it on each device, in the same order. */
+  readonly bound: readonly ('compute' | 'memory')[];
+}
+
+/** A model's time across ridge points, in multiply-adds at peak rate (MobileNetV4's figure), for one element width. */
+export interface RidgeCurve {
+  /** The element type float tensors are counted at (the chosen devices' dtype). */
+  readonly dtype: string;
+  /** Ridge point (MAdds/byte) and Σ max(MAdds, bytes × ridge) in G, on a log grid from 1 to 500. */
+  readonly points: readonly { readonly ridge: number; readonly gmadds: number }[];
+}
+
+/** Latency predicted, not measured: MobileNetV4's roofline on each device of `predict:`. */
+export interface ModelPrediction {
+  readonly devices: readonly PredictedDevice[];
+  /** Predicted total per device, ms, in the order of `devices`. */
+  readonly total_ms: readonly number[];
+  readonly layers: readonly PredictedLayerRow[];
+  /** One per element type among the devices, in the order the devices first use it. */
+  readonly curves: readonly RidgeCurve[];
+  /** Nodes the cost model does not count: not predicted, their time is not in the totals. */
+  readonly uncounted: readonly string[];
 }
 
 /** A grid point of a `sweep` cell: the settings it varied and what they gave. */
