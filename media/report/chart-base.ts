@@ -29,7 +29,7 @@ export const DEFAULT_THEME: ChartTheme = {
 
 export interface ChartEntry {
   /** Stable identifier of the chart kind, for tests and the e2e suite. */
-  readonly kind: 'latency-bars' | 'madds-latency' | 'roofline' | 'pareto-latency' | 'pareto-madds' | 'sweep-madds' | 'sweep-latency' | 'split-madds' | 'split-latency';
+  readonly kind: 'latency-bars' | 'madds-latency' | 'roofline' | 'pareto-latency' | 'pareto-madds' | 'sweep-madds' | 'sweep-latency' | 'split-madds' | 'split-latency' | 'predicted-ridge';
   readonly title: string;
   readonly spec: VegaLiteSpec;
 }

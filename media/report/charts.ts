@@ -374,6 +374,60 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
   };
 }
 
+/** The ridge-point axis of the prediction chart, MAdds/byte: the grid the curves are computed on. */
+const RIDGE_DOMAIN: [number, number] = [1, 500];
+
+/**
+ * MobileNetV4's figure: each model's predicted time across ridge points (peak MAdds/s ÷ bandwidth),
+ * in multiply-adds at peak rate, one line per model; a dashed rule and label at the ridge point of
+ * each device of `predict:`. A device's time is the curve's value there ÷ its peak rate.
+ */
+export function predictionSpec(report: Report, theme: ChartTheme = DEFAULT_THEME): VegaLiteSpec | undefined {
+  const predicted = report.models.filter((m) => m.prediction && m.prediction.curves.length);
+  if (predicted.length === 0) return undefined;
+  const dtypes = new Set(predicted.flatMap((m) => m.prediction!.curves.map((c) => c.dtype)));
+  // A model has one line per element width among the devices; the width is named only when there are several.
+  const seriesOf = (m: ModelReport, dtype: string) => (dtypes.size > 1 ? `${modelName(m)} (${dtype})` : modelName(m));
+  const values = predicted.flatMap((m) => m.prediction!.curves.flatMap((c) => c.points.map((p) => ({ series: seriesOf(m, c.dtype), ridge: p.ridge, gmadds: p.gmadds, dtype: c.dtype }))));
+  const series = [...new Set(values.map((v) => v.series))];
+  const devices = predicted[0].prediction!.devices.map((d, i) => ({ ridge: d.ridge, id: d.id, name: d.name, dtype: d.dtype, source: d.source, row: i % 3 }));
+  const x = { field: 'ridge', type: 'quantitative', title: 'ridge point (MAdds/byte, log)', scale: { type: 'log', domain: RIDGE_DOMAIN }, axis: logAxis(RIDGE_DOMAIN) };
+  const yAxis = logAxis(values.map((v) => v.gmadds));
+  const shown = devices.filter((d) => d.ridge >= RIDGE_DOMAIN[0] && d.ridge <= RIDGE_DOMAIN[1]);
+  return {
+    ...base(theme, 'Predicted time across ridge points', [
+      "MobileNetV4's roofline: Σ max(MAdds, bytes × ridge) per fused layer, in multiply-adds at peak rate; predicted, not measured",
+      `dashed: the ridge points of ${devices.map((d) => d.id).join(', ')}; a device's time is the curve there ÷ its peak rate`,
+      ...(shown.length < devices.length ? [`off the axis (1–500 MAdds/byte): ${devices.filter((d) => !shown.includes(d)).map((d) => `${d.id} at ${d.ridge.toFixed(1)}`).join(', ')}`] : []),
+    ]),
+    layer: [
+      {
+        data: { values: shown },
+        layer: [
+          { mark: { type: 'rule', color: theme.muted, strokeDash: [4, 3] }, encoding: { x, tooltip: [{ field: 'name', title: 'device' }, { field: 'ridge', title: 'ridge point (MAdds/byte)', format: '.1f' }, { field: 'dtype', title: 'dtype' }, { field: 'source', title: 'source' }] } },
+          // Labels in up to three rows at the top, so devices with close ridge points do not overprint.
+          { mark: { type: 'text', color: theme.muted, fontSize: 10, align: 'left', baseline: 'top', dx: 3 }, encoding: { x, y: { field: 'row', type: 'quantitative', scale: { type: 'linear', domain: [0, 12], reverse: true }, axis: null, title: null }, text: { field: 'id', type: 'nominal' } } },
+        ],
+      },
+      {
+        data: { values },
+        mark: { type: 'line', point: { size: 12 }, tooltip: true, clip: true },
+        encoding: {
+          x,
+          y: { field: 'gmadds', type: 'quantitative', title: 'MAdds-equivalent at peak (G, log)', scale: { type: 'log' }, axis: yAxis },
+          color: { field: 'series', type: 'nominal', title: 'model', scale: { domain: series, range: cycled(series, theme.category) }, legend: bottomLegend('model', series) },
+          tooltip: [
+            { field: 'series', title: 'model' },
+            { field: 'ridge', title: 'ridge point (MAdds/byte)', format: '.1f' },
+            { field: 'gmadds', title: 'MAdds-equivalent (G)', format: ',.3f' },
+          ],
+        },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
 /** Charts for one model: per-layer latency, MAdds vs latency and the roofline, when it was profiled. */
 export function modelCharts(model: ModelReport, theme: ChartTheme = DEFAULT_THEME, palette = reportPalette([model], theme)): ChartEntry[] {
   const out: ChartEntry[] = [];
@@ -400,6 +454,8 @@ export function reportCharts(report: Report, theme: ChartTheme = DEFAULT_THEME):
     const madds = paretoSpec(report, 'madds', theme);
     if (madds) out.push({ kind: 'pareto-madds', title: 'Top-1 vs MAdds', spec: madds });
   }
+  const prediction = predictionSpec(report, theme);
+  if (prediction) out.push({ kind: 'predicted-ridge', title: 'Predicted time across ridge points', spec: prediction });
   if (report.sweep) {
     const madds = sweepSpec(report, 'madds', theme);
     if (madds) out.push({ kind: 'sweep-madds', title: 'Sweep: MAdds', spec: madds });

@@ -157,6 +157,45 @@ function checkModel(c: Checker, value: unknown, path: string): void {
     }
     c.strings(pr.uncovered, `${p}.uncovered`);
   }
+  if (m.prediction !== undefined) checkPrediction(c, m.prediction, `${path}.prediction`);
+}
+
+const BOUNDS = ['compute', 'memory'];
+
+/** A model's predicted latency (`predict:`): every per-device list as long as `devices`. */
+function checkPrediction(c: Checker, value: unknown, path: string): void {
+  const pr = c.object(value, path);
+  const devices = c.array(pr.devices, `${path}.devices`);
+  devices.forEach((d, i) => {
+    const o = c.object(d, `${path}.devices[${i}]`);
+    for (const f of ['id', 'name', 'source', 'dtype']) c.string(o[f], `${path}.devices[${i}].${f}`);
+    c.number(o.ridge, `${path}.devices[${i}].ridge`);
+  });
+  const perDevice = (v: unknown, p: string): unknown[] => {
+    const a = c.array(v, p);
+    if (a.length !== devices.length) throw new ReportError(p, `expected one entry per device (${devices.length}), got ${a.length}`);
+    return a;
+  };
+  perDevice(pr.total_ms, `${path}.total_ms`).forEach((v, i) => c.number(v, `${path}.total_ms[${i}]`));
+  c.array(pr.layers, `${path}.layers`).forEach((l, i) => {
+    const lp = `${path}.layers[${i}]`;
+    const layer = c.object(l, lp);
+    c.string(layer.name, `${lp}.name`);
+    c.strings(layer.nodes, `${lp}.nodes`);
+    c.strings(layer.ops, `${lp}.ops`);
+    c.number(layer.madds, `${lp}.madds`);
+    perDevice(layer.us, `${lp}.us`).forEach((v, j) => c.number(v, `${lp}.us[${j}]`));
+    perDevice(layer.bound, `${lp}.bound`).forEach((v, j) => {
+      if (!BOUNDS.includes(v as string)) throw new ReportError(`${lp}.bound[${j}]`, `expected compute or memory, got ${kind(v)}`);
+    });
+  });
+  c.array(pr.curves, `${path}.curves`).forEach((cv, i) => {
+    const cp = `${path}.curves[${i}]`;
+    const curve = c.object(cv, cp);
+    c.string(curve.dtype, `${cp}.dtype`);
+    c.array(curve.points, `${cp}.points`).forEach((pt, j) => c.costs(pt, `${cp}.points[${j}]`, ['ridge', 'gmadds']));
+  });
+  c.strings(pr.uncounted, `${path}.uncounted`);
 }
 
 /** The report in `value`, or a ReportError naming the first field that is missing or of the wrong type. */

@@ -3,7 +3,7 @@
  * measurements, charts, the architecture diagram, stages and layers. Text only through
  * textContent: model and layer names come from user files.
  */
-import type { ModelPart, ModelReport, Report } from './report-types';
+import type { ModelPart, ModelReport, PredictedLayerRow, Report } from './report-types';
 import { DEFAULT_HEADLINE, Headline } from '../../src/shared/measureSettings';
 import { formatBytes, formatCount, formatSI } from '../../src/shared/format';
 import { reportedRoofs, roofExplanation, roofOfLayer } from '../../src/shared/roofline';
@@ -256,11 +256,76 @@ export function layerTable(doc: Document, model: ModelReport, rowAction?: RowAct
     { header: '#', value: (r) => r.index + 1 },
     { header: 'Layer (op)', title: "The layer's name, its ONNX op below", value: (r) => r.name, wrapAfter: '/.', detail: (r) => r.op },
     ...timed,
+    ...predictedColumn(model, rowOf),
     ...counted,
     ...judged,
   ];
   const caption = `Per layer: ${rows.length} ops (click a header to sort${rowAction ? `, a row: ${rowAction.title.toLowerCase()}` : ''})`;
   return sortableTable(doc, rows, columns, caption, 'lcnb-table lcnb-layers', rowAction);
+}
+
+/**
+ * The layer table's predicted time on the first device of `predict:` (none without one): at each
+ * fused layer's first node, with what binds it on hover; a node fused into another points at that row.
+ */
+function predictedColumn(model: ModelReport, rowOf: ReadonlyMap<string, number>): Column<LayerRow>[] {
+  const p = model.prediction;
+  const device = p?.devices[0];
+  if (!p || !device) return [];
+  const byNode = new Map<string, { layer: PredictedLayerRow; own: boolean }>();
+  for (const layer of p.layers) for (const node of layer.nodes) byNode.set(node, { layer, own: node === layer.name });
+  const at = (r: LayerRow) => byNode.get(r.name);
+  const us = (r: LayerRow) => (at(r)?.own ? at(r)!.layer.us[0] : undefined);
+  return [
+    {
+      header: `Predicted (µs, ${device.id})`,
+      title: `Predicted on ${device.name} with MobileNetV4's roofline (ridge point ${device.ridge.toFixed(1)} MAdds/byte, ${device.dtype}), not measured: max(MAdds / peak, bytes / bandwidth) per fused layer; a fused op names the row whose layer covers it. ${device.source}`,
+      value: us,
+      text: (r) => {
+        const a = at(r);
+        if (!a) return '—';
+        if (a.own) return a.layer.us[0].toFixed(1);
+        const row = rowOf.get(a.layer.name);
+        return row === undefined ? `in ${a.layer.name}` : `in #${row}`;
+      },
+      cellTitle: (r) => {
+        const a = at(r);
+        if (!a) return 'Not predicted: a view that moves no data, or an op without a cost rule';
+        if (!a.own) return `Fused into ${a.layer.name}: its predicted time covers this op`;
+        return `${a.layer.bound[0]}-bound on ${device.name}${a.layer.nodes.length > 1 ? ` (with ${a.layer.ops.slice(1).join(' + ')} fused in)` : ''}`;
+      },
+    },
+  ];
+}
+
+/** Rows = models, columns = the devices of `predict:` (ms); none when no model has a prediction. */
+function predictionTable(doc: Document, report: Report): HTMLElement | undefined {
+  const devices = report.models.find((m) => m.prediction)?.prediction?.devices;
+  if (!devices?.length) return undefined;
+  const rows = report.models.map((m, i) => ({ model: m, i }));
+  const total = (r: (typeof rows)[number], id: string) => {
+    const p = r.model.prediction;
+    const k = p ? p.devices.findIndex((d) => d.id === id) : -1;
+    return k >= 0 ? p!.total_ms[k] : undefined;
+  };
+  const columns: Column<(typeof rows)[number]>[] = [
+    { header: 'Model', value: (r) => modelName(r.model) },
+    ...devices.map(
+      (d): Column<(typeof rows)[number]> => ({
+        group: 'Predicted latency (ms)',
+        header: d.id,
+        title: `${d.name}: ridge point ${d.ridge.toFixed(1)} MAdds/byte, ${d.dtype} (float tensors counted at its width). Source: ${d.source}`,
+        value: (r) => total(r, d.id),
+        text: (r) => fixed(3)(total(r, d.id)),
+      }),
+    ),
+  ];
+  const box = el(doc, 'div', undefined, 'lcnb-predicted');
+  box.append(scrollX(doc, sortableTable(doc, rows, columns, "Predicted latency: MobileNetV4's roofline on each device, predicted from its peak rate and bandwidth, not measured", 'lcnb-table lcnb-predicted-table')));
+  const foot = devices.map((d) => `${d.id}: ${d.name}, ${d.dtype}, ridge point ${d.ridge.toFixed(1)} MAdds/byte — ${d.source}`);
+  for (const m of report.models) if (m.prediction?.uncounted.length) foot.push(`${modelName(m)}: not predicted (no cost rule, not in the totals): ${m.prediction.uncounted.join(', ')}`);
+  box.append(list(doc, foot, 'lcnb-footnotes'));
+  return box;
 }
 
 function modelSection(doc: Document, model: ModelReport, charts: ChartSet, theme: ChartTheme, palette: Palette, headline: Headline, open: boolean, title = modelName(model), rowAction?: RowAction<LayerRow>): HTMLElement {
@@ -587,6 +652,8 @@ export function renderReport(element: HTMLElement, value: unknown, options: Rend
   const split = splitTable(doc, report);
   if (split) root.append(split);
   else if (report.models.length > 1) root.append(compareTable(doc, report));
+  const predictions = predictionTable(doc, report);
+  if (predictions) root.append(predictions);
   const sweep = sweepTable(doc, report);
   if (sweep) root.append(sweep);
   charts.add(root, reportCharts(report, theme));
