@@ -3,6 +3,9 @@
  * 2 threads), and — with --reference-dir — lcnb's export against the reference implementation's
  * own ONNX export of the same model (test/golden/reference/export_onnx.py), measured in one run.
  * Also the notebook's targets (model cell to first output, a profile cell, hover latency).
+ * The roofline predictor is checked twice: fitted to the zoo's measured layer times leaving each
+ * family out in turn (src/run/machineFit.ts), and against the published latency tables
+ * (scripts/predictTables.ts, datasheet devices).
  * Writes bench/results.json and bench/results.md. Options: --runs N (default 30), --only PREFIX,
  * --reference-dir DIR, --opt LEVEL (default all), --skip-zoo (notebook targets only).
  */
@@ -22,6 +25,8 @@ import { intervalMethod, pairedRatio } from '../src/run/comparison';
 import { buildModel, summarizeModel, zooModels } from '../src/zoo';
 import { CellAnalysis } from '../src/run/cellCosts';
 import { executeCell } from '../src/run/execute';
+import { leaveOneFamilyOut, ModelTiming, timeLayers } from '../src/run/machineFit';
+import { evaluateTables } from './predictTables';
 
 const { values } = parseArgs({
   options: {
@@ -153,7 +158,8 @@ async function main() {
   );
 
   const rows = [];
-  for (const { id } of zooModels().filter((m) => !values['skip-zoo'] && m.id.startsWith(values.only))) {
+  const timings: ModelTiming[] = [];
+  for (const { id, family } of zooModels().filter((m) => !values['skip-zoo'] && m.id.startsWith(values.only))) {
     const graph = buildModel(id);
     // With the isolated-layer cross-check: each layer also timed alone as its own small graph.
     const p = await profileGraph(kernel, graph, { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, isolated: !values['skip-isolated'] });
@@ -189,6 +195,7 @@ async function main() {
       isolated_overhead_us: p.isolated?.overhead_us ?? NaN,
     };
     rows.push(row);
+    timings.push({ id, family, madds: p.totals.madds, ...timeLayers(graph, p), seconds: p.latency.median_ms * 1e-3 });
     console.log(
       `${id.padEnd(26)} ${row.median_ms.toFixed(2).padStart(8)} ms  kernel coverage ${percent(row.coverage)}  corrected coverage ${percent(row.corrected_coverage)}  profiled ×${row.profiled_vs_unprofiled.toFixed(2)} (per-node cost alone ×${row.per_node_cost_ratio.toFixed(2)})`,
     );
@@ -234,6 +241,13 @@ async function main() {
     await rm(dir, { recursive: true, force: true });
   }
   await kernel.dispose();
+
+  // The roofline on this machine, each family predicted from a fit to the others; and the published tables.
+  const prediction = new Set(timings.map((t) => t.family)).size >= 3 ? leaveOneFamilyOut(timings) : undefined;
+  if (prediction) {
+    console.log(`roofline, leave one family out over ${timings.length} models: Spearman ${prediction.spearmanRoofline.toFixed(3)} (MAdds alone ${prediction.spearmanMadds.toFixed(3)}), median |error| ${percent(prediction.medianErrorRoofline)} (a line through MAdds ${percent(prediction.medianErrorMadds)})`);
+  }
+  const tables = evaluateTables();
 
   const settings = `CPU provider, ${THREADS} threads, batch 1, 224×224, optimization '${optimization}', 10 warm-up + ${runs} timed runs, onnxruntime 1.30.0, ${machine}`;
   const md = [
@@ -281,8 +295,27 @@ async function main() {
     md.push('| model | lcnb export ms (median) | reference export ms (median) | lcnb ÷ reference (95%) |', '|---|---:|---:|---:|');
     md.push(...references.map((r) => `| ${r.id} | ${r.lcnb_ms.toFixed(3)} | ${r.reference_ms.toFixed(3)} | ${formatRatio({ ratio: r.ratio, lo: r.ratio_lo, hi: r.ratio_hi })} |`));
   }
+  if (prediction) {
+    md.push(
+      '',
+      `Predicted latency on this machine (src/core/predict.ts, MobileNetV4's roofline with a per-layer overhead): for each family, peak MAdds/s, bandwidth and overhead are fitted to the measured layer times of the other families' models (the profiled rows less the profiler, summed per fused layer) and predict the family's models; MAdds alone gets a least-squares line through the other families' (MAdds, latency). Over ${timings.length} models: Spearman ρ of predicted against measured latency **${prediction.spearmanRoofline.toFixed(3)}** (MAdds alone ${prediction.spearmanMadds.toFixed(3)}); median |error| **${percent(prediction.medianErrorRoofline)}** (the MAdds line ${percent(prediction.medianErrorMadds)}). Targets: ρ ≥ 0.95, median |error| ≤ 15%.`,
+      '',
+      '| model | family | measured ms | roofline ms | MAdds line ms |',
+      '|---|---|---:|---:|---:|',
+      ...prediction.models.map((m) => `| ${m.id} | ${m.family} | ${m.measuredMs.toFixed(2)} | ${m.predictedMs.toFixed(2)} | ${m.maddsPredictedMs.toFixed(2)} |`),
+    );
+  }
+  md.push(
+    '',
+    "Published latency tables (test/golden/predict/published-latency.json) predicted with datasheet devices (src/core/devices.ts), not fitted to the tables: Spearman ρ of the roofline and of MAdds alone against the published latencies, median |error|, and median predicted ÷ published (below 1: the datasheet roofline is optimistic). Tables of 4 or 5 models rank almost any cost measure perfectly.",
+    '',
+    '| table | device | n | ρ roofline | ρ MAdds | median \\|error\\| | predicted ÷ published |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...tables.map((t) => `| ${t.name} | ${t.device} | ${t.n} | ${t.rhoRoofline.toFixed(3)} | ${t.rhoMadds.toFixed(3)} | ${percent(t.medianRelError)} | ${t.medianRatio.toFixed(2)} |`),
+  );
   mkdirSync(join(root, 'bench'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, spinning, references }, null, 2) + '\n');
+  const published_tables = tables.map(({ rows: _rows, ...t }) => t);
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, spinning, references, prediction, published_tables }, null, 2) + '\n');
   writeFileSync(join(root, 'bench', 'results.md'), md.join('\n') + '\n');
   console.log(`\n${md.join('\n')}`);
 }
