@@ -375,7 +375,7 @@ export function splitSpec(report: Report, y: 'madds' | 'latency', theme: ChartTh
 }
 
 /** The ridge-point axis of the prediction chart, MAdds/byte: the grid the curves are computed on. */
-const RIDGE_DOMAIN: [number, number] = [1, 500];
+const RIDGE_DOMAIN: [number, number] = [0.1, 500];
 
 /**
  * MobileNetV4's figure: each model's predicted time across ridge points (peak MAdds/s ÷ bandwidth),
@@ -398,7 +398,7 @@ export function predictionSpec(report: Report, theme: ChartTheme = DEFAULT_THEME
     ...base(theme, 'Predicted time across ridge points', [
       "MobileNetV4's roofline: Σ max(MAdds, bytes × ridge) per fused layer, in multiply-adds at peak rate; predicted, not measured",
       `dashed: the ridge points of ${devices.map((d) => d.id).join(', ')}; a device's time is the curve there ÷ its peak rate`,
-      ...(shown.length < devices.length ? [`off the axis (1–500 MAdds/byte): ${devices.filter((d) => !shown.includes(d)).map((d) => `${d.id} at ${d.ridge.toFixed(1)}`).join(', ')}`] : []),
+      ...(shown.length < devices.length ? [`off the axis (${RIDGE_DOMAIN[0]}–${RIDGE_DOMAIN[1]} MAdds/byte): ${devices.filter((d) => !shown.includes(d)).map((d) => `${d.id} at ${d.ridge.toFixed(1)}`).join(', ')}`] : []),
     ]),
     layer: [
       {

@@ -8,8 +8,8 @@ import { Graph } from '../core/ir';
 import { Device, DeviceDtype, DTYPE_BYTES, FUSION_RULE, maddsEquivalent, predict, ridgePoint, RooflineLayer, rooflineLayers } from '../core/predict';
 import { ModelPrediction, PredictedLayerRow, RidgeCurve } from './reportTypes';
 
-/** Ridge points of the chart's curve: 40 steps, evenly spaced on a log scale from 1 to 500 MAdds/byte. */
-export const RIDGE_GRID: readonly number[] = Array.from({ length: 40 }, (_, i) => Math.pow(500, i / 39));
+/** Ridge points of the chart's curve: 50 steps, evenly spaced on a log scale from 0.1 to 500 MAdds/byte (a single CPU core's datasheet ridge point is below 1). */
+export const RIDGE_GRID: readonly number[] = Array.from({ length: 50 }, (_, i) => 0.1 * Math.pow(5000, i / 49));
 
 /** The report's note on what a predicted time is. */
 export const PREDICTION_NOTE =

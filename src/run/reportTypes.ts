@@ -74,7 +74,7 @@ export interface PredictedLayerRow {
 export interface RidgeCurve {
   /** The element type float tensors are counted at (the chosen devices' dtype). */
   readonly dtype: string;
-  /** Ridge point (MAdds/byte) and Σ max(MAdds, bytes × ridge) in G, on a log grid from 1 to 500. */
+  /** Ridge point (MAdds/byte) and Σ max(MAdds, bytes × ridge) in G, on a log grid from 0.1 to 500. */
   readonly points: readonly { readonly ridge: number; readonly gmadds: number }[];
 }
 
