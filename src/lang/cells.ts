@@ -90,6 +90,8 @@ export interface NetworkCell extends CellBase {
   readonly verb: 'network';
   readonly network: NetworkSpec;
   readonly profile?: ProfileSettings | false;
+  /** Devices to predict latency on (MobileNetV4's roofline), in the order written; absent: none. */
+  readonly predict?: readonly DeviceChoice[];
 }
 
 /** A network cell of the same notebook, named by a compare entry (`- network: name`). */

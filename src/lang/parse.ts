@@ -395,7 +395,8 @@ class Reader {
       case 'network': {
         const network = this.network([], ['network']);
         const profile = this.settings(['profile']);
-        return network && { verb: 'network', range, network, profile };
+        const predict = this.predict(['predict']);
+        return network && { verb: 'network', range, network, profile, ...(predict ? { predict } : {}) };
       }
       case 'compare':
         return this.compare(range);

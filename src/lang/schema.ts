@@ -203,6 +203,7 @@ const definitions: Record<string, JsonSchema> = {
       input,
       layers,
       profile: profileSettings,
+      predict,
     },
     additionalProperties: false,
   },

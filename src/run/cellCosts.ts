@@ -10,7 +10,7 @@ import type { PublishedFigure } from '../core/summary';
 import { buildNetwork, buildRequest, Cell, CellError, checkCell, hoverTargetAt, inLayerScope, parseCell, sweepPoints } from '../lang/index';
 import type { Diagnostic, LayerSpec, ModelRef, NetworkSpec, Position, Range } from '../lang/index';
 import type { ParseResult } from '../lang/index';
-import type { ModelReport, Report } from './reportTypes';
+import type { ModelPrediction, ModelReport, Report } from './reportTypes';
 import { measuredSplitMarkdown } from './split';
 import { formatBytes, formatCount, formatShape, formatSI } from '../shared/format';
 import { DEFAULT_HEADLINE, Headline } from '../shared/measureSettings';
@@ -349,6 +349,8 @@ export class CellAnalysis {
     }
     const measured = this.measuredModel(shown, report);
     if (measured.length) out.push('', ...measured);
+    const rm = report && shown.reportIndex !== undefined ? report.models[shown.reportIndex] : undefined;
+    if (rm?.prediction && reportMatches(rm, shown.graph, shown.totals)) out.push('', ...predictedLines(rm.prediction));
     return out.join('\n');
   }
 
@@ -409,6 +411,8 @@ export class CellAnalysis {
     out.push(...costTable(`this layer's IR nodes`, lc.totals, headline));
     const measured = this.measuredLayer(lc, report);
     if (measured.length) out.push('', ...measured);
+    const rm = this.reportModel(report);
+    if (rm?.prediction) out.push('', ...predictedLines(rm.prediction, new Set(lc.nodes.map((n) => n.node.name))));
     return out.join('\n');
   }
 
@@ -556,4 +560,22 @@ export class CellAnalysisCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * The last run's predicted times (the cell's `predict:`): the model's total per device, or, given
+ * `nodes`, the fused layers that start at one of them (a layer line's share), with what binds them.
+ */
+export function predictedLines(p: ModelPrediction, nodes?: ReadonlySet<string>): string[] {
+  const rows = nodes ? p.layers.filter((l) => nodes.has(l.name)) : p.layers;
+  if (nodes && !rows.length) return [];
+  return [
+    `**Predicted** (MobileNetV4's roofline, not measured):`,
+    '',
+    ...p.devices.map((d, i) => {
+      const time = nodes ? formatMicros(rows.reduce((s, r) => s + r.us[i], 0)) : `${p.total_ms[i].toFixed(2)} ms`;
+      const bounds = nodes ? [...new Set(rows.map((r) => r.bound[i]))].join(' and ') + '-bound' : `ridge point ${d.ridge.toFixed(1)} MAdds/byte`;
+      return `- ${d.name}: **${time}** (${bounds})`;
+    }),
+  ];
 }

@@ -226,7 +226,8 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
     case 'network': {
       const { graph } = buildNetwork(cell);
       const profile = measuring(cell.profile) ? await measureOne(networkModel(graph), cell.profile || undefined, ctx) : undefined;
-      return report('network', cell.network.name, [modelReport(graph, [], profile)], { notes });
+      const devices = devicesOf(cell.predict);
+      return report('network', cell.network.name, [predicted(modelReport(graph, [], profile), graph, devices)], { notes: [...notes, ...(devices.length ? [PREDICTION_NOTE] : [])] });
     }
     case 'compare': {
       const built: BuiltModel[] = [];

@@ -282,3 +282,23 @@ describe('editor hovers: speed', () => {
     );
   });
 });
+
+describe('hovers after a run with predict:', () => {
+  it('a model id shows its predicted total per device; a layer line its fused layers\' predicted time and bound', async () => {
+    const { executeCell } = await import('../../../src/run/execute');
+    const modelCell = 'model: mobilenet_v2_x0_5\npredict: [pixel6-cpu, pixel8-edgetpu]\nprofile: false';
+    const ran = await executeCell(modelCell, { provider: 'cpu', baseDir: __dirname });
+    const p = ran.report.models[0].prediction!;
+    const text = hover(`model: mobilenet_v2|_x0_5\npredict: [pixel6-cpu, pixel8-edgetpu]\nprofile: false`, ran.report);
+    assert.match(text, /\*\*Predicted\*\* \(MobileNetV4's roofline, not measured\)/);
+    for (const [i, d] of p.devices.entries()) assert.ok(text.includes(`- ${d.name}: **${p.total_ms[i].toFixed(2)} ms** (ridge point ${d.ridge.toFixed(1)} MAdds/byte)`), text);
+
+    const net = 'network: n\ninput: [1, 3, 64, 64]\nlayers:\n  - conv: { out: 16, k: 3, s: 2 }\n  - dwconv: { k: 3 }\n  - classifier: { classes: 10 }\npredict: pixel6-cpu\nprofile: false';
+    const netRun = await executeCell(net, { provider: 'cpu', baseDir: __dirname });
+    const layerText = hover(net.replace('- dwconv', '- dw|conv'), netRun.report);
+    const rows = netRun.report.models[0].prediction!.layers.filter((l) => l.ops[0] === 'Conv' && l.name.includes('2'));
+    assert.match(layerText, /\*\*Predicted\*\*/);
+    assert.match(layerText, /- .*Pixel 6.*: \*\*[\d.]+ µs\*\* \((compute|memory)-bound\)/);
+    assert.ok(rows.length >= 0);
+  });
+});
