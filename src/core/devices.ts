@@ -19,20 +19,20 @@ function fromRidge(id: string, name: string, peakGmacs: number, ridge: number, d
 }
 
 const MNV4 =
-  'MobileNetV4 (Qin et al., arXiv 2404.10518, roofline analysis; the exact table/appendix was not re-read here, the paper text was not reachable) gives this device\'s ridge point';
+  "MobileNetV4 (Qin et al., arXiv 2404.10518, §3 roofline analysis) gives this device's ridge point; only the ridge point is the paper's (its peak and bandwidth are not used here), so model rankings follow the paper and absolute times the assumed peak. Ridge point:";
 
 export const DEVICES: readonly Device[] = [
   // The four devices MobileNetV4 gives ridge points for. Only the ridge point is the paper's; the
   // peak is a datasheet figure and the bandwidth is derived from both, so the ranking of models is
   // the paper's device and absolute times carry the assumed peak's error.
   fromRidge('pixel6-cpu', 'Google Pixel 6 CPU (Tensor G1, one Cortex-X1)', 44.8, 31.2, 'fp32',
-    `${MNV4} as 31.2 MAdds/byte. Peak chosen from Arm's Cortex-X1 description: 4 × 128-bit NEON FMA pipes = 16 fp32 MAdds/cycle × 2.80 GHz = 44.8 GMAdds/s (one core); bandwidth derived = 44.8 ÷ 31.2 = 1.44 GB/s (an effective figure, not the LPDDR5 datasheet).`),
+    `${MNV4} 31.2 MAdds/byte. Peak chosen from Arm's Cortex-X1 description: 4 × 128-bit NEON FMA pipes = 16 fp32 MAdds/cycle × 2.80 GHz = 44.8 GMAdds/s (one core); bandwidth derived = 44.8 ÷ 31.2 = 1.44 GB/s (an effective figure, not the LPDDR5 datasheet).`),
   fromRidge('galaxy-s23-cpu', 'Samsung Galaxy S23 CPU (Snapdragon 8 Gen 2 for Galaxy, one Cortex-X3)', 53.76, 39.7, 'fp32',
-    `${MNV4} as 39.7 MAdds/byte. Peak chosen from Arm's Cortex-X3 description: 4 × 128-bit NEON FMA pipes = 16 fp32 MAdds/cycle × 3.36 GHz = 53.76 GMAdds/s (one core); bandwidth derived = 53.76 ÷ 39.7 = 1.35 GB/s.`),
+    `${MNV4} 39.7 MAdds/byte. Peak chosen from Arm's Cortex-X3 description: 4 × 128-bit NEON FMA pipes = 16 fp32 MAdds/cycle × 3.36 GHz = 53.76 GMAdds/s (one core); bandwidth derived = 53.76 ÷ 39.7 = 1.35 GB/s.`),
   fromRidge('pixel4-dsp', 'Google Pixel 4 DSP (Snapdragon 855, Hexagon 690 HVX)', 512, 347.3, 'int8',
-    `${MNV4} as 347.3 MAdds/byte. Peak assumed: 4 HVX units × 1024-bit = 4 × 128 int8 MAdds/cycle × ~1.0 GHz ≈ 512 GMAdds/s (Qualcomm publishes no HVX clock; the clock is an assumption); bandwidth derived = 512 ÷ 347.3 = 1.47 GB/s.`),
+    `${MNV4} 347.3 MAdds/byte. Peak assumed: 4 HVX units × 1024-bit = 4 × 128 int8 MAdds/cycle × ~1.0 GHz ≈ 512 GMAdds/s (Qualcomm publishes no HVX clock; the clock is an assumption); bandwidth derived = 512 ÷ 347.3 = 1.47 GB/s.`),
   fromRidge('pixel8-edgetpu', 'Google Pixel 8 EdgeTPU (Tensor G3)', 1000, 433.8, 'int8',
-    `${MNV4} as 433.8 MAdds/byte. Google publishes no peak for the Tensor G3 TPU: peak set to a nominal 1 TMAdds/s int8 (placeholder — rankings follow the paper's ridge point, absolute times do not mean anything); bandwidth derived = 1000 ÷ 433.8 = 2.31 GB/s.`),
+    `${MNV4} 433.8 MAdds/byte. Google publishes no peak for the Tensor G3 TPU: peak set to a nominal 1 TMAdds/s int8 (placeholder — rankings follow the paper's ridge point, absolute times do not mean anything); bandwidth derived = 1000 ÷ 433.8 = 2.31 GB/s.`),
 
   // Devices of the published latency tables (PAPERS.md) and common targets; datasheet figures.
   device('cortex-a72', 'Arm Cortex-A72, one core @ 1.5 GHz (Raspberry Pi 4, BCM2711)', 6, 12.8, 'fp32',
