@@ -81,6 +81,7 @@ function deviceJson(d: Device) {
     dtype: d.dtype,
     source: d.source,
     ...(d.overheadSecondsPerLayer !== undefined ? { overhead_us_per_layer: d.overheadSecondsPerLayer * 1e6 } : {}),
+    ...(d.overheadSecondsPerRun !== undefined ? { overhead_us_per_run: d.overheadSecondsPerRun * 1e6 } : {}),
   };
 }
 
@@ -114,7 +115,7 @@ function predictionText(loaded: LoadedModel, p: Prediction): string {
     '',
     `Device: ${(d.peakMaddsPerSecond / 1e9).toFixed(1)} GMAdds/s peak, ${(d.bandwidthBytesPerSecond / 1e9).toFixed(2)} GB/s memory bandwidth, ridge point ${ridgePoint(d).toFixed(1)} MAdds/byte, ${d.dtype}`,
     `  source: ${d.source}`,
-    `Roofline (MobileNetV4, arXiv 2404.10518 §3): each layer takes max(MAdds / peak, bytes / bandwidth)${d.overheadSecondsPerLayer ? ` + ${(d.overheadSecondsPerLayer * 1e6).toFixed(1)} µs` : ''}.`,
+    `Roofline (MobileNetV4, arXiv 2404.10518 §3): each layer takes max(MAdds / peak, bytes / bandwidth)${d.overheadSecondsPerLayer ? ` + ${(d.overheadSecondsPerLayer * 1e6).toFixed(1)} µs` : ''}${d.overheadSecondsPerRun ? `; each run ${(d.overheadSecondsPerRun * 1e6).toFixed(0)} µs more` : ''}.`,
     `Layers after fusion: ${FUSION_RULE}`,
     '',
     `  total       ${(p.totalSeconds * 1e3).toFixed(3)} ms predicted  (${p.layers.length} layers: ${p.layers.length - memory} compute-bound, ${memory} memory-bound)`,

@@ -30,6 +30,8 @@ export interface Device {
   readonly source: string;
   /** A fixed cost per layer (kernel launch, dispatch), seconds; only a fitted device has one. */
   readonly overheadSecondsPerLayer?: number;
+  /** A fixed cost per run of the model (the runtime's own work around the layers), seconds; only a fitted device has one. */
+  readonly overheadSecondsPerRun?: number;
 }
 
 /** MAdds per byte at which a layer turns from memory-bound to compute-bound on `device`. */
@@ -148,7 +150,7 @@ export function rooflineLayers(graph: Graph, cost: GraphCost, floatBytes = 4): R
   return layers;
 }
 
-/** Each layer's roofline time on `device`, and their sum. */
+/** Each layer's roofline time on `device`, and their sum (with the device's overhead per run, if it has one). */
 export function predict(layers: readonly RooflineLayer[], device: Device, uncounted: readonly UncountedOp[] = []): Prediction {
   const overhead = device.overheadSecondsPerLayer ?? 0;
   const predicted = layers.map((l): PredictedLayer => {
@@ -156,7 +158,7 @@ export function predict(layers: readonly RooflineLayer[], device: Device, uncoun
     const memory = layerBytes(l) / device.bandwidthBytesPerSecond;
     return { ...l, bound: compute >= memory ? 'compute' : 'memory', predictedSeconds: Math.max(compute, memory) + overhead };
   });
-  return { device, totalSeconds: predicted.reduce((s, l) => s + l.predictedSeconds, 0), layers: predicted, uncounted };
+  return { device, totalSeconds: predicted.reduce((s, l) => s + l.predictedSeconds, 0) + (device.overheadSecondsPerRun ?? 0), layers: predicted, uncounted };
 }
 
 /**
