@@ -4,6 +4,8 @@
  * log, so a typo in settings.json never reaches the kernel.
  */
 import * as vscode from 'vscode';
+import { setUserDevices, userDevice } from './core/devices';
+import type { Device } from './core/predict';
 import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from './run/guard';
 import { DEFAULT_HEADLINE, Headline, HEADLINES, MEASURE_DEFAULTS, MEASURE_LIMITS, MeasureSettings, OPTIMIZATION_LEVELS } from './shared/measureSettings';
 
@@ -60,6 +62,27 @@ export function readConfig(log?: vscode.LogOutputChannel, scope?: vscode.Uri): L
     headlineFlops: oneOf('headlineFlops', HEADLINES),
     activationMemoryLimitMB: integer('activationMemoryLimitMB'),
   };
+}
+
+/**
+ * Makes the devices of setting lcnb.devices known to cells (`predict:`) beside the presets. An
+ * entry that cannot be a device, or whose id is taken, is left out and said once in the log.
+ */
+export function applyUserDevices(log?: vscode.LogOutputChannel): void {
+  const given = vscode.workspace.getConfiguration('lcnb').get<unknown>('devices', []);
+  const devices: Device[] = [];
+  const problems: string[] = [];
+  for (const [i, entry] of (Array.isArray(given) ? given : []).entries()) {
+    const d = userDevice(entry);
+    if (typeof d === 'string') problems.push(`lcnb.devices[${i}] ${d}`);
+    else devices.push(d);
+  }
+  if (!Array.isArray(given)) problems.push('lcnb.devices is not a list of devices');
+  problems.push(...setUserDevices(devices).map((p) => `lcnb.devices: ${p}`));
+  for (const line of problems) {
+    if (!reported.has(line)) log?.warn(`setting ${line}; left out`);
+    reported.add(line);
+  }
 }
 
 /** Runs `listener` whenever an lcnb setting changes. */

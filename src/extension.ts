@@ -11,7 +11,7 @@ import { profileModelCommand } from './commands/profileModel';
 import { selectExecutionProvider } from './commands/selectProvider';
 import { showModelSummary } from './commands/showModelSummary';
 import { LcnbStatusBar } from './commands/providerStatusItem';
-import { onDidChangeConfig } from './config';
+import { applyUserDevices, onDidChangeConfig } from './config';
 import { NotebookKernels } from './notebook/controller';
 import { CellResults, restoreResults } from './host/results';
 import { LCNB_SERIALIZER_OPTIONS, LcnbSerializer } from './notebook/serializer';
@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const revealer = new RowRevealer(log);
   const reportTabs = new ReportTabs(lcnb, revealer);
   const command = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, run);
+  applyUserDevices(log);
   context.subscriptions.push(
     log,
     results,
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     registerOnnxEditor(context, kernelClient, log),
     onDidChangeConfig(() => {
+      applyUserDevices(log);
       statusBar.update();
       cellItems.refresh();
       rendererDisplay.refresh();

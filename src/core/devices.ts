@@ -65,8 +65,48 @@ export const DEVICES: readonly Device[] = [
     'NVIDIA V100 datasheet (SXM2): 5120 CUDA cores × 1530 MHz boost = 7834 GMAdds/s fp32 (15.7 TFLOPS); HBM2 900 GB/s. PaddleClas does not say SXM2 or PCIe (PCIe: 1380 MHz, 14 TFLOPS). PP-LCNet V100 table (TensorRT fp32).'),
 ];
 
+/** The user's own devices (setting lcnb.devices), known beside the presets; replaced as a whole. */
+let userDevices: readonly Device[] = [];
+
+/**
+ * Makes `devices` known to cells and hovers beside the presets. Returns why any was left out: an
+ * id that is a preset's or repeats an earlier one.
+ */
+export function setUserDevices(devices: readonly Device[]): string[] {
+  const problems: string[] = [];
+  const kept: Device[] = [];
+  for (const d of devices) {
+    if (DEVICES.some((p) => p.id === d.id)) problems.push(`'${d.id}' is a preset's id; give your device another`);
+    else if (kept.some((k) => k.id === d.id)) problems.push(`'${d.id}' is given twice; the first is used`);
+    else kept.push(d);
+  }
+  userDevices = kept;
+  return problems;
+}
+
+/** Every device a cell may name: the user's, then the presets. */
+export function knownDevices(): readonly Device[] {
+  return [...userDevices, ...DEVICES];
+}
+
 export function findDevice(id: string): Device | undefined {
-  return DEVICES.find((d) => d.id === id);
+  return knownDevices().find((d) => d.id === id);
+}
+
+/** The device a `lcnb.devices` entry describes, or why it cannot be one. */
+export function userDevice(entry: unknown): Device | string {
+  if (typeof entry !== 'object' || entry === null) return 'is not an object { id, peakGmacs, bandwidthGbs, … }';
+  const e = entry as Record<string, unknown>;
+  if (typeof e.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(e.id)) return `has id ${JSON.stringify(e.id)}: give a short name of letters, digits, '-', '_' or '.'`;
+  for (const key of ['peakGmacs', 'bandwidthGbs']) {
+    const v = e[key];
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) return `'${e.id}' needs ${key}, a positive number, got ${JSON.stringify(v)}`;
+  }
+  const dtype = e.dtype ?? 'fp32';
+  if (dtype !== 'fp32' && dtype !== 'fp16' && dtype !== 'int8') return `'${e.id}' has dtype ${JSON.stringify(dtype)}: one of fp32, fp16, int8`;
+  const name = typeof e.name === 'string' && e.name.trim() ? e.name.trim() : e.id;
+  const source = typeof e.source === 'string' && e.source.trim() ? e.source.trim() : 'your setting lcnb.devices';
+  return device(e.id, name, e.peakGmacs as number, e.bandwidthGbs as number, dtype, source);
 }
 
 /** A device given by its figures: peak in GMAdds/s, bandwidth in GB/s (10⁹ bytes/s), fp32. */

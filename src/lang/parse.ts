@@ -11,7 +11,7 @@ import { findDevice } from '../core/devices';
 import type { Cell, Claim, CompareEntry, DeviceChoice, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
 import { entryName, isOnnxPath, layerScopeName } from './cells';
 import { LAYER_KEYS, OPS } from './networkLayers';
-import { deviceIds, KNOWN_PROVIDERS, schemaAt, Verb, VERBS } from './schema';
+import { knownDeviceIds, KNOWN_PROVIDERS, schemaAt, Verb, VERBS } from './schema';
 import { closest, didYouMean } from './suggest';
 import { describeValue, schemaDiagnostics } from './schemaErrors';
 import { nestingProblem } from './nesting';
@@ -242,7 +242,7 @@ class Reader {
     const v = this.get(path);
     if (v === undefined) return undefined;
     const items: { item: unknown; path: Path }[] = Array.isArray(v) ? v.map((item, i) => ({ item, path: [...path, i] })) : [{ item: v, path }];
-    const known = deviceIds();
+    const known = knownDeviceIds();
     const devices: DeviceChoice[] = [];
     for (const { item, path: at } of items) {
       // Not a string: the schema says so.

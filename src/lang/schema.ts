@@ -3,7 +3,7 @@
  * the extension may register the whole of it for YAML tooling. Zoo ids and knobs are checked
  * by parse.ts (they depend on the model), so the schema only says they are strings and values.
  */
-import { DEVICES } from '../core/devices';
+import { DEVICES, knownDevices } from '../core/devices';
 import { MEASURE_DEFAULTS, MEASURE_LIMITS, OPTIMIZATION_LEVELS } from '../shared/measureSettings';
 import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
 
@@ -87,11 +87,13 @@ const profileSettings: JsonSchema = {
 
 /** The device presets `predict:` takes, in the order src/core/devices.ts lists them. */
 export const deviceIds = (): string[] => DEVICES.map((d) => d.id);
+/** The ids a cell may name now: the user's devices (setting lcnb.devices), then the presets. */
+export const knownDeviceIds = (): string[] => knownDevices().map((d) => d.id);
 
 const deviceId: JsonSchema = { type: 'string', description: `A device preset: ${deviceIds().join(', ')}` };
 const PREDICT_DOC =
   `Predict latency on hardware you do not have, with MobileNetV4's roofline (per fused layer, max(MAdds / peak, bytes / bandwidth)); ` +
-  `a prediction, not a measurement. One device id or a list of them: ${deviceIds().join(', ')}`;
+  `a prediction, not a measurement. One device id or a list of them: ${deviceIds().join(', ')}, or a device of your setting lcnb.devices`;
 const predict: JsonSchema = {
   description: PREDICT_DOC,
   if: { type: 'array' },

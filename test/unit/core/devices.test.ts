@@ -47,3 +47,30 @@ describe('device presets', () => {
     assert.throws(() => deviceFromFigures(Number.NaN, 1));
   });
 });
+
+describe('your own devices (setting lcnb.devices)', () => {
+  it('an entry becomes a device cells can name; a bad one says why; a preset id is not taken over', async () => {
+    const { findDevice, setUserDevices, userDevice, knownDevices } = await import('../../../src/core/devices');
+    const { parseCell } = await import('../../../src/lang/index');
+    const board = userDevice({ id: 'my-board', peakGmacs: 12, bandwidthGbs: 4, dtype: 'int8', source: 'vendor sheet' });
+    assert.ok(typeof board !== 'string');
+    assert.equal(board.peakMaddsPerSecond, 12e9);
+    assert.equal(board.bandwidthBytesPerSecond, 4e9);
+    assert.equal(board.dtype, 'int8');
+    assert.match(userDevice({ id: 'x', peakGmacs: 0, bandwidthGbs: 1 }) as string, /'x' needs peakGmacs, a positive number, got 0/);
+    assert.match(userDevice({ id: 'x', peakGmacs: 1, bandwidthGbs: 1, dtype: 'fp64' }) as string, /one of fp32, fp16, int8/);
+    assert.match(userDevice('pixel') as string, /is not an object/);
+    const taken = userDevice({ id: 'pixel6-cpu', peakGmacs: 1, bandwidthGbs: 1 });
+    try {
+      assert.deepEqual(setUserDevices([board, taken as never, board]), ["'pixel6-cpu' is a preset's id; give your device another", "'my-board' is given twice; the first is used"]);
+      assert.equal(findDevice('my-board'), board);
+      assert.notEqual(findDevice('pixel6-cpu')?.source, 'your setting lcnb.devices');
+      assert.equal(knownDevices()[0].id, 'my-board');
+      const parsed = parseCell('model: mobilenet_v2_x1_0\npredict: [my-board, pixel6-cpu]');
+      assert.deepEqual(parsed.diagnostics.filter((d) => d.severity === 'error'), []);
+    } finally {
+      setUserDevices([]);
+    }
+    assert.ok(parseCell('model: mobilenet_v2_x1_0\npredict: my-board').diagnostics.some((d) => /unknown device 'my-board'/.test(d.message)));
+  });
+});

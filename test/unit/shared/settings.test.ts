@@ -35,6 +35,6 @@ describe("package.json's settings", () => {
   });
 
   it('are every lcnb setting the code reads', () => {
-    assert.deepEqual(Object.keys(properties).sort(), ['lcnb.activationMemoryLimitMB', 'lcnb.headlineFlops', 'lcnb.optimization', 'lcnb.provider', 'lcnb.runs', 'lcnb.threads', 'lcnb.warmup']);
+    assert.deepEqual(Object.keys(properties).sort(), ['lcnb.activationMemoryLimitMB', 'lcnb.devices', 'lcnb.headlineFlops', 'lcnb.optimization', 'lcnb.provider', 'lcnb.runs', 'lcnb.threads', 'lcnb.warmup']);
   });
 });
