@@ -10,6 +10,7 @@ import { zooModels } from '../zoo';
 import { KernelClient } from '../../kernels/host/client';
 import { cliInputShapes, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
 import { statOf } from './files';
+import { kernelClient } from './kernel';
 
 /** A model argument that names a file (or folder) that is not there, or a folder: said before anything is read. */
 async function checkModelPath(target: string): Promise<void> {
@@ -67,6 +68,20 @@ export async function loadModelArg(target: string, values: ModelOptionValues, ke
     throw unknownModel(target);
   }
   return loadModel({ zoo: target, request: zooRequest(values) });
+}
+
+/**
+ * A model argument to count (summary, predict): an .onnx file's shapes that only data can tell
+ * come from one onnxruntime run, in a kernel started for it and stopped after, unless `static`.
+ */
+export async function loadModelToCount(target: string, values: ModelOptionValues, static_: boolean): Promise<LoadedModel> {
+  let kernel: KernelClient | undefined;
+  const needsRun = /\.onnx$/i.test(target) && !static_;
+  try {
+    return await loadModelArg(target, values, needsRun ? () => (kernel ??= kernelClient()) : undefined);
+  } finally {
+    await kernel?.dispose();
+  }
 }
 
 /** A zoo backbone under a head (--head), with the same build as a detect or segment cell. */

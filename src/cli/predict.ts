@@ -5,13 +5,12 @@ import { Device, DeviceDtype, DTYPE_BYTES, FUSION_RULE, layerBytes, predict, Pre
 import { textTable } from '../core/summaryText';
 import { closest } from '../lang/suggest';
 import { LoadedModel } from '../run/loader';
+import { cachedMachineDevice, fitMachine, FIT_MODELS } from '../run/machineFit';
 import { formatBytes, formatCount, formatSI } from '../shared/format';
-import { KernelClient } from '../../kernels/host/client';
+import { MEASURE_DEFAULTS } from '../shared/measureSettings';
 import { parseCommandArgs, positiveNumber, UsageError } from './args';
 import { kernelClient } from './kernel';
-import { loadModelArg } from './model';
-import { cachedMachineDevice, fitMachine, FIT_MODELS } from '../run/machineFit';
-import { MEASURE_DEFAULTS } from '../shared/measureSettings';
+import { loadModelToCount } from './model';
 
 const DTYPES = Object.keys(DTYPE_BYTES) as DeviceDtype[];
 /** The --device that is fitted to this machine rather than a preset. */
@@ -58,14 +57,7 @@ export async function predictCommand(args: string[], err: NodeJS.WritableStream 
   const { values, positionals } = parseCommandArgs('predict', args);
   if (positionals.length !== 1) throw new UsageError('predict takes exactly one model id or file', 'predict');
   const device = values.device === THIS_MACHINE ? withDtype(await thisMachine(err, values.refit), values.dtype) : deviceOf(values);
-  let kernel: KernelClient | undefined;
-  const needsRun = /\.onnx$/i.test(positionals[0]) && !values.static;
-  let loaded: LoadedModel;
-  try {
-    loaded = await loadModelArg(positionals[0], values, needsRun ? () => (kernel ??= kernelClient()) : undefined);
-  } finally {
-    await kernel?.dispose();
-  }
+  const loaded = await loadModelToCount(positionals[0], values, values.static);
   const cost = costGraph(loaded.graph);
   const prediction = predict(rooflineLayers(loaded.graph, cost, DTYPE_BYTES[device.dtype]), device, cost.uncounted);
   return values.json ? JSON.stringify(predictionJson(loaded, prediction), null, 2) + '\n' : predictionText(loaded, prediction);
