@@ -39,7 +39,7 @@ describe('lcnb command-line mistakes', () => {
     assert.match(await failing(2, 'summary', 'mobilenet_v1_x0_25', '--resolution', '--json'), /^lcnb: --resolution needs a value\n/);
     assert.match(await failing(2, 'list', '--json=yes'), /^lcnb: --json takes no value\nusage:\n {2}lcnb list/);
     assert.match(await failing(2, 'list', 'all'), /^lcnb: list takes no argument 'all'\n/);
-    assert.equal(await failing(2, 'sumary', 'x'), "lcnb: unknown command 'sumary' (did you mean summary?)\ncommands: summary, export, profile, run, list; 'lcnb --help' shows their options\n");
+    assert.equal(await failing(2, 'sumary', 'x'), "lcnb: unknown command 'sumary' (did you mean summary?)\ncommands: summary, export, profile, predict, run, list; 'lcnb --help' shows their options\n");
   });
 
   it('<command> --help prints that command’s usage and exits 0', async () => {
