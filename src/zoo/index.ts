@@ -12,11 +12,12 @@ import { pplcnet } from './pplcnet';
 import { shufflenetV1 } from './shufflenet_v1';
 import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
+import { starnet } from './starnet';
 import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './familyTypes';
 
 export type { BuildRequest, KnobSpec, KnobValue, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
 
-const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet];
+const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet, starnet];
 
 export function zooModels(): ZooModel[] {
   return FAMILIES.flatMap((f) => f.models.map((m) => ({ ...m, family: f.family })));
