@@ -18,6 +18,7 @@ import { PPLCNET_STAGES } from '../zoo/pplcnet';
 import { SHUFFLENET_V1_REPEATS, shuffleV1Channels } from '../zoo/shufflenet_v1';
 import { SHUFFLENET_V2_CHANNELS, SHUFFLENET_V2_REPEATS } from '../zoo/shufflenet_v2';
 import { SQUEEZENET_VARIANTS } from '../zoo/squeezenet';
+import { STARNET_VARIANTS } from '../zoo/starnet';
 import { buildRequest, ProfileSettings } from './cells';
 import { checkCell } from './check';
 import { buildNetwork } from './network';
@@ -56,6 +57,7 @@ const ALWAYS: Readonly<Record<string, readonly string[]>> = {
   dropout: ['p'],
   shufflenet_v1_unit: ['groups'],
   fasternet_block: ['ratio', 'expand', 'act'],
+  star_block: ['expand'],
 };
 
 /** The options that differ from the op's defaults (and those ALWAYS shows), in the order given. */
@@ -235,6 +237,17 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
       layer('conv', { out: ch(16), k: 3, s: 2, act }, 'stem'),
       ...stages(blocks),
       layer('classifier', o.knobs.last_conv ? { hidden: 1280, act, dropout: 0.2, classes: o.numClasses } : { classes: o.numClasses }, 'classifier'),
+    ];
+  },
+  StarNet: (model, o) => {
+    const v = STARNET_VARIANTS.find((s) => `starnet_${s.name}` === model.id)!;
+    const base = Math.floor(v.baseDim * o.width);
+    const blocks = v.depths.map((n) => Array.from({ length: n }, (): Block => ({ op: 'star_block', args: { expand: o.knobs.mlp_ratio } })));
+    return [
+      layer('conv', { out: 32, k: 3, s: 2, bias: true, act: 'relu6' }, 'stem'),
+      ...stages(blocks, 1, (i) => [layer('conv', { out: base * 2 ** i, k: 3, s: 2, bias: true }, `stage${i + 1}.down`)]),
+      layer('bn', {}, 'head.norm'),
+      layer('classifier', { classes: o.numClasses }, 'classifier'),
     ];
   },
 };

@@ -13,6 +13,7 @@ import { depthSepConv } from '../zoo/pplcnet';
 import { shuffleV1Unit } from '../zoo/shufflenet_v1';
 import { shuffleV2Unit } from '../zoo/shufflenet_v2';
 import { fire } from '../zoo/squeezenet';
+import { starBlock } from '../zoo/starnet';
 
 /** The subset of JSON Schema (draft-07) the language uses. */
 export interface JsonSchema {
@@ -493,6 +494,20 @@ const SPECS: OpSpec[] = [
       const hidden = opt<number | undefined>(ctx, 'hidden') ?? Math.floor(channels * opt<number>(ctx, 'expand'));
       if (hidden < 1) ctx.fail(`expand ${opt(ctx, 'expand')} of ${channels} channels leaves the MLP no hidden channels`, 'expand');
       return ctx.block((scope) => fasternetBlock(ctx.b, ctx.x, { partial, hidden, act: opt(ctx, 'act') }, scope));
+    },
+  },
+  {
+    name: 'star_block',
+    origin: 'StarNet (zoo/starnet.ts starBlock)',
+    doc: '7×7 depthwise → BN, 1×1 f1 and f2 to c · expand, ReLU6(f1) * f2, 1×1 g → BN, 7×7 depthwise, plus the input (every conv with a bias)',
+    options: {
+      expand: int('MLP ratio: f1 and f2 give c · expand channels', { default: 4 }),
+      hidden: int('Channels of the star operation, instead of expand'),
+    },
+    exclusive: [['expand', 'hidden']],
+    build: (ctx) => {
+      const hidden = opt<number | undefined>(ctx, 'hidden') ?? ctx.x.shape[1] * opt<number>(ctx, 'expand');
+      return ctx.block((scope) => starBlock(ctx.b, ctx.x, { hidden }, scope));
     },
   },
   {

@@ -100,9 +100,10 @@ function build(id: string, v: StarNetVariant, options: ZooBuildOptions) {
       for (let j = 0; j < depth; j++) x = starBlock(b, x, { hidden: mlpRatio * dims[i] }, `block${++block}`);
     }),
   );
-  const logits = b.scope('head', () => {
-    const normed = b.add1('BatchNormalization', 'norm', [x]);
-    const pooled = b.add1('GlobalAveragePool', 'pool', [normed]);
+  // The final BN is part of the features (timm's forward_features ends with it).
+  x = b.scope('head', () => b.add1('BatchNormalization', 'norm', [x]));
+  const logits = b.scope('classifier', () => {
+    const pooled = b.add1('GlobalAveragePool', 'pool', [x]);
     const flat = b.add1('Flatten', 'flatten', [pooled], { axis: 1 });
     return b.add1('Gemm', 'fc', [flat], { out_features: options.numClasses, bias: true });
   });
