@@ -2,9 +2,14 @@
 // (nothing is measured), its Predicted latency table (7 models × 4 devices), the chart of predicted
 // time across ridge points with a rule per device, and a layer table's Predicted column.
 // Screenshots at 1440 px, light and dark theme: test-output/e2e/predict-*.png.
-import { expectCharts, NotebookList, openNotebookWithKernel, runAll, setTheme, waitForCodeCellsRun } from '../actions.mjs';
+import { expectCharts, NotebookList, openNotebookWithKernel, runAll, runFromCommandPalette, waitForCodeCellsRun } from '../actions.mjs';
 
 export const title = 'predict: latency on other devices, table and ridge-point chart';
+// Starts in the light theme; the test toggles to dark for the second set of screenshots.
+export const server = {
+  name: 'predict',
+  options: { settings: { 'workbench.colorTheme': 'Light Modern', 'workbench.preferredDarkColorTheme': 'Dark Modern', 'workbench.preferredLightColorTheme': 'Light Modern' } },
+};
 
 const NOTEBOOK = 'roofline-devices.lcnb';
 const KERNEL = 'Static analysis (no execution)';
@@ -18,7 +23,6 @@ export async function run(page, { log, shot }) {
   await page.setViewportSize({ width: WIDTH, height: viewport.height });
   const shots = [];
   try {
-    await setTheme(page, 'Light Modern');
     const editor = await openNotebookWithKernel(page, NOTEBOOK, KERNEL);
     await runAll(editor);
     const list = new NotebookList(page, editor);
@@ -56,7 +60,8 @@ export async function run(page, { log, shot }) {
     await list.reveal(model.locator('table.lcnb-layers'), { top: 80 });
     shots.push(await shot('predict-layers-light.png'));
 
-    await setTheme(page, 'Dark Modern');
+    await runFromCommandPalette(page, 'Preferences: Toggle between Light/Dark Themes', { neutralFocus: true });
+    await page.waitForTimeout(1500);
     await list.reveal(table, { top: 80 });
     shots.push(await shot('predict-table-dark.png'));
     await list.reveal(chart, { top: 60 });
