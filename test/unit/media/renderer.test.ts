@@ -5,7 +5,7 @@
  * with the path of the bad field.
  */
 import { strict as assert } from 'node:assert';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ChartEntry, DEFAULT_THEME, wrapLine } from '../../../media/report/chart-base';
 import { logAxis, modelCharts, reportCharts } from '../../../media/report/charts';
 import { paretoFront, paretoSpec, placeLabels } from '../../../media/report/pareto';
@@ -14,43 +14,8 @@ import { layerRows, RUNTIME_ONLY, stageRows } from '../../../media/report/rows';
 import { sortRows } from '../../../media/shared/columns';
 import { checkReport, ReportError } from '../../../media/report/validate';
 import { report } from '../../../src/run/buildReport';
+import { compileAndDraw } from '../support/charts';
 import { compareReport, legacyProfile, sweepReport, zooReport } from '../support/renderer-fixtures';
-
-interface VegaLite {
-  compile(spec: unknown, options?: { logger?: unknown }): { spec: unknown };
-}
-interface Vega {
-  parse(spec: unknown): unknown;
-  View: new (runtime: unknown, options: { renderer: string }) => { toSVG(): Promise<string>; finalize(): void };
-}
-
-let vl: VegaLite;
-let vega: Vega;
-before(async () => {
-  // ESM-only packages, loaded at run time (the test build is CommonJS).
-  vl = (await import('vega-lite' as string)) as VegaLite;
-  vega = (await import('vega' as string)) as Vega;
-});
-
-/** Compiles a chart, failing on any vega-lite warning, and draws it to SVG with vega. */
-async function compileAndDraw(chart: ChartEntry): Promise<string> {
-  const warnings: string[] = [];
-  const logger = {
-    level: () => logger,
-    error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
-    warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
-    info: () => logger,
-    debug: () => logger,
-  };
-  const compiled = vl.compile(chart.spec, { logger });
-  assert.deepEqual(warnings, [], `${chart.kind}: vega-lite warnings`);
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 describe('renderer charts (vega-lite)', () => {
   const profiled = zooReport('mobilenet_v3_small_x1_0', { profiled: true });

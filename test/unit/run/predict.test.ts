@@ -14,6 +14,7 @@ import { executeCell } from '../../../src/run/execute';
 import { RIDGE_GRID } from '../../../src/run/prediction';
 import type { Report } from '../../../src/run/reportTypes';
 import { buildModel } from '../../../src/zoo';
+import { compileAndDraw } from '../support/charts';
 
 const COMPARE = 'compare:\n  models: [mobilenet_v2_x1_0, shufflenet_v2_x0_5]\n  predict: [pixel6-cpu, pixel4-dsp]\n';
 const IDS = ['mobilenet_v2_x1_0', 'shufflenet_v2_x0_5'];
@@ -23,8 +24,6 @@ type Render = (element: unknown, value: unknown, options: { embedChart: () => Pr
 let renderReport: Render;
 let checkReport: (value: unknown) => Report;
 let reportCharts: (report: Report) => { kind: string; title: string; spec: unknown }[];
-let vl: { compile(spec: unknown, options?: { logger?: unknown }): { spec: unknown } };
-let vega: { View: new (runtime: unknown, options: unknown) => { toSVG(): Promise<string>; finalize(): void }; parse(spec: unknown): unknown };
 let compared: { report: Report; markdown: string };
 
 before(async () => {
@@ -33,8 +32,6 @@ before(async () => {
   renderReport = (await media('view.ts')).renderReport;
   checkReport = (await media('validate.ts')).checkReport;
   reportCharts = (await media('charts.ts')).reportCharts;
-  vl = await import('vega-lite' as string);
-  vega = await import('vega' as string);
   compared = await executeCell(COMPARE, ctx);
 });
 
@@ -155,25 +152,10 @@ describe('predict: in a compare cell', () => {
     assert.match(text, /ridge point \(MAdds\/byte, log\)/);
     assert.match(text, /MAdds-equivalent at peak \(G, log\)/);
     assert.match(text, /mobilenet_v2_x1_0 \(int8\)/);
-    const warnings: string[] = [];
-    const logger = {
-      level: () => logger,
-      error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
-      warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
-      info: () => logger,
-      debug: () => logger,
-    };
-    const compiled = vl.compile(chart.spec, { logger });
-    assert.deepEqual(warnings, []);
-    const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
-    try {
-      const svg = await view.toSVG();
-      assert.match(svg, /^<svg/);
-      assert.match(svg, /pixel4-dsp/);
-      assert.match(svg, /pixel6-cpu/);
-    } finally {
-      view.finalize();
-    }
+    const svg = await compileAndDraw(chart);
+    assert.match(svg, /^<svg/);
+    assert.match(svg, /pixel4-dsp/);
+    assert.match(svg, /pixel6-cpu/);
   });
 
   it('the markdown lists the predicted totals per device', () => {
