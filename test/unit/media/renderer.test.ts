@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ChartEntry, DEFAULT_THEME, wrapLine } from '../../../media/report/chart-base';
+import { DEFAULT_THEME, wrapLine } from '../../../media/report/chart-base';
 import { logAxis, modelCharts, reportCharts } from '../../../media/report/charts';
 import { paretoFront, paretoSpec, placeLabels } from '../../../media/report/pareto';
 import { COLLAPSE_ABOVE, DiagramLayout, defaultCollapsed, diagramModel, groupsOf, heatLevel, HEAT_LEVELS, layoutDiagram } from '../../../media/report/layout';
