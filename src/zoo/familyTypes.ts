@@ -6,6 +6,16 @@ import { PublishedFigure, PublishedMetric } from '../core/summary';
 
 export type KnobValue = number | string | boolean | readonly number[];
 
+/**
+ * The two forms of a re-parameterised model (MobileOne, RepViT, GhostNetV3): 'training', as built
+ * for training, with its parallel branches and BatchNorms; 'deploy', those branches and BatchNorms
+ * fused into single convs as the reference's re-parameterisation produces. Papers count and time
+ * the deploy form.
+ */
+export type ModelForm = 'training' | 'deploy';
+export const MODEL_FORMS: readonly ModelForm[] = ['training', 'deploy'];
+export const DEFAULT_FORM: ModelForm = 'deploy';
+
 /** A paper's ablation knob (FasterNet's partial ratio, PP-LCNet's SE positions, …). */
 export interface KnobSpec {
   readonly name: string;
@@ -28,6 +38,8 @@ export interface ZooBuildOptions {
   readonly width: number;
   /** Every knob of the model, defaults filled in and values checked against its KnobSpec. */
   readonly knobs: Readonly<Record<string, KnobValue>>;
+  /** Set only for a model with two forms (ZooModel.forms): which one to build. */
+  readonly form?: ModelForm;
 }
 
 /** What a caller may ask for: any subset, undefined meaning "the default". */
@@ -37,6 +49,8 @@ export interface BuildRequest {
   batch?: number;
   width?: number;
   knobs?: Readonly<Record<string, KnobValue>>;
+  /** Only for a model with two forms; DEFAULT_FORM when not given. */
+  form?: ModelForm;
 }
 
 export const DEFAULT_RESOLUTION = 224;
@@ -60,6 +74,10 @@ export interface ZooModel {
   /** Ablation rows the paper publishes for knob settings of this model. */
   readonly publishedVariants?: readonly PublishedVariant[];
   readonly knobs: readonly KnobSpec[];
+  /** The model's own input resolution where its paper defines one other than DEFAULT_RESOLUTION (MobileNetV4-Conv-M: 256). */
+  readonly resolution?: number;
+  /** True for a re-parameterised model: it builds in both MODEL_FORMS, and its published figures are the deploy form's. */
+  readonly forms?: boolean;
   build(options: ZooBuildOptions): Graph;
 }
 

@@ -13,9 +13,10 @@ import { shufflenetV1 } from './shufflenet_v1';
 import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
 import { starnet } from './starnet';
-import { BuildRequest, DEFAULT_CLASSES, DEFAULT_RESOLUTION, KnobSpec, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './familyTypes';
+import { BuildRequest, DEFAULT_CLASSES, DEFAULT_FORM, DEFAULT_RESOLUTION, KnobSpec, MODEL_FORMS, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './familyTypes';
 
-export type { BuildRequest, KnobSpec, KnobValue, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
+export type { BuildRequest, KnobSpec, KnobValue, ModelForm, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
+export { DEFAULT_FORM, MODEL_FORMS } from './familyTypes';
 
 const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet, starnet];
 
@@ -57,14 +58,33 @@ function checkKnob(owner: string, spec: KnobSpec, value: KnobValue): void {
   }
 }
 
+/** The input resolution `model` is built at when none is given: its paper's (MobileNetV4-Conv-M: 256), else 224. */
+export function defaultResolution(model: Pick<ZooModel, 'resolution'> | undefined): number {
+  return model?.resolution ?? DEFAULT_RESOLUTION;
+}
+
+/** The ids of the models with two forms (training and deploy). */
+export function formModels(): string[] {
+  return zooModels()
+    .filter((m) => m.forms)
+    .map((m) => m.id);
+}
+
 /** The full options for `model`: defaults overlaid with what is set, every value checked. */
 export function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
+  if (request.form !== undefined && !model.forms) {
+    throw new UserError(`${model.id} has one form: form (training or deploy) applies to re-parameterised models (${formModels().join(', ')})`);
+  }
+  if (request.form !== undefined && !MODEL_FORMS.includes(request.form)) {
+    throw new UserError(`option form must be ${MODEL_FORMS.join(' or ')}, got ${JSON.stringify(request.form)}`);
+  }
   const options: ZooBuildOptions = {
-    resolution: request.resolution ?? DEFAULT_RESOLUTION,
+    resolution: request.resolution ?? defaultResolution(model),
     numClasses: request.numClasses ?? DEFAULT_CLASSES,
     batch: request.batch ?? 1,
     width: request.width ?? model.width,
     knobs: resolveKnobs(model.id, model.knobs, request.knobs),
+    ...(model.forms ? { form: request.form ?? DEFAULT_FORM } : {}),
   };
   checkInteger('resolution', options.resolution, 1, 8192);
   checkInteger('numClasses', options.numClasses, 1, 1_000_000);
@@ -123,7 +143,9 @@ function knobText(value: KnobValue): string {
 function settingPhrases(model: ZooModel | undefined, request: BuildRequest): string[] {
   const phrases: string[] = [];
   if (request.width !== undefined && request.width !== model?.width) phrases.push(`width ${request.width}`);
-  if (request.resolution !== undefined && request.resolution !== DEFAULT_RESOLUTION) phrases.push(`${request.resolution} px`);
+  if (model?.forms) phrases.push(`${request.form ?? DEFAULT_FORM} form`);
+  else if (request.form !== undefined) phrases.push(`${request.form} form`);
+  if (request.resolution !== undefined && request.resolution !== defaultResolution(model)) phrases.push(`${request.resolution} px`);
   if (request.numClasses !== undefined && request.numClasses !== DEFAULT_CLASSES) phrases.push(`${request.numClasses} classes`);
   if (request.batch !== undefined && request.batch !== 1) phrases.push(`batch ${request.batch}`);
   const given = request.knobs ?? {};
@@ -151,7 +173,7 @@ export function modelLabel(id: string, request: BuildRequest = {}, name = id): s
 
 /** The width and knobs of `options` that differ from the model as published, as modelLabel writes them. */
 export function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
-  return settingPhrases(model, { width: options.width, knobs: options.knobs });
+  return settingPhrases(model, { width: options.width, knobs: options.knobs }).filter((p) => !p.endsWith(' form'));
 }
 
 /** The zoo model `id`; an unknown id is a UserError with the closest ids. */
@@ -186,12 +208,12 @@ export function buildModel(id: string, request: BuildRequest = {}): Graph {
 }
 
 /**
- * The paper's figures for `model` built with `options`: only at the size they describe (224×224,
+ * The paper's figures for `model` built with `options`: only at the size they describe (the model's own resolution, 224×224 unless it defines another; the deploy form of a re-parameterised model;
  * 1000 classes, batch 1, the variant's width), for its default knobs or for the knobs of one of
  * its published ablation rows; otherwise none.
  */
 export function publishedFor(model: ZooModel, options: ZooBuildOptions): readonly PublishedFigure[] {
-  const published = options.resolution === DEFAULT_RESOLUTION && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && options.width === model.width;
+  const published = options.resolution === defaultResolution(model) && (options.form ?? DEFAULT_FORM) === DEFAULT_FORM && options.numClasses === DEFAULT_CLASSES && options.batch === 1 && options.width === model.width;
   if (!published) return [];
   const knobsAre = (knobs: Readonly<Record<string, KnobValue>>) => model.knobs.every((spec) => sameKnobValue(spec, options.knobs[spec.name], knobs[spec.name] ?? spec.default));
   if (knobsAre({})) return model.published;
