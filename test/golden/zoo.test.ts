@@ -1,6 +1,7 @@
 /**
  * Every zoo id against its reference params and MAdds: test/golden/zoo/<family>.json, one file
- * per zoo family, each entry saying where its numbers come from.
+ * per zoo family, each entry saying where its numbers come from. A re-parameterised model's entry
+ * gives its deploy form (the default) and, under `training`, its training form.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -9,12 +10,17 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
-import { summarizeModel, zooModels } from '../../src/zoo';
+import { findModel, summarizeModel, zooModels } from '../../src/zoo';
 
-interface GoldenEntry {
+interface GoldenCounts {
   params: number;
   madds: number;
   source: { params: string; madds: string };
+}
+
+interface GoldenEntry extends GoldenCounts {
+  /** A re-parameterised model's training form; the entry's own counts are its deploy form's. */
+  training?: GoldenCounts;
 }
 
 const goldenDir = join(__dirname, 'zoo');
@@ -31,7 +37,10 @@ describe('zoo golden numbers', () => {
     const ids = zooModels().map((m) => m.id).sort();
     assert.deepEqual(Object.keys(entries).sort(), ids);
     for (const [id, entry] of Object.entries(entries)) {
-      assert.ok(entry.source.params.length > 20 && entry.source.madds.length > 20, `${id} needs sources`);
+      for (const counts of [entry, entry.training]) {
+        if (counts) assert.ok(counts.source.params.length > 20 && counts.source.madds.length > 20, `${id} needs sources`);
+      }
+      assert.equal(entry.training !== undefined, findModel(id)?.forms === true, `${id}: a training entry exactly where the model has two forms`);
     }
   });
 
@@ -40,6 +49,11 @@ describe('zoo golden numbers', () => {
       const { totals } = summarizeModel(id);
       assert.equal(totals.params, entry.params, 'params');
       assert.equal(totals.madds, entry.madds, 'MAdds');
+      if (entry.training) {
+        const training = summarizeModel(id, { form: 'training' }).totals;
+        assert.equal(training.params, entry.training.params, 'training form params');
+        assert.equal(training.madds, entry.training.madds, 'training form MAdds');
+      }
     });
   }
 
