@@ -45,8 +45,8 @@ export function repConv(
   scope: string,
 ): Tensor {
   const { scale, identity, ...c } = o;
-  if (rep.form === 'deploy') return conv(b, x, { ...c, bias: true }, scope);
   return b.scope(scope, () => {
+    if (rep.form === 'deploy') return conv(b, x, { ...c, bias: true });
     // The order timm's forward sums them in: scale, identity, then the conv branches.
     const terms: Tensor[] = [];
     if (scale) terms.push(convBn(b, x, { ...c, k: 1, pad: 0 }, 'scale'));
