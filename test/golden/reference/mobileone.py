@@ -3,10 +3,11 @@ Backbone", arXiv:2206.04040) in both its forms as timm's timm/models/byobnet.py 
 cross-checked against the official apple/ml-mobileone mobileone.py.
 
 Usage: /usr/bin/python3 mobileone.py <pytorch-image-models checkout> [<ml-mobileone checkout>]
-       [--layers ID] [--form training|deploy] [--resolution R]
+       [--layers ID] [--form training|deploy] [--resolution R] [--timm-commit SHA]
 
 The timm checkout is a work tree, imported as it is (timm and its dependencies must import under
-this Python). The official checkout is a work tree or a bare git directory (read with
+this Python); --timm-commit names its commit where it is an unpacked snapshot rather than a git
+work tree. The official checkout is a work tree or a bare git directory (read with
 `git show HEAD:mobileone.py`); the file imports only torch.
 
 Forms: 'training' is the model as created (k conv-BN branches, a 1×1 conv-BN scale branch where the
@@ -88,10 +89,11 @@ def main():
     ap.add_argument('--layers', help='print (output shape, params) of every conv/linear of this variant (timm), in --form')
     ap.add_argument('--form', choices=['training', 'deploy'], default='deploy')
     ap.add_argument('--resolution', type=int, default=224)
+    ap.add_argument('--timm-commit', help='the commit of an unpacked timm snapshot (printed in the header)')
     args = ap.parse_args()
     timm = timm_models(args.timm_checkout)
     official = official_models(args.official_checkout) if args.official_checkout else None
-    print(f'# timm {commit(args.timm_checkout)}' + (f'; official {commit(args.official_checkout)}' if official else '') + f'; torch {torch.__version__}')
+    print(f'# timm {args.timm_commit or commit(args.timm_checkout)}' + (f'; official {commit(args.official_checkout)}' if official else '') + f'; torch {torch.__version__}')
     for v in [args.layers.replace('mobileone_', '')] if args.layers else VARIANTS:
         name = f'mobileone_{v}'
         models = forms(*timm, v)
@@ -107,9 +109,10 @@ def main():
                     diff = [i for i, (a, b) in enumerate(zip(rows, o_rows)) if a != b]
                     line += f' official DIFFERS params {o_params} madds {o_madds} rows {len(o_rows)} vs {len(rows)}, first differing row {diff[:1]}'
             if form == 'deploy':
-                trainable = sum(p.numel() for p in models[form].parameters() if p.requires_grad)
-                if trainable != params:
-                    line += f' (requires_grad after reparameterisation: {trainable})'
+                for who, m in [('timm', models)] + ([('official', others)] if others else []):
+                    trainable = sum(p.numel() for p in m[form].parameters() if p.requires_grad)
+                    if trainable != params:
+                        line += f'; {who} leaves requires_grad on {trainable} of them'
             print(line)
             if args.layers:
                 print_shapes(rows)
