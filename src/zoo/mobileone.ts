@@ -14,7 +14,7 @@
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { activation, classifier, conv, squeezeExcite } from './blocks';
-import { KnobSpec, ModelForm, ZooBuildOptions, ZooFamily, inputShape } from './familyTypes';
+import { DEFAULT_FORM, KnobSpec, ModelForm, ZooBuildOptions, ZooFamily, inputShape } from './familyTypes';
 
 export interface MobileOneBlockOptions {
   out: number;
@@ -110,7 +110,7 @@ function knobs(v: MobileOneVariant): KnobSpec[] {
 }
 
 function build(id: string, v: MobileOneVariant, options: ZooBuildOptions) {
-  const form = options.form ?? 'deploy';
+  const form = options.form ?? DEFAULT_FORM;
   const branches = options.knobs.k as number;
   // The references have no width multiplier; lcnb scales every stage's factor by it.
   const dims = BASE_CHANNELS.map((c, i) => Math.floor(c * v.widths[i] * options.width));
