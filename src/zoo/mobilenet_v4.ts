@@ -3,7 +3,8 @@
  * arXiv:2404.10518), Conv-S/M/L and Hybrid-M/L, as built by timm's timm/models/mobilenetv3.py
  * (`_gen_mobilenet_v4`) with the blocks of timm/models/_efficientnet_blocks.py and the Mobile MQA
  * of timm/layers/attention2d.py. The official code is TensorFlow (tensorflow/models
- * official/vision/modeling/backbones/mobilenet.py); timm's configs follow its block lists.
+ * official/vision/modeling/backbones/mobilenet.py), which lcnb cannot run; lcnb follows timm's
+ * PyTorch port and is checked against it layer by layer.
  *
  * A network is a 3×3/2 stem conv → BN → act, stages of blocks, a 1×1 conv to 960 channels → BN →
  * act, then global average pool → 1×1 conv to 1280 (no bias) → BN → act → Linear. The blocks:
@@ -30,6 +31,7 @@
  * attention heads (width 0.5 on Conv-S is timm's mobilenetv4_conv_small_050). The figures shown
  * beside a model are those of timm's checkpoints and benchmark files, not the paper's.
  */
+import { UserError } from '../core/errors';
 import { GraphBuilder, Tensor } from '../core/ir';
 import { PublishedFigure } from '../core/summary';
 import { Activation, activation, conv, makeDivisible } from './blocks';
@@ -75,7 +77,7 @@ function residual(b: GraphBuilder, input: Tensor, y: Tensor): Tensor {
 export function uibBlock(b: GraphBuilder, x: Tensor, o: UibOptions, scope: string): Tensor {
   return b.scope(scope, () => {
     const cin = x.shape[1];
-    if (o.s > 1 && !o.startK && !o.midK) throw new Error(`${scope}: a UIB without depthwise convs cannot have stride ${o.s}`);
+    if (o.s > 1 && !o.startK && !o.midK) throw new UserError(`${scope}: a UIB without depthwise convs (an FFN) cannot have stride ${o.s}`);
     let y = x;
     if (o.startK) y = convBn(b, y, { out: cin, k: o.startK, s: o.midK ? 1 : o.s, groups: cin }, 'none', 'dw_start');
     const mid = makeDivisible(cin * o.expand);
@@ -160,7 +162,7 @@ export function mqaBlock(b: GraphBuilder, x: Tensor, o: MqaOptions, scope: strin
   });
 }
 
-/** One entry of a network's block list (timm's and the official block strings, in lcnb's words). */
+/** One entry of a network's block list (timm's block strings, in lcnb's words). */
 export type BlockSpec =
   | { kind: 'conv'; k: number; s: number; out: number }
   | { kind: 'fused_ib'; k: number; s: number; expand: number; out: number }
