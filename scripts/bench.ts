@@ -208,7 +208,7 @@ async function main() {
     const dir = await mkdtemp(join(tmpdir(), 'lcnb-bench-spin-'));
     for (const id of SPINNING_MODELS.filter((m) => m.startsWith(values.only))) {
       const modelPath = join(dir, `${id}.onnx`);
-      await writeFile(modelPath, exportOnnx(buildModel(id), { form: 'inference' }).bytes);
+      await writeFile(modelPath, exportOnnx(buildModel(id), { form: 'deploy' }).bytes);
       const blocks: Record<'on' | 'off', number[]> = { on: [], off: [] };
       for (let block = 0; block < 6; block++) {
         const on = block % 2 === 0;
@@ -229,7 +229,7 @@ async function main() {
       const reference = join(values['reference-dir'], `${id}.onnx`);
       if (!existsSync(reference)) continue;
       const ours = join(dir, `${id}.onnx`);
-      await writeFile(ours, exportOnnx(buildModel(id), { form: 'inference' }).bytes);
+      await writeFile(ours, exportOnnx(buildModel(id), { form: 'deploy' }).bytes);
       // Both loaded in one job and run in turn, round by round (the compare cells' protocol).
       const measured = await kernel.measure({ models: [{ modelPath: ours }, { modelPath: reference }], provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization, profile: false });
       const [lcnb, ref] = measured.times;

@@ -54,7 +54,7 @@ export function groupBoundary(graph: Graph, nodeNames: readonly string[]): { inp
 /**
  * The sub-graph of `graph` made of the nodes named (in graph order, with their names, attributes and
  * so their seeded weights): its inputs are the activations the nodes read from outside the group,
- * its outputs the tensors the group hands on. Exported in the inference form it is the slice of the
+ * its outputs the tensors the group hands on. Exported in the deploy form it is the slice of the
  * model's own export: a Conv and the BatchNorm after it fold the same way (the Conv's output feeds
  * only the BatchNorm in both). With `marker`, a 1-element input copied to MARKER_OUTPUT is added.
  */
@@ -164,7 +164,7 @@ export async function timeIsolatedLayers(
       try {
         const sub = layerSubgraph(graph, layer.nodes, { marker: true });
         inputShapes = sub.inputs.filter((t) => t.name !== MARKER_INPUT).map((t) => t.shape);
-        bytes = exportOnnx(sub, { form: 'inference' }).bytes;
+        bytes = exportOnnx(sub, { form: 'deploy' }).bytes;
       } catch {
         notExported.push(layers[layer.index].name);
         continue;

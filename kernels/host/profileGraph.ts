@@ -1,5 +1,5 @@
 /**
- * Host side of a profile: writes the model's inference form (BatchNorm folded, as the papers
+ * Host side of a profile: writes the model's deploy form (BatchNorm folded, as the papers
  * measure) to a temporary .onnx, profiles it in the kernel process, maps the runtime's per-node
  * times back to the IR and places each layer on this machine's roofline. Never loads onnxruntime.
  */
@@ -69,7 +69,7 @@ export interface MeasuredModels {
 
 /**
  * Profiles several models in one kernel job, all loaded together and run in turn round by round,
- * each as lcnb's inference export of its graph or — with `onnxFile` — that file as it is. `job`
+ * each as lcnb's deploy export of its graph or — with `onnxFile` — that file as it is. `job`
  * carries progress reporting and cancellation.
  */
 export async function profileModels(kernel: KernelClient, models: readonly MeasuredModel[], options: MeasureSettings, job: ProfileJobOptions = {}): Promise<MeasuredModels> {
@@ -82,9 +82,9 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
       let form = 'as stored in the .onnx file';
       if (!modelPath) {
         modelPath = join(dir, `model${i}.onnx`);
-        const exported = exportOnnx(graph, { form: 'inference' });
+        const exported = exportOnnx(graph, { form: 'deploy' });
         await writeFile(modelPath, exported.bytes);
-        form = `lcnb's inference export (${foldingText(exported)})`;
+        form = `lcnb's deploy export (${foldingText(exported)})`;
       }
       forms.push(form);
       // A stored file runs with the shapes it was read with (symbolic dimensions as the user gave them).

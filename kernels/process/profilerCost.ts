@@ -61,7 +61,7 @@ export function calibrationChain(length: number): Uint8Array {
         ? b.add1('Conv', `conv${i}`, [x], { out_channels: CHANNELS, kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1, bias: true })
         : b.add1('Relu', `relu${i}`, [x]);
   }
-  return exportOnnx(b.build([x]), { form: 'inference' }).bytes;
+  return exportOnnx(b.build([x]), { form: 'deploy' }).bytes;
 }
 
 /**
@@ -83,7 +83,7 @@ export function poolCalibrationChain(length: number, channels: number = POOL_CHA
       bias: true,
     });
   }
-  return exportOnnx(b.build([x]), { form: 'inference' }).bytes;
+  return exportOnnx(b.build([x]), { form: 'deploy' }).bytes;
 }
 
 /** Session options with thread-pool spinning off, whatever the base options say: these sessions run in turn. */

@@ -9,7 +9,7 @@ import { ridgePoint } from '../core/predict';
 import { closest } from '../lang/suggest';
 import { parseInputShape } from '../onnx/reader';
 import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from '../run/guard';
-import { KnobValue } from '../zoo';
+import { findModel, formFamilies, KnobValue, MODEL_FORMS, ModelForm } from '../zoo';
 
 export const COMMANDS = ['summary', 'export', 'profile', 'predict', 'run', 'list'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -26,6 +26,7 @@ export class UsageError extends Error {
 }
 
 const MODEL_OPTIONS_TEXT = `model options (zoo ids): --resolution N  --classes N  --batch N  --width W  --knob name=value (repeatable)
+  --form training|deploy (re-parameterised models: ${formFamilies().join(', ')}; default deploy, as the papers count and time them)
 --head: the zoo id is the backbone of a detection or segmentation head ('lcnb list --heads'); --resolution
   and --classes default to the head's reference, --width and --knob apply to the backbone; costs (and, with
   profile, times) are split backbone / neck / head
@@ -44,7 +45,7 @@ ${DEVICES.map((d) => `  ${d.id.padEnd(22)} ${d.name}: ridge point ${ridgePoint(d
 const COMMAND_LINES: Record<Command, string> = {
   summary: `  lcnb summary <model-id | model.onnx | graph.json> [model options] [--static] [--json]
   lcnb summary <backbone-id> --head <head-id> [model options] [--head-knob name=value] [--json]`,
-  export: `  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form inference|training] [--seed N]`,
+  export: `  lcnb export <model-id | graph.json> -o <model.onnx> [model options] [--form deploy|training] [--seed N]`,
   profile: `  lcnb profile <model-id | model.onnx | graph.json> [model options] [--threads N] [--runs N] [--warmup N]
                [--provider cpu|cuda|webgpu|…] [--opt disabled|basic|extended|all] [--memory-limit-mb N] [--isolated] [--json]
   lcnb profile <backbone-id> --head <head-id> [model options] [measurement options] [--json]`,
@@ -152,12 +153,13 @@ const MODEL_OPTIONS = {
   'input-shape': { type: 'string', multiple: true },
   head: { type: 'string' },
   'head-knob': { type: 'string', multiple: true },
+  form: { type: 'string' },
 } as const;
 
 /** Every command's options, so a mistyped one is matched against its own command and the others. */
 const OPTIONS = {
   summary: { ...MODEL_OPTIONS, json: { type: 'boolean', default: false }, static: { type: 'boolean', default: false } },
-  export: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'inference' }, seed: { type: 'string' } },
+  export: { ...MODEL_OPTIONS, output: { type: 'string', short: 'o' }, form: { type: 'string', default: 'deploy' }, seed: { type: 'string' } },
   profile: {
     ...MODEL_OPTIONS,
     threads: { type: 'string' },
@@ -199,7 +201,23 @@ export type ModelOptionValues = {
   'input-shape'?: string[];
   head?: string;
   'head-knob'?: string[];
+  form?: string;
 };
+
+/** --form: 'training' or 'deploy' ('inference', the earlier name of deploy, still read). */
+export function exportForm(value: string | undefined): ModelForm {
+  if (value === 'inference') return 'deploy';
+  if (value === 'training' || value === 'deploy') return value;
+  throw new UsageError(`--form must be ${MODEL_FORMS.join(' or ')}, got '${value}'`);
+}
+
+/**
+ * The zoo form to build `target` in for an export in `form`: a re-parameterised zoo model is built
+ * in that form; for any other model the form only decides whether BatchNorm is folded.
+ */
+export function zooForm(target: string, form: ModelForm): ModelForm | undefined {
+  return findModel(target)?.forms ? form : undefined;
+}
 
 /** `ratio=0.5` → ['ratio', 0.5]; values may be numbers, true/false, JSON lists or words. */
 export function parseKnob(text: string): [string, KnobValue] {

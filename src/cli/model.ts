@@ -8,7 +8,7 @@ import { closest } from '../lang/suggest';
 import { LoadedModel, loadModel, notFound } from '../run/loader';
 import { zooModels } from '../zoo';
 import { KernelClient } from '../../kernels/host/client';
-import { cliInputShapes, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
+import { cliInputShapes, exportForm, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
 import { statOf } from './files';
 import { kernelClient } from './kernel';
 
@@ -41,6 +41,7 @@ function zooRequest(values: ModelOptionValues) {
     batch: positiveInt('batch', values.batch),
     width: values.width === undefined ? undefined : positiveNumber('width', values.width),
     knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
+    form: values.form === undefined ? undefined : exportForm(values.form),
   };
 }
 
@@ -48,15 +49,15 @@ function zooRequest(values: ModelOptionValues) {
 export async function loadModelArg(target: string, values: ModelOptionValues, kernel?: () => KernelClient): Promise<LoadedModel> {
   if (values.head !== undefined) return loadHeaded(target, values);
   if (values['head-knob']) throw new UsageError('--head-knob applies with --head');
-  const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob;
+  const zooOptions = values.resolution || values.classes || values.batch || values.width || values.knob || values.form;
   if (/\.onnx$/i.test(target)) {
-    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; use --input-shape for an .onnx file');
+    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width, --knob and --form apply to zoo models; use --input-shape for an .onnx file');
     await checkModelPath(target);
     return loadModel({ onnx: target, inputShapes: cliInputShapes(values['input-shape']), kernel });
   }
   if (values['input-shape']) throw new UsageError('--input-shape applies to .onnx files');
   if (/\.json$/i.test(target)) {
-    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width and --knob apply to zoo models; a graph file states its own');
+    if (zooOptions) throw new UsageError('--resolution, --classes, --batch, --width, --knob and --form apply to zoo models; a graph file states its own');
     await checkModelPath(target);
     return loadModel({ graphJson: target });
   }

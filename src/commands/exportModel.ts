@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { UserError, isUserFacing } from '../core/errors';
 import { describeExport, exportOnnx, ExportForm } from '../onnx/writer';
-import { buildModel } from '../zoo';
+import { buildModel, findModel } from '../zoo';
 import { Lcnb } from '../host/context';
 import { failed } from '../host/failures';
 import { checkZooId, pickZooModel } from './pickers';
@@ -18,8 +18,8 @@ export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode
   const id = arg ?? (await pickZooModel(TITLE));
   if (!id) return undefined;
   const forms: (vscode.QuickPickItem & { form: ExportForm })[] = [
-    { form: 'inference', label: 'Inference', description: 'BatchNorm folded into the convs, as the papers measure latency' },
-    { form: 'training', label: 'Training', description: 'the graph as built, BatchNorm kept (parameters as the reference implementations count them)' },
+    { form: 'deploy', label: 'Deploy', description: 'BatchNorm folded into the convs (re-parameterised models: branches fused), as the papers measure latency' },
+    { form: 'training', label: 'Training', description: 'the graph as built for training, BatchNorm and branches kept (parameters as the reference implementations count them)' },
   ];
   const form = (await vscode.window.showQuickPick(forms, { title: TITLE, placeHolder: `Which form of ${id}?` }))?.form;
   if (!form) return undefined;
@@ -33,7 +33,7 @@ export async function exportModelOnnx(lcnb: Lcnb, arg?: unknown): Promise<vscode
   });
   if (!target) return undefined;
   try {
-    const exported = exportOnnx(buildModel(id), { form });
+    const exported = exportOnnx(buildModel(id, findModel(id)?.forms ? { form } : {}), { form });
     await vscode.workspace.fs.writeFile(target, exported.bytes);
     const what = `${id} → ${vscode.workspace.asRelativePath(target)} (${describeExport(exported)}, 224×224 input)`;
     lcnb.log.info(`exported ${what}`);

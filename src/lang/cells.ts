@@ -3,7 +3,7 @@
  * its source range, so whatever fails later (a build, a run) can still point at it.
  */
 import { modelLabel } from '../zoo/index';
-import type { BuildRequest, KnobValue } from '../zoo/index';
+import type { BuildRequest, KnobValue, ModelForm } from '../zoo/index';
 import type { HeadedRequest } from '../zoo/heads/index';
 import type { Optimization } from '../shared/measureSettings';
 import type { Range } from './types';
@@ -21,9 +21,11 @@ export interface ModelRef {
   readonly batch?: number;
   readonly width?: number;
   readonly knobs: Readonly<Record<string, KnobValue>>;
+  /** The form of a re-parameterised model, as written (unset: the zoo's default, deploy). */
+  readonly form?: ModelForm;
   /** An .onnx file's input shapes from `input:`, by input name ('' for the one data input). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
-  /** Ranges of the values as written: 'resolution', 'classes', 'batch', 'width', 'input', 'knobs.<name>'. */
+  /** Ranges of the values as written: 'resolution', 'classes', 'batch', 'width', 'form', 'input', 'knobs.<name>'. */
   readonly ranges: Readonly<Record<string, Range>>;
 }
 
@@ -162,7 +164,7 @@ export interface ExportCell extends CellBase {
   readonly model: ModelRef;
   readonly path: string;
   readonly pathRange: Range;
-  readonly form: 'inference' | 'training';
+  readonly form: 'deploy' | 'training';
   readonly seed: number;
 }
 
@@ -214,7 +216,7 @@ export function isOnnxPath(value: string): boolean {
 
 /** The zoo's build request for a model reference. */
 export function buildRequest(model: ModelRef): BuildRequest {
-  return { resolution: model.resolution, numClasses: model.classes, batch: model.batch, width: model.width, knobs: model.knobs };
+  return { resolution: model.resolution, numClasses: model.classes, batch: model.batch, width: model.width, knobs: model.knobs, ...(model.form ? { form: model.form } : {}) };
 }
 
 export interface SweepGridPoint {

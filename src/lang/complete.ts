@@ -177,7 +177,17 @@ function valueItems(values: readonly unknown[], range: Range, detail?: string): 
   return values.map((v) => ({ label: String(v), kind: 'value' as const, detail, range }));
 }
 
+/** `form:` is offered beside a model with two forms, and in export cells (where it also decides BatchNorm folding). */
+function formOffered(verb: Verb, tree: Tree, text: string, offset: number): boolean {
+  return verb === 'export' || findModel(modelAt(tree, text, offset) ?? '')?.forms === true;
+}
+
 function keyPosition(ctx: CursorContext, verb: Verb | undefined, present: readonly string[], range: Range, insert: (k: string) => string, tree: Tree, text: string, offset: number): CompletionItem[] {
+  const items = keyPositionItems(ctx, verb, present, range, insert, tree, text, offset);
+  return verb && !formOffered(verb, tree, text, offset) ? items.filter((i) => !(i.kind === 'key' && i.label === 'form')) : items;
+}
+
+function keyPositionItems(ctx: CursorContext, verb: Verb | undefined, present: readonly string[], range: Range, insert: (k: string) => string, tree: Tree, text: string, offset: number): CompletionItem[] {
   const path = ctx.path;
   const last = path[path.length - 1];
   const parent = path[path.length - 2];

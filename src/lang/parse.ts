@@ -5,7 +5,7 @@
  * scopes and references).
  */
 import { isMap, isScalar, Node, visit } from 'yaml';
-import { findModel, KnobSpec, KnobValue, zooModels } from '../zoo/index';
+import { findModel, formFamilies, KnobSpec, KnobValue, ModelForm, ZooModel, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import { findDevice } from '../core/devices';
 import type { Cell, Claim, CompareEntry, DeviceChoice, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
@@ -33,7 +33,7 @@ export const MAX_NETWORK_LAYERS = 500;
 export const MAX_SWEEP_POINTS = 1000;
 
 /** Options that size or shape a zoo model; an .onnx file states its own. */
-const FILE_FIXED_OPTIONS = ['resolution', 'classes', 'batch', 'width', 'knobs'] as const;
+const FILE_FIXED_OPTIONS = ['resolution', 'classes', 'batch', 'width', 'knobs', 'form'] as const;
 
 const VERB_LIST = VERBS.join(', ');
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -154,6 +154,7 @@ class Reader {
         }
       }
     }
+    const form = base && !o.grid ? this.form(model, base, ranges) : undefined;
     if (!model) return undefined;
     const shared = o.shared ?? {};
     const written = (key: 'resolution' | 'classes' | 'batch') => size[key] ?? shared[key];
@@ -165,8 +166,30 @@ class Reader {
       batch: written('batch'),
       width: size.width,
       knobs,
+      ...(form ? { form } : {}),
       ranges,
     };
+  }
+
+  /**
+   * `form:` of a zoo model: the form a re-parameterised model is built in. An export cell's form
+   * applies to every model (it also decides BatchNorm folding), so there it is passed on only to a
+   * model that has two forms; elsewhere it is an error beside a model that has one.
+   */
+  private form(model: ZooModel | undefined, base: Path, ranges: Record<string, Range>): ModelForm | undefined {
+    const value = this.get([...base, 'form']);
+    if (value === undefined || !model) return undefined;
+    const written: ModelForm | undefined = value === 'inference' ? 'deploy' : value === 'training' || value === 'deploy' ? value : undefined;
+    if (!written) return undefined; // the schema reports the value
+    if (!model.forms) {
+      if (this.verb !== 'export') {
+        const families = formFamilies();
+        this.report(`${model.id} has one form; form applies to re-parameterised models${families.length ? ` (${families.join(', ')})` : ''}`, this.tree.keyRange([...base, 'form']));
+      }
+      return undefined;
+    }
+    ranges.form = this.tree.range([...base, 'form']);
+    return written;
   }
 
   /**
@@ -422,7 +445,7 @@ class Reader {
           model,
           path,
           pathRange: this.tree.range(['path']),
-          form: form === 'training' ? 'training' : 'inference',
+          form: form === 'training' ? 'training' : 'deploy',
           seed: typeof seed === 'number' ? seed : 0,
         };
       }

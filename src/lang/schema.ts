@@ -6,6 +6,7 @@
 import { DEVICES, knownDevices } from '../core/devices';
 import { MEASURE_DEFAULTS, MEASURE_LIMITS, OPTIMIZATION_LEVELS } from '../shared/measureSettings';
 import { JsonSchema, LAYER_KEYS, OPS } from './networkLayers';
+import { DEFAULT_FORM, MODEL_FORMS } from '../zoo/familyTypes';
 
 export const SCHEMA_ID = 'https://lcnb.invalid/schemas/cell.json';
 
@@ -101,7 +102,15 @@ const predict: JsonSchema = {
   else: { ...deviceId, description: PREDICT_DOC },
 };
 
-const modelOptions: Record<string, JsonSchema> = { resolution, classes, batch, width, knobs, input: modelInput };
+/** A re-parameterised model's form (MobileOne, RepViT, GhostNetV3). */
+const form: JsonSchema = {
+  type: 'string',
+  enum: [...MODEL_FORMS],
+  description: "A re-parameterised model's form: deploy (branches and BatchNorms fused, as the papers count and time it) or training (as built for training)",
+  default: DEFAULT_FORM,
+};
+
+const modelOptions: Record<string, JsonSchema> = { resolution, classes, batch, width, knobs, form, input: modelInput };
 
 function layerItem(): JsonSchema {
   const names = [...OPS.keys()];
@@ -304,9 +313,15 @@ const definitions: Record<string, JsonSchema> = {
     properties: {
       export: { ...zooId, description: VERB_DOCS.export },
       path: { type: 'string', minLength: 1, description: "Where to write the .onnx file, relative to the notebook's folder" },
-      form: { type: 'string', enum: ['inference', 'training'], description: 'inference folds every BatchNorm into its conv; training keeps the graph as built', default: 'inference' },
       seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of the deterministic weights', default: 0 },
       ...modelOptions,
+      form: {
+        type: 'string',
+        enum: ['deploy', 'training', 'inference'],
+        description:
+          'deploy folds every BatchNorm into its conv (and builds a re-parameterised model with its branches fused); training keeps the graph as built. inference is the earlier name of deploy',
+        default: 'deploy',
+      },
     },
     additionalProperties: false,
   },

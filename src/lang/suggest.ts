@@ -14,13 +14,26 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * Up to `max` candidates close to `word`: the nearest by edit distance, else those it begins, else
- * the nearest with separators ('_', '-', '.') ignored, else those sharing its first part before '_'
- * (a model family).
+ * Up to `max` candidates close to `word`: those it begins with separators ('_', '-', '.') ignored,
+ * else the nearest by edit distance, else the nearest with separators ignored, else those sharing its first part before '_'
+ * (a model family). When that first part names a family some candidates share, only they are
+ * searched: 'mobilenet_v9' gets MobileNets, not the nearer-spelt 'mobileone_s0'.
  */
 export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const all = [...candidates];
   const lower = word.toLowerCase();
+  const prefix = lower.split('_')[0];
+  const family = prefix.length >= 3 && prefix !== lower ? all.filter((c) => c.toLowerCase().startsWith(`${prefix}_`)) : [];
+  return family.length && family.length < all.length ? closestAmong(word, family, max) : closestAmong(word, all, max);
+}
+
+function closestAmong(word: string, all: readonly string[], max: number): string[] {
+  const lower = word.toLowerCase();
+  // 'mobilenetv2' for 'mobilenet_v2_x1_0': the same letters without the separators, begun.
+  const squash = (s: string) => s.toLowerCase().replace(/[-_. ]/g, '');
+  const squashed = squash(word);
+  const squashedStarted = squashed.length > 3 ? all.filter((c) => squash(c).startsWith(squashed)) : [];
+  if (squashedStarted.length) return squashedStarted.slice(0, max);
   const limit = lower.length <= 3 ? 1 : Math.max(2, Math.floor(lower.length / 3));
   const scored = all.map((c) => ({ c, d: distance(lower, c.toLowerCase()) })).filter((s) => s.d <= limit);
   if (scored.length) {
@@ -31,17 +44,13 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
     const started = all.filter((c) => c.toLowerCase().startsWith(lower));
     if (started.length) return started.slice(0, max);
   }
-  // 'mobilenetv2' for 'mobilenet_v2_x1_0': the same letters without the separators.
-  const squash = (s: string) => s.toLowerCase().replace(/[-_. ]/g, '');
-  const squashed = squash(word);
+  // The nearest with the separators ignored.
   const squashedLimit = Math.max(2, Math.floor(squashed.length / 3));
   const near = squashed.length > 3 ? all.map((c) => ({ c, d: distance(squashed, squash(c)) })).filter((s) => s.d <= squashedLimit) : [];
   if (near.length) {
     const best = Math.min(...near.map((s) => s.d));
     return near.filter((s) => s.d === best).slice(0, max).map((s) => s.c);
   }
-  const squashedStarted = squashed.length > 3 ? all.filter((c) => squash(c).startsWith(squashed)) : [];
-  if (squashedStarted.length) return squashedStarted.slice(0, max);
   const prefix = lower.split('_')[0];
   return prefix.length >= 3 && prefix !== lower ? all.filter((c) => c.toLowerCase().startsWith(`${prefix}_`)).slice(0, max) : [];
 }

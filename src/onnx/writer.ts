@@ -1,8 +1,9 @@
 /**
  * IR → ONNX (opset 17). Node names equal IR node names, so onnxruntime's profile events map back to the IR;
  * an IR op that ONNX spells with several nodes (SiLU, ChannelShuffle) gets helper nodes named
- * `<ir name>::<part>`. Two forms: `training` (the graph as built, BatchNorm kept) and `inference`
- * (BatchNorm folded into the preceding Conv, as the papers measure).
+ * `<ir name>::<part>`. Two forms (the zoo's ModelForm): `training` (the graph as built, BatchNorm
+ * kept) and `deploy` (BatchNorm folded into the preceding Conv, as the papers measure; a
+ * re-parameterised zoo model is built in its deploy form first, its branches already fused).
  */
 import { GraphError } from '../core/errors';
 import { Graph, Node } from '../core/ir';
@@ -10,8 +11,9 @@ import { numel, Shape } from '../core/shape';
 import { IR_VERSION, METADATA_PREFIX, onnx, OPSET } from './proto';
 import { formatBytes } from '../shared/format';
 import { seededUniform } from './weights';
+import type { ModelForm } from '../zoo/familyTypes';
 
-export type ExportForm = 'training' | 'inference';
+export type ExportForm = ModelForm;
 
 export interface ExportOptions {
   readonly form?: ExportForm;
@@ -280,10 +282,10 @@ function emitNode(e: Emitter, seed: number, graph: Graph, node: Node): void {
 
 /** Writes `graph` as an ONNX model (opset 17) with deterministic weights. */
 export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExport {
-  const form = options.form ?? 'inference';
+  const form = options.form ?? 'deploy';
   const seed = options.seed ?? 0;
   const e = new Emitter(seed);
-  const folds = form === 'inference' ? foldableBatchNorms(graph) : new Map<string, Node>();
+  const folds = form === 'deploy' ? foldableBatchNorms(graph) : new Map<string, Node>();
   const foldedAway = new Set([...folds.values()].map((bn) => bn.name));
   const folded: Record<string, string> = {};
   for (const node of graph.nodes) {
@@ -322,7 +324,7 @@ export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExpor
   return { bytes: onnx.ModelProto.encode(model).finish(), form, seed, folded };
 }
 
-/** What the inference form folded, in words ('52 BatchNorm layers folded into their convs'). */
+/** What the deploy form folded, in words ('52 BatchNorm layers folded into their convs'). */
 export function foldingText(exported: OnnxExport): string {
   const n = Object.keys(exported.folded).length;
   if (n === 0) return 'no BatchNorm to fold';
@@ -331,6 +333,6 @@ export function foldingText(exported: OnnxExport): string {
 
 /** One line on what an export holds: size, opset, form (and folding), weight seed. */
 export function describeExport(exported: OnnxExport): string {
-  const form = exported.form === 'inference' ? `inference form, ${foldingText(exported)}` : 'training form';
+  const form = exported.form === 'deploy' ? `deploy form, ${foldingText(exported)}` : 'training form';
   return `${formatBytes(exported.bytes.length)}, ONNX opset ${OPSET}, ${form}, weights seeded with ${exported.seed}`;
 }

@@ -168,7 +168,7 @@ export interface NetronAttachment {
  * arrays `metadata` and `metrics` of `{ kind, target, name, value }`; an entry applies to the
  * model, graph or node whose name (first line) equals `target` — the model's target is ''.
  * Node names of lcnb's exports are lcnb's layer names, so entries land on their nodes; ops
- * folded away in the file (BatchNorm in the inference form) simply match nothing.
+ * folded away in the file (BatchNorm in the deploy form) simply match nothing.
  */
 export function reportToNetronAttachment(report: Report, modelIndex = 0): NetronAttachment {
   const model = report.models[modelIndex];

@@ -63,17 +63,15 @@ export function defaultResolution(model: Pick<ZooModel, 'resolution'> | undefine
   return model?.resolution ?? DEFAULT_RESOLUTION;
 }
 
-/** The ids of the models with two forms (training and deploy). */
-export function formModels(): string[] {
-  return zooModels()
-    .filter((m) => m.forms)
-    .map((m) => m.id);
+/** The families whose models have two forms (training and deploy). */
+export function formFamilies(): string[] {
+  return [...new Set(zooModels().filter((m) => m.forms).map((m) => m.family))];
 }
 
 /** The full options for `model`: defaults overlaid with what is set, every value checked. */
 export function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
   if (request.form !== undefined && !model.forms) {
-    throw new UserError(`${model.id} has one form: form (training or deploy) applies to re-parameterised models (${formModels().join(', ')})`);
+    throw new UserError(`${model.id} has one form: form (training or deploy) applies to re-parameterised models (${formFamilies().join(', ')})`);
   }
   if (request.form !== undefined && !MODEL_FORMS.includes(request.form)) {
     throw new UserError(`option form must be ${MODEL_FORMS.join(' or ')}, got ${JSON.stringify(request.form)}`);

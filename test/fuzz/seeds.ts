@@ -39,13 +39,13 @@ export function withoutLargeWeights(bytes: Uint8Array): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-const ZOO_SEEDS: [id: string, form: 'inference' | 'training'][] = [
-  ['squeezenet1_1', 'inference'],
+const ZOO_SEEDS: [id: string, form: 'deploy' | 'training'][] = [
+  ['squeezenet1_1', 'deploy'],
   ['shufflenet_v2_x0_5', 'training'],
-  ['mobilenet_v3_small_x1_0', 'inference'],
-  ['ghostnet_x1_0', 'inference'],
+  ['mobilenet_v3_small_x1_0', 'deploy'],
+  ['ghostnet_x1_0', 'deploy'],
   ['fasternet_t0', 'training'],
-  ['pplcnet_x0_25', 'inference'],
+  ['pplcnet_x0_25', 'deploy'],
 ];
 
 export function onnxSeeds(): Seed[] {

@@ -157,7 +157,7 @@ export async function run(page, { log, shot, folder, repoRoot }) {
   const onnxPath = path.join(folder, 'exports', `${PROFILED}.onnx`);
   await palette(page, 'lcnb: Export Model to ONNX…');
   await pickFromQuickPick(page, PROFILED);
-  await pickFromQuickPick(page, 'Inference');
+  await pickFromQuickPick(page, 'Deploy');
   await saveDialog(page, onnxPath);
   await waitForFile(onnxPath, 'binary');
   await notification(page, /exported squeezenet1_1 → exports\/squeezenet1_1\.onnx/);

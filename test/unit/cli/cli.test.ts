@@ -49,7 +49,7 @@ describe('lcnb CLI', () => {
       [['summary', 'model.pt'], 1, /^lcnb: model\.pt: unsupported file type \(expected a zoo model id, an \.onnx file or a \.json graph\)\n$/],
       [['summary', 'missing.onnx'], 1, /^lcnb: file not found: missing\.onnx \(looked in .+\)\n$/],
       [['export', 'mobilenet_v1_x1_0'], 2, /^lcnb: export needs -o <file\.onnx>/],
-      [['export', 'mobilenet_v1_x1_0', '-o', 'x.onnx', '--form', 'fast'], 2, /^lcnb: --form must be inference or training, got 'fast'/],
+      [['export', 'mobilenet_v1_x1_0', '-o', 'x.onnx', '--form', 'fast'], 2, /^lcnb: --form must be training or deploy, got 'fast'/],
       [['frobnicate'], 2, /^lcnb: unknown command 'frobnicate'/],
       [['summary', 'mobilenet_v1_x1_0', '--bogus'], 2, /^lcnb: unknown option --bogus\n/],
     ];
@@ -84,7 +84,7 @@ describe('lcnb CLI', () => {
     const file = join(dir, 'v1.onnx');
     const exported = await run('export', 'mobilenet_v1_x0_25', '--resolution', '64', '-o', file);
     assert.equal(exported.code, 0, exported.stderr);
-    assert.match(exported.stdout, /^wrote .*v1\.onnx \(.* ONNX opset 17, inference form, 27 BatchNorm layers folded into their convs, weights seeded with 0\)\n$/);
+    assert.match(exported.stdout, /^wrote .*v1\.onnx \(.* ONNX opset 17, deploy form, 27 BatchNorm layers folded into their convs, weights seeded with 0\)\n$/);
     const read = await run('summary', file, '--json');
     rmSync(dir, { recursive: true, force: true });
     const direct = JSON.parse((await run('summary', 'mobilenet_v1_x0_25', '--resolution', '64', '--json')).stdout);

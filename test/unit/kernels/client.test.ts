@@ -25,7 +25,7 @@ let exportedNames: string[];
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'lcnb-kernel-test-'));
   small = join(dir, 'mobilenet_v1_x0_25.onnx');
-  const bytes = exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'inference' }).bytes;
+  const bytes = exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'deploy' }).bytes;
   writeFileSync(small, bytes);
   exportedNames = onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.name!);
   // One MatMul of 2·3072³ ≈ 58 GFLOP: each run() keeps onnxruntime busy for a good fraction of a second.

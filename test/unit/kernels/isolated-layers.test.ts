@@ -43,9 +43,9 @@ function slice(bytes: Uint8Array, irNodes: readonly string[]) {
 }
 
 function assertSliceOf(graph: Graph, group: string[]) {
-  const full = slice(exportOnnx(graph, { form: 'inference' }).bytes, group);
+  const full = slice(exportOnnx(graph, { form: 'deploy' }).bytes, group);
   const sub = layerSubgraph(graph, group);
-  const alone = slice(exportOnnx(sub, { form: 'inference' }).bytes, group);
+  const alone = slice(exportOnnx(sub, { form: 'deploy' }).bytes, group);
   assert.ok(full.nodes.length > 0);
   assert.deepEqual(alone.nodes, full.nodes, `nodes of ${group.join('+')}`);
   assert.deepEqual([...alone.initializers.keys()].sort(), [...full.initializers.keys()].sort());
@@ -65,7 +65,7 @@ describe('layer subgraphs', () => {
     const sub = assertSliceOf(v3, ['stem.conv', 'stem.bn', 'stem.hardswish']);
     assert.deepEqual(sub.inputs.map((t) => [t.name, t.shape]), [['input', [1, 3, 64, 64]]]);
     assert.deepEqual(sub.outputs, ['stem.hardswish']);
-    const ops = onnx.ModelProto.decode(exportOnnx(sub, { form: 'inference' }).bytes).graph!.node!.map((n) => n.opType);
+    const ops = onnx.ModelProto.decode(exportOnnx(sub, { form: 'deploy' }).bytes).graph!.node!.map((n) => n.opType);
     assert.deepEqual(ops, ['Conv', 'HardSwish'], 'the BatchNorm is folded into the conv');
   });
 

@@ -33,12 +33,14 @@ describe('cell language: completions', () => {
   it("the verb's other keys once it has a verb, without those already written", () => {
     assert.deepEqual(labels('model: fasternet_t0\nwidth: 1\n|'), ['resolution', 'classes', 'batch', 'knobs', 'input', 'profile', 'predict']);
     assert.deepEqual(labels('compare:\n  |'), ['models', 'resolution', 'classes', 'batch', 'input', 'profile', 'predict', 'claim']);
+    // form: beside a model with two forms only
+    assert.deepEqual(labels('model: mobileone_s0\n|'), ['resolution', 'classes', 'batch', 'width', 'knobs', 'form', 'input', 'profile', 'predict']);
   });
 
   it('zoo ids after model:, in models: lists and after profile: / export:', () => {
     for (const marked of ['model: |', 'model: fas|', 'compare:\n  models: [fasternet_t0, |', 'compare:\n  models:\n    - |', 'profile: |', 'export: |', 'sweep:\n  model: |']) {
       const ids = labels(marked, 'model');
-      assert.equal(ids.length, 71, marked);
+      assert.equal(ids.length, 90, marked);
       assert.ok(ids.includes('mobilenet_v3_small_x1_0'), marked);
     }
   });
@@ -66,7 +68,7 @@ describe('cell language: completions', () => {
   it('profile settings and fixed values', () => {
     assert.deepEqual(labels('model: fasternet_t0\nprofile: { |'), ['runs', 'warmup', 'threads', 'provider', 'opt', 'isolated']);
     assert.deepEqual(labels('profile: fasternet_t0\nopt: |'), ['disabled', 'basic', 'extended', 'all']);
-    assert.deepEqual(labels('export: fasternet_t0\npath: t0.onnx\nform: |'), ['inference', 'training']);
+    assert.deepEqual(labels('export: fasternet_t0\npath: t0.onnx\nform: |'), ['deploy', 'training', 'inference']);
   });
 });
 

@@ -127,7 +127,7 @@ describe('detect and segment cells: completions and hovers', () => {
     assert.ok(segmentHeads.includes('lraspp') && !segmentHeads.includes('ssdlite'), segmentHeads.join());
     for (const marked of ['detect:\n  head: ssdlite\n  backbones: [|', 'detect:\n  head: ssdlite\n  backbones:\n    - |', 'segment:\n  head: lraspp\n  backbone: |']) {
       const ids = labels(marked, 'model');
-      assert.equal(ids.length, 73, marked);
+      assert.equal(ids.length, 92, marked);
       assert.ok(ids.includes('pplcnet_x1_0') && ids.includes('yolov8n_backbone'), marked);
     }
     assert.deepEqual(labels('detect:\n  head: ssdlite\n  backbones: [pplcnet_x1_0]\n  head_knobs: { |'), ['anchors', 'extra_width']);

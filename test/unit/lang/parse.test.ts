@@ -97,7 +97,7 @@ describe('cell language: every verb parses', () => {
     if (cell.verb !== 'export') return;
     assert.deepEqual([cell.model.id, cell.path, cell.form, cell.seed, cell.model.resolution], ['fasternet_t0', 'out/t0.onnx', 'training', 7, 256]);
     const plain = cellOf('export: squeezenet1_1\npath: s.onnx\n');
-    assert.ok(plain.verb === 'export' && plain.form === 'inference' && plain.seed === 0);
+    assert.ok(plain.verb === 'export' && plain.form === 'deploy' && plain.seed === 0);
   });
 
 });

@@ -47,8 +47,8 @@ describe('ONNX writer', () => {
     assert.equal(read.metadata['lcnb.form'], 'training');
   });
 
-  it('inference form folds every BatchNorm into its conv, keeping MAdds', () => {
-    const exported = exportOnnx(graph, { form: 'inference' });
+  it('deploy form folds every BatchNorm into its conv, keeping MAdds', () => {
+    const exported = exportOnnx(graph, { form: 'deploy' });
     const read = readOnnx(exported.bytes, { source: 'm.onnx' });
     assert.equal(read.graph.nodes.filter((n) => n.op === 'BatchNormalization').length, 0);
     const batchNorms = graph.nodes.filter((n) => n.op === 'BatchNormalization').map((n) => n.name);

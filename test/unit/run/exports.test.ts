@@ -163,7 +163,7 @@ describe('reportToNetronAttachment', () => {
     assert.match(String(metadata.get('model::')!.get('lcnb')), /MAdds = multiply-adds/);
 
     const graph = buildModel('mobilenet_v3_small_x1_0');
-    const file = onnx.ModelProto.decode(exportOnnx(graph, { form: 'inference' }).bytes);
+    const file = onnx.ModelProto.decode(exportOnnx(graph, { form: 'deploy' }).bytes);
     assert.ok(metrics.has(`graph::${file.graph!.name}`), 'graph entries name the graph of the file');
     const fileNodes = new Set(file.graph!.node!.map((n) => n.name));
     const convs = file.graph!.node!.filter((n) => n.opType === 'Conv');
@@ -196,7 +196,7 @@ describe('an exported model in onnxruntime', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const form of ['inference', 'training'] as const) {
+  for (const form of ['deploy', 'training'] as const) {
     it(`loads and runs (${form} form)`, async () => {
       const graph = buildModel('squeezenet1_1', { resolution: 64 });
       const path = join(dir, `squeezenet1_1-${form}.onnx`);
@@ -204,7 +204,7 @@ describe('an exported model in onnxruntime', () => {
       const result = await kernel.profile({ modelPath: path, provider: 'cpu', threads: 1, runs: 1, warmup: 0, optimization: 'disabled', baselineRuns: 0 });
       assert.equal(result.settings.providerUsed, 'cpu');
       assert.deepEqual(result.settings.inputShapes, { [graph.inputs[0].name]: [...graph.inputs[0].shape] });
-      assert.ok(result.nodes.length >= graph.nodes.length - (form === 'inference' ? graph.nodes.filter((n) => n.op === 'BatchNormalization').length : 0));
+      assert.ok(result.nodes.length >= graph.nodes.length - (form === 'deploy' ? graph.nodes.filter((n) => n.op === 'BatchNormalization').length : 0));
       // The attachment of this very model names nodes the runtime ran.
       const ran = new Set(result.nodes.map((n) => n.name));
       const attachment = reportToNetronAttachment(report('model', graph.name, [modelReport(graph)]));

@@ -49,7 +49,7 @@ describe('cells naming .onnx files', () => {
   it('compare: a zoo id beside its own export (absolute path) and a foreign model with uncounted ops', async () => {
     const exported = join(work, 'zoo', 'squeezenet1_1.onnx');
     mkdirSync(join(work, 'zoo'), { recursive: true });
-    writeFileSync(exported, exportOnnx(buildModel('squeezenet1_1', {}), { form: 'inference' }).bytes);
+    writeFileSync(exported, exportOnnx(buildModel('squeezenet1_1', {}), { form: 'deploy' }).bytes);
     const { report } = await executeCell(`compare:\n  models:\n    - squeezenet1_1\n    - ${exported}\n    - foreign_ops.onnx`, staticCtx);
     assert.deepEqual(report.models.map((m) => m.summary.id), ['squeezenet1_1', exported, 'foreign_ops.onnx'], 'files named as the cell names them');
     const [zoo, file, foreign] = report.models.map((m) => m.summary);

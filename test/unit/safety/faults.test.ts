@@ -45,7 +45,7 @@ function reshapeModel(): Uint8Array {
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'lcnb-faults-'));
   small = join(dir, 'small.onnx');
-  writeFileSync(small, exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'inference' }).bytes);
+  writeFileSync(small, exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'deploy' }).bytes);
   const b = new GraphBuilder('slow');
   const x = b.input('a', [3072, 3072]);
   const y = b.input('b', [3072, 3072]);
@@ -83,7 +83,7 @@ describe('faults in the profiling kernel', { timeout: 240_000 }, () => {
 
   it('a truncated model: onnxruntime refuses it at load with a clear message, and the next job works', async () => {
     const truncated = join(dir, 'truncated.onnx');
-    const bytes = exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'inference' }).bytes;
+    const bytes = exportOnnx(buildModel('mobilenet_v1_x0_25', { resolution: 64 }), { form: 'deploy' }).bytes;
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
     await assert.rejects(client.profile({ ...quick(), modelPath: truncated }), (e: KernelError) => e.reason === 'failed' && /^onnxruntime could not load '.*truncated\.onnx': ./.test(e.message));
     assert.equal((await client.profile(quick())).latency.runsMs.length, 1);

@@ -71,7 +71,7 @@ export async function runCli(...argv: string[]): Promise<{ code: number; stdout:
 /**
  * For one describe block: a scratch folder and a kernel process, both gone after the block. The
  * function it returns writes `graph`'s training form to ONNX, reads it back and asserts the same
- * params and MAdds, then runs its inference form (saved as `file`) once in onnxruntime on the CPU,
+ * params and MAdds, then runs its deploy form (saved as `file`) once in onnxruntime on the CPU,
  * unoptimised, and returns the kernel's result.
  */
 export function onnxRoundTrip(folderPrefix: string): (graph: Graph, file: string) => Promise<ProfileResult> {
@@ -86,7 +86,7 @@ export function onnxRoundTrip(folderPrefix: string): (graph: Graph, file: string
     const [a, b] = [summarize(graph).totals, summarize(training.graph).totals];
     assert.deepEqual([b.params, b.madds], [a.params, a.madds]);
     const path = join(dir, file);
-    writeFileSync(path, exportOnnx(graph, { form: 'inference' }).bytes);
+    writeFileSync(path, exportOnnx(graph, { form: 'deploy' }).bytes);
     return client.profile({ modelPath: path, provider: 'cpu', threads: 1, runs: 1, warmup: 0, optimization: 'disabled', baselineRuns: 0 });
   };
 }
