@@ -131,10 +131,11 @@ export interface RepViTVariant {
   published: PublishedFigure[];
 }
 
-// The official README's ImageNet-1K table: #params, MACs and iPhone 12 latency of the deployed model,
-// top-1 of the distilled 300-epoch training (the 450-epoch figure is in the note).
+// The official README's ImageNet-1K table: top-1 of the distilled 300-epoch training (the 450-epoch
+// figure is in the note), and #params, MACs and iPhone 12 latency of the deploy form — its flops.py
+// counts the model after utils.replace_batchnorm (fvcore), its export_coreml.py converts that form.
 const README = 'THU-MIG/RepViT README.md (Classification on ImageNet-1K table, 224×224)';
-const IPHONE = 'iPhone 12, Core ML Tools (the deploy form converted to Core ML), batch 1, 224×224';
+const IPHONE = 'iPhone 12, Core ML model of the deploy form traced on a 1×3×224×224 input (official export_coreml.py)';
 
 function published(params: number, madds: number, top1: number, top1At450: number, latencyMs: number): PublishedFigure[] {
   return [
