@@ -145,7 +145,13 @@ function published(params: number, madds: number, top1: number, top1At450: numbe
   ];
 }
 
-/** embed_dim and depth of each registered repvit_<name> (timm); the official cfgs list builds the same networks. */
+/**
+ * embed_dim and depth of each registered repvit_<name> (timm); the official cfgs list builds the same
+ * networks. The paper's first version named three models M1, M2 and M3; timm keeps them as the legacy
+ * repvit_m1/m2/m3 (1×1 token-mixer branch a Conv-BN pair, no BN after the sum). Deployed, repvit_m1
+ * equals repvit_m0_9 and repvit_m2 equals repvit_m1_1; repvit_m3 (depths 4, 4, 18, 2) has no
+ * counterpart here.
+ */
 export const REPVIT_VARIANTS: readonly RepViTVariant[] = [
   { name: 'm0_9', dims: [48, 96, 192, 384], depths: [2, 2, 14, 2], published: published(5.1e6, 0.8e9, 78.7, 79.1, 0.9) },
   { name: 'm1_0', dims: [56, 112, 224, 448], depths: [2, 2, 14, 2], published: published(6.8e6, 1.1e9, 80.0, 80.3, 1.0) },
