@@ -27,7 +27,7 @@ export interface HeadPublished {
 }
 
 export interface HeadSpec {
-  /** 'ssdlite' | 'lraspp' | 'deeplabv3' | 'deeplabv3plus' | 'picodet' | 'yolov8n' | 'yolov8s' */
+  /** 'ssdlite' | 'lraspp' | 'deeplabv3' | 'deeplabv3plus' | 'picodet_v2' | 'picodet_legacy' | 'yolov8n' | 'yolov8s' */
   readonly id: string;
   readonly task: HeadTask;
   /** e.g. 'SSDLite' */

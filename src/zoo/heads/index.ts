@@ -11,7 +11,8 @@ import { addBackbone, Backbone, BACKBONE_SCOPE, BackboneRequest } from '../taps'
 import { addCspDarknet, CSPDARKNET_BACKBONES } from './cspdarknet';
 import { deeplabv3, deeplabv3plus } from './deeplabv3';
 import { lraspp } from './lraspp';
-import { picodet } from './picodet';
+import { picodetLegacy } from './picodet';
+import { picodetV2 } from './picodet_v2';
 import { HeadSpec } from './headTypes';
 import { ssdlite } from './ssdlite';
 import { yolov8n, yolov8s } from './yolov8';
@@ -23,7 +24,8 @@ const HEADS: readonly HeadSpec[] = [
   lraspp,
   deeplabv3,
   deeplabv3plus,
-  picodet,
+  picodetV2,
+  picodetLegacy,
   yolov8n,
   yolov8s,
 ];
@@ -46,9 +48,26 @@ export function heads(): HeadSpec[] {
   return [...HEADS];
 }
 
-/** The head `id`; unknown → undefined. */
+/**
+ * Former head ids still accepted, each with the head it names now and what to say about it:
+ * 'picodet' was the legacy PicoDet config before PP-PicoDet v2 had a head of its own.
+ */
+const HEAD_ALIASES: Readonly<Record<string, { readonly id: string; readonly note: string }>> = {
+  picodet: {
+    id: 'picodet_legacy',
+    note: "head 'picodet' is PicoDet's legacy config (CSP-PAN + PicoHead, PaddleDetection legacy_model): write picodet_legacy to keep it, or picodet_v2 for the current PP-PicoDet (LCPAN + PicoHeadV2)",
+  },
+};
+
+/** The head `id` (or a former id of it); unknown → undefined. */
 export function findHead(id: string): HeadSpec | undefined {
-  return HEADS.find((h) => h.id === id);
+  const target = HEAD_ALIASES[id]?.id ?? id;
+  return HEADS.find((h) => h.id === target);
+}
+
+/** What to tell a user who names head `id`, when it is a former id (undefined otherwise). */
+export function headAliasNote(id: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(HEAD_ALIASES, id) ? HEAD_ALIASES[id].note : undefined;
 }
 
 export interface HeadedRequest {

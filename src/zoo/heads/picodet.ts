@@ -1,4 +1,5 @@
 /**
+ * PicoDet, legacy (head id 'picodet_legacy'; 'picodet' is accepted for it, see heads/index.ts):
  * PicoDet (Yu et al., arXiv:2111.00902), the detector PP-LCNet's paper swaps backbones under, as
  * PaddleDetection builds it in its legacy configs (configs/picodet/legacy_model/_base_/picodet_esnet.yml,
  * more_config/picodet_lcnet_1_0x_416_coco.yml): a CSP-PAN neck (ppdet/modeling/necks/csp_pan.py) and
@@ -188,10 +189,10 @@ const PUBLISHED: HeadPublished[] = [
   { backbone: 'pplcnet_x1_0', figures: paperFigures(26.9, 7.9) },
 ];
 
-export const picodet: HeadSpec = {
-  id: 'picodet',
+export const picodetLegacy: HeadSpec = {
+  id: 'picodet_legacy',
   task: 'detect',
-  title: 'PicoDet',
+  title: 'PicoDet (legacy)',
   paper: 'PP-PicoDet, arXiv:2111.00902 (the PP-LCNet paper, arXiv:2109.15099, swaps its backbone)',
   reference:
     'PaddleDetection 666f597f configs/picodet/legacy_model/more_config/picodet_lcnet_1_0x_416_coco.yml (CSPPAN + PicoHead)',
@@ -206,10 +207,10 @@ export const picodet: HeadSpec = {
     const knobs = options.knobs;
     const channels = knobs.channels as number;
     if (options.resolution % 32 !== 0) {
-      throw new UserError(`picodet on ${backbone.id}: the input size must be divisible by 32 (the neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
+      throw new UserError(`picodet_legacy on ${backbone.id}: the input size must be divisible by 32 (the neck upsamples stride 32 to 16 to 8), got ${options.resolution}`);
     }
     const kernel = knobs.kernel as number;
-    if (kernel % 2 === 0) throw new UserError(`picodet: knob 'kernel' must be odd (a "same"-padded depthwise conv), got ${kernel}`);
+    if (kernel % 2 === 0) throw new UserError(`picodet_legacy: knob 'kernel' must be odd (a "same"-padded depthwise conv), got ${kernel}`);
     const taps = [tapAt(backbone, 8), tapAt(backbone, 16), extraOrTapAt(backbone, LAST_BLOCK, 32)];
     const levels = cspPan(b, taps, channels, kernel, knobs.extra_level as boolean);
     return picoHead(b, levels, { classes: options.numClasses, convs: knobs.head_convs as number, regMax: knobs.reg_max as number });

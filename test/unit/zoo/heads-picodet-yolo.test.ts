@@ -12,7 +12,7 @@ import { backboneTaps } from '../../../src/zoo/taps';
 import { errorOf, onnxRoundTrip } from '../support/helpers';
 
 const SWAPS = ['fasternet_t0', 'ghostnet_x1_0', 'mobilenet_v2_x1_0', 'pplcnet_x1_0', 'shufflenet_v2_x1_0'];
-const HEADS = ['picodet', 'yolov8n', 'yolov8s'];
+const HEADS = ['picodet_legacy', 'yolov8n', 'yolov8s'];
 
 function topScopes(request: HeadedRequest): string[] {
   return [...new Set(buildWithHead(request).nodes.map((n) => n.scope[0]))];
@@ -38,14 +38,14 @@ describe('PicoDet and YOLOv8 heads', () => {
     // As PaddleDetection's feature_maps: the last block before the 1×1 conv MobileNetV2/V3, GhostNet and
     // ShuffleNetV2 append (MobileNetV3 [7, 13, 16]: 160 · width; ShuffleNetV2 [5, 13, 17]: 464).
     const expected: [HeadedRequest, number[]][] = [
-      [{ head: 'picodet', backbone: 'fasternet_t0' }, [80, 160, 320]],
-      [{ head: 'picodet', backbone: 'ghostnet_x1_0' }, [40, 112, 160]],
-      [{ head: 'picodet', backbone: 'mobilenet_v2_x1_0' }, [32, 96, 320]],
-      [{ head: 'picodet', backbone: 'pplcnet_x1_0' }, [128, 256, 512]],
-      [{ head: 'picodet', backbone: 'shufflenet_v2_x1_0' }, [116, 232, 464]],
-      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0' }, [40, 112, 160]],
-      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x0_75' }, [32, 88, 120]],
-      [{ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0', width: 0.35 }, [16, 40, 56]],
+      [{ head: 'picodet_legacy', backbone: 'fasternet_t0' }, [80, 160, 320]],
+      [{ head: 'picodet_legacy', backbone: 'ghostnet_x1_0' }, [40, 112, 160]],
+      [{ head: 'picodet_legacy', backbone: 'mobilenet_v2_x1_0' }, [32, 96, 320]],
+      [{ head: 'picodet_legacy', backbone: 'pplcnet_x1_0' }, [128, 256, 512]],
+      [{ head: 'picodet_legacy', backbone: 'shufflenet_v2_x1_0' }, [116, 232, 464]],
+      [{ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x1_0' }, [40, 112, 160]],
+      [{ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x0_75' }, [32, 88, 120]],
+      [{ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x1_0', width: 0.35 }, [16, 40, 56]],
     ];
     for (const [request, channels] of expected) {
       const graph = buildWithHead(request);
@@ -68,22 +68,22 @@ describe('PicoDet and YOLOv8 heads', () => {
     assert.equal(summarizeWithHead({ head: 'yolov8n', backbone: 'yolov8n_backbone' }).totals.params, 3_157_200);
     assert.equal(summarizeWithHead({ head: 'yolov8s', backbone: 'yolov8s_backbone' }).totals.params, 11_166_560);
     // The yolov8n backbone works under PicoDet too (any head whose strides it has).
-    assert.deepEqual(topScopes({ head: 'picodet', backbone: 'yolov8s_backbone' }), ['backbone', 'neck', 'head']);
+    assert.deepEqual(topScopes({ head: 'picodet_legacy', backbone: 'yolov8s_backbone' }), ['backbone', 'neck', 'head']);
   });
 
   it('outputs: PicoDet scores and box distributions per anchor over 4 levels, YOLOv8 [N, 4 + classes, anchors]', () => {
-    const pico = buildWithHead({ head: 'picodet', backbone: 'pplcnet_x0_5', batch: 2, numClasses: 3 });
+    const pico = buildWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x0_5', batch: 2, numClasses: 3 });
     const anchors416 = 52 * 52 + 26 * 26 + 13 * 13 + 7 * 7;
     assert.deepEqual(pico.outputs.map((o) => pico.shapes.get(o)), [[2, anchors416, 3], [2, anchors416, 32]]);
-    const three = buildWithHead({ head: 'picodet', backbone: 'pplcnet_x0_5', headKnobs: { extra_level: false, reg_max: 15 } });
+    const three = buildWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x0_5', headKnobs: { extra_level: false, reg_max: 15 } });
     assert.deepEqual(three.outputs.map((o) => three.shapes.get(o)), [[1, anchors416 - 49, 80], [1, anchors416 - 49, 64]]);
     const yolo = buildWithHead({ head: 'yolov8n', backbone: 'fasternet_t0', resolution: 320, numClasses: 5, batch: 2 });
     assert.deepEqual(yolo.outputs.map((o) => yolo.shapes.get(o)), [[2, 9, 40 * 40 + 20 * 20 + 10 * 10]]);
   });
 
   it('knobs: PicoDet-S widths shrink neck and head; SPPF on a swapped backbone adds exactly its convs', () => {
-    const m = summarizeWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0' }).totals.params;
-    const s = summarizeWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0', headKnobs: { channels: 96, head_convs: 2 } }).totals.params;
+    const m = summarizeWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0' }).totals.params;
+    const s = summarizeWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0', headKnobs: { channels: 96, head_convs: 2 } }).totals.params;
     assert.ok(s < m);
     const plain = part({ head: 'yolov8n', backbone: 'fasternet_t0' }, 'neck').params;
     const withSppf = part({ head: 'yolov8n', backbone: 'fasternet_t0', headKnobs: { sppf: true } }, 'neck').params;
@@ -92,9 +92,9 @@ describe('PicoDet and YOLOv8 heads', () => {
   });
 
   it('bad requests are user errors naming the head and the backbone', () => {
-    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'squeezenet1_1' }), UserError), /^picodet needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16/);
+    assert.match(errorOf(() => buildWithHead({ head: 'picodet_legacy', backbone: 'squeezenet1_1' }), UserError), /^picodet_legacy needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16/);
     assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'pplcnet_x1_0', resolution: 400 }), UserError), /yolov8n on pplcnet_x1_0: the input size must be divisible by 32.*400/);
-    assert.match(errorOf(() => buildWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0', headKnobs: { kernel: 4 } }), UserError), /kernel.*odd/);
+    assert.match(errorOf(() => buildWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0', headKnobs: { kernel: 4 } }), UserError), /kernel.*odd/);
     assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8n_backbone', width: 0.5 }), UserError), /yolov8n on yolov8n_backbone: .*no width/);
     assert.match(errorOf(() => buildWithHead({ head: 'yolov8n', backbone: 'yolov8m_backbone' }), UserError), /yolov8n: unknown backbone 'yolov8m_backbone'/);
     assert.match(errorOf(() => buildWithHead({ head: 'yolov8s', backbone: 'fasternet_t0', headKnobs: { spp: true } }), UserError), /yolov8s has no knob 'spp'/);
@@ -102,13 +102,13 @@ describe('PicoDet and YOLOv8 heads', () => {
 
   it('published figures: the PP-LCNet paper’s PicoDet swaps and Ultralytics’ own models, only at their settings', () => {
     const figures = (r: HeadedRequest) => summarizeWithHead(r).published.map((f) => `${f.metric} ${f.value}`);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'pplcnet_x1_0' }), ['map 26.9', 'latency_ms 7.9']);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'pplcnet_x0_5' }), ['map 20.3', 'latency_ms 6']);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'mobilenet_v3_large_x0_75' }), ['map 25.8', 'latency_ms 11.1']);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0', width: 0.35 }), ['map 19.2', 'latency_ms 8.1']);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0' }), []);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'pplcnet_x1_0', resolution: 320 }), []);
-    assert.deepEqual(figures({ head: 'picodet', backbone: 'pplcnet_x1_0', headKnobs: { head_convs: 2 } }), []);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0' }), ['map 26.9', 'latency_ms 7.9']);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'pplcnet_x0_5' }), ['map 20.3', 'latency_ms 6']);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x0_75' }), ['map 25.8', 'latency_ms 11.1']);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x1_0', width: 0.35 }), ['map 19.2', 'latency_ms 8.1']);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x1_0' }), []);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0', resolution: 320 }), []);
+    assert.deepEqual(figures({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0', headKnobs: { head_convs: 2 } }), []);
     assert.deepEqual(figures({ head: 'yolov8n', backbone: 'yolov8n_backbone' }).slice(0, 3), ['map 37.3', 'latency_ms 80.4', 'latency_ms 0.99']);
     assert.deepEqual(figures({ head: 'yolov8s', backbone: 'yolov8s_backbone' }).slice(0, 1), ['map 44.9']);
     assert.deepEqual(figures({ head: 'yolov8n', backbone: 'fasternet_t0' }), []);
@@ -120,7 +120,7 @@ describe('PicoDet and YOLOv8 in ONNX', { timeout: 180_000 }, () => {
   const roundTrip = onnxRoundTrip('lcnb-heads-pico-yolo-');
 
   const cases: HeadedRequest[] = [
-    { head: 'picodet', backbone: 'pplcnet_x0_5', resolution: 160 },
+    { head: 'picodet_legacy', backbone: 'pplcnet_x0_5', resolution: 160 },
     { head: 'yolov8n', backbone: 'yolov8n_backbone', resolution: 160 },
   ];
   for (const request of cases) {

@@ -102,14 +102,14 @@ describe('feature taps', () => {
   it('PicoDet and DeepLabV3+ read last_block and leave the appended conv out; torchvision’s heads keep it', () => {
     const backboneNodes = (head: string) =>
       buildWithHead({ head, backbone: 'mobilenet_v3_large_x1_0' }).nodes.filter((n) => n.scope[0] === 'backbone').map((n) => n.name);
-    for (const head of ['picodet', 'deeplabv3plus']) {
+    for (const head of ['picodet_legacy', 'picodet_v2', 'deeplabv3plus']) {
       const nodes = backboneNodes(head);
       assert.equal(nodes[nodes.length - 1], 'backbone.stage5.block15.add', head);
       assert.ok(!nodes.some((n) => n.startsWith('backbone.head.')), head);
     }
     for (const head of ['ssdlite', 'lraspp', 'deeplabv3']) assert.ok(backboneNodes(head).includes('backbone.head.conv'), head);
     // The appended conv (160 → 960 with BN) is all the backbone part loses.
-    const picodet = summarizeWithHead({ head: 'picodet', backbone: 'mobilenet_v3_large_x1_0' }).scopes.find((s) => s.scope === 'backbone')!;
+    const picodet = summarizeWithHead({ head: 'picodet_legacy', backbone: 'mobilenet_v3_large_x1_0' }).scopes.find((s) => s.scope === 'backbone')!;
     const classifier = summarizeModel('mobilenet_v3_large_x1_0').scopes.filter((s) => s.scope === 'classifier' || s.scope === 'head');
     assert.equal(picodet.params, summarizeModel('mobilenet_v3_large_x1_0').totals.params - classifier.reduce((a, s) => a + s.params, 0));
   });
