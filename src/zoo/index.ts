@@ -5,10 +5,14 @@ import { ModelSummary, PublishedFigure, summarize } from '../core/summary';
 import { fasternet } from './fasternet';
 import { ghostnet } from './ghostnet';
 import { ghostnetV2 } from './ghostnet_v2';
+import { ghostnetV3 } from './ghostnet_v3';
 import { mobilenetV1 } from './mobilenet_v1';
 import { mobilenetV2 } from './mobilenet_v2';
 import { mobilenetV3 } from './mobilenet_v3';
+import { mobileone } from './mobileone';
+import { mobilenetV4 } from './mobilenet_v4';
 import { pplcnet } from './pplcnet';
+import { repvit } from './repvit';
 import { shufflenetV1 } from './shufflenet_v1';
 import { shufflenetV2 } from './shufflenet_v2';
 import { squeezenet } from './squeezenet';
@@ -18,7 +22,7 @@ import { BuildRequest, DEFAULT_CLASSES, DEFAULT_FORM, DEFAULT_RESOLUTION, KnobSp
 export type { BuildRequest, KnobSpec, KnobValue, ModelForm, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
 export { DEFAULT_FORM, MODEL_FORMS } from './familyTypes';
 
-const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, fasternet, pplcnet, starnet];
+const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, ghostnetV3, fasternet, pplcnet, starnet, mobileone, mobilenetV4, repvit];
 
 export function zooModels(): ZooModel[] {
   return FAMILIES.flatMap((f) => f.models.map((m) => ({ ...m, family: f.family })));
