@@ -2,7 +2,7 @@
 import { textTable } from '../core/summaryText';
 import { PublishedFigure } from '../core/summary';
 import { formatSI } from '../shared/format';
-import { summarizeModel, zooModels } from '../zoo';
+import { defaultResolution, MODEL_FORMS, summarizeModel, zooModels } from '../zoo';
 import { heads } from '../zoo/heads/index';
 import { parseCommandArgs } from './args';
 
@@ -42,17 +42,17 @@ export function listCommand(args: string[]): string {
   const models = zooModels();
   if (values.json) {
     const ablations = (m: (typeof models)[number]) => (m.publishedVariants ? { published_variants: m.publishedVariants } : {});
-    return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, knobs: m.knobs, published: m.published, ...ablations(m) })), null, 2) + '\n';
+    return JSON.stringify(models.map((m) => ({ id: m.id, family: m.family, width: m.width, resolution: defaultResolution(m), ...(m.forms ? { forms: MODEL_FORMS } : {}), knobs: m.knobs, published: m.published, ...ablations(m) })), null, 2) + '\n';
   }
   const top1s = models.map((m) => m.published.find((p) => p.metric === 'top1'));
   const top1Texts = alignedTop1(top1s);
   const rows = models.map((m, i) => {
     const { totals } = summarizeModel(m.id);
-    return [m.id, m.family, formatSI(totals.params), formatSI(totals.madds), top1Texts[i], m.knobs.map((k) => k.name).join(', ') || '—'];
+    return [m.id, m.family, `${defaultResolution(m)}`, m.forms ? 'deploy' : '—', formatSI(totals.params), formatSI(totals.madds), top1Texts[i], m.knobs.map((k) => k.name).join(', ') || '—'];
   });
   return [
-    'params and MAdds: computed by lcnb at 224×224, 1000 classes. top-1: published, with the decimals its source gives (sources in `lcnb summary <id>` and `lcnb list --json`).',
+    "params and MAdds: computed by lcnb at each model's own input size, 1000 classes; a re-parameterised model in its deploy form (--form training gives the other). top-1: published, with the decimals its source gives (sources in `lcnb summary <id>` and `lcnb list --json`).",
     '',
-    ...textTable(['id', 'family', 'params', 'MAdds', 'top-1 % (published)', 'knobs'], rows, new Set([2, 3, 4])),
+    ...textTable(['id', 'family', 'input', 'form', 'params', 'MAdds', 'top-1 % (published)', 'knobs'], rows, new Set([2, 4, 5, 6])),
   ].join('\n') + '\n';
 }
