@@ -4,7 +4,7 @@
  */
 import { isUserFacing } from '../core/errors';
 import { buildModel } from '../zoo/index';
-import { buildWithHead } from '../zoo/heads/index';
+import { buildWithHead, headAliasNote } from '../zoo/heads/index';
 import { buildRequest, Cell, compareModels, HeadedCell, headedRequest, ModelRef, NetworkSpec, sweepPoints } from './cells';
 import { checkNetwork } from './networkCheck';
 import { parseCell, ParseResult } from './parse';
@@ -83,12 +83,21 @@ function buildDiagnostics(cell: Cell): Diagnostic[] {
   }
 }
 
+/** A warning when a detect/segment cell names its head by a former id ('picodet', now picodet_legacy). */
+function formerHeadId(cell: Cell, text: string): Diagnostic[] {
+  if (cell.verb !== 'detect' && cell.verb !== 'segment') return [];
+  const { start, end } = cell.headRange;
+  const written = start.line === end.line ? (text.split(/\r?\n/)[start.line] ?? '').slice(start.character, end.character).replace(/^['"]|['"]$/g, '') : '';
+  const note = headAliasNote(written);
+  return note ? [{ message: note, severity: 'warning', range: cell.headRange }] : [];
+}
+
 /** parseCell plus a build of every model and network the cell names. */
 export function checkCell(text: string): ParseResult {
   const parsed = parseCell(text);
   // A network with errors still has its other layers checked: every independent error at once.
   const partial = parsed.partial && networkOf(parsed.partial);
-  const built = parsed.cell ? buildDiagnostics(parsed.cell) : partial ? checkNetwork(partial, parsed.diagnostics) : [];
+  const built = parsed.cell ? [...formerHeadId(parsed.cell, text), ...buildDiagnostics(parsed.cell)] : partial ? checkNetwork(partial, parsed.diagnostics) : [];
   if (!built.length) return parsed;
   return { ...parsed, diagnostics: [...parsed.diagnostics, ...built].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character) };
 }

@@ -13,7 +13,7 @@ const KERNEL = 'ONNX Runtime · CPU';
 const CELLS = [
   {
     verb: 'detect',
-    title: 'PicoDet: mobilenet_v3_large_x1_0 (width 0.35), pplcnet_x0_5, mobilenet_v3_large_x0_75, pplcnet_x1_0',
+    title: 'PicoDet (legacy): mobilenet_v3_large_x1_0 (width 0.35), pplcnet_x0_5, mobilenet_v3_large_x0_75, pplcnet_x1_0',
     rows: ['mobilenet_v3_large_x1_0 (width 0.35)', 'pplcnet_x0_5', 'mobilenet_v3_large_x0_75', 'pplcnet_x1_0'],
     // The paper's COCO mAP for PP-LCNet 1.0 under PicoDet, in the published column.
     published: { row: 'pplcnet_x1_0', value: '26.9' },

@@ -69,7 +69,7 @@ describe('lcnb command-line mistakes', () => {
 
   it('a folder given as the model is called a folder, not an unknown id', async () => {
     assert.equal(await failing(1, 'summary', dir), `lcnb: ${dir} is a folder, not a model id, .onnx or graph .json file\n`);
-    assert.equal(await failing(1, 'summary', dir, '--head', 'picodet'), `lcnb: ${dir} is a folder, not a model id, .onnx or graph .json file\n`);
+    assert.equal(await failing(1, 'summary', dir, '--head', 'picodet_legacy'), `lcnb: ${dir} is a folder, not a model id, .onnx or graph .json file\n`);
     assert.equal(await failing(1, 'run', dir), `lcnb: ${dir} is a folder, not an .lcnb notebook\n`);
   });
 

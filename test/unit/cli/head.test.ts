@@ -9,11 +9,11 @@ describe('lcnb --head', () => {
     const { code, stdout, stderr } = await run('summary', 'pplcnet_x1_0', '--head', 'picodet', '--json');
     assert.equal(code, 0, stderr);
     const s = JSON.parse(stdout);
-    const zoo = summarizeWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0' });
-    assert.equal(s.id, 'picodet/pplcnet_x1_0');
+    const zoo = summarizeWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0' });
+    assert.equal(s.id, 'picodet_legacy/pplcnet_x1_0'); // 'picodet' still names the legacy head
     assert.deepEqual(s.input, [1, 3, 416, 416], "the head's reference size");
     assert.deepEqual(s.totals, zoo.totals);
-    assert.equal(s.head.id, 'picodet');
+    assert.equal(s.head.id, 'picodet_legacy');
     assert.equal(s.head.task, 'detect');
     assert.match(s.head.reference, /PaddleDetection/);
     assert.deepEqual(s.parts.map((p: { part: string }) => p.part), ['backbone', 'neck', 'head']);
@@ -40,10 +40,10 @@ describe('lcnb --head', () => {
     const unknown = await run('summary', 'pplcnet_x1_0', '--head', 'yolo');
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^lcnb: unknown head 'yolo' .*heads: ssdlite, lraspp/);
-    const strides = await run('summary', 'squeezenet1_1', '--head', 'picodet');
+    const strides = await run('summary', 'squeezenet1_1', '--head', 'picodet_legacy');
     assert.equal(strides.code, 1);
-    assert.match(strides.stderr, /^lcnb: picodet needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16\n$/);
-    const file = await run('summary', 'model.onnx', '--head', 'picodet');
+    assert.match(strides.stderr, /^lcnb: picodet_legacy needs a stride-32 feature map; squeezenet1_1 gives strides 4, 8, 16\n$/);
+    const file = await run('summary', 'model.onnx', '--head', 'picodet_legacy');
     assert.equal(file.code, 2);
     assert.match(file.stderr, /--head takes a zoo backbone id/);
     const stray = await run('summary', 'pplcnet_x1_0', '--head-knob', 'channels=96');
@@ -52,8 +52,8 @@ describe('lcnb --head', () => {
   });
 
   it('--head-knob sets a head knob', async () => {
-    const base = JSON.parse((await run('summary', 'pplcnet_x0_5', '--head', 'picodet', '--json')).stdout);
-    const small = JSON.parse((await run('summary', 'pplcnet_x0_5', '--head', 'picodet', '--head-knob', 'channels=96', '--json')).stdout);
+    const base = JSON.parse((await run('summary', 'pplcnet_x0_5', '--head', 'picodet_legacy', '--json')).stdout);
+    const small = JSON.parse((await run('summary', 'pplcnet_x0_5', '--head', 'picodet_legacy', '--head-knob', 'channels=96', '--json')).stdout);
     const neck = (s: { parts: { part: string; params: number }[] }) => s.parts.find((p) => p.part === 'neck')!.params;
     assert.ok(neck(small) < neck(base), 'PicoDet-S channels: a smaller neck');
     assert.equal(small.parts[0].params, base.parts[0].params, 'the backbone is unchanged');
@@ -63,15 +63,15 @@ describe('lcnb --head', () => {
     const { code, stdout } = await run('list', '--heads', '--json');
     assert.equal(code, 0);
     const all = JSON.parse(stdout) as { id: string; task: string; strides: number[]; reference: string }[];
-    for (const id of ['ssdlite', 'lraspp', 'deeplabv3', 'deeplabv3plus', 'picodet', 'yolov8n', 'yolov8s']) assert.ok(all.some((h) => h.id === id), id);
+    for (const id of ['ssdlite', 'lraspp', 'deeplabv3', 'deeplabv3plus', 'picodet_v2', 'picodet_legacy', 'yolov8n', 'yolov8s']) assert.ok(all.some((h) => h.id === id), id);
     assert.ok(all.every((h) => (h.task === 'detect' || h.task === 'segment') && h.strides.length > 0 && h.reference.length > 0));
   });
 
   it('profile --head: measured here, the time split by part and what is in no part said', { timeout: 180_000 }, async () => {
-    const { code, stdout, stderr } = await run('profile', 'pplcnet_x0_5', '--head', 'picodet', '--resolution', '160', '--runs', '3', '--warmup', '1', '--json');
+    const { code, stdout, stderr } = await run('profile', 'pplcnet_x0_5', '--head', 'picodet_legacy', '--resolution', '160', '--runs', '3', '--warmup', '1', '--json');
     assert.equal(code, 0, stderr);
     const p = JSON.parse(stdout);
-    assert.equal(p.id, 'picodet/pplcnet_x0_5');
+    assert.equal(p.id, 'picodet_legacy/pplcnet_x0_5');
     assert.deepEqual(p.parts.map((x: { part: string }) => x.part), ['backbone', 'neck', 'head']);
     assert.ok(p.parts.every((x: { median_us: number }) => x.median_us > 0), 'every part has measured kernels');
     const t = p.timing;

@@ -41,7 +41,7 @@ describe('modelLabel', () => {
 
   it('an id the zoo does not hold keeps every setting given; a name may replace the id in front', () => {
     assert.equal(modelLabel('yolov8n_backbone', { width: 1, knobs: { depth: 2 } }), 'yolov8n_backbone (width 1, depth: 2)');
-    assert.equal(modelLabel('mobilenet_v3_large_x1_0', { width: 0.35 }, 'picodet/mobilenet_v3_large_x1_0'), 'picodet/mobilenet_v3_large_x1_0 (width 0.35)');
+    assert.equal(modelLabel('mobilenet_v3_large_x1_0', { width: 0.35 }, 'picodet_legacy/mobilenet_v3_large_x1_0'), 'picodet_legacy/mobilenet_v3_large_x1_0 (width 0.35)');
   });
 });
 
@@ -84,10 +84,10 @@ describe('reports name each model by its label', () => {
   });
 
   it('a backbone under a head: the split row names the backbone, the model the whole detector', async () => {
-    const { report } = await executeCell('detect:\n  head: picodet\n  backbones:\n    - { model: mobilenet_v3_large_x1_0, width: 0.35 }\n    - pplcnet_x0_5\n', ctx);
+    const { report } = await executeCell('detect:\n  head: picodet_legacy\n  backbones:\n    - { model: mobilenet_v3_large_x1_0, width: 0.35 }\n    - pplcnet_x0_5\n', ctx);
     assert.deepEqual(report.headed!.splits.map((s) => s.label), ['mobilenet_v3_large_x1_0 (width 0.35)', 'pplcnet_x0_5']);
-    assert.deepEqual(report.models.map(modelName), ['picodet/mobilenet_v3_large_x1_0 (width 0.35)', 'picodet/pplcnet_x0_5']);
-    assert.deepEqual(report.models.map((m) => m.summary.id), ['picodet/mobilenet_v3_large_x1_0', 'picodet/pplcnet_x0_5']);
+    assert.deepEqual(report.models.map(modelName), ['picodet_legacy/mobilenet_v3_large_x1_0 (width 0.35)', 'picodet_legacy/pplcnet_x0_5']);
+    assert.deepEqual(report.models.map((m) => m.summary.id), ['picodet_legacy/mobilenet_v3_large_x1_0', 'picodet_legacy/pplcnet_x0_5']);
   });
 });
 
@@ -129,9 +129,9 @@ describe('lcnb summary names the model by its label', () => {
   });
 
   it('under a head: the whole model in the header, the backbone in the split line', async () => {
-    const { code, stdout, stderr } = await runCli('summary', 'mobilenet_v3_large_x1_0', '--head', 'picodet', '--width', '0.35');
+    const { code, stdout, stderr } = await runCli('summary', 'mobilenet_v3_large_x1_0', '--head', 'picodet_legacy', '--width', '0.35');
     assert.equal(code, 0, stderr);
-    assert.ok(stdout.startsWith('picodet/mobilenet_v3_large_x1_0 (width 0.35)  input'));
+    assert.ok(stdout.startsWith('picodet_legacy/mobilenet_v3_large_x1_0 (width 0.35)  input'));
     assert.match(stdout, /\) on mobilenet_v3_large_x1_0 \(width 0\.35\), 416×416, 80 classes/);
   });
 });

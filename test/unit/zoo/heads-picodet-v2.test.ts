@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { UserError } from '../../../src/core/errors';
 import { Graph } from '../../../src/core/ir';
+import { checkCell } from '../../../src/lang/check';
 import { summarizeModel } from '../../../src/zoo';
 import { buildWithHead, findHead, headAliasNote, summarizeWithHead } from '../../../src/zoo/heads';
 import { picodetV2Size, PICODET_V2_SIZES } from '../../../src/zoo/heads/picodet_v2';
@@ -132,6 +133,11 @@ describe('PP-PicoDet v2 head', () => {
     assert.equal(headAliasNote('picodet_v2'), undefined);
     assert.equal(headAliasNote('toString'), undefined);
     assert.equal(buildWithHead({ head: 'picodet', backbone: 'pplcnet_x1_0' }).name, 'picodet_legacy/pplcnet_x1_0');
+    // A saved cell naming 'picodet' still checks clean but for one warning on the head.
+    const old = checkCell('detect:\n  head: picodet\n  backbone: pplcnet_x1_0\n').diagnostics;
+    assert.deepEqual(old.map((d) => [d.severity, d.range.start.line]), [['warning', 1]]);
+    assert.match(old[0].message, /legacy.*picodet_v2/);
+    assert.deepEqual(checkCell('detect:\n  head: picodet_v2\n  backbone: pplcnet_x0_75\n').diagnostics, []);
     assert.match(errorOf(() => buildWithHead({ head: 'picodet_v2', backbone: 'pplcnet_x0_75', resolution: 400 }), UserError), /picodet_v2 on pplcnet_x0_75: .*divisible by 32.*400/);
     assert.match(errorOf(() => buildWithHead({ head: 'picodet_v2', backbone: 'pplcnet_x0_75', headKnobs: { kernel: 4 } }), UserError), /kernel.*odd/);
     assert.match(errorOf(() => buildWithHead({ head: 'picodet_v2', backbone: 'pplcnet_x0_75', headKnobs: { channels: 4 } }), UserError), /channels.*at least 8/);
