@@ -23,7 +23,7 @@ export interface HeadedBuild {
   readonly classes: number;
   /** The backbone as reports name it: its id with the width and knobs that differ from its defaults. */
   readonly backboneLabel: string;
-  /** The whole model as reports name it: the graph's name ('picodet/<backbone>') with the same settings. */
+  /** The whole model as reports name it: the graph's name ('picodet_v2/<backbone>') with the same settings. */
   readonly label: string;
 }
 
