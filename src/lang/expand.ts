@@ -10,11 +10,15 @@ import { summarize, SummaryTotals } from '../core/summary';
 import { makeDivisible } from '../zoo/blocks';
 import { FASTERNET_VARIANTS } from '../zoo/fasternet';
 import { GHOSTNET_STAGES } from '../zoo/ghostnet';
+import { DEFAULT_FORM, ModelForm } from '../zoo/familyTypes';
 import { BuildRequest, buildModel, findModel, modelLabel, resolveOptions, ZooBuildOptions, ZooModel } from '../zoo/index';
 import { MOBILENET_V1_STAGES } from '../zoo/mobilenet_v1';
 import { MOBILENET_V2_ROWS } from '../zoo/mobilenet_v2';
 import { MOBILENET_V3_VARIANTS, reducedTail } from '../zoo/mobilenet_v3';
+import { MOBILENET_V4_VARIANTS } from '../zoo/mobilenet_v4';
+import { BASE_CHANNELS as MOBILEONE_CHANNELS, DEPTHS as MOBILEONE_DEPTHS, MOBILEONE_VARIANTS } from '../zoo/mobileone';
 import { PPLCNET_STAGES } from '../zoo/pplcnet';
+import { REPVIT_VARIANTS } from '../zoo/repvit';
 import { SHUFFLENET_V1_REPEATS, shuffleV1Channels } from '../zoo/shufflenet_v1';
 import { SHUFFLENET_V2_CHANNELS, SHUFFLENET_V2_REPEATS } from '../zoo/shufflenet_v2';
 import { SQUEEZENET_VARIANTS } from '../zoo/squeezenet';
@@ -58,6 +62,11 @@ const ALWAYS: Readonly<Record<string, readonly string[]>> = {
   shufflenet_v1_unit: ['groups'],
   fasternet_block: ['ratio', 'expand', 'act'],
   star_block: ['expand'],
+  mobileone_block: ['k'],
+  repvit_block: ['se'],
+  uib: ['start_k', 'mid_k', 'expand'],
+  fused_ib: ['k', 'expand'],
+  mqa: ['heads', 'key_dim', 'kv_stride'],
 };
 
 /** The options that differ from the op's defaults (and those ALWAYS shows), in the order given. */
@@ -250,7 +259,99 @@ const EXPANDERS: Readonly<Record<string, Expander>> = {
       layer('classifier', { classes: o.numClasses }, 'classifier'),
     ];
   },
+  MobileOne: (model, o) => {
+    const v = MOBILEONE_VARIANTS.find((m) => `mobileone_${m.name}` === model.id)!;
+    const form = formOf(o);
+    const branches = o.knobs.k as number;
+    const dims = MOBILEONE_DEPTHS.map((_, i) => Math.floor(MOBILEONE_CHANNELS[i] * v.widths[i] * o.width));
+    let c = Math.min(64, Math.floor(64 * v.widths[0] * o.width));
+    // The stem block has a single conv branch whatever k.
+    const layers = [layer('mobileone_block', { out: c, k: 3, s: 2, branches: 1, form }, 'stem')];
+    MOBILEONE_DEPTHS.forEach((depth, i) => {
+      for (let j = 0; j < depth; j++) {
+        const se = j >= depth - v.seBlocks[i];
+        const block = `stage${i + 1}.block${j + 1}`;
+        layers.push(layer('mobileone_block', { out: c, k: 3, s: j === 0 ? 2 : 1, groups: c, branches, se, form }, `${block}.dw`));
+        layers.push(layer('mobileone_block', { out: dims[i], k: 1, branches, se, form }, `${block}.pw`));
+        c = dims[i];
+      }
+    });
+    return [...layers, layer('classifier', { classes: o.numClasses }, 'classifier')];
+  },
+  GhostNetV3: (_model, o) => {
+    const form = formOf(o);
+    const dfc = o.knobs.dfc as boolean;
+    return ghostnet(o, (index, args) => ({ op: 'ghostv3_bottleneck', args: { ...args, dfc: dfc && index > 1, branches: o.knobs.branches, form } }));
+  },
+  RepViT: (model, o) => {
+    const v = REPVIT_VARIANTS.find((m) => `repvit_${m.name}` === model.id)!;
+    const form = formOf(o);
+    const expand = o.knobs.mlp_ratio as number;
+    const dims = v.dims.map((d) => Math.floor(d * o.width));
+    // A conv and its BN when training; the one conv with bias they fuse into when deployed.
+    const fused = form === 'deploy' ? { bias: true, bn: false } : {};
+    let n = 0;
+    const blocks = v.depths.map((depth) =>
+      Array.from({ length: depth }, (_, j): Block => ({ op: 'repvit_block', args: { se: j % 2 === 0, expand, form } })),
+    );
+    const layers: Layer[] = [
+      layer('conv', { out: Math.floor(dims[0] / 2), k: 3, s: 2, ...fused, act: 'gelu' }, 'stem.conv1'),
+      layer('conv', { out: dims[0], k: 3, s: 2, ...fused }, 'stem.conv2'),
+    ];
+    blocks.forEach((stageBlocks, i) => {
+      const name = `stage${i + 1}`;
+      if (i > 0) {
+        // The downsampling layer: a RepViT block without SE, a 3×3/2 depthwise conv, a 1×1 conv to the new width, a residual channel mixer.
+        layers.push(
+          layer('repvit_block', { se: false, expand, form }, `${name}.down.pre_block`),
+          layer('dwconv', { k: 3, s: 2, ...fused }, `${name}.down.spatial`),
+          layer('pwconv', { out: dims[i], ...fused }, `${name}.down.channel`),
+          layer('pwconv', { out: expand * dims[i], ...fused, act: 'gelu' }, `${name}.down.ffn.conv1`),
+          layer('pwconv', { out: dims[i], ...fused }, `${name}.down.ffn.conv2`),
+          layer('add', { with: `${name}.down.channel` }, `${name}.down.ffn.add`),
+        );
+      }
+      layers.push(...stage(name, n + 1, stageBlocks));
+      n += stageBlocks.length;
+    });
+    return [...layers, layer('repvit_classifier', { classes: o.numClasses, form }, 'classifier')];
+  },
+  MobileNetV4: (model, o) => {
+    const v = MOBILENET_V4_VARIANTS.find((m) => m.id === model.id)!;
+    const ch = (c: number) => makeDivisible(c * o.width);
+    const act = v.act;
+    const layerScale = v.layerScale;
+    const blocks = v.stages.map((specs) =>
+      specs.flatMap((spec): Block[] => {
+        const out = ch(spec.out);
+        switch (spec.kind) {
+          case 'conv':
+            return [{ op: 'conv', args: { out, k: spec.k, s: spec.s, act } }];
+          case 'fused_ib':
+            return [{ op: 'fused_ib', args: { out, k: spec.k, s: spec.s, expand: spec.expand, act } }];
+          case 'uib':
+            return Array.from({ length: spec.repeat ?? 1 }, (_, r): Block => ({
+              op: 'uib',
+              args: { out, start_k: spec.startK, mid_k: spec.midK, s: r ? 1 : spec.s, expand: spec.expand, act, layer_scale: layerScale },
+            }));
+          case 'mqa':
+            return [{ op: 'mqa', args: { out, heads: spec.heads, key_dim: spec.dim, kv_stride: spec.kvStride, layer_scale: layerScale } }];
+        }
+      }),
+    );
+    return [
+      layer('conv', { out: o.width < 1 ? v.stem : ch(v.stem), k: 3, s: 2, act }, 'stem'),
+      // The zoo numbers blocks within each stage.
+      ...blocks.flatMap((b, i) => stage(`stage${i + 1}`, 1, b)),
+      layer('classifier', { hidden: 1280, hidden_bn: true, act, classes: o.numClasses }, 'classifier'),
+    ];
+  },
 };
+
+/** The form a re-parameterised model is expanded in (undefined for a one-form model). */
+function formOf(o: ZooBuildOptions): ModelForm {
+  return o.form ?? DEFAULT_FORM;
+}
 
 /** ShuffleNet's Conv1 3×3/2 → BN → ReLU and MaxPool 3×3/2. */
 function shuffleStem(out: number): Layer[] {
@@ -295,7 +396,7 @@ function profileLine(profile: ProfileSettings | false | undefined): string | und
 
 function render(model: ZooModel, o: ZooBuildOptions, layers: readonly Layer[], profile: ProfileSettings | false | undefined): string {
   const lines = [
-    `# model: ${modelLabel(model.id, { width: o.width, knobs: o.knobs })}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
+    `# model: ${modelLabel(model.id, { width: o.width, knobs: o.knobs, form: o.form })}, expanded into layers with the same params, MAdds, FLOPs and memory access cost`,
     `network: ${model.id}`,
     `input: [${o.batch}, 3, ${o.resolution}, ${o.resolution}]`,
     'layers:',

@@ -8,10 +8,15 @@ import { Activation, activation, classifier, conv, depthwiseSeparable, makeDivis
 import { fasternetBlock, pconv } from '../zoo/fasternet';
 import { ghostBottleneck, ghostModule } from '../zoo/ghostnet';
 import { ghostBottleneckV2 } from '../zoo/ghostnet_v2';
+import { ghostV3Bottleneck } from '../zoo/ghostnet_v3';
+import { DEFAULT_FORM, MODEL_FORMS, ModelForm } from '../zoo/familyTypes';
 import { invertedResidual } from '../zoo/mobilenet_v2';
+import { fusedIbBlock, mqaBlock, uibBlock } from '../zoo/mobilenet_v4';
+import { mobileOneBlock } from '../zoo/mobileone';
 import { depthSepConv } from '../zoo/pplcnet';
 import { shuffleV1Unit } from '../zoo/shufflenet_v1';
 import { shuffleV2Unit } from '../zoo/shufflenet_v2';
+import { repvitBlock } from '../zoo/repvit';
 import { fire } from '../zoo/squeezenet';
 import { starBlock } from '../zoo/starnet';
 
@@ -96,6 +101,12 @@ const PAD: JsonSchema = {
 const DILATION = int('Dilation', { default: 1 });
 const BIAS = bool('Conv bias', false);
 const BN = bool('BatchNorm after the conv', true);
+const FORM: JsonSchema = {
+  type: 'string',
+  enum: [...MODEL_FORMS],
+  description: 'deploy: the parallel branches and BatchNorms fused into one conv with bias (as the paper counts and times it); training: the block as trained, every branch with its BN',
+  default: DEFAULT_FORM,
+};
 
 function opt<T>(ctx: LayerContext, key: string): T {
   return ctx.args[key] as T;
@@ -259,12 +270,13 @@ const SPECS: OpSpec[] = [
   },
   {
     name: 'classifier',
-    doc: 'Global average pool → [1×1 conv to hidden → act] → flatten → [dropout] → fully connected to the classes',
+    doc: 'Global average pool → [1×1 conv to hidden → [BN] → act] → flatten → [dropout] → fully connected to the classes',
     options: {
       classes: int('Classes (output features of the last layer)'),
       hidden: int("Width of a 1×1 conv between the pool and the last layer (FasterNet's and PP-LCNet's 1280)"),
       act: act('Activation after the hidden conv', 'relu'),
       hidden_bias: bool('Bias of the hidden conv', false),
+      hidden_bn: bool("BatchNorm after the hidden conv, before its activation (MobileNetV4's head)", false),
       dropout: num('Dropout before the last layer; 0 for none', { minimum: 0, exclusiveMaximum: 1, default: 0 }),
       bias: bool('Bias of the last layer', true),
     },
@@ -276,7 +288,9 @@ const SPECS: OpSpec[] = [
       return ctx.scoped(() => {
         const b = ctx.b;
         let y = b.add1('GlobalAveragePool', 'pool', [ctx.x]);
-        y = activation(b, conv(b, y, { out: hidden, k: 1, bias: opt(ctx, 'hidden_bias') }, 'hidden'), opt<Activation>(ctx, 'act'));
+        y = conv(b, y, { out: hidden, k: 1, bias: opt(ctx, 'hidden_bias') }, 'hidden');
+        if (opt<boolean>(ctx, 'hidden_bn')) y = b.add1('BatchNormalization', 'hidden_bn', [y]);
+        y = activation(b, y, opt<Activation>(ctx, 'act'));
         y = b.add1('Flatten', 'flatten', [y], { axis: 1 });
         if (dropout) y = b.add1('Dropout', 'dropout', [y], { ratio: dropout });
         return b.add1('Gemm', 'fc', [y], { out_features: opt(ctx, 'classes'), bias: opt(ctx, 'bias') });
@@ -508,6 +522,163 @@ const SPECS: OpSpec[] = [
     build: (ctx) => {
       const hidden = opt<number | undefined>(ctx, 'hidden') ?? ctx.x.shape[1] * opt<number>(ctx, 'expand');
       return ctx.block((scope) => starBlock(ctx.b, ctx.x, { hidden }, scope));
+    },
+  },
+  {
+    name: 'mobileone_block',
+    origin: 'MobileOne, Vasu et al., CVPR 2023 (zoo/mobileone.ts mobileOneBlock)',
+    doc:
+      'MobileOne block. Training form: the sum of `branches` k×k conv → BN branches, a 1×1 conv → BN scale branch (when k > 1) and a BN identity branch (when the width is kept at stride 1); deploy form: the one k×k conv with bias they fuse into. Then [SE] → ReLU',
+    options: {
+      out: OUT,
+      k: KERNEL,
+      s: STRIDE,
+      groups: int('Groups: 1 for a full conv, the input channels for a depthwise one', { default: 1 }),
+      branches: int('Over-parameterisation factor k of the paper: parallel k×k conv → BN branches in the training form', { default: 1 }),
+      se: bool('Squeeze-and-excitation before the ReLU (squeeze ⌊out / 16⌋, ReLU, sigmoid gate)', false),
+      form: FORM,
+    },
+    required: ['out'],
+    build: (ctx) => {
+      const out = opt<number>(ctx, 'out');
+      if (opt<boolean>(ctx, 'se') && out < 16) ctx.fail(`SE squeezes to ⌊out / 16⌋ channels: out ${out} leaves none`, 'se');
+      return ctx.block((scope) =>
+        mobileOneBlock(
+          ctx.b,
+          ctx.x,
+          { out, k: opt(ctx, 'k'), s: opt(ctx, 's'), groups: opt(ctx, 'groups'), branches: opt(ctx, 'branches'), se: opt(ctx, 'se'), form: opt<ModelForm>(ctx, 'form') },
+          scope,
+        ),
+      );
+    },
+  },
+  {
+    name: 'ghostv3_bottleneck',
+    origin: 'GhostNetV3, Liu et al., arXiv:2404.11202 (zoo/ghostnet_v3.ts ghostV3Bottleneck)',
+    doc:
+      'GhostNetV3 bottleneck: Ghost module [× DFC attention] → [k×k depthwise at stride 2] → [SE] → Ghost module, plus a shortcut. Training form: each 1×1 primary conv, 3×3 cheap op and stride-2 depthwise conv is `branches` conv → BN branches summed (with a 1×1 scale branch beside the k×k ones and a BN identity beside the cheap op); deploy form: each one conv with bias',
+    options: {
+      ...GHOST_BOTTLENECK_OPTIONS,
+      dfc: bool('DFC attention on the first Ghost module', true),
+      branches: int('Parallel conv → BN branches of every re-parameterisable conv in the training form', { default: 3 }),
+      form: FORM,
+    },
+    required: ['mid', 'out'],
+    build: (ctx) =>
+      ctx.block((scope) =>
+        ghostV3Bottleneck(
+          ctx.b,
+          ctx.x,
+          { mid: opt(ctx, 'mid'), out: opt(ctx, 'out'), k: opt(ctx, 'k'), s: opt(ctx, 's'), se: opt(ctx, 'se'), dfc: opt(ctx, 'dfc') },
+          { form: opt<ModelForm>(ctx, 'form'), branches: opt(ctx, 'branches') },
+          scope,
+        ),
+      ),
+  },
+  {
+    name: 'repvit_block',
+    origin: 'RepViT, Wang et al., CVPR 2024 (zoo/repvit.ts repvitBlock)',
+    doc:
+      'RepViT block (width kept, stride 1): 3×3 depthwise token mixer → [SE] → residual channel mixer (1×1 → GELU → 1×1, plus its input). Training form: the token mixer is BN(3×3 depthwise conv → BN + 1×1 depthwise conv + input) and every conv is followed by its BN; deploy form: one 3×3 depthwise conv, every conv with bias and no BN',
+    options: {
+      se: bool('Squeeze-and-excitation after the token mixer (ReLU, sigmoid gate, C / 4 channels rounded to a multiple of 8)', false),
+      expand: int('MLP ratio of the channel mixer: c · expand hidden channels', { default: 2 }),
+      form: FORM,
+    },
+    build: (ctx) => ctx.block((scope) => repvitBlock(ctx.b, ctx.x, { form: opt<ModelForm>(ctx, 'form'), se: opt(ctx, 'se'), mlpRatio: opt(ctx, 'expand') }, scope)),
+  },
+  {
+    name: 'repvit_classifier',
+    origin: 'RepViT, Wang et al., CVPR 2024',
+    doc:
+      "RepViT's classifier: global average pool → flatten, then in the training form two BN → Linear heads (classification and distillation) whose logits are averaged, in the deploy form the one Linear they fuse into",
+    options: { classes: int('Classes (output features of the Linear)'), form: FORM },
+    required: ['classes'],
+    build: (ctx) =>
+      ctx.scoped(() => {
+        const b = ctx.b;
+        const classes = opt<number>(ctx, 'classes');
+        const flat = b.add1('Flatten', 'flatten', [b.add1('GlobalAveragePool', 'pool', [ctx.x])], { axis: 1 });
+        if (opt<ModelForm>(ctx, 'form') === 'deploy') return b.add1('Gemm', 'fc', [flat], { out_features: classes, bias: true });
+        const head = (name: string) =>
+          b.scope(name, () => b.add1('Gemm', 'fc', [b.add1('BatchNormalization', 'bn', [flat])], { out_features: classes, bias: true }));
+        const sum = b.add1('Add', 'add', [head('head'), head('head_dist')]);
+        return b.add1('Mul', 'average', [sum, b.constant(`${sum.name}.half`, [1], { parameter: false })]);
+      }),
+  },
+  {
+    name: 'uib',
+    origin: 'MobileNetV4, Qin et al., arXiv:2404.10518 (zoo/mobilenet_v4.ts uibBlock)',
+    doc:
+      'Universal Inverted Bottleneck (MobileNetV4): [start_k×start_k depthwise → BN] → 1×1 expansion → BN → act → [mid_k×mid_k depthwise → BN → act] → 1×1 projection → BN → [layer scale], plus the input when the shape is kept. ExtraDW: both kernels; IB: mid_k only; ConvNext: start_k only; FFN: neither',
+    options: {
+      out: OUT,
+      start_k: { type: 'integer', minimum: 0, description: 'Kernel of the depthwise conv before the expansion; 0 for none', default: 0 },
+      mid_k: { type: 'integer', minimum: 0, description: 'Kernel of the depthwise conv after the expansion; 0 for none', default: 3 },
+      s: STRIDE,
+      expand: num('Expansion ratio: the 1×1 expansion widens to make_divisible(c · expand, 8)', { exclusiveMinimum: 0, default: 4 }),
+      act: act('Activation after the expansion and the middle depthwise conv', 'relu'),
+      layer_scale: bool('A learned per-channel scale on the output (the hybrid models)', false),
+    },
+    required: ['out'],
+    build: (ctx) => {
+      const startK = opt<number>(ctx, 'start_k');
+      const midK = opt<number>(ctx, 'mid_k');
+      const s = opt<number>(ctx, 's');
+      if (s > 1 && !startK && !midK) ctx.fail(`a UIB without depthwise convs (start_k and mid_k both 0: an FFN) cannot have stride ${s}`, 's');
+      return ctx.block((scope) =>
+        uibBlock(ctx.b, ctx.x, { out: opt(ctx, 'out'), startK, midK, s, expand: opt(ctx, 'expand'), act: opt(ctx, 'act'), layerScale: opt(ctx, 'layer_scale') }, scope),
+      );
+    },
+  },
+  {
+    name: 'fused_ib',
+    origin: 'MobileNetV4, Qin et al., arXiv:2404.10518 (zoo/mobilenet_v4.ts fusedIbBlock)',
+    doc: 'Fused inverted bottleneck (MobileNetV4): k×k conv to make_divisible(c · expand, 8) → BN → act → 1×1 projection → BN, plus the input when the shape is kept',
+    options: {
+      out: OUT,
+      k: KERNEL,
+      s: STRIDE,
+      expand: num('Expansion ratio: the k×k conv widens to make_divisible(c · expand, 8)', { exclusiveMinimum: 0, default: 4 }),
+      act: act('Activation after the k×k conv', 'relu'),
+    },
+    required: ['out'],
+    build: (ctx) =>
+      ctx.block((scope) => fusedIbBlock(ctx.b, ctx.x, { out: opt(ctx, 'out'), k: opt(ctx, 'k'), s: opt(ctx, 's'), expand: opt(ctx, 'expand'), act: opt(ctx, 'act') }, scope)),
+  },
+  {
+    name: 'mqa',
+    origin: 'MobileNetV4, Qin et al., arXiv:2404.10518 (zoo/mobilenet_v4.ts mqaBlock)',
+    doc:
+      'Mobile MQA (MobileNetV4 hybrids): BN → multi-query attention (heads query heads from a 1×1 conv, one key and one value head shared by all, each after a kv_stride depthwise conv → BN when kv_stride > 1; softmax(Q·Kᵀ / √key_dim)·V) → 1×1 output conv → [layer scale], plus the input when the shape is kept',
+    options: {
+      out: OUT,
+      heads: int('Query heads', { default: 4 }),
+      key_dim: int('Channels of each query head and of the shared key', { default: 64 }),
+      value_dim: int('Channels of the shared value head; default key_dim'),
+      kv_stride: int('Spatial stride of the keys and values (a depthwise conv → BN before their projections when above 1)', { default: 1 }),
+      dw_k: int('Kernel of the keys\' and values\' downsampling depthwise convs', { default: 3 }),
+      layer_scale: bool('A learned per-channel scale on the output', false),
+    },
+    required: ['out'],
+    build: (ctx) => {
+      const keyDim = opt<number>(ctx, 'key_dim');
+      return ctx.block((scope) =>
+        mqaBlock(
+          ctx.b,
+          ctx.x,
+          {
+            out: opt(ctx, 'out'),
+            heads: opt(ctx, 'heads'),
+            keyDim,
+            valueDim: opt<number | undefined>(ctx, 'value_dim') ?? keyDim,
+            kvStride: opt(ctx, 'kv_stride'),
+            dwK: opt(ctx, 'dw_k'),
+            layerScale: opt(ctx, 'layer_scale'),
+          },
+          scope,
+        ),
+      );
     },
   },
   {

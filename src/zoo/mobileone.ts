@@ -73,8 +73,8 @@ export interface MobileOneVariant {
   published: PublishedFigure[];
 }
 
-const BASE_CHANNELS = [64, 128, 256, 512];
-const DEPTHS = [2, 8, 10, 1];
+export const BASE_CHANNELS = [64, 128, 256, 512];
+export const DEPTHS = [2, 8, 10, 1];
 
 // The official README's model zoo; the latency column is footnoted as measured on an iPhone 12 Pro.
 const README = 'apple/ml-mobileone README.md (model zoo, ImageNet-1K)';

@@ -139,6 +139,62 @@ describe('Expand Model into Layers', () => {
     assert.doesNotMatch(expandModel('model: squeezenet1_1\n').text, /profile/);
   });
 
+  it('re-parameterised models expand in either form: training writes the form into every block, the header names it', () => {
+    for (const id of ['mobileone_s0', 'ghostnet_v3_x1_0', 'repvit_m0_9']) {
+      const deploy = expandsExactly(id);
+      assert.match(deploy.text, new RegExp(`^# model: ${id} \\(deploy form\\), expanded`));
+      assert.ok(deploy.cell.network.layers.every((l) => l.args.form === undefined), id);
+      const training = expandsExactly(id, { form: 'training' });
+      assert.match(training.text, new RegExp(`^# model: ${id} \\(training form\\), expanded`));
+      const blocks = training.cell.network.layers.filter((l) => /^(mobileone_block|ghostv3_bottleneck|repvit_block|repvit_classifier)$/.test(l.op));
+      assert.ok(blocks.length > 0 && blocks.every((l) => l.args.form === 'training'), id);
+      // The training form has more parameters: branches and BNs the deploy form fuses away.
+      const params = (text: string) => summarize(buildNetwork(network(text)).graph).totals.params;
+      assert.ok(params(training.text) > params(deploy.text), id);
+    }
+    // MobileOne-S0's over-parameterisation (k = 4) on every stage block, the stem's single branch.
+    const s0 = expandsExactly('mobileone_s0', { form: 'training' });
+    assert.deepEqual(lines(s0.cell).slice(0, 3), [
+      'mobileone_block {"out":48,"k":3,"s":2,"form":"training"}',
+      'mobileone_block {"out":48,"k":3,"s":2,"groups":48,"branches":4,"form":"training"}',
+      'mobileone_block {"out":48,"k":1,"branches":4,"form":"training"}',
+    ]);
+    // Knobs, widths and resolutions in both forms.
+    const cases: [string, BuildRequest][] = [
+      ['mobileone_s0', { form: 'training', knobs: { k: 2 } }],
+      ['mobileone_s4', { form: 'training', width: 0.5, resolution: 192 }],
+      ['mobileone_s1', { knobs: { k: 3 }, numClasses: 10 }],
+      ['ghostnet_v3_x0_5', { form: 'training', knobs: { branches: 1, dfc: false } }],
+      ['ghostnet_v3_x1_6', { width: 0.9, resolution: 256 }],
+      ['repvit_m1_1', { form: 'training', width: 0.75, knobs: { mlp_ratio: 3 } }],
+      ['repvit_m1_5', { resolution: 160, batch: 2 }],
+      ['mobilenet_v4_conv_s', { width: 0.5 }],
+      ['mobilenet_v4_conv_m', { width: 1.5, resolution: 224 }],
+      ['mobilenet_v4_hybrid_m', { resolution: 224, numClasses: 100 }],
+    ];
+    for (const [id, request] of cases) expandsExactly(id, request);
+  });
+
+  it('expandModel keeps a model cell\'s form: training', () => {
+    const { text } = expandModel('model: repvit_m1_0\nform: training\n');
+    assert.match(text, /^# model: repvit_m1_0 \(training form\)/);
+    const cell = network(text);
+    assert.deepEqual(costs(summarize(buildNetwork(cell).graph)), costs(summarize(buildModel('repvit_m1_0', { form: 'training' }))));
+    assert.deepEqual(cell.network.layers.at(-1)?.args, { classes: 1000, form: 'training' });
+  });
+
+  it('MobileNetV4 reads like its block table: uib kernels, fused_ib, mqa', () => {
+    const { cell } = expandsExactly('mobilenet_v4_hybrid_m');
+    const layers = lines(cell);
+    assert.equal(layers[0], 'conv {"out":32,"k":3,"s":2,"act":"relu"}');
+    assert.equal(layers[1], 'fused_ib {"out":48,"k":3,"s":2,"expand":4}');
+    assert.ok(layers.includes('uib {"out":80,"start_k":3,"mid_k":5,"s":2,"expand":4,"layer_scale":true}'), layers.join('\n'));
+    assert.ok(layers.includes('mqa {"out":160,"heads":4,"key_dim":64,"kv_stride":2,"layer_scale":true}'), layers.join('\n'));
+    assert.equal(layers.at(-1), 'classifier {"hidden":1280,"hidden_bn":true,"act":"relu","classes":1000}');
+    // Conv-S repeats its identical UIBs.
+    assert.ok(lines(expandsExactly('mobilenet_v4_conv_s').cell).includes('uib {"out":96,"start_k":0,"mid_k":3,"expand":2} ×4'));
+  });
+
   it('bad cells are errors at their line and column', () => {
     const failsAt = (text: string, line: number, column: number, message: RegExp) => {
       assert.throws(

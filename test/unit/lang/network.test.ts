@@ -288,6 +288,68 @@ layers:
     assert.equal(t.madds, 2 * 64 * 16 * 16 * 9 + 64 * 8 * 16);
   });
 
+  it('MobileNetV4-Conv-S written with conv and uib layers is mobilenet_v4_conv_s', () => {
+    sameAsZoo(
+      `network: mobilenet_v4_conv_s_by_hand
+input: [1, 3, 224, 224]
+layers:
+  - conv: { out: 32, s: 2, act: relu }
+  - conv: { out: 32, s: 2, act: relu }
+  - conv: { out: 32, k: 1, act: relu }
+  - conv: { out: 96, s: 2, act: relu }
+  - conv: { out: 64, k: 1, act: relu }
+  - uib: { out: 96, start_k: 5, mid_k: 5, s: 2, expand: 3 }
+  - uib: { out: 96, mid_k: 3, expand: 2, repeat: 4 }
+  - uib: { out: 96, start_k: 3, mid_k: 0 }
+  - uib: { out: 128, start_k: 3, mid_k: 3, s: 2, expand: 6 }
+  - uib: { out: 128, start_k: 5, mid_k: 5 }
+  - uib: { out: 128, mid_k: 5 }
+  - uib: { out: 128, mid_k: 5, expand: 3 }
+  - uib: { out: 128, repeat: 2 }
+  - conv: { out: 960, k: 1, act: relu }
+  - classifier: { hidden: 1280, hidden_bn: true, classes: 1000 }
+`,
+      'mobilenet_v4_conv_s',
+    );
+  });
+
+  it('re-parameterised blocks: form: training builds every branch, deploy the one fused conv', () => {
+    const block = (options: string) => totals(`network: n\ninput: [1, 8, 16, 16]\nlayers:\n  - mobileone_block: { ${options} }\n`).totals;
+    // Depthwise 3×3 on 8 channels, k = 2: a 1×1 scale branch (8 weights + BN), two 3×3 branches (72 + BN each), a BN identity.
+    const training = block('out: 8, groups: 8, branches: 2, form: training');
+    assert.equal(training.params, 8 + 16 + 2 * (72 + 16) + 16);
+    assert.equal(training.madds, (8 + 2 * 72) * 16 * 16);
+    // Deployed: one 3×3 depthwise conv with bias, whatever the branches.
+    const deploy = block('out: 8, groups: 8, branches: 2');
+    assert.equal(deploy.params, 72 + 8);
+    assert.equal(deploy.madds, 72 * 16 * 16);
+    assert.deepEqual(block('out: 8, groups: 8, branches: 2, form: deploy'), deploy);
+    // RepViT's block and classifier, GhostNetV3's bottleneck: training has more parameters than deploy.
+    for (const layers of ['repvit_block: { se: true }', 'ghostv3_bottleneck: { mid: 16, out: 8 }', 'repvit_classifier: { classes: 10 }']) {
+      const params = (form: string) => totals(`network: n\ninput: [1, 8, 16, 16]\nlayers:\n  - ${layers.replace(/ }$/, `, form: ${form} }`)}\n`).totals.params;
+      assert.ok(params('training') > params('deploy'), layers);
+    }
+  });
+
+  it('block options that cannot build read in the cell\'s words', () => {
+    const fails = (layer: string, column: number, message: RegExp) => {
+      const cell = network(`network: n\ninput: [1, 8, 16, 16]\nlayers:\n  - ${layer}\n`);
+      assert.throws(
+        () => buildNetwork(cell),
+        (e: unknown) => e instanceof CellError && e.range.start.line === 3 && e.range.start.character === column - 1 && message.test(e.message),
+        layer,
+      );
+    };
+    fails('uib: { out: 16, start_k: 0, mid_k: 0, s: 2 }', 46, /^line 4, column 46: layer 1 \(uib\): a UIB without depthwise convs \(start_k and mid_k both 0: an FFN\) cannot have stride 2$/);
+    fails('mobileone_block: { out: 8, se: true }', 36, /layer 1 \(mobileone_block\): SE squeezes to ⌊out \/ 16⌋ channels: out 8 leaves none/);
+    fails('mobileone_block: { out: 12, groups: 8 }', 41, /input \[1, 8, 16, 16\]: output channels 12 are not divisible by groups: 8$/);
+    const { diagnostics } = parseCell('network: n\ninput: [1, 8, 16, 16]\nlayers:\n  - repvit_block: { form: train }\n');
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ["'form' of repvit_block (layer 1) must be one of training, deploy, got 'train' (did you mean training?)"],
+    );
+  });
+
   it('a layer that cannot build throws a CellError at its line', () => {
     const cell = network('network: n\ninput: [1, 3, 32, 32]\nlayers:\n  - conv: { out: 8 }\n  - conv: { out: 6, groups: 4 }\n');
     assert.throws(
