@@ -64,6 +64,8 @@ export interface UnresolvedNode {
 export interface ConstantInfo {
   /** A learned tensor (an initializer such as a bias or layer scale), not a literal like the 3 in x + 3. */
   readonly parameter: boolean;
+  /** A literal's value, every element alike (the 0.5 that averages two heads); an export writes it as it is. */
+  readonly value?: number;
 }
 
 export interface NodeSpec {

@@ -180,6 +180,7 @@ function emitNode(e: Emitter, seed: number, graph: Graph, node: Node): void {
     case 'HardSwish':
     case 'GlobalAveragePool':
     case 'Add':
+    case 'Sum':
     case 'Mul':
     case 'MatMul':
     case 'Identity':
@@ -280,6 +281,23 @@ function emitNode(e: Emitter, seed: number, graph: Graph, node: Node): void {
   }
 }
 
+/**
+ * The graph's constants that its nodes read, as initializers: a learned one (a layer scale, a bias
+ * added by Add) with seeded values like every weight, a literal with its value. A literal whose
+ * value the graph does not hold cannot be written.
+ */
+function emitConstants(e: Emitter, seed: number, graph: Graph): void {
+  const read = new Set(graph.nodes.flatMap((n) => n.inputs));
+  for (const [name, info] of graph.constants) {
+    if (!read.has(name)) continue;
+    const shape = graph.shapes.get(name) as Shape;
+    const count = numel(shape);
+    if (info.parameter) e.floats(name, shape, seededUniform(seed, name, count, 0, 0.1));
+    else if (info.value !== undefined) e.floats(name, shape, new Float32Array(count).fill(info.value));
+    else throw new GraphError(name, 'Constant', [shape], 'a literal without a value cannot be written to ONNX');
+  }
+}
+
 /** Writes `graph` as an ONNX model (opset 17) with deterministic weights. */
 export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExport {
   const form = options.form ?? 'deploy';
@@ -288,6 +306,7 @@ export function exportOnnx(graph: Graph, options: ExportOptions = {}): OnnxExpor
   const folds = form === 'deploy' ? foldableBatchNorms(graph) : new Map<string, Node>();
   const foldedAway = new Set([...folds.values()].map((bn) => bn.name));
   const folded: Record<string, string> = {};
+  emitConstants(e, seed, graph);
   for (const node of graph.nodes) {
     if (foldedAway.has(node.name)) continue;
     if (node.op === 'Conv') {

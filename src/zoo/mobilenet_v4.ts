@@ -144,7 +144,7 @@ export function mqaBlock(b: GraphBuilder, x: Tensor, o: MqaOptions, scope: strin
       const v = kv('value', o.valueDim);
       // Q: [N, heads·keyDim, H, W] → [N, heads, keyDim, H·W] → [N, heads, H·W, keyDim], then · 1/√keyDim.
       const qHeads = b.add1('Transpose', 'q_heads', [b.add1('Reshape', 'q_reshape', [q], { shape: [n, o.heads, o.keyDim, -1] })], { perm: [0, 1, 3, 2] });
-      const scale = b.constant(`${qHeads.name}.scale`, [], { parameter: false });
+      const scale = b.constant(`${qHeads.name}.scale`, [], { parameter: false, value: 1 / Math.sqrt(o.keyDim) });
       const qScaled = b.add1('Mul', 'q_scale', [qHeads, scale]);
       // K: [N, keyDim, H', W'] read as Kᵀ [N, 1, keyDim, P] (one head, broadcast over the query heads).
       const kT = b.add1('Reshape', 'k_t', [k], { shape: [n, 1, o.keyDim, -1] });

@@ -116,7 +116,7 @@ function classifier(b: GraphBuilder, x: Tensor, classes: number, form: ModelForm
     const head = (scope: string) =>
       b.scope(scope, () => b.add1('Gemm', 'fc', [b.add1('BatchNormalization', 'bn', [flat])], { out_features: classes, bias: true }));
     const sum = b.add1('Add', 'add', [head('head'), head('head_dist')]);
-    const half = b.constant('classifier.half', [1], { parameter: false });
+    const half = b.constant('classifier.half', [1], { parameter: false, value: 0.5 });
     return b.add1('Mul', 'average', [sum, half]);
   });
 }

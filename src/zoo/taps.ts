@@ -15,6 +15,7 @@
  */
 import { UserError } from '../core/errors';
 import { Attrs, Graph, GraphBuilder, Node, Tensor } from '../core/ir';
+import { numel, Shape } from '../core/shape';
 import { buildResolved, lookup, resolveOptions } from './index';
 import { KnobValue } from './familyTypes';
 
@@ -115,7 +116,7 @@ function resizeAnchors(graph: Graph): { anchors: Map<string, string>; side: Set<
 
 /**
  * Downsampling factor of every tensor from the input, following op strides (Conv and pools),
- * global pools (Infinity) and resizes (their anchor's). An op with several inputs takes the
+ * global pools (Infinity), resizes (their anchor's) and attention products (their queries'). An op with several inputs takes the
  * finest, so an SE gate (global) multiplied into a map keeps the map's stride.
  */
 function tensorStrides(graph: Graph, anchors: ReadonlyMap<string, string>): Map<string, number> {
@@ -123,6 +124,8 @@ function tensorStrides(graph: Graph, anchors: ReadonlyMap<string, string>): Map<
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((i) => strides.get(i)).filter((s): s is number => s !== undefined);
     let stride = inputs.length ? Math.min(...inputs) : Infinity;
+    // Attention (Mobile MQA): a product's rows are the queries', whatever the keys and values were pooled to.
+    if (node.op === 'MatMul') stride = strides.get(node.inputs[0]) ?? stride;
     if (WINDOW_OPS.has(node.op)) stride *= pair(node.attrs, 'strides', 1)[0];
     else if (node.op === 'GlobalAveragePool' || node.op === 'ReduceMean') stride = Infinity;
     else if (node.op === 'Resize') {
@@ -241,7 +244,7 @@ function dilate(plan: BackbonePlan, outputStride: number): Dilation {
   // How much finer a tensor is than in the undilated graph.
   const factor = (t: string) => (plan.strides.get(t) ?? 1) / (newStride.get(t) ?? plan.strides.get(t) ?? 1);
   for (const node of plan.nodes) {
-    const spatial = node.inputs.filter((i) => Number.isFinite(plan.strides.get(i) ?? Infinity));
+    const spatial = (node.op === 'MatMul' ? node.inputs.slice(0, 1) : node.inputs).filter((i) => Number.isFinite(plan.strides.get(i) ?? Infinity));
     const inFactor = Math.max(1, ...spatial.map(factor));
     const original = plan.strides.get(node.outputs[0])!;
     let stride = original / inFactor; // Infinity (a global pool) stays Infinity
@@ -268,6 +271,31 @@ function dilate(plan: BackbonePlan, outputStride: number): Dilation {
     for (const o of node.outputs) newStride.set(o, stride);
   }
   return { attrs, strides: newStride, anchors };
+}
+
+/**
+ * A Reshape that names a feature map's height and width (Mobile MQA folding its attention rows back
+ * into a map), replayed after dilation made the map larger: the two equal entries of its target that
+ * the growth scales to the new element count become the new side. A target that cannot be read so
+ * is an error, never a wrong shape.
+ */
+function reshapeAfterDilation(graph: Graph, node: Node, attrs: Attrs, input: Shape | undefined): Attrs {
+  const target = attrs.shape as readonly number[] | undefined;
+  const before = graph.shapes.get(node.inputs[0]);
+  // A -1 takes up the growth by itself.
+  if (!target || !input || !before || numel(input) === numel(before) || target.includes(-1)) return attrs;
+  const factor = Math.sqrt(numel(input) / numel(before));
+  const pairs: [number, number][] = [];
+  for (let i = 1; i < target.length; i++) {
+    for (let j = i + 1; j < target.length; j++) if (target[i] > 0 && target[i] === target[j]) pairs.push([i, j]);
+  }
+  const fits = Number.isInteger(factor) ? pairs.filter(([i]) => Number.isInteger(target[i] * factor)) : [];
+  if (fits.length !== 1) {
+    throw new UserError(`${graph.name} cannot be dilated: its Reshape '${node.name}' to [${target.join(', ')}] does not say which dimensions are the feature map's height and width`);
+  }
+  const [i, j] = fits[0];
+  const shape = target.map((d, k) => (k === i || k === j ? d * factor : d));
+  return { ...attrs, shape };
 }
 
 function strideList(strides: Iterable<number>): string {
@@ -302,6 +330,7 @@ export function addBackbone(b: GraphBuilder, id: string, request: BackboneReques
       const size = built.get(anchor)?.shape ?? input.shape;
       nodeAttrs = { ...Object.fromEntries(Object.entries(nodeAttrs).filter(([key]) => key !== 'scales')), sizes: [size[2], size[3]] };
     }
+    if (node.op === 'Reshape' && dilated) nodeAttrs = reshapeAfterDilation(graph, node, nodeAttrs, built.get(node.inputs[0])?.shape);
     const tensors = b.addNode({
       op: node.op,
       name,
