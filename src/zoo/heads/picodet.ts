@@ -105,8 +105,14 @@ function upsample2(b: GraphBuilder, x: Tensor): Tensor {
   return b.add1('Resize', 'upsample', [x], { scales: [2, 2], mode: 'nearest' });
 }
 
-/** The CSP-PAN neck: outputs at strides 8, 16, 32 (and 64). */
-function cspPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, extraLevel: boolean): Tensor[] {
+/**
+ * The PAN both PicoDet necks share: a 1×1 reduce per tap; top-down, the coarser map upsampled ×2
+ * and concatenated with the finer one into `merge`; bottom-up, a k×k/2 DPModule and `merge`; and
+ * optionally a stride-64 level, the sum of two /2 DPModules on the reduced P5 input and the P5
+ * output. Outputs at strides 8, 16, 32 (and 64). CSP-PAN merges with a CSP layer, LCPAN with two
+ * depthwise-separable convs.
+ */
+export function picoPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, extraLevel: boolean, merge: (x: Tensor) => Tensor): Tensor[] {
   return b.scope('neck', () => {
     const inputs = taps.map((t, i) => convBnAct(b, t, { out: channels, k: 1 }, ACT, `reduce_s${INPUT_STRIDES[i]}`));
     const inner = [inputs[2]];
@@ -114,7 +120,7 @@ function cspPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, ex
       inner.unshift(
         b.scope(`top_down_s${INPUT_STRIDES[i]}`, () => {
           const merged = b.add1('Concat', 'concat', [upsample2(b, inner[0]), inputs[i]], { axis: 1 });
-          return cspLayer(b, merged, channels, k, 'csp');
+          return merge(merged);
         }),
       );
     }
@@ -124,7 +130,7 @@ function cspPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, ex
         b.scope(`bottom_up_s${INPUT_STRIDES[i]}`, () => {
           const down = dpModule(b, outs[outs.length - 1], k, 2, 'downsample');
           const merged = b.add1('Concat', 'concat', [down, inner[i]], { axis: 1 });
-          return cspLayer(b, merged, channels, k, 'csp');
+          return merge(merged);
         }),
       );
     }
@@ -139,6 +145,11 @@ function cspPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, ex
     }
     return outs;
   });
+}
+
+/** The CSP-PAN neck (csp_pan.py). */
+function cspPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, extraLevel: boolean): Tensor[] {
+  return picoPan(b, taps, channels, k, extraLevel, (merged) => cspLayer(b, merged, channels, k, 'csp'));
 }
 
 function picoHead(b: GraphBuilder, levels: Tensor[], o: { classes: number; convs: number; regMax: number }): Tensor[] {

@@ -46,6 +46,7 @@ import { KnobSpec } from '../familyTypes';
 import { depthSepConv } from '../pplcnet';
 import { Backbone, LAST_BLOCK, TapStride } from '../taps';
 import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './headTypes';
+import { picoPan } from './picodet';
 
 const ACT = 'hardswish' satisfies Activation;
 const INPUT_STRIDES: readonly TapStride[] = [8, 16, 32];
@@ -126,59 +127,15 @@ export function picodetV2Size(knob: string, backboneId: string): PicodetV2Size {
   return match ?? 'm';
 }
 
-/** csp_pan.py's DPModule: k×k depthwise → BN → act, 1×1 → BN → act. */
-function dpModule(b: GraphBuilder, x: Tensor, k: number, s: number, scope: string): Tensor {
-  return b.scope(scope, () => {
-    const channels = x.shape[1];
-    const dw = convBnAct(b, x, { out: channels, k, s, groups: channels }, ACT, 'dw');
-    return convBnAct(b, dw, { out: channels, k: 1 }, ACT, 'pw');
-  });
-}
-
 /** LCPAN's block: two PP-LCNet depthwise-separable convs, 2C → 2C → C. */
 function lcBlock(b: GraphBuilder, x: Tensor, out: number, k: number): Tensor {
   const wide = depthSepConv(b, x, { out: x.shape[1], s: 1, k, se: false, act: ACT }, 'ds0');
   return depthSepConv(b, wide, { out, s: 1, k, se: false, act: ACT }, 'ds1');
 }
 
-function upsample2(b: GraphBuilder, x: Tensor): Tensor {
-  return b.add1('Resize', 'upsample', [x], { scales: [2, 2], mode: 'nearest' });
-}
-
-/** The LCPAN neck: outputs at strides 8, 16, 32 (and 64). */
+/** The LCPAN neck (lc_pan.py): PicoDet's PAN merging with LCPAN's block. */
 function lcPan(b: GraphBuilder, taps: Tensor[], channels: number, k: number, extraLevel: boolean): Tensor[] {
-  return b.scope('neck', () => {
-    const inputs = taps.map((t, i) => convBnAct(b, t, { out: channels, k: 1 }, ACT, `reduce_s${INPUT_STRIDES[i]}`));
-    const inner = [inputs[2]];
-    for (const i of [1, 0]) {
-      inner.unshift(
-        b.scope(`top_down_s${INPUT_STRIDES[i]}`, () => {
-          const merged = b.add1('Concat', 'concat', [upsample2(b, inner[0]), inputs[i]], { axis: 1 });
-          return lcBlock(b, merged, channels, k);
-        }),
-      );
-    }
-    const outs = [inner[0]];
-    for (const i of [1, 2]) {
-      outs.push(
-        b.scope(`bottom_up_s${INPUT_STRIDES[i]}`, () => {
-          const down = dpModule(b, outs[outs.length - 1], k, 2, 'downsample');
-          const merged = b.add1('Concat', 'concat', [down, inner[i]], { axis: 1 });
-          return lcBlock(b, merged, channels, k);
-        }),
-      );
-    }
-    if (extraLevel) {
-      outs.push(
-        b.scope('extra_s64', () => {
-          const fromInput = dpModule(b, inputs[2], k, 2, 'first_top_conv');
-          const fromOutput = dpModule(b, outs[2], k, 2, 'second_top_conv');
-          return b.add1('Add', 'add', [fromInput, fromOutput]);
-        }),
-      );
-    }
-    return outs;
-  });
+  return picoPan(b, taps, channels, k, extraLevel, (merged) => lcBlock(b, merged, channels, k));
 }
 
 interface HeadOptions {

@@ -6,6 +6,8 @@ MAdds: forward hooks on every Conv2d (Cout*Hout*Wout*(Cin/groups)*kh*kw) and Lin
 forward order.
 """
 import importlib.util
+import os
+import subprocess
 import json
 import math
 import sys
@@ -163,3 +165,18 @@ def stub_timm():
     models.registry = registry
     sys.modules.update({'timm': timm, 'timm.models': models, 'timm.models.layers': layers, 'timm.models.registry': registry})
     return 'stubbed timm helpers'
+
+
+def source(checkout, path):
+    """The text of path in checkout: a work tree, or a bare git directory at HEAD."""
+    if os.path.exists(os.path.join(checkout, path)):
+        with open(os.path.join(checkout, path)) as f:
+            return f.read()
+    return subprocess.run(['git', f'--git-dir={checkout}', 'show', f'HEAD:{path}'], check=True, capture_output=True, text=True).stdout
+
+
+def commit(checkout):
+    """The checkout's HEAD commit, or 'unknown (not a git checkout)' for an unpacked archive."""
+    git_dir = checkout if not os.path.isdir(os.path.join(checkout, '.git')) else os.path.join(checkout, '.git')
+    head = subprocess.run(['git', f'--git-dir={git_dir}', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
+    return head or 'unknown (not a git checkout)'

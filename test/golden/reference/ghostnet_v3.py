@@ -33,23 +33,10 @@ import types
 
 import torch
 
-from counting import trace
+from counting import commit, source, trace
 
 WIDTHS = {'050': 0.5, '100': 1.0, '130': 1.3, '160': 1.6}
 
-
-def source(checkout, path):
-    """The text of path in checkout: a work tree, or a bare git directory at HEAD."""
-    if os.path.exists(os.path.join(checkout, path)):
-        with open(os.path.join(checkout, path)) as f:
-            return f.read()
-    return subprocess.run(['git', f'--git-dir={checkout}', 'show', f'HEAD:{path}'], check=True, capture_output=True, text=True).stdout
-
-
-def commit(checkout):
-    git_dir = checkout if not os.path.isdir(os.path.join(checkout, '.git')) else os.path.join(checkout, '.git')
-    out = subprocess.run(['git', f'--git-dir={git_dir}', 'rev-parse', 'HEAD'], capture_output=True, text=True)
-    return out.stdout.strip() if out.returncode == 0 else 'unknown (not a git checkout)'
 
 
 def lcnb_id(suffix):

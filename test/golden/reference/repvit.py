@@ -29,26 +29,12 @@ import types
 
 import torch
 
-from counting import count, print_shapes
+from counting import commit, count, print_shapes, source
 
 VARIANTS = ['m0_9', 'm1_0', 'm1_1', 'm1_5', 'm2_3']
 # timm's legacy variants (the 1×1 token-mixer branch a Conv-BN pair): counted for the record only.
 LEGACY = ['m1', 'm2', 'm3']
 
-
-def source(checkout, path):
-    """The text of path in checkout: a work tree, or a bare git directory at HEAD."""
-    if os.path.exists(os.path.join(checkout, path)):
-        with open(os.path.join(checkout, path)) as f:
-            return f.read()
-    return subprocess.run(['git', f'--git-dir={checkout}', 'show', f'HEAD:{path}'], check=True, capture_output=True, text=True).stdout
-
-
-def commit(checkout):
-    """The checkout's HEAD commit, or its path where it is not a git checkout (an unpacked archive)."""
-    git_dir = checkout if not os.path.isdir(os.path.join(checkout, '.git')) else os.path.join(checkout, '.git')
-    head = subprocess.run(['git', f'--git-dir={git_dir}', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
-    return head or f'{checkout} (not a git checkout)'
 
 
 def official_module(checkout):

@@ -24,22 +24,10 @@ import types
 import torch
 from torch import nn
 
-from counting import count, print_shapes, stub_timm
+from counting import commit, count, print_shapes, source, stub_timm
 
 VARIANTS = ['s050', 's100', 's150', 's1', 's2', 's3', 's4']
 
-
-def source(checkout, path):
-    """The text of path in checkout: a work tree, or a bare git directory at HEAD."""
-    if os.path.exists(os.path.join(checkout, path)):
-        with open(os.path.join(checkout, path)) as f:
-            return f.read()
-    return subprocess.run(['git', f'--git-dir={checkout}', 'show', f'HEAD:{path}'], check=True, capture_output=True, text=True).stdout
-
-
-def commit(checkout):
-    git_dir = checkout if not os.path.isdir(os.path.join(checkout, '.git')) else os.path.join(checkout, '.git')
-    return subprocess.run(['git', f'--git-dir={git_dir}', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
 
 
 class DropPath(nn.Module):
