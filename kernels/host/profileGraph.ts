@@ -69,7 +69,7 @@ export interface MeasuredModels {
 
 /**
  * Profiles several models in one kernel job, all loaded together and run in turn round by round,
- * each as lcnb's deploy export of its graph or — with `onnxFile` — that file as it is. `job`
+ * each as lcnb's export of its graph (BatchNorm folded) or — with `onnxFile` — that file as it is. `job`
  * carries progress reporting and cancellation.
  */
 export async function profileModels(kernel: KernelClient, models: readonly MeasuredModel[], options: MeasureSettings, job: ProfileJobOptions = {}): Promise<MeasuredModels> {
@@ -84,7 +84,7 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
         modelPath = join(dir, `model${i}.onnx`);
         const exported = exportOnnx(graph, { form: 'deploy' });
         await writeFile(modelPath, exported.bytes);
-        form = `lcnb's deploy export (${foldingText(exported)})`;
+        form = `lcnb's export with BatchNorm folded (${foldingText(exported)})`;
       }
       forms.push(form);
       // A stored file runs with the shapes it was read with (symbolic dimensions as the user gave them).

@@ -88,7 +88,7 @@ export interface MemoryRoofReport {
 export interface ModelProfile {
   readonly id: string;
   readonly input: readonly number[];
-  /** What was run: lcnb's deploy export, or the user's .onnx file as it is. */
+  /** What was run: lcnb's export with BatchNorm folded, or the user's .onnx file as it is. */
   readonly graph_form: string;
   readonly settings: AppliedSettings;
   /** How the runs were timed (sessions loaded together and run in turn); absent in reports saved before it was stated. */

@@ -89,7 +89,7 @@ export function fakeProfile(model: ModelReport): ModelProfile {
   return {
     id: model.summary.id,
     input: model.summary.input,
-    graph_form: "lcnb's deploy export",
+    graph_form: "lcnb's export with BatchNorm folded",
     settings: {
       providerRequested: 'cpu',
       providerUsed: 'cpu',
