@@ -6,6 +6,7 @@
  */
 import { isUserFacing } from '../core/errors';
 import { didYouMean } from '../lang/suggest';
+import { headAliasNote } from '../zoo/heads/index';
 import { version } from '../../package.json';
 import { Command, COMMANDS, commandUsage, usageHint, USAGE, UsageError } from './args';
 import { exportCommand } from './export';
@@ -21,6 +22,15 @@ function asksForHelp(args: string[]): boolean {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
+/** `--head <id>` or `--head=<id>` in `args`, before any `--`. */
+function headArg(args: string[]): string | undefined {
+  const end = args.indexOf('--');
+  const own = end < 0 ? args : args.slice(0, end);
+  const i = own.indexOf('--head');
+  if (i >= 0) return own[i + 1];
+  return own.find((a) => a.startsWith('--head='))?.slice('--head='.length);
+}
+
 const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly (string | undefined)[]).includes(word);
 
 /** Runs the CLI; resolves to the process exit code. */
@@ -31,6 +41,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       out.write(commandUsage(command) + '\n');
       return 0;
     }
+    // A former head id still builds, with a line on stderr saying what it is now.
+    const former = headAliasNote(headArg(rest) ?? '');
+    if (former && (command === 'summary' || command === 'profile' || command === 'predict')) err.write(`lcnb: note: ${former}\n`);
     switch (command) {
       case 'summary':
         out.write(await summaryCommand(rest));

@@ -11,6 +11,7 @@ describe('lcnb --head', () => {
     const s = JSON.parse(stdout);
     const zoo = summarizeWithHead({ head: 'picodet_legacy', backbone: 'pplcnet_x1_0' });
     assert.equal(s.id, 'picodet_legacy/pplcnet_x1_0'); // 'picodet' still names the legacy head
+    assert.match(stderr, /^lcnb: note: head 'picodet' is PicoDet's legacy config .* picodet_legacy .* picodet_v2 /);
     assert.deepEqual(s.input, [1, 3, 416, 416], "the head's reference size");
     assert.deepEqual(s.totals, zoo.totals);
     assert.equal(s.head.id, 'picodet_legacy');
