@@ -22,7 +22,7 @@ import { readOnnxFile } from '../src/onnx/file';
 import { exportOnnx } from '../src/onnx/writer';
 import { formatRatio, formatSI } from '../src/shared/format';
 import { intervalMethod, pairedRatio } from '../src/run/comparison';
-import { buildModel, summarizeModel, zooModels } from '../src/zoo';
+import { buildModel, defaultResolution, summarizeModel, zooModels } from '../src/zoo';
 import { CellAnalysis } from '../src/run/cellCosts';
 import { executeCell } from '../src/run/execute';
 import { leaveOneFamilyOut, ModelTiming, timeLayers } from '../src/run/machineFit';
@@ -46,6 +46,12 @@ const SPINNING_MODELS = ['mobilenet_v3_small_x1_0', 'shufflenet_v2_x0_5', 'mobil
 const root = join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
+/** The zoo models whose own input size is not 224, as 'id 256, …'. */
+const ownSizes = () =>
+  zooModels()
+    .filter((m) => defaultResolution(m) !== 224)
+    .map((m) => `${m.id} ${defaultResolution(m)}`)
+    .join(', ');
 
 function zooCostTiming() {
   const ids = zooModels().map((m) => m.id);
@@ -249,7 +255,7 @@ async function main() {
   }
   const tables = evaluateTables();
 
-  const settings = `CPU provider, ${THREADS} threads, batch 1, 224×224, optimization '${optimization}', 10 warm-up + ${runs} timed runs, onnxruntime 1.30.0, ${machine}`;
+  const settings = `CPU provider, ${THREADS} threads, batch 1, each model at its own input size (224×224 unless it defines another: ${ownSizes()}), optimization '${optimization}', 10 warm-up + ${runs} timed runs, onnxruntime 1.30.0, ${machine}`;
   const md = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${settings}.`,
     '',
