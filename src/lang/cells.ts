@@ -143,8 +143,8 @@ export interface ProfileCell extends CellBase {
 }
 
 export interface SweepAxis {
-  readonly kind: 'width' | 'resolution' | 'knob';
-  /** 'width', 'resolution', or the knob's name. */
+  readonly kind: 'width' | 'resolution' | 'form' | 'knob';
+  /** 'width', 'resolution', 'form', or the knob's name. */
   readonly name: string;
   readonly values: readonly KnobValue[];
   readonly ranges: readonly Range[];
@@ -245,6 +245,7 @@ export function sweepPoints(cell: SweepCell): SweepGridPoint[] {
       const value = axis.values[indices[a]];
       settings[axis.name] = value;
       if (axis.kind === 'knob') knobs[axis.name] = value;
+      else if (axis.kind === 'form') request.form = value as ModelForm;
       else request[axis.kind] = value as number;
     });
     points.push({ settings, request: { ...request, knobs }, indices });

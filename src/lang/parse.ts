@@ -642,6 +642,13 @@ class Reader {
       if (key === 'width' || key === 'resolution') {
         const values = this.get(['sweep', key]);
         if (Array.isArray(values)) axes.push(this.axis(key, key, ['sweep', key], values as KnobValue[]));
+      } else if (key === 'form') {
+        const values = this.get(['sweep', 'form']);
+        if (spec && !spec.forms) {
+          this.report(`${spec.id} has one form; form applies to re-parameterised models (${formFamilies().join(', ')})`, this.tree.keyRange(['sweep', 'form']));
+        } else if (Array.isArray(values)) {
+          axes.push(this.axis('form', 'form', ['sweep', 'form'], values as KnobValue[]));
+        }
       } else if (key === 'knobs' && spec) {
         const grid = this.get(['sweep', 'knobs']);
         if (!isRecord(grid)) continue;
@@ -656,8 +663,8 @@ class Reader {
     const points = axes.reduce((n, a) => n * a.values.length, 1);
     if (points > MAX_SWEEP_POINTS) {
       this.report(`this sweep has ${points} points (${axes.map((a) => a.values.length).join(' × ')}); at most ${MAX_SWEEP_POINTS}`, range);
-    } else if (!axes.length && model && !['width', 'resolution', 'knobs'].some((k) => this.has(['sweep', k]))) {
-      this.report('this sweep varies nothing: give width: […], resolution: […] or knobs: { name: […] }', range, 'warning');
+    } else if (!axes.length && model && !['width', 'resolution', 'form', 'knobs'].some((k) => this.has(['sweep', k]))) {
+      this.report('this sweep varies nothing: give width: […], resolution: […], form: […] or knobs: { name: […] }', range, 'warning');
     }
     const profile = this.settings(['sweep', 'profile']);
     return model && { verb: 'sweep', range, model, axes, profile: profile || undefined };

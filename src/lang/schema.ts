@@ -293,6 +293,7 @@ const definitions: Record<string, JsonSchema> = {
           model: zooId,
           width: { type: 'array', minItems: 1, items: width, description: 'Width multipliers to try' },
           resolution: { type: 'array', minItems: 1, items: resolution, description: 'Resolutions to try' },
+          form: { type: 'array', minItems: 1, items: form, description: "A re-parameterised model's forms to try: [training, deploy]" },
           knobs: {
             type: 'object',
             description: 'Knob values to try, as name: [value, …] (a list of lists for a block-list knob)',

@@ -258,7 +258,7 @@ async function run(cell: Cell, ctx: ExecutionContext): Promise<Report> {
         return { settings: point.settings, params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.mac_bytes, median_ms: measured?.profiles[i].latency.median_ms };
       });
       const sweepNotes = cell.profile && !ctx.kernel ? [STATIC_NOTE] : [];
-      return report('sweep', `sweep: ${modelLabel(cell.model.id, buildRequest(cell.model))}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
+      return report('sweep', `sweep: ${modelLabel(cell.model.id, buildRequest(cell.model), cell.model.id, { withForm: !cell.axes.some((a) => a.kind === 'form') })}`, [], { sweep: { model: cell.model.id, axes: cell.axes.map((a) => a.name), points }, notes: sweepNotes });
     }
     case 'export': {
       const { graph, published, label } = await buildZoo(cell.model);

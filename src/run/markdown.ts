@@ -196,7 +196,7 @@ export function reportMarkdown(r: Report): string {
       '',
       ...table(
         [...axes, 'params', 'MAdds', 'MAC (bytes)', 'median ms'],
-        r.sweep.points.map((p) => [...axes.map((a) => JSON.stringify(p.settings[a])), formatSI(p.params), formatSI(p.madds), formatBytes(p.mac_bytes), p.median_ms?.toFixed(3) ?? '—']),
+        r.sweep.points.map((p) => [...axes.map((a) => (typeof p.settings[a] === "string" ? String(p.settings[a]) : JSON.stringify(p.settings[a]))), formatSI(p.params), formatSI(p.madds), formatBytes(p.mac_bytes), p.median_ms?.toFixed(3) ?? '—']),
       ),
     );
   }

@@ -142,11 +142,12 @@ function knobText(value: KnobValue): string {
  * 'width 1.3', '160 px', '10 classes', 'batch 8', then knobs as 'name: value' in the model's
  * order. Without `model` (an id the zoo does not hold) every setting given is listed.
  */
-function settingPhrases(model: ZooModel | undefined, request: BuildRequest): string[] {
+function settingPhrases(model: ZooModel | undefined, request: BuildRequest, withForm = true): string[] {
   const phrases: string[] = [];
   if (request.width !== undefined && request.width !== model?.width) phrases.push(`width ${request.width}`);
-  if (model?.forms) phrases.push(`${request.form ?? DEFAULT_FORM} form`);
-  else if (request.form !== undefined) phrases.push(`${request.form} form`);
+  // A two-form model's form always; left out where it varies (a sweep's axis).
+  if (withForm && model?.forms) phrases.push(`${request.form ?? DEFAULT_FORM} form`);
+  else if (withForm && request.form !== undefined) phrases.push(`${request.form} form`);
   if (request.resolution !== undefined && request.resolution !== defaultResolution(model)) phrases.push(`${request.resolution} px`);
   if (request.numClasses !== undefined && request.numClasses !== DEFAULT_CLASSES) phrases.push(`${request.numClasses} classes`);
   if (request.batch !== undefined && request.batch !== 1) phrases.push(`batch ${request.batch}`);
@@ -166,10 +167,11 @@ function settingPhrases(model: ZooModel | undefined, request: BuildRequest): str
  * How reports, tables, charts and the CLI name a zoo model built with `request`: its id, then only
  * what differs from the defaults — "pplcnet_x0_5 (se_blocks: 1–13)", "mobilenet_v2_x1_0 (width
  * 1.3, 160 px)". Two variants of one id get two names; an unknown id keeps every setting given.
- * `name` replaces the id in front (a head's graph named after its backbone: 'ssdlite/<id>').
+ * `name` replaces the id in front (a head's graph named after its backbone: 'ssdlite/<id>'); `withForm: false`
+ * leaves a two-form model's form out where it varies (a sweep over forms).
  */
-export function modelLabel(id: string, request: BuildRequest = {}, name = id): string {
-  const phrases = settingPhrases(findModel(id), request);
+export function modelLabel(id: string, request: BuildRequest = {}, name = id, { withForm = true }: { withForm?: boolean } = {}): string {
+  const phrases = settingPhrases(findModel(id), request, withForm);
   return phrases.length ? `${name} (${phrases.join(', ')})` : name;
 }
 

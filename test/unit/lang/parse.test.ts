@@ -91,6 +91,16 @@ describe('cell language: every verb parses', () => {
     assert.ok(plain.verb === 'sweep' && plain.profile === undefined && sweepPoints(plain).length === 3);
   });
 
+  it('sweep: form is an axis of a re-parameterised model, and an error beside a model with one form', () => {
+    const cell = cellOf('sweep:\n  model: mobileone_s0\n  form: [training, deploy]\n  knobs: { k: [1, 4] }\n');
+    assert.ok(cell.verb === 'sweep');
+    if (cell.verb !== 'sweep') return;
+    assert.deepEqual(cell.axes.map((a) => [a.kind, a.name, a.values]), [['form', 'form', ['training', 'deploy']], ['knob', 'k', [1, 4]]]);
+    assert.deepEqual(sweepPoints(cell).map((p) => [p.request.form, p.request.knobs?.k]), [['training', 1], ['training', 4], ['deploy', 1], ['deploy', 4]]);
+    const { diagnostics } = checkCell('sweep:\n  model: mobilenet_v2_x1_0\n  form: [training, deploy]\n');
+    assert.match(diagnostics.find((d) => d.severity === 'error')?.message ?? '', /^mobilenet_v2_x1_0 has one form; form applies to re-parameterised models \(GhostNetV3, MobileOne, RepViT\)$/);
+  });
+
   it('export', () => {
     const cell = cellOf('export: fasternet_t0\npath: out/t0.onnx\nform: training\nseed: 7\nresolution: 256\n');
     assert.ok(cell.verb === 'export');

@@ -76,6 +76,10 @@ describe('reports name each model by its label', () => {
     assert.equal(profile.report.title, 'pplcnet_x0_5 (last_conv: false)');
     const sweep = await executeCell('sweep:\n  model: pplcnet_x1_0\n  classes: 10\n  width: [0.5, 1.0]\n', ctx);
     assert.equal(sweep.report.title, 'sweep: pplcnet_x1_0 (10 classes)');
+    // A sweep over forms is not named after one of them.
+    const forms = await executeCell('sweep:\n  model: mobileone_s0\n  form: [training, deploy]\n', ctx);
+    assert.equal(forms.report.title, 'sweep: mobileone_s0');
+    assert.deepEqual(forms.report.sweep!.points.map((p) => [p.settings.form, p.params]), [['training', 5_293_272], ['deploy', 2_078_504]]);
   });
 
   it('a network keeps its own name', async () => {
