@@ -39,6 +39,16 @@ import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from '
 const ACT: Activation = 'hardswish';
 const INPUT_STRIDES: readonly TapStride[] = [8, 16, 32];
 
+/** GFL's box-distribution bins, the same in both PicoDet heads. */
+export const PICO_REG_MAX_KNOB: KnobSpec = {
+  name: 'reg_max',
+  description: 'Box-distribution bins per side minus one (GFL reg_max; 7 in PicoDet)',
+  default: 7,
+  kind: 'integer',
+  min: 1,
+  max: 32,
+};
+
 const KNOBS: KnobSpec[] = [
   {
     name: 'channels',
@@ -56,29 +66,18 @@ const KNOBS: KnobSpec[] = [
     min: 1,
     max: 8,
   },
-  {
-    name: 'kernel',
-    description: 'Depthwise kernel of the neck (5 in PicoDet)',
-    default: 5,
-    kind: 'integer',
-    min: 3,
-    max: 7,
-  },
-  {
-    name: 'extra_level',
-    description: 'The fourth, stride-64 output level (CSPPAN num_features 4)',
-    default: true,
-    kind: 'boolean',
-  },
-  {
-    name: 'reg_max',
-    description: 'Box-distribution bins per side minus one (GFL reg_max; 7 in PicoDet)',
-    default: 7,
-    kind: 'integer',
-    min: 1,
-    max: 32,
-  },
+  ...picoPanKnobs('CSPPAN'),
+  PICO_REG_MAX_KNOB,
 ];
+
+/** The knobs of the PAN both PicoDet necks share (picoPan): its kernel and the stride-64 level. */
+export function picoPanKnobs(neck: string): KnobSpec[] {
+  return [
+    { name: 'kernel', description: 'Depthwise kernel of the neck (5 in PicoDet)', default: 5, kind: 'integer', min: 3, max: 7 },
+    { name: 'extra_level', description: `The fourth, stride-64 output level (${neck} num_features 4)`, default: true, kind: 'boolean' },
+  ];
+}
+
 
 /** csp_pan.py's DPModule: k×k depthwise → BN → act, 1×1 → BN → act. */
 function dpModule(b: GraphBuilder, x: Tensor, k: number, s: number, scope: string): Tensor {

@@ -46,7 +46,7 @@ import { KnobSpec } from '../familyTypes';
 import { depthSepConv } from '../pplcnet';
 import { Backbone, LAST_BLOCK, TapStride } from '../taps';
 import { extraOrTapAt, HeadBuildOptions, HeadPublished, HeadSpec, tapAt } from './headTypes';
-import { picoPan } from './picodet';
+import { PICO_REG_MAX_KNOB, picoPan, picoPanKnobs } from './picodet';
 
 const ACT = 'hardswish' satisfies Activation;
 const INPUT_STRIDES: readonly TapStride[] = [8, 16, 32];
@@ -84,20 +84,7 @@ const KNOBS: KnobSpec[] = [
     min: 0,
     max: 8,
   },
-  {
-    name: 'kernel',
-    description: 'Depthwise kernel of the neck (5 in PicoDet)',
-    default: 5,
-    kind: 'integer',
-    min: 3,
-    max: 7,
-  },
-  {
-    name: 'extra_level',
-    description: 'The fourth, stride-64 output level (LCPAN num_features 4)',
-    default: true,
-    kind: 'boolean',
-  },
+  ...picoPanKnobs('LCPAN'),
   {
     name: 'use_se',
     description: "The head's SE gate and 1×1 conv before its predictors (PicoFeat use_se)",
@@ -110,14 +97,7 @@ const KNOBS: KnobSpec[] = [
     default: true,
     kind: 'boolean',
   },
-  {
-    name: 'reg_max',
-    description: 'Box-distribution bins per side minus one (GFL reg_max; 7 in PicoDet)',
-    default: 7,
-    kind: 'integer',
-    min: 1,
-    max: 32,
-  },
+  PICO_REG_MAX_KNOB,
 ];
 
 /** The size `knob` names for a head on `backboneId` ('auto': the size of that backbone, else M). */
