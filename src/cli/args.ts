@@ -9,7 +9,7 @@ import { ridgePoint } from '../core/predict';
 import { closest } from '../lang/suggest';
 import { parseInputShape } from '../onnx/reader';
 import { DEFAULT_ACTIVATION_MEMORY_LIMIT_MB } from '../run/guard';
-import { findModel, formFamilies, KnobValue, MODEL_FORMS, ModelForm } from '../zoo';
+import { findModel, formFamilies, KnobValue, MODEL_FORMS, ModelForm, readForm } from '../zoo';
 
 export const COMMANDS = ['summary', 'export', 'profile', 'predict', 'run', 'list'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -205,10 +205,10 @@ export type ModelOptionValues = {
 };
 
 /** --form: 'training' or 'deploy' ('inference', the earlier name of deploy, still read). */
-export function exportForm(value: string | undefined): ModelForm {
-  if (value === 'inference') return 'deploy';
-  if (value === 'training' || value === 'deploy') return value;
-  throw new UsageError(`--form must be ${MODEL_FORMS.join(' or ')}, got '${value}'`);
+export function formArg(value: string | undefined): ModelForm {
+  const form = readForm(value);
+  if (!form) throw new UsageError(`--form must be ${MODEL_FORMS.join(' or ')}, got '${value}'`);
+  return form;
 }
 
 /**

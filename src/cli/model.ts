@@ -8,7 +8,7 @@ import { closest } from '../lang/suggest';
 import { LoadedModel, loadModel, notFound } from '../run/loader';
 import { zooModels } from '../zoo';
 import { KernelClient } from '../../kernels/host/client';
-import { cliInputShapes, exportForm, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
+import { cliInputShapes, formArg, ModelOptionValues, parseKnob, positiveInt, positiveNumber, UsageError } from './args';
 import { statOf } from './files';
 import { kernelClient } from './kernel';
 
@@ -41,7 +41,7 @@ function zooRequest(values: ModelOptionValues) {
     batch: positiveInt('batch', values.batch),
     width: values.width === undefined ? undefined : positiveNumber('width', values.width),
     knobs: Object.fromEntries((values.knob ?? []).map(parseKnob)),
-    form: values.form === undefined ? undefined : exportForm(values.form),
+    form: values.form === undefined ? undefined : formArg(values.form),
   };
 }
 

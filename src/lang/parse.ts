@@ -5,7 +5,7 @@
  * scopes and references).
  */
 import { isMap, isScalar, Node, visit } from 'yaml';
-import { findModel, formFamilies, KnobSpec, KnobValue, ModelForm, ZooModel, zooModels } from '../zoo/index';
+import { findModel, KnobSpec, KnobValue, ModelForm, oneFormProblem, readForm, ZooModel, zooModels } from '../zoo/index';
 import { findHead, HEAD_ONLY_BACKBONES, heads } from '../zoo/heads/index';
 import { findDevice } from '../core/devices';
 import type { Cell, Claim, CompareEntry, DeviceChoice, LayerSpec, ModelRef, NetworkSpec, ProfileSettings, SweepAxis } from './cells';
@@ -179,13 +179,10 @@ class Reader {
   private form(model: ZooModel | undefined, base: Path, ranges: Record<string, Range>): ModelForm | undefined {
     const value = this.get([...base, 'form']);
     if (value === undefined || !model) return undefined;
-    const written: ModelForm | undefined = value === 'inference' ? 'deploy' : value === 'training' || value === 'deploy' ? value : undefined;
+    const written = readForm(value);
     if (!written) return undefined; // the schema reports the value
     if (!model.forms) {
-      if (this.verb !== 'export') {
-        const families = formFamilies();
-        this.report(`${model.id} has one form; form applies to re-parameterised models${families.length ? ` (${families.join(', ')})` : ''}`, this.tree.keyRange([...base, 'form']));
-      }
+      if (this.verb !== 'export') this.report(oneFormProblem(model.id), this.tree.keyRange([...base, 'form']));
       return undefined;
     }
     ranges.form = this.tree.range([...base, 'form']);
@@ -645,7 +642,7 @@ class Reader {
       } else if (key === 'form') {
         const values = this.get(['sweep', 'form']);
         if (spec && !spec.forms) {
-          this.report(`${spec.id} has one form; form applies to re-parameterised models (${formFamilies().join(', ')})`, this.tree.keyRange(['sweep', 'form']));
+          this.report(oneFormProblem(spec.id), this.tree.keyRange(['sweep', 'form']));
         } else if (Array.isArray(values)) {
           axes.push(this.axis('form', 'form', ['sweep', 'form'], values as KnobValue[]));
         }

@@ -16,6 +16,12 @@ export type ModelForm = 'training' | 'deploy';
 export const MODEL_FORMS: readonly ModelForm[] = ['training', 'deploy'];
 export const DEFAULT_FORM: ModelForm = 'deploy';
 
+/** A form as written: 'training' or 'deploy', or 'inference', the earlier name of deploy; anything else undefined. */
+export function readForm(value: unknown): ModelForm | undefined {
+  if (value === 'inference') return 'deploy';
+  return value === 'training' || value === 'deploy' ? value : undefined;
+}
+
 /** A paper's ablation knob (FasterNet's partial ratio, PP-LCNet's SE positions, …). */
 export interface KnobSpec {
   readonly name: string;

@@ -20,7 +20,7 @@ import { starnet } from './starnet';
 import { BuildRequest, DEFAULT_CLASSES, DEFAULT_FORM, DEFAULT_RESOLUTION, KnobSpec, MODEL_FORMS, KnobValue, ZooBuildOptions, ZooFamily, ZooModel } from './familyTypes';
 
 export type { BuildRequest, KnobSpec, KnobValue, ModelForm, PublishedVariant, ZooBuildOptions, ZooModel } from './familyTypes';
-export { DEFAULT_FORM, MODEL_FORMS } from './familyTypes';
+export { DEFAULT_FORM, MODEL_FORMS, readForm } from './familyTypes';
 
 const FAMILIES: readonly ZooFamily[] = [squeezenet, shufflenetV1, shufflenetV2, mobilenetV1, mobilenetV2, mobilenetV3, ghostnet, ghostnetV2, ghostnetV3, fasternet, pplcnet, starnet, mobileone, mobilenetV4, repvit];
 
@@ -72,10 +72,15 @@ export function formFamilies(): string[] {
   return [...new Set(zooModels().filter((m) => m.forms).map((m) => m.family))];
 }
 
+/** What to say when a form is asked of `id`, a model with one form. */
+export function oneFormProblem(id: string): string {
+  return `${id} has one form; form applies to re-parameterised models (${formFamilies().join(', ')})`;
+}
+
 /** The full options for `model`: defaults overlaid with what is set, every value checked. */
 export function resolveOptions(model: ZooModel, request: BuildRequest): ZooBuildOptions {
   if (request.form !== undefined && !model.forms) {
-    throw new UserError(`${model.id} has one form: form (training or deploy) applies to re-parameterised models (${formFamilies().join(', ')})`);
+    throw new UserError(oneFormProblem(model.id));
   }
   if (request.form !== undefined && !MODEL_FORMS.includes(request.form)) {
     throw new UserError(`option form must be ${MODEL_FORMS.join(' or ')}, got ${JSON.stringify(request.form)}`);
@@ -177,7 +182,7 @@ export function modelLabel(id: string, request: BuildRequest = {}, name = id, { 
 
 /** The width and knobs of `options` that differ from the model as published, as modelLabel writes them. */
 export function changedSettings(model: ZooModel, options: ZooBuildOptions): string[] {
-  return settingPhrases(model, { width: options.width, knobs: options.knobs }).filter((p) => !p.endsWith(' form'));
+  return settingPhrases(model, { width: options.width, knobs: options.knobs }, false);
 }
 
 /** The zoo model `id`; an unknown id is a UserError with the closest ids. */

@@ -50,6 +50,8 @@ describe('lcnb CLI', () => {
       [['summary', 'missing.onnx'], 1, /^lcnb: file not found: missing\.onnx \(looked in .+\)\n$/],
       [['export', 'mobilenet_v1_x1_0'], 2, /^lcnb: export needs -o <file\.onnx>/],
       [['export', 'mobilenet_v1_x1_0', '-o', 'x.onnx', '--form', 'fast'], 2, /^lcnb: --form must be training or deploy, got 'fast'/],
+      [['summary', 'mobilenet_v1_x1_0', '--form', 'training'], 1, /^lcnb: mobilenet_v1_x1_0 has one form; form applies to re-parameterised models \(GhostNetV3, MobileOne, RepViT\)\n$/],
+      [['summary', 'mobileone_s0', '--form', 'fused'], 2, /^lcnb: --form must be training or deploy, got 'fused'/],
       [['frobnicate'], 2, /^lcnb: unknown command 'frobnicate'/],
       [['summary', 'mobilenet_v1_x1_0', '--bogus'], 2, /^lcnb: unknown option --bogus\n/],
     ];
