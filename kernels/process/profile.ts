@@ -16,9 +16,9 @@ import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileR
 import { OPTIMIZATION_LEVELS } from '../../src/shared/measureSettings';
 import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB } from '../protocol';
 import { ProfilerCalibration } from './profilerCost';
-import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice } from './providers';
+import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice, workerAffinities } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
-import { median, quantile } from '../stats';
+import { median, quantile, seededRandom } from '../stats';
 import { readTraceFile, summarizeTrace } from './trace';
 
 export type ProgressSink = (phase: ProfilePhase, done: number, total: number) => void;
@@ -176,6 +176,8 @@ interface LoadedModel {
   readonly profiling: boolean;
   readonly profiled: Session;
   readonly plain?: Session;
+  /** A fresh unprofiled session of the model, with the job's options. */
+  readonly createPlain: () => Promise<Session>;
   readonly feeds: Record<string, OrtTensor>;
   /** The outputs each run fetches (all when absent). */
   readonly fetches?: readonly string[];
@@ -186,7 +188,8 @@ interface LoadedModel {
 /** A session in the interleaving: which model, whether profiled, and how many timed runs it owes. */
 interface Slot {
   readonly model: number;
-  readonly session: Session;
+  /** Replaced every block of rounds for an unprofiled session of a job of several models (recreatePlainSessions). */
+  session: Session;
   readonly profiled: boolean;
   readonly runs: number;
   readonly times: number[];
@@ -210,7 +213,7 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
   let choice = requested;
   const profiling = req.profile !== false;
   const options = (provider: string): SessionOptions => ({
-    ...baseSessionOptions(provider, req.threads, { spinning: req.spinning }),
+    ...baseSessionOptions(provider, req.threads, { spinning: req.spinning, pinned: true }),
     graphOptimizationLevel: req.optimization,
     ...(profiling ? { enableProfiling: true, profileFilePrefix: join(dir, 'trace'), optimizedModelFilePath: join(dir, 'optimized.onnx') } : {}),
   });
@@ -229,6 +232,14 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
     }
   }
   let plain: Session | undefined;
+  const createPlain = async (): Promise<Session> => {
+    const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options(choice.used);
+    try {
+      return await ort().InferenceSession.create(modelPath, rest);
+    } catch (e) {
+      throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
+    }
+  };
   try {
     const declared = profiled.inputNames.map((name, i) => {
       const meta = profiled.inputMetadata[i];
@@ -237,43 +248,56 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
     const inputShapes = resolveInputShapes(declared, inputs);
     const feeds: Record<string, OrtTensor> = {};
     for (const d of declared) feeds[d.name] = makeTensor(d.name, d.type, inputShapes[d.name]);
-    if (profiling && baselineRuns > 0) {
-      const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options(choice.used);
-      try {
-        plain = await ort().InferenceSession.create(modelPath, rest);
-      } catch (e) {
-        throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
-      }
-    }
+    if (profiling && baselineRuns > 0) plain = await createPlain();
     const missing = (fetches ?? []).filter((f) => !profiled.outputNames.includes(f));
     if (missing.length) throw new JobError(`'${modelPath}' has no output ${missing.map((m) => `'${m}'`).join(', ')} to fetch (its outputs: ${profiled.outputNames.join(', ')})`);
-    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), feeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
+    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), createPlain, feeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
     throw e;
   }
 }
 
-/**
- * The order of one round: every session once, in an order drawn afresh for each round (a fixed
- * seed per round, so a job is repeatable). A drift over the rounds then falls on every session
- * alike, and so does whatever a session leaves behind for the next (caches, the thread pool, the
- * clock): a fixed order, even reversed every other round, gave one of two identical models a
- * lasting 3–5% edge from the session that ran before it.
- */
-export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] {
-  const order = [...slots];
-  let state = (round + 1) * 2654435761;
+/** Fisher–Yates with a seeded generator: a uniformly drawn order, the same for the same seed. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const next = seededRandom(seed);
+  const order = [...items];
   for (let i = order.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
+    const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;
 }
 
+/** Every order of `items` (n! of them). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/** Up to this many sessions, rounds cycle through every order (4! = 24 rounds a cycle). */
+const BALANCED_SLOTS = 4;
+
+/**
+ * The order of one round: every session once. Whatever a session leaves behind for the next
+ * (caches, the thread pool, the clock), and the calibration round before each round's first run,
+ * must fall on every session alike. A fixed order, even reversed every other round, gave one of two
+ * identical models a lasting 3–5% edge from the session that ran before it; so did a shuffle drawn
+ * from a generator with short low-bit periods, which over 600 rounds put one of four sessions first
+ * 199 times and another 49. Up to BALANCED_SLOTS sessions, each cycle of n! rounds runs every order
+ * once, the cycle's sequence drawn afresh: each session then runs first, last and after each other
+ * session equally often. More sessions get a uniformly drawn order each round. Seeded by round, so a
+ * job is repeatable.
+ */
+export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] {
+  if (slots.length > BALANCED_SLOTS) return shuffled(slots, (round + 1) * 2654435761);
+  const orders = permutations(slots);
+  const cycle = Math.floor(round / orders.length);
+  return shuffled(orders, (cycle + 1) * 2654435761)[round % orders.length];
+}
+
 /** How a job timed its sessions, in one sentence for the report. */
-export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone'>, models: number, profiled: boolean, baselineRuns: number): string {
+export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone' | 'threads'>, models: number, profiled: boolean, baselineRuns: number): string {
   const { warmup, runs } = req;
   const rounds = Math.max(runs, baselineRuns);
   const sessions = profiled && baselineRuns > 0 ? 'a profiled and an unprofiled session' : 'one session';
@@ -283,9 +307,13 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
   const alone = req.alone
     ? ` Then ${models > 1 ? 'each model' : 'the model'} alone, in a fresh unprofiled session with spinning on (onnxruntime's default): ${plural(warmup, 'warm-up run')} and ${plural(runs, 'timed run')} give ${models > 1 ? 'its' : 'the'} latency.`
     : '';
+  const affinities = workerAffinities(req.threads);
+  const pinned = affinities ? ` Every session's intra-op worker${req.threads > 2 ? 's' : ''} pinned to processor${affinities.includes(';') ? 's' : ''} ${affinities.split(';').map((p) => Number(p) - 1).join(', ')}.` : '';
+  const blocks = renewalRounds(rounds).length + 1;
+  const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session was created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
   return (
     `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
-    `each round in a freshly shuffled order, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${alone}`
+    `each round in a freshly shuffled order, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${alone}`
   );
 }
 
@@ -302,6 +330,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
   const requested = await chooseProvider(req.provider);
   const dir = mkdtempSync(join(workDir, 'profile-'));
   const loaded: LoadedModel[] = [];
+  let slots: Slot[] = [];
   let calibration: ProfilerCalibration | undefined;
   const released = new Set<Session>();
   const release = async (session: Session | undefined) => {
@@ -316,7 +345,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       loaded.push(await loadModel(req, i, requested, modelDir, baselineRuns));
       progress('load', i + 1, req.models.length);
     }
-    const slots: Slot[] = loaded.flatMap((m, i) => [
+    slots = loaded.flatMap((m, i) => [
       { model: i, session: m.profiled, profiled: m.profiling, runs: req.runs, times: [] },
       ...(m.plain ? [{ model: i, session: m.plain, profiled: false, runs: baselineRuns, times: [] }] : []),
     ]);
@@ -354,8 +383,11 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       report('warmup', round + 1, req.warmup);
     }
     const rounds = Math.max(...slots.map((s) => s.runs));
+    const renewals = renewalRounds(rounds);
     report('runs', 0, rounds);
     for (let round = 0; round < rounds; round++) {
+      const block = loaded.length > 1 ? renewals.indexOf(round) : -1;
+      if (block >= 0) await recreatePlainSessions(slots, loaded, release, req.warmup, run, block % 2 === 0);
       for (const slot of roundOrder(slots, round)) {
         if (slot.times.length >= slot.runs) continue;
         const start = process.hrtime.bigint();
@@ -394,11 +426,55 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     return { results, times, protocol: protocolText(req, loaded.length, true, baselineRuns) };
   } finally {
     await calibration?.dispose();
+    for (const slot of slots) await release(slot.session).catch(() => undefined);
     for (const m of loaded) {
       await release(m.profiled).catch(() => undefined);
       await release(m.plain).catch(() => undefined);
     }
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Rounds per block between renewals of the unprofiled sessions, roughly (renewalRounds). */
+export const RENEWAL_ROUNDS = 100;
+
+/**
+ * The rounds at which a job of several models creates its unprofiled sessions afresh: an even
+ * number of blocks of about RENEWAL_ROUNDS rounds (two at least), so that creation in the job's order
+ * and in reverse take equal shares of the runs.
+ */
+export function renewalRounds(rounds: number): number[] {
+  if (rounds < 2) return [];
+  const blocks = 2 * Math.max(1, Math.round(rounds / (2 * RENEWAL_ROUNDS)));
+  return Array.from({ length: blocks - 1 }, (_, b) => Math.floor((rounds * (b + 1)) / blocks));
+}
+
+/**
+ * What a session is like for its whole life varies from one creation to the next: the earlier of
+ * two identical sessions ran 0.3–1.2% slower with 1 thread and another process keeping a core busy
+ * (up to 2.5% at times), and one of two identical sessions inside a profiling job kept an edge of up to
+ * 3.5% for the whole job, so that a compare of a model with itself read "beyond noise". A job of
+ * several models therefore creates each model's unprofiled session afresh every block of rounds
+ * (renewalRounds), in reverse order and the job's order by turns, and warms the new ones up: every
+ * model's timed runs come from several sessions, created early and late alike (bench/README.md). The
+ * profiled sessions stay, as each keeps one trace.
+ */
+async function recreatePlainSessions(
+  slots: Slot[],
+  loaded: readonly LoadedModel[],
+  release: (session: Session) => Promise<void>,
+  warmup: number,
+  run: (slot: Slot) => Promise<void>,
+  reverse: boolean,
+): Promise<void> {
+  const plain = slots.filter((s) => !s.profiled);
+  if (reverse) plain.reverse();
+  for (const slot of plain) {
+    await release(slot.session);
+    slot.session = await loaded[slot.model].createPlain();
+  }
+  for (let round = 0; round < warmup; round++) {
+    for (const slot of roundOrder(plain, round)) await run(slot);
   }
 }
 

@@ -205,7 +205,7 @@ export class ProfilerCalibration {
 
   /** Loads the chains in `dir` (a scratch folder the caller removes): the pool chains only with more than one thread. */
   static async load(provider: string, threads: number, dir: string, optimization: Optimization = 'all'): Promise<ProfilerCalibration> {
-    const base = baseSessionOptions(provider, threads);
+    const base = baseSessionOptions(provider, threads, { pinned: true });
     const chain = await ChainSessions.load(calibrationChain(CHAIN_NODES), calibrationChain(1), [1, CHANNELS, SIDE, SIDE], { ...base, graphOptimizationLevel: 'disabled' }, CHAIN_REPEATS, dir, 'chain');
     const pools: ChainSessions[] = [];
     try {

@@ -3,6 +3,7 @@
  * can actually start (a tiny session is created and run once with it; the answer is kept for the
  * life of the process), and the choice for a job with a fallback to cpu that says why.
  */
+import { readFileSync } from 'node:fs';
 import { GraphBuilder } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
 import type { BackendInfo, ProviderStatus } from '../protocol';
@@ -102,12 +103,49 @@ export async function chooseProvider(requested: string): Promise<ProviderChoice>
   return { requested: name, used: 'cpu', fallbackReason: `${name} could not start: ${status.reason}; ran on cpu instead` };
 }
 
-/** Session options every kernel job uses. */
+/** The processors this process may run on, in order (Linux: /proc/self/status); undefined where the system does not say. */
+export function allowedProcessors(status?: string): number[] | undefined {
+  let text = status;
+  if (text === undefined) {
+    if (process.platform !== 'linux') return undefined;
+    try {
+      text = readFileSync('/proc/self/status', 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const list = text.match(/^Cpus_allowed_list:\s*(\S+)\s*$/m)?.[1];
+  if (!list) return undefined;
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const [from, to = from] = part.split('-').map(Number);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) return undefined;
+    for (let p = from; p <= to; p++) out.push(p);
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * onnxruntime's `session.intra_op_thread_affinities` for a session timed in turn with others: worker
+ * k of the `threads` − 1 pool threads on the (k + 1)-th allowed processor (wrapping), the calling
+ * thread left free, so that every session of a job has its workers in the same place. Unpinned,
+ * each session's worker settles wherever the scheduler first put it: with another process keeping
+ * one of two cores busy, one of two identical sessions read 1.03–1.09× the other, job after job;
+ * pinned, 0.987–1.009 (bench/README.md). Undefined with one thread or where processors are unknown.
+ */
+export function workerAffinities(threads: number, processors = allowedProcessors()): string | undefined {
+  if (threads < 2 || !processors?.length) return undefined;
+  // onnxruntime numbers logical processors from 1.
+  return Array.from({ length: threads - 1 }, (_, k) => String(processors[(k + 1) % processors.length] + 1)).join(';');
+}
+
 /**
  * The session options every lcnb session shares. `spinning`: let the intra-op pool spin while it
- * waits for work (onnxruntime's default), for a session timed alone; off unless asked.
+ * waits for work (onnxruntime's default), for a session timed alone; off unless asked. `pinned`:
+ * the pool's workers on fixed processors (workerAffinities), for sessions timed in turn.
  */
-export function baseSessionOptions(provider: string, threads: number, { spinning = false }: { spinning?: boolean } = {}): SessionOptions {
+export function baseSessionOptions(provider: string, threads: number, { spinning = false, pinned = false }: { spinning?: boolean; pinned?: boolean } = {}): SessionOptions {
+  const affinities = pinned ? workerAffinities(threads) : undefined;
   return {
     executionProviders: [provider],
     intraOpNumThreads: threads,
@@ -116,6 +154,6 @@ export function baseSessionOptions(provider: string, threads: number, { spinning
     logSeverityLevel: 3,
     // Sessions are timed in turn within one process: a pool that spins waiting for work takes the
     // cores from the next session's pool (ratios swung 0.5–2.3× with it, stayed within ±2% without).
-    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, ...(affinities ? { intra_op_thread_affinities: affinities } : {}) } },
   };
 }

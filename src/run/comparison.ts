@@ -3,7 +3,7 @@
  * kernels/process/profile.ts measureModels), each with a 95% interval from a paired bootstrap over the
  * rounds: resampling whole rounds keeps what the machine did during a round on both sides.
  */
-import { quantile } from '../../kernels/stats';
+import { quantile, seededRandom } from '../../kernels/stats';
 
 export const BOOTSTRAP_RESAMPLES = 2000;
 export const INTERVAL = 0.95;
@@ -23,25 +23,14 @@ export interface RatioInterval {
   readonly hi: number;
 }
 
-/** A fixed pseudo-random sequence in [0, 1), so the same runs give the same interval. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** a's run time over b's (see RATIO_QUANTILE) with its 95% paired-bootstrap interval; run i of a and of b are from one round. */
 export function pairedRatio(a: readonly number[], b: readonly number[], resamples = BOOTSTRAP_RESAMPLES): RatioInterval {
   const n = Math.min(a.length, b.length);
   if (n === 0) throw new Error('no runs to compare');
   const typical = (runs: readonly number[]) => quantile(runs, RATIO_QUANTILE);
   const ratio = typical(a.slice(0, n)) / typical(b.slice(0, n));
-  const next = random(n * 7919 + resamples);
+  // A fixed seed, so the same runs give the same interval.
+  const next = seededRandom(n * 7919 + resamples);
   const ratios: number[] = [];
   const ra = new Array<number>(n);
   const rb = new Array<number>(n);
