@@ -178,7 +178,9 @@ interface LoadedModel {
   readonly plain?: Session;
   /** A fresh unprofiled session of the model, with the job's options. */
   readonly createPlain: () => Promise<Session>;
-  readonly feeds: Record<string, OrtTensor>;
+  /** The inputs every run is fed; made afresh, same values, with the unprofiled sessions (recreatePlainSessions). */
+  feeds: Record<string, OrtTensor>;
+  readonly newFeeds: () => Record<string, OrtTensor>;
   /** The outputs each run fetches (all when absent). */
   readonly fetches?: readonly string[];
   readonly inputShapes: Record<string, number[]>;
@@ -246,12 +248,12 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
       return { name, shape: meta.isTensor ? meta.shape : [], type: meta.isTensor ? meta.type : 'non-tensor' };
     });
     const inputShapes = resolveInputShapes(declared, inputs);
-    const feeds: Record<string, OrtTensor> = {};
-    for (const d of declared) feeds[d.name] = makeTensor(d.name, d.type, inputShapes[d.name]);
+    const newFeeds = () => Object.fromEntries(declared.map((d) => [d.name, makeTensor(d.name, d.type, inputShapes[d.name])]));
+    const feeds = newFeeds();
     if (profiling && baselineRuns > 0) plain = await createPlain();
     const missing = (fetches ?? []).filter((f) => !profiled.outputNames.includes(f));
     if (missing.length) throw new JobError(`'${modelPath}' has no output ${missing.map((m) => `'${m}'`).join(', ')} to fetch (its outputs: ${profiled.outputNames.join(', ')})`);
-    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), createPlain, feeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
+    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), createPlain, feeds, newFeeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
     throw e;
@@ -310,7 +312,7 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
   const affinities = workerAffinities(req.threads);
   const pinned = affinities ? ` Every session's intra-op worker${req.threads > 2 ? 's' : ''} pinned to processor${affinities.includes(';') ? 's' : ''} ${affinities.split(';').map((p) => Number(p) - 1).join(', ')}.` : '';
   const blocks = renewalRounds(rounds).length + 1;
-  const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session was created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
+  const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session and input tensors were created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
   return (
     `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
     `each round in a freshly shuffled order, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${alone}`
@@ -436,7 +438,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
 }
 
 /** Rounds per block between renewals of the unprofiled sessions, roughly (renewalRounds). */
-export const RENEWAL_ROUNDS = 100;
+export const RENEWAL_ROUNDS = 50;
 
 /**
  * The rounds at which a job of several models creates its unprofiled sessions afresh: an even
@@ -452,12 +454,12 @@ export function renewalRounds(rounds: number): number[] {
 /**
  * What a session is like for its whole life varies from one creation to the next: the earlier of
  * two identical sessions ran 0.3–1.2% slower with 1 thread and another process keeping a core busy
- * (up to 2.5% at times), and one of two identical sessions inside a profiling job kept an edge of up to
- * 3.5% for the whole job, so that a compare of a model with itself read "beyond noise". A job of
+ * (up to 2.5% at times), and with 2 threads one of two identical sessions read up to 7% faster than
+ * the other over 100 rounds, so that a compare of a model with itself read "beyond noise". A job of
  * several models therefore creates each model's unprofiled session afresh every block of rounds
- * (renewalRounds), in reverse order and the job's order by turns, and warms the new ones up: every
- * model's timed runs come from several sessions, created early and late alike (bench/README.md). The
- * profiled sessions stay, as each keeps one trace.
+ * (renewalRounds), in reverse order and the job's order by turns, with its input tensors made anew,
+ * and warms the new ones up: every model's timed runs come from many sessions, created early and
+ * late alike (bench/README.md). The profiled sessions stay, as each keeps one trace.
  */
 async function recreatePlainSessions(
   slots: Slot[],
@@ -473,6 +475,7 @@ async function recreatePlainSessions(
     await release(slot.session);
     slot.session = await loaded[slot.model].createPlain();
   }
+  for (const model of loaded) model.feeds = model.newFeeds();
   for (let round = 0; round < warmup; round++) {
     for (const slot of roundOrder(plain, round)) await run(slot);
   }
