@@ -1,8 +1,8 @@
 /**
  * The interleaved measurement protocol on this machine: a compare of a model with itself must read
  * 1.00 with a 95% interval inside ±3% on a quiet machine, and while another process keeps one core
- * busy with 1 thread; with 2 threads and one core busy, inside ±5% (there the runs spread more: 8
- * jobs of 600 rounds read 0.977–1.009, their intervals 2–3.5% wide each side). The two copies are
+ * busy with 1 thread; with 2 threads and one core busy, inside ±5% (there the runs spread more: 9
+ * jobs of 600 rounds read 0.977–1.007, their intervals up to 3.3% wide each side). The two copies are
  * loaded in one kernel job, their pools' workers pinned alike, their unprofiled sessions created
  * afresh every 50 rounds, and run in turn, every order of the sessions once per cycle
  * (kernels/process/profile.ts); the ratio and its paired-bootstrap interval are the compare table's
