@@ -298,6 +298,14 @@ export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] 
   return shuffled(orders, (cycle + 1) * 2654435761)[round % orders.length];
 }
 
+/** How roundOrder orders a round of `sessions`, for the protocol text. */
+function orderText(sessions: number): string {
+  if (sessions <= 1) return 'one run a round';
+  if (sessions > BALANCED_SLOTS) return 'each round in a freshly drawn order';
+  const cycle = permutations(Array.from({ length: sessions }, (_, i) => i)).length;
+  return `every order of the ${sessions} sessions once in each cycle of ${cycle} rounds`;
+}
+
 /** How a job timed its sessions, in one sentence for the report. */
 export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone' | 'threads'>, models: number, profiled: boolean, baselineRuns: number): string {
   const { warmup, runs } = req;
@@ -315,7 +323,7 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
   const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session and input tensors were created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
   return (
     `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
-    `each round in a freshly shuffled order, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${alone}`
+    `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${alone}`
   );
 }
 

@@ -113,7 +113,7 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.deepEqual(m.results.map((r) => [r.latency.runsMs.length, r.baseline?.runsMs.length, r.nodes.length > 0]), [[5, 5, true], [5, 5, true]]);
     assert.deepEqual(m.times[1].runsMs, m.results[1].baseline!.runsMs);
     assert.deepEqual(seen.filter((p) => p.phase === 'load').at(-1), { phase: 'load', done: 2, total: 2 });
-    assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning off, then run in turn, each round in a freshly shuffled order, 1 warm-up round and 5 timed rounds\. Each model's unprofiled session and input tensors were created afresh for each of 2 blocks of rounds, in reverse order and in order by turns, and warmed up\.$/);
+    assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning off, then run in turn, every order of the 4 sessions once in each cycle of 24 rounds, 1 warm-up round and 5 timed rounds\. Each model's unprofiled session and input tensors were created afresh for each of 2 blocks of rounds, in reverse order and in order by turns, and warmed up\.$/);
   });
 
   it('times models without the profiler when asked: no per-node results, one session each', async () => {
