@@ -195,6 +195,17 @@ export function busyMachineNote(load: ProfileResult['settings']['loadAverage']):
   return `Other work was running: the load average was ${load.atStart.toFixed(2)} on ${load.cores} cores when this measurement started. Times under load can be far from the model's own; compare models with figures measured on a quiet machine.`;
 }
 
+/**
+ * For models compared in turn with more than one intra-op thread while other work was running (as
+ * busyMachineNote): such ratios spread more than with one thread, which needs no second core (a
+ * model compared with itself with one of two cores busy, 600 rounds: 0.977–1.007 with 2 threads,
+ * intervals up to ±3.3%; 0.995–1.008 with 1, inside ±3%; bench/README.md).
+ */
+export function busyCompareNote(settings: Pick<ProfileResult['settings'], 'loadAverage' | 'threads'>): string | undefined {
+  if (settings.threads < 2 || !busyMachineNote(settings.loadAverage)) return undefined;
+  return `Other work was running while these models were compared with ${settings.threads} threads, so their ratios may be off by a few percent; on a busy machine, 'profile: { threads: 1 }' compares more tightly.`;
+}
+
 /** Runs that varied widely within the measurement: p90 at least 1.5 × p10. */
 export function spreadNote(p10Ms: number, p90Ms: number): string | undefined {
   if (!(p10Ms > 0) || p90Ms < 1.5 * p10Ms) return undefined;

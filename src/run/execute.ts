@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../files/atomicWrite';
 import { HeadedSource, loadModel, LoadedModel, ModelSource } from './loader';
 import { BuildRequest, modelLabel } from '../zoo';
 import { KernelClient, KernelError } from '../../kernels/host/client';
-import { ModelProfile, MeasureSettings } from '../../kernels/host/profileGraph';
+import { busyCompareNote, ModelProfile, MeasureSettings } from '../../kernels/host/profileGraph';
 import { compareTimes } from './comparison';
 import { HeadedBuild, headedSection, splitOf } from './headed';
 import { reportMarkdown } from './markdown';
@@ -162,7 +162,8 @@ async function measureOne(model: BuiltModel, settings: ProfileSettings | undefin
 /** The latency ratios of models measured together, against the first; none for one model or separate jobs. */
 function comparisonOf(built: readonly BuiltModel[], measured: Measured | undefined): TimeComparison | undefined {
   if (!measured?.protocol || built.length < 2) return undefined;
-  return compareTimes(built.map((b) => b.label), measured.runsMs, measured.protocol);
+  const busy = measured.profiles[0] && busyCompareNote(measured.profiles[0].settings);
+  return compareTimes(built.map((b) => b.label), measured.runsMs, busy ? `${measured.protocol} ${busy}` : measured.protocol);
 }
 
 /** Notes of the models read from files, after the cell's own. */

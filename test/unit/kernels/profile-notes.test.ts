@@ -1,9 +1,17 @@
 /** Notes that warn when a measurement's conditions make its times less trustworthy. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { busyMachineNote, spreadNote } from '../../../kernels/host/profileGraph';
+import { busyCompareNote, busyMachineNote, spreadNote } from '../../../kernels/host/profileGraph';
 
 describe('measurement notes', () => {
+  it('a compare with several threads on a busy machine suggests one thread', () => {
+    const busy = { atStart: 1.9, atEnd: 2.4, cores: 2 };
+    assert.match(busyCompareNote({ threads: 2, loadAverage: busy }) ?? '', /compared with 2 threads.*'profile: { threads: 1 }' compares more tightly/);
+    assert.equal(busyCompareNote({ threads: 1, loadAverage: busy }), undefined, 'one thread is the advice already');
+    assert.equal(busyCompareNote({ threads: 2, loadAverage: { atStart: 0.2, atEnd: 2, cores: 2 } }), undefined, 'a quiet machine');
+    assert.equal(busyCompareNote({ threads: 2, loadAverage: undefined }), undefined);
+  });
+
   it('says when other work was running as the measurement started', () => {
     assert.equal(busyMachineNote({ atStart: 0.3, atEnd: 2.1, cores: 2 }), undefined, 'the job’s own load at the end does not count');
     assert.equal(busyMachineNote(undefined), undefined);
