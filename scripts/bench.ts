@@ -6,10 +6,13 @@
  * The roofline predictor is checked twice: fitted to the zoo's measured layer times leaving each
  * family out in turn (src/run/machineFit.ts), and against the published latency tables
  * (scripts/predictTables.ts, datasheet devices).
+ * Then the six models of issue 15 and a model compared with itself, quiet and while another process
+ * keeps one core busy.
  * Writes bench/results.json and bench/results.md. Options: --runs N (default 30), --only PREFIX,
- * --reference-dir DIR, --opt LEVEL (default all), --skip-zoo (notebook targets only).
+ * --reference-dir DIR, --opt LEVEL (default all), --skip-zoo (notebook targets only), --skip-isolated,
+ * --skip-load (no measurements under load).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     opt: { type: 'string', default: 'all' },
     'skip-zoo': { type: 'boolean', default: false },
     'skip-isolated': { type: 'boolean', default: false },
+    'skip-load': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -62,6 +66,40 @@ function zooCostTiming() {
     totals.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return { models: ids.length, best_ms: Math.min(...totals), median_ms: median(totals), target_ms: 500 };
+}
+
+/** The models whose per-layer times issue 15 asks to hold quietly and under load. */
+const LOAD_MODELS = ['mobilenet_v2_x1_0', 'mobilenet_v3_small_x1_0', 'shufflenet_v2_x0_5', 'ghostnet_x1_0', 'fasternet_t0', 'pplcnet_x0_25'];
+
+/** A model compared with itself (the golden test's cell): ratio and interval, at `threads`, over `rounds`. */
+async function selfCompare(kernel: KernelClient, threads: number, rounds: number) {
+  const cell = `compare:\n  models: [mobilenet_v3_small_x1_0, mobilenet_v3_small_x1_0]\n  resolution: 160\n  profile: { runs: ${rounds}, warmup: 20, threads: ${threads} }\n`;
+  const { report } = await executeCell(cell, { kernel, provider: 'cpu', baseDir: tmpdir() });
+  const r = report.comparison?.ratios[1];
+  if (!r) throw new Error('the self-compare was not measured');
+  return { threads, rounds, ratio: r.ratio, lo: r.lo, hi: r.hi };
+}
+
+/**
+ * Under load: another process keeps one core busy (a spinning loop) while the six models are
+ * profiled and a model is compared with itself at 1 and 2 threads; the quiet self-compare runs first.
+ */
+async function loadTargets(kernel: KernelClient) {
+  const quiet = await selfCompare(kernel, THREADS, 300);
+  const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  try {
+    const models = [];
+    for (const id of LOAD_MODELS) {
+      const p = await profileGraph(kernel, buildModel(id), { provider: 'cpu', threads: THREADS, runs, warmup: 10, optimization });
+      models.push({ id, median_ms: p.latency.median_ms, alone: p.latency.alone ?? false, corrected_coverage: p.corrected_coverage ?? NaN });
+      console.log(`one core busy: ${id.padEnd(26)} ${p.latency.median_ms.toFixed(2)} ms  corrected coverage ${percent(p.corrected_coverage ?? NaN)}`);
+    }
+    const compares = [quiet, { ...(await selfCompare(kernel, 1, 600)), busy: true }, { ...(await selfCompare(kernel, THREADS, 600)), busy: true }];
+    for (const c of compares) console.log(`self-compare ${'busy' in c ? 'one core busy' : 'quiet'}, ${c.threads} thread(s), ${c.rounds} rounds: ${formatRatio(c)}`);
+    return { models, self_compare: compares.map((c) => ({ busy: 'busy' in c, threads: c.threads, rounds: c.rounds, ratio: c.ratio, lo: c.lo, hi: c.hi })) };
+  } finally {
+    busy.kill('SIGKILL');
+  }
 }
 
 /** The notebook's targets: model cell to first output, a 50-run profile cell, hover latency. */
@@ -246,6 +284,7 @@ async function main() {
     }
     await rm(dir, { recursive: true, force: true });
   }
+  const load = values['skip-load'] || values['skip-zoo'] ? undefined : await loadTargets(kernel);
   await kernel.dispose();
 
   // The roofline on this machine, each family predicted from a fit to the others; and the published tables.
@@ -301,6 +340,25 @@ async function main() {
     md.push('| model | lcnb export ms (median) | reference export ms (median) | lcnb ÷ reference (95%) |', '|---|---:|---:|---:|');
     md.push(...references.map((r) => `| ${r.id} | ${r.lcnb_ms.toFixed(3)} | ${r.reference_ms.toFixed(3)} | ${formatRatio({ ratio: r.ratio, lo: r.ratio_lo, hi: r.ratio_hi })} |`));
   }
+  if (load) {
+    const quietRows = new Map(rows.map((r) => [r.id, r] as const));
+    const quietRow = (id: string) => quietRows.get(id);
+    const pct = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? percent(v) : '—');
+    md.push(
+      '',
+      `Quiet and under load: the six models of issue 15 profiled as above, on the quiet machine (the table above) and while another process keeps one core busy (a spinning loop), right after the zoo. Latency under load is the faster of in turn and alone, as always (*alone* marks the second).`,
+      '',
+      '| model | quiet: median ms | quiet: corrected coverage | one core busy: median ms | one core busy: corrected coverage |',
+      '|---|---:|---:|---:|---:|',
+      ...load.models.map((m) => `| ${m.id} | ${quietRow(m.id)?.median_ms.toFixed(2) ?? '—'} | ${pct(quietRow(m.id)?.corrected_coverage)} | ${m.median_ms.toFixed(2)}${m.alone ? ' (alone)' : ''} | ${pct(m.corrected_coverage)} |`),
+      '',
+      `A model compared with itself (mobilenet_v3_small_x1_0 at 160 px, a compare cell, the golden test's): it should read 1.00, its 95% interval inside ±3%.`,
+      '',
+      '| machine | threads | rounds | ratio (95%) |',
+      '|---|---:|---:|---:|',
+      ...load.self_compare.map((c) => `| ${c.busy ? 'one core busy' : 'quiet'} | ${c.threads} | ${c.rounds} | ${c.ratio.toFixed(3)} (${c.lo.toFixed(3)}–${c.hi.toFixed(3)}) |`),
+    );
+  }
   if (prediction) {
     md.push(
       '',
@@ -321,7 +379,7 @@ async function main() {
   );
   mkdirSync(join(root, 'bench'), { recursive: true });
   const published_tables = tables.map(({ rows: _rows, ...t }) => t);
-  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, spinning, references, prediction, published_tables }, null, 2) + '\n');
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ settings, machine, zoo, foreign, notebook, rows, spinning, references, load, prediction, published_tables }, null, 2) + '\n');
   writeFileSync(join(root, 'bench', 'results.md'), md.join('\n') + '\n');
   console.log(`\n${md.join('\n')}`);
 }
