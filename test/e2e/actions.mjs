@@ -288,7 +288,8 @@ export class NotebookList {
 
   /**
    * Scrolls until `locator` exists and its top edge is `top` px below the list's top edge (or as
-   * close as the list's ends allow), looking further down while it does not exist yet.
+   * close as the list's ends allow), looking further down while it does not exist yet, and waiting
+   * for it at the end of the list (up to 15 s).
    */
   async reveal(locator, { top = 100 } = {}) {
     for (let i = 0; i < 60; i++) {
@@ -302,8 +303,11 @@ export class NotebookList {
         const after = await locator.first().boundingBox();
         if (after && Math.abs(after.y - (view.y + top)) < NotebookList.WHEEL_STEP) return;
         if ((await this.state()).top === s.top) return; // as close as it gets
+      } else if (s.top >= s.max) {
+        // At the end of the list and not there yet: a cell's editor can render its lines a moment
+        // after the row appears, so wait for it before giving up.
+        await this.page.waitForTimeout(250);
       } else {
-        if (s.top >= s.max) break;
         await this.scrollTo(s.top + view.height * 0.8);
       }
     }
