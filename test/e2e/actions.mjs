@@ -94,7 +94,11 @@ export async function pickFromQuickPick(page, label) {
     if (Date.now() > deadline) throw new Error(`no "${label}" in the quick pick`);
     await page.waitForTimeout(250);
   }
-  await row.first().click({ timeout: TIMEOUT.step });
+  // The typed label makes its row the active one, and Enter picks it: a click can land on the
+  // active row's description tooltip instead (as pickKernel notes).
+  const focused = await row.first().evaluate((el) => el.classList.contains('focused'));
+  if (focused) await input.press('Enter');
+  else await row.first().click({ timeout: TIMEOUT.step });
 }
 
 // Notebook editor actions shared by the notebook UI tests.
