@@ -302,7 +302,8 @@ export function roundOrder<T>(slots: readonly T[], round: number): readonly T[] 
 function orderText(sessions: number): string {
   if (sessions <= 1) return 'one run a round';
   if (sessions > BALANCED_SLOTS) return 'each round in a freshly drawn order';
-  const cycle = permutations(Array.from({ length: sessions }, (_, i) => i)).length;
+  let cycle = 1;
+  for (let n = 2; n <= sessions; n++) cycle *= n;
   return `every order of the ${sessions} sessions once in each cycle of ${cycle} rounds`;
 }
 

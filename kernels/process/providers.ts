@@ -125,6 +125,14 @@ export function allowedProcessors(status?: string): number[] | undefined {
   return out.length ? out : undefined;
 }
 
+let processorsRead: { readonly list: number[] | undefined } | undefined;
+
+/** allowedProcessors for this process, read once: every session of a job asks for it. */
+function thisProcessProcessors(): number[] | undefined {
+  processorsRead ??= { list: allowedProcessors() };
+  return processorsRead.list;
+}
+
 /**
  * onnxruntime's `session.intra_op_thread_affinities` for a session timed in turn with others: worker
  * k of the `threads` − 1 pool threads on the (k + 1)-th allowed processor (wrapping), the calling
@@ -133,7 +141,7 @@ export function allowedProcessors(status?: string): number[] | undefined {
  * one of two cores busy, one of two identical sessions read 1.03–1.09× the other, job after job;
  * pinned, 0.987–1.009 (bench/README.md). Undefined with one thread or where processors are unknown.
  */
-export function workerAffinities(threads: number, processors = allowedProcessors()): string | undefined {
+export function workerAffinities(threads: number, processors = thisProcessProcessors()): string | undefined {
   if (threads < 2 || !processors?.length) return undefined;
   // onnxruntime numbers logical processors from 1.
   return Array.from({ length: threads - 1 }, (_, k) => String(processors[(k + 1) % processors.length] + 1)).join(';');

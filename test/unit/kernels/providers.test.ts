@@ -31,7 +31,7 @@ describe('pinned intra-op workers', () => {
   it('only sessions timed in turn are pinned', () => {
     const extra = (pinned: boolean) => (baseSessionOptions('cpu', 2, { pinned }).extra as { session: Record<string, unknown> }).session;
     assert.equal(extra(false).intra_op_thread_affinities, undefined);
-    if (allowedProcessors()) assert.equal(extra(true).intra_op_thread_affinities, workerAffinities(2));
+    if (allowedProcessors()) assert.equal(extra(true).intra_op_thread_affinities, workerAffinities(2, allowedProcessors()));
   });
 
   it('onnxruntime accepts the pinning and runs a pinned 2-thread session', async () => {
