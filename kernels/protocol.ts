@@ -208,6 +208,8 @@ export interface PoolChainCost {
   readonly profiledKernelUs: number;
   /** profiledKernelUs − unprofiledNodeUs: what a pooled event of this size pays inside it. */
   readonly inKernelUs: number;
+  /** Mean over the chain's profiled convs of the calling thread's time handing work to the pool and waiting for it (trace.ts, poolWaitUs); absent in older results. */
+  readonly poolWaitUs?: number;
 }
 
 /**
@@ -257,6 +259,8 @@ export interface NodeProfile {
   readonly totalUs: number;
   /** Of `calls`, those whose kernel event shows a parallel loop on the intra-op thread pool (trace.ts, usedThreadPool). */
   readonly pooledCalls?: number;
+  /** Over the timed runs, the calling thread's time handing this node's loops to the pool and waiting for them, µs (trace.ts, poolWaitUs). */
+  readonly poolWaitUs?: number;
   /** Input and output shapes as the profiler saw them (weights included, in input order). */
   readonly inputShapes: number[][];
   readonly outputShapes: number[][];
@@ -292,6 +296,12 @@ export interface ProfileResult {
   readonly baseline?: WallTimes;
   /** The model timed alone with spinning on, after the interleaved rounds (MeasureRequest.alone). */
   readonly alone?: WallTimes;
+  /**
+   * A graph with the model's inputs that does nothing, timed unprofiled after each round with the
+   * baseline (kernels/process/emptyRun.ts): the fixed cost of a run() call with these feeds. Absent
+   * without a baseline, or where the graph could not be made (a note says why).
+   */
+  readonly emptyRun?: WallTimes;
   /** The profiler's own cost per node; absent when not requested or when it could not be measured. */
   readonly profilerCost?: ProfilerCost;
   /** One entry per node onnxruntime ran, in execution order of the first timed run. */

@@ -236,11 +236,14 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
   const { headline, useAlone, note: aloneNote } = chooseLatency(unprofiled, alone);
   const medianMs = unprofiled.medianMs;
   const bindingMs = result.latency.bindingMs;
-  // onnxruntime's own run time without the profiler: the unprofiled wall time less what the Node
-  // binding adds per run. On a loaded machine the binding's share (measured on the profiled runs)
-  // can reach the whole unprofiled median; there is then no run time left to compare against.
-  const unprofiledRunMs =
-    result.baseline && bindingMs !== undefined && bindingMs < result.baseline.medianMs ? result.baseline.medianMs - bindingMs : undefined;
+  const emptyRunMs = result.emptyRun?.medianMs;
+  // The nodes' time without the profiler: the unprofiled wall time less the fixed cost of a run() call,
+  // timed on a graph with the model's inputs that does nothing (kernels/process/emptyRun.ts), or in
+  // results without one, the Node binding's share measured on the profiled runs (too large by the
+  // profiler's own work outside model_run). On a loaded machine that cost can reach the whole
+  // unprofiled median; there is then no run time left to compare against.
+  const callMs = emptyRunMs ?? bindingMs;
+  const unprofiledRunMs = result.baseline && callMs !== undefined && callMs < result.baseline.medianMs ? result.baseline.medianMs - callMs : undefined;
   const parts = result.latency.ortParts;
   // Per run (kernel events of one run, less the in-kernel cost per event), median over the runs:
   // a run's own sum includes the stalls the run met, as the unprofiled median does; the per-node
@@ -275,6 +278,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
       profiled_vs_unprofiled: result.latency.medianMs / medianMs,
       ...(unprofiledRunMs !== undefined ? { unprofiled_run_ms: unprofiledRunMs } : {}),
       ...(bindingMs !== undefined ? { binding_ms: bindingMs } : {}),
+      ...(emptyRunMs !== undefined ? { empty_run_ms: emptyRunMs } : {}),
     },
     totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
     achieved_gflops: totals.flops / (headline.medianMs * 1e-3) / 1e9,

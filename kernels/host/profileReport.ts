@@ -16,7 +16,9 @@ function profilerLines(p: ModelProfile): string[] {
     `  profiler    onnxruntime's profiler costs ${us(c.in_kernel_us)} inside each kernel event off the thread pool${c.pool_in_kernel_us !== undefined ? `, ${us(c.pool_in_kernel_us)} inside each on it` : ''}, and ${us(c.chain_between_kernels_us)} between kernels`,
     `              (calibration chains, where a node takes ${us(c.chain_unprofiled_node_us)} unprofiled); ${c.kernels_per_run} kernels per run here${c.pooled_kernels_per_run !== undefined ? ` (${c.pooled_kernels_per_run.toFixed(0)} on the pool)` : ''}: ≥ ${c.per_node_cost_ratio.toFixed(2)}× from that alone`,
     `  corrected   per-layer times less that in-kernel cost add up to ${(100 * p.corrected_coverage).toFixed(1)}% of onnxruntime's run time without the profiler`,
-    `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.binding_ms ?? 0)} Node binding per run; over 100%: profiler cost remains in the rows)`,
+    p.latency.empty_run_ms !== undefined
+      ? `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.empty_run_ms)} for a run() of a graph that does nothing; over 100%: profiler cost remains in the rows)`
+      : `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.binding_ms ?? 0)} Node binding per run; over 100%: profiler cost remains in the rows)`,
   ];
 }
 

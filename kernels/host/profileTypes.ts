@@ -115,12 +115,19 @@ export interface ModelProfile {
     /** profiled / unprofiled median, both in turn: what the profiler itself costs. */
     readonly profiled_vs_unprofiled: number;
     /**
-     * onnxruntime's own run time with the profiler off: median_ms less binding_ms. (onnxruntime
-     * reports its run time only while profiling; the binding's share does not depend on it.)
+     * The nodes' time with the profiler off: the unprofiled median (in turn) less empty_run_ms, the
+     * fixed cost of a run() call (in reports saved before lcnb timed it: less binding_ms).
+     * onnxruntime reports its own run time only while profiling.
      */
     readonly unprofiled_run_ms?: number;
-    /** What the Node binding's run() adds around onnxruntime's run: median of wall − model_run over the profiled runs. */
+    /** What the Node binding's run() adds around onnxruntime's run of a profiled session: median of wall − model_run over the profiled runs. */
     readonly binding_ms?: number;
+    /**
+     * A run() of a graph with the model's inputs that does nothing, unprofiled, median, timed after
+     * each round (kernels/process/emptyRun.ts): the fixed cost of a call. Smaller than binding_ms,
+     * which also holds the profiler's own work outside model_run.
+     */
+    readonly empty_run_ms?: number;
   };
   readonly totals: { readonly params: number; readonly madds: number; readonly flops: number; readonly mac_bytes: number };
   readonly achieved_gflops: number;

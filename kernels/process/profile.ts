@@ -15,6 +15,7 @@ import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimi
 import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
 import { OPTIMIZATION_LEVELS } from '../../src/shared/measureSettings';
 import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB } from '../protocol';
+import { EmptyRunInput, emptyRunModel } from './emptyRun';
 import { ProfilerCalibration } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice, workerAffinities } from './providers';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
@@ -176,6 +177,10 @@ interface LoadedModel {
   readonly profiling: boolean;
   readonly profiled: Session;
   readonly plain?: Session;
+  /** A graph with the model's inputs that does nothing, unprofiled, with the job's options (emptyRun.ts); with `plain` only. */
+  readonly empty?: Session;
+  /** The empty graph's timed runs, ms, one a round. */
+  readonly emptyTimes: number[];
   /** A fresh unprofiled session of the model, with the job's options. */
   readonly createPlain: () => Promise<Session>;
   /** The inputs every run is fed; made afresh, same values, with the unprofiled sessions (recreatePlainSessions). */
@@ -253,10 +258,28 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
     if (profiling && baselineRuns > 0) plain = await createPlain();
     const missing = (fetches ?? []).filter((f) => !profiled.outputNames.includes(f));
     if (missing.length) throw new JobError(`'${modelPath}' has no output ${missing.map((m) => `'${m}'`).join(', ')} to fetch (its outputs: ${profiled.outputNames.join(', ')})`);
-    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), createPlain, feeds, newFeeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
+    const empty = plain ? await createEmpty(declared.map((d) => ({ ...d, shape: inputShapes[d.name] })), options(choice.used), notes) : undefined;
+    return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), ...(empty ? { empty } : {}), emptyTimes: [], createPlain, feeds, newFeeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
+    await plain?.release().catch(() => undefined);
     throw e;
+  }
+}
+
+/** The empty-run session for a model's inputs (emptyRun.ts), unprofiled; undefined, with a note, where there can be none. */
+async function createEmpty(inputs: readonly EmptyRunInput[], options: SessionOptions, notes: string[]): Promise<Session | undefined> {
+  const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options;
+  const bytes = emptyRunModel(inputs);
+  const without = (why: string) => {
+    notes.push(`a run() that does nothing could not be timed (${why}); the unprofiled run is the median latency less the Node binding's share measured on the profiled runs, which also holds some of the profiler's own work`);
+    return undefined;
+  };
+  if (typeof bytes === 'string') return without(bytes);
+  try {
+    return await ort().InferenceSession.create(bytes, rest);
+  } catch (e) {
+    return without(condenseOrtError((e as Error).message));
   }
 }
 
@@ -322,9 +345,12 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
   const pinned = affinities ? ` Every session's intra-op worker${req.threads > 2 ? 's' : ''} pinned to processor${affinities.includes(';') ? 's' : ''} ${affinities.split(';').map((p) => Number(p) - 1).join(', ')}.` : '';
   const blocks = renewalRounds(rounds).length + 1;
   const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session and input tensors were created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
+  const empty = both
+    ? ` After each round, a run() of a graph with ${models > 1 ? "each model's" : "the model's"} inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler.`
+    : '';
   return (
     `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
-    `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${alone}`
+    `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${empty}${alone}`
   );
 }
 
@@ -387,9 +413,19 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
         costNotes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
       }
     }
+    // Each model's empty run (emptyRun.ts) follows the round, as the calibration chains do.
+    const runEmpties = async (timed: boolean) => {
+      for (const model of loaded) {
+        if (!model.empty) continue;
+        const start = process.hrtime.bigint();
+        await model.empty.run(model.feeds);
+        if (timed) model.emptyTimes.push(wallMs(start));
+      }
+    };
     report('warmup', 0, req.warmup);
     for (let round = 0; round < req.warmup; round++) {
       for (const slot of roundOrder(slots, round)) await run(slot);
+      await runEmpties(false);
       await calibration?.round();
       report('warmup', round + 1, req.warmup);
     }
@@ -405,6 +441,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
         await run(slot);
         slot.times.push(wallMs(start));
       }
+      await runEmpties(true);
       await calibration?.round();
       report('runs', round + 1, rounds);
     }
@@ -441,6 +478,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     for (const m of loaded) {
       await release(m.profiled).catch(() => undefined);
       await release(m.plain).catch(() => undefined);
+      await release(m.empty).catch(() => undefined);
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -578,6 +616,7 @@ async function readResult(
       ...(bindingMs !== undefined ? { bindingMs } : {}),
     },
     ...(baselineMs ? { baseline: wallStats(baselineMs) } : {}),
+    ...(model.emptyTimes.length ? { emptyRun: wallStats(model.emptyTimes) } : {}),
     ...(profilerCost ? { profilerCost } : {}),
     nodes,
     settings: {

@@ -141,7 +141,7 @@ export interface SplitRow {
   /** Measured, ms: each part's kernels, and the run's time in no part (inserted kernels + between kernels). */
   readonly ms?: Readonly<Record<ModelPart, number>> & { readonly unattributed: number };
   readonly median_ms?: number;
-  /** onnxruntime's run and what the Node binding adds around it, when measured (for the latency cell's hover). */
+  /** The nodes' run and what the run() call adds around it, when measured (for the latency cell's hover). */
   readonly binding_text?: string;
   /** What the time in no part is made of, one line each (for the cell's hover). */
   readonly unattributed_parts?: string;
@@ -170,7 +170,7 @@ export function splitRows(report: Report): SplitRow[] {
       total: { params: sum((p) => p.params), madds: sum((p) => p.madds), flops: sum((p) => p.flops), mac_bytes: sum((p) => p.mac_bytes) },
       ms: t ? { ...by((p) => (p.median_us ?? 0) / 1e3), unattributed: (t.runtime_only_us + (t.gaps_us ?? 0) + t.other_us) / 1e3 } : undefined,
       binding_text:
-        t?.binding_us !== undefined ? `onnxruntime's run ${(t.run_us / 1e3).toFixed(2)} ms + the Node binding ${(t.binding_us / 1e3).toFixed(2)} ms (copying inputs and outputs)` : undefined,
+        t?.binding_us !== undefined ? `the nodes' run ${(t.run_us / 1e3).toFixed(2)} ms + the run() call ${(t.binding_us / 1e3).toFixed(2)} ms (the Node binding's work with inputs and outputs)` : undefined,
       unattributed_parts: t
         ? [
             `${(t.runtime_only_us / 1e3).toFixed(2)} ms in kernels onnxruntime inserted`,

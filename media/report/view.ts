@@ -532,7 +532,7 @@ function splitTable(doc: Document, report: Report): HTMLElement | undefined {
       ? ([
           ...MODEL_PARTS.map((part): Column<SplitRow> => ({ group: 'Time (ms, measured)', header: PART_TITLES[part], title: `Summed median time of the kernels whose main op is in the ${part}`, value: (r) => ms(r)?.[part], text: (r) => (ms(r) ? ms(r)![part].toFixed(2) : '—') })),
           { group: 'Time (ms, measured)', header: 'In no part', title: "The rest of onnxruntime's run: kernels it inserted (layout reorders), gaps between kernels, and what the kernels' medians do not add up to; hover a cell for the breakdown", value: (r) => r.ms?.unattributed, text: (r) => (r.ms ? r.ms.unattributed.toFixed(2) : '—'), cellTitle: (r) => r.unattributed_parts ?? '' },
-          { group: 'Time (ms, measured)', header: 'Median latency', title: "Median of the timed runs with the profiler off, as the caller sees it: onnxruntime's run plus what the Node binding adds (hover a cell)", value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms), cellTitle: (r) => r.binding_text ?? '' },
+          { group: 'Time (ms, measured)', header: 'Median latency', title: "Median of the timed runs with the profiler off, as the caller sees it: the nodes' run plus what the run() call adds (hover a cell)", value: (r) => r.median_ms, text: (r) => fixed(3)(r.median_ms), cellTitle: (r) => r.binding_text ?? '' },
         ] as Column<SplitRow>[])
       : []),
     { group: 'Published (paper)', header: metric, title: `${metric} reported by the paper for this pair; hover for the source`, value: (r) => r.accuracy?.value, text: (r) => (r.accuracy ? String(r.accuracy.value) : '—'), cellTitle: (r) => r.accuracy?.source ?? 'not published for this pair at these settings' },

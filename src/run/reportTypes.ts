@@ -136,7 +136,7 @@ export interface SplitTiming {
   readonly other_us: number;
   /** Measured kernels that cover ops of two parts (fused across a boundary), counted in the part of their main op. */
   readonly spanning_kernels: number;
-  /** What the Node binding adds around onnxruntime's run (copying inputs and outputs), µs, when measured: the median latency less `run_us`. */
+  /** What the run() call adds around the nodes' run (the Node binding's work, onnxruntime's around the nodes), µs, when measured: the median latency less `run_us`. */
   readonly binding_us?: number;
 }
 

@@ -46,6 +46,8 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
     if (parts.size > 1) spanning++;
   }
   const runUs = (corrected ? unprofiledRunMs : profile.latency.profiled_run_ms) * 1e3;
+  // What unprofiled_run_ms left out of the median latency: a run() call's fixed cost.
+  const callMs = profile.latency.empty_run_ms ?? profile.latency.binding_ms;
   // The profiled run's gaps between kernels belong to that run; against the unprofiled run (corrected
   // times) the time outside kernels is only known as a whole.
   const gaps = profile.profiler && !corrected ? profile.profiler.between_kernels_us + profile.profiler.edges_us : undefined;
@@ -58,7 +60,7 @@ function timeSplit(summary: ModelSummary, profile: ModelProfile): TimeSplit {
       ...(gaps !== undefined ? { gaps_us: gaps } : {}),
       other_us: Math.max(0, runUs - attributed - (gaps ?? 0)),
       spanning_kernels: spanning,
-      ...(corrected && profile.latency.binding_ms !== undefined ? { binding_us: profile.latency.binding_ms * 1e3 } : {}),
+      ...(corrected && callMs !== undefined ? { binding_us: callMs * 1e3 } : {}),
     },
   };
 }
@@ -137,7 +139,7 @@ export function timingNote(split: BackboneSplit): string | undefined {
       : `${ms(t.other_us)} ms between kernels or from kernel times varying run to run`,
   ];
   const spanning = t.spanning_kernels ? ` ${t.spanning_kernels} kernel${t.spanning_kernels === 1 ? '' : 's'} fused ops of two parts and count in the part of their main op.` : '';
-  const binding = t.binding_us !== undefined ? ` Around that run, the Node binding adds ${ms(t.binding_us)} ms (copying inputs and outputs) to the median latency.` : '';
+  const binding = t.binding_us !== undefined ? ` Around that run, the run() call itself adds ${ms(t.binding_us)} ms to the median latency (the Node binding's work with the inputs and outputs, and onnxruntime's around the nodes).` : '';
   return `${basis}; each kernel counts in the part of its main op. ${ms(unattributed)} ms (${pct(unattributed)}%) is in no part: ${rest.join('; ')}.${spanning}${binding}`;
 }
 

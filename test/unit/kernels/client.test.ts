@@ -77,6 +77,9 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.ok(parts.kernelUs > 0 && parts.betweenKernelsUs >= 0 && parts.edgesUs >= 0);
     assert.ok(Math.abs(parts.kernelUs + parts.betweenKernelsUs + parts.edgesUs - result.latency.ortMedianMs * 1e3) <= 0.5 * result.latency.ortMedianMs * 1e3, 'the parts make up a run');
     assert.ok(result.latency.bindingMs !== undefined && Number.isFinite(result.latency.bindingMs));
+    // A run() that does nothing, with the model's inputs, is timed once in each timed round.
+    assert.equal(result.emptyRun?.runsMs.length, 3);
+    assert.ok(result.emptyRun!.medianMs > 0 && result.emptyRun!.medianMs < result.baseline!.medianMs);
     // With baseline runs, the profiler's own cost is measured by default.
     const cost = result.profilerCost!;
     assert.equal(cost.chainNodes, 101);
@@ -87,6 +90,7 @@ describe('KernelClient', { timeout: 120_000 }, () => {
   it('at optimisation level all, reports nodes as onnxruntime names them, each found in the optimised graph', async () => {
     const result = await client.profile({ modelPath: small, provider: 'cpu', threads: 2, runs: 2, warmup: 1, optimization: 'all', baselineRuns: 0 });
     assert.equal(result.baseline, undefined);
+    assert.equal(result.emptyRun, undefined, 'no empty run without a baseline');
     assert.equal(result.profilerCost, undefined, 'no calibration without baseline runs unless asked');
     assert.ok(result.nodes.every((n) => n.graph), 'every node identified');
     assert.ok(result.nodes.some((n) => n.name.endsWith('_nchwc') && n.graph?.domain === 'com.microsoft.nchwc'));
@@ -113,7 +117,7 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.deepEqual(m.results.map((r) => [r.latency.runsMs.length, r.baseline?.runsMs.length, r.nodes.length > 0]), [[5, 5, true], [5, 5, true]]);
     assert.deepEqual(m.times[1].runsMs, m.results[1].baseline!.runsMs);
     assert.deepEqual(seen.filter((p) => p.phase === 'load').at(-1), { phase: 'load', done: 2, total: 2 });
-    assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning off, then run in turn, every order of the 4 sessions once in each cycle of 24 rounds, 1 warm-up round and 5 timed rounds\. Each model's unprofiled session and input tensors were created afresh for each of 2 blocks of rounds, in reverse order and in order by turns, and warmed up\.$/);
+    assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning off, then run in turn, every order of the 4 sessions once in each cycle of 24 rounds, 1 warm-up round and 5 timed rounds\. Each model's unprofiled session and input tensors were created afresh for each of 2 blocks of rounds, in reverse order and in order by turns, and warmed up\. After each round, a run\(\) of a graph with each model's inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler\.$/);
   });
 
   it('times models without the profiler when asked: no per-node results, one session each', async () => {

@@ -47,6 +47,11 @@ function checkProfile(p: ModelProfile, graph: Graph): void {
   assert.ok(Math.abs(shares - 1) < 1e-9, `shares add up to 1, got ${shares}`);
   assert.ok(p.coverage > 0.3 && p.coverage <= 1.02, `coverage ${p.coverage}`);
   assert.ok(p.latency.median_ms > 0 && p.latency.p10_ms <= p.latency.p90_ms);
+  // The nodes' time without the profiler: the unprofiled median in turn less a run() that does nothing.
+  const inTurn = p.latency.in_turn_median_ms ?? p.latency.median_ms;
+  const empty = p.latency.empty_run_ms!;
+  assert.ok(empty > 0 && empty < inTurn, `empty run ${empty} ms`);
+  if (p.latency.unprofiled_run_ms !== undefined) assert.ok(Math.abs(p.latency.unprofiled_run_ms - (inTurn - empty)) < 1e-12);
   assert.ok(p.achieved_gflops > 0 && p.peaks.gemm_gflops > 0 && p.peaks.bandwidth_gbs > 0);
 }
 
