@@ -208,8 +208,6 @@ export interface PoolChainCost {
   readonly profiledKernelUs: number;
   /** profiledKernelUs − unprofiledNodeUs: what a pooled event of this size pays inside it. */
   readonly inKernelUs: number;
-  /** Mean over the chain's profiled convs of the calling thread's time handing work to the pool and waiting for it (trace.ts, poolWaitUs); absent in older results. */
-  readonly poolWaitUs?: number;
 }
 
 /**
@@ -259,8 +257,6 @@ export interface NodeProfile {
   readonly totalUs: number;
   /** Of `calls`, those whose kernel event shows a parallel loop on the intra-op thread pool (trace.ts, usedThreadPool). */
   readonly pooledCalls?: number;
-  /** Over the timed runs, the calling thread's time handing this node's loops to the pool and waiting for them, µs (trace.ts, poolWaitUs). */
-  readonly poolWaitUs?: number;
   /** Input and output shapes as the profiler saw them (weights included, in input order). */
   readonly inputShapes: number[][];
   readonly outputShapes: number[][];

@@ -181,9 +181,7 @@ function poolChainCost(chain: (typeof POOL_CHAINS)[number], times: ChainTimes): 
   const perRun = Array.from({ length: timed }, (_, r) => convs.reduce((sum, n) => sum + n.perRunUs[r], 0) / convs.length);
   const unprofiledNodeUs = median(times.differencesUs) / (nodes - 1);
   const profiledKernelUs = median(perRun);
-  const calls = convs.reduce((sum, n) => sum + n.calls, 0);
-  const poolWaitUs = convs.reduce((sum, n) => sum + n.poolWaitUs, 0) / Math.max(1, calls);
-  return { chainNodes: nodes, shape: [1, channels, side, side], runs: times.differencesUs.length, unprofiledNodeUs, profiledKernelUs, inKernelUs: profiledKernelUs - unprofiledNodeUs, poolWaitUs };
+  return { chainNodes: nodes, shape: [1, channels, side, side], runs: times.differencesUs.length, unprofiledNodeUs, profiledKernelUs, inKernelUs: profiledKernelUs - unprofiledNodeUs };
 }
 
 /**

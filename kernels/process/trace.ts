@@ -48,8 +48,6 @@ export interface NodeAggregate {
   readonly outputShapes: number[][];
   /** Calls (over the timed runs) whose kernel event shows a parallel loop on the intra-op thread pool. */
   readonly pooledCalls: number;
-  /** Over the timed runs, the calling thread's time handing work to the pool and waiting for it (poolWaitUs), µs. */
-  readonly poolWaitUs: number;
 }
 
 /**
@@ -64,8 +62,6 @@ export interface RunParts {
   readonly kernelUs: number;
   /** Of `kernelUs`, the time inside the events of `pooledKernels`. */
   readonly pooledKernelUs: number;
-  /** Of `pooledKernelUs`, the calling thread's time handing work to the pool and waiting for it (poolWaitUs). */
-  readonly poolWaitUs: number;
   readonly betweenKernelsUs: number;
   readonly edgesUs: number;
 }
@@ -86,40 +82,19 @@ const KERNEL_SUFFIX = '_kernel_time';
  * False when the event has no such statistics (one thread, or a provider that does not write them).
  */
 export function usedThreadPool(stats: unknown): boolean {
-  const main = mainThreadStats(stats);
-  const blocks = main?.block_size;
-  return Array.isArray(blocks) && blocks.length > 0;
-}
-
-/** The `main_thread` object of a kernel event's `thread_scheduling_stats` (an object, or its JSON text). */
-function mainThreadStats(stats: unknown): Record<string, unknown> | undefined {
   let value = stats;
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
     } catch {
-      return undefined;
+      return false;
     }
   }
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null) return false;
   const main = (value as Record<string, unknown>).main_thread;
-  return typeof main === 'object' && main !== null ? (main as Record<string, unknown>) : undefined;
-}
-
-/**
- * The time, µs, a kernel event's calling thread spent handing its parallel loops to the intra-op pool
- * and waiting for the pool's threads to finish them: the `Distribution`, `DistributionEnqueue`,
- * `Wait` and `WaitRevoke` of its `thread_scheduling_stats` (onnxruntime's thread-pool profiler times
- * each stage of a parallel section on the calling thread). 0 for a node that ran off the pool. With
- * spinning off, most of it is a pool thread waking up.
- */
-export function poolWaitUs(stats: unknown): number {
-  const main = mainThreadStats(stats);
-  if (!main) return 0;
-  const blocks = main.block_size;
-  if (!Array.isArray(blocks) || blocks.length === 0) return 0;
-  const stage = (key: string) => (typeof main[key] === 'number' && Number.isFinite(main[key]) ? Math.max(0, main[key] as number) : 0);
-  return stage('Distribution') + stage('DistributionEnqueue') + stage('Wait') + stage('WaitRevoke');
+  if (typeof main !== 'object' || main === null) return false;
+  const blocks = (main as Record<string, unknown>).block_size;
+  return Array.isArray(blocks) && blocks.length > 0;
 }
 
 /** An event with only the fields lcnb reads (the trace's args also carry memory statistics). */
@@ -141,7 +116,6 @@ function slim(raw: unknown): TraceEvent | undefined {
             input_type_shape: args.input_type_shape,
             output_type_shape: args.output_type_shape,
             used_thread_pool: usedThreadPool(args.thread_scheduling_stats),
-            pool_wait_us: poolWaitUs(args.thread_scheduling_stats),
           }
         : {},
   };
@@ -245,10 +219,9 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     inputShapes: number[][];
     outputShapes: number[][];
     pooledCalls: number;
-    poolWaitUs: number;
   }
   const byName = new Map<string, Acc>();
-  const parts = windows.map(() => ({ kernels: 0, pooledKernels: 0, kernelUs: 0, pooledKernelUs: 0, poolWaitUs: 0, betweenKernelsUs: 0, lastEnd: 0, firstStart: 0 }));
+  const parts = windows.map(() => ({ kernels: 0, pooledKernels: 0, kernelUs: 0, pooledKernelUs: 0, betweenKernelsUs: 0, lastEnd: 0, firstStart: 0 }));
   const kernelEvents = events
     .filter((e) => e.cat === 'Node' && e.name.endsWith(KERNEL_SUFFIX))
     .sort((a, b) => a.ts - b.ts);
@@ -269,17 +242,14 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
         inputShapes: shapesOf(args.input_type_shape),
         outputShapes: shapesOf(args.output_type_shape),
         pooledCalls: 0,
-        poolWaitUs: 0,
       };
       byName.set(name, acc);
     }
     // Events read from a trace carry the flag (slim); events built otherwise may carry the statistics.
     const args = e.args ?? {};
     const pooled = typeof args.used_thread_pool === 'boolean' ? args.used_thread_pool : usedThreadPool(args.thread_scheduling_stats);
-    const wait = pooled ? (typeof args.pool_wait_us === 'number' ? args.pool_wait_us : poolWaitUs(args.thread_scheduling_stats)) : 0;
     acc.calls++;
     if (pooled) acc.pooledCalls++;
-    acc.poolWaitUs += wait;
     acc.perRunUs[run] += e.dur ?? 0;
     // Kernels run one after another (sequential executor), so the gaps between them add up.
     const p = parts[run];
@@ -296,7 +266,6 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     if (pooled) {
       p.pooledKernels++;
       p.pooledKernelUs += e.dur ?? 0;
-      p.poolWaitUs += wait;
     }
   }
   const runParts = parts.map((p, i) => ({
@@ -304,7 +273,6 @@ export function summarizeTrace(events: readonly TraceEvent[], warmup: number, ru
     pooledKernels: p.pooledKernels,
     kernelUs: p.kernelUs,
     pooledKernelUs: p.pooledKernelUs,
-    poolWaitUs: p.poolWaitUs,
     betweenKernelsUs: p.betweenKernelsUs,
     edgesUs: p.kernels ? p.firstStart - windows[i].start + (windows[i].end - p.lastEnd) : windows[i].durUs,
   }));

@@ -8,7 +8,7 @@ import { matchProfiledNodes, OptimizedGraph } from '../../../kernels/process/opt
 import { JobError, resolveInputShapes, seededFloats } from '../../../kernels/process/profile';
 import { condenseOrtError } from '../../../kernels/process/providers';
 import { median, quantile } from '../../../kernels/stats';
-import { poolWaitUs, readTraceFile, summarizeTrace, TraceEvent, usedThreadPool } from '../../../kernels/process/trace';
+import { readTraceFile, summarizeTrace, TraceEvent, usedThreadPool } from '../../../kernels/process/trace';
 
 function nodeEvent(name: string, ts: number, dur: number, op = 'Conv'): TraceEvent {
   return {
@@ -62,7 +62,7 @@ describe('profile trace', () => {
   it('divides each timed run into kernel time, gaps between kernels and the run\'s edges', () => {
     const s = summarizeTrace(events, 1, 3);
     // run(start, k): a at start+1 for 10k µs, b 1 µs after a for k µs, model_run [start, start + 11k + 4].
-    assert.deepEqual(s.runParts, [1, 3, 2].map((k) => ({ kernels: 2, pooledKernels: 0, kernelUs: 11 * k, pooledKernelUs: 0, poolWaitUs: 0, betweenKernelsUs: 1, edgesUs: 3 })));
+    assert.deepEqual(s.runParts, [1, 3, 2].map((k) => ({ kernels: 2, pooledKernels: 0, kernelUs: 11 * k, pooledKernelUs: 0, betweenKernelsUs: 1, edgesUs: 3 })));
     for (const [i, p] of s.runParts.entries()) assert.equal(p.kernelUs + p.betweenKernelsUs + p.edgesUs, s.timedRuns[i].durUs);
   });
 
@@ -206,17 +206,15 @@ describe('quantiles', () => {
 
 describe('profile trace: nodes on the intra-op thread pool', () => {
   /** thread_scheduling_stats as onnxruntime 1.30 writes them; `blocks` empty for a node that ran on the calling thread alone. */
-  function stats(blocks: number[], subRuns = 7, wait = { Distribution: 0, DistributionEnqueue: 0, Wait: 0, WaitRevoke: 0 }): Record<string, unknown> {
+  function stats(blocks: number[], subRuns = 7): Record<string, unknown> {
     return {
-      main_thread: { thread_pool_name: 'session-1-intra-op', thread_id: '1', block_size: blocks, core: 1, Run: 3, ...wait },
+      main_thread: { thread_pool_name: 'session-1-intra-op', thread_id: '1', block_size: blocks, core: 1, Distribution: 0, DistributionEnqueue: 0, Run: 3, Wait: 0, WaitRevoke: 0 },
       sub_threads: { '2': { num_run: subRuns, core: 0 } },
     };
   }
-  /** The calling thread's stages around the pool in a pooled event: 4 µs handing work out, 1 µs enqueuing, 6 µs waiting. */
-  const WAIT = { Distribution: 4, DistributionEnqueue: 1, Wait: 6, WaitRevoke: 0 };
   function pooledEvent(name: string, ts: number, dur: number, blocks: number[]): TraceEvent {
     const e = nodeEvent(name, ts, dur);
-    return { ...e, args: { ...e.args, thread_scheduling_stats: stats(blocks, 7, WAIT) } };
+    return { ...e, args: { ...e.args, thread_scheduling_stats: stats(blocks) } };
   }
   /** A run at `start`: conv (on the pool, 20 µs), relu (off it, 2 µs), conv2 (on the pool in the first run only, 6 µs). */
   function pooledRun(start: number, conv2OnPool: boolean): TraceEvent[] {
@@ -238,24 +236,15 @@ describe('profile trace: nodes on the intra-op thread pool', () => {
     assert.equal(usedThreadPool({ main_thread: {} }), false);
   });
 
-  it("reads the calling thread's time handing work to the pool and waiting for it, 0 off the pool", () => {
-    assert.equal(poolWaitUs(stats([1], 7, WAIT)), 11);
-    assert.equal(poolWaitUs(JSON.stringify(stats([2, 2], 7, { ...WAIT, WaitRevoke: 2 }))), 13, 'the statistics as JSON text');
-    assert.equal(poolWaitUs(stats([], 7, WAIT)), 0, 'no parallel loop: the stages are not the pool');
-    assert.equal(poolWaitUs(undefined), 0);
-    assert.equal(poolWaitUs({ main_thread: { block_size: [1], Distribution: 'x', Wait: -3 } }), 0, 'what is not a time counts as 0');
-  });
-
   it('counts pooled calls per node and pooled kernels and their time per run', () => {
     const s = summarizeTrace([...pooledRun(0, true), ...pooledRun(100, true), ...pooledRun(200, false)], 1, 2);
     const byName = Object.fromEntries(s.nodes.map((n) => [n.name, n]));
     assert.deepEqual([byName.conv.pooledCalls, byName.relu.pooledCalls, byName.conv2.pooledCalls], [2, 0, 1]);
-    assert.deepEqual([byName.conv.poolWaitUs, byName.relu.poolWaitUs, byName.conv2.poolWaitUs], [22, 0, 11], 'summed over the timed calls that used the pool');
     assert.deepEqual(
-      s.runParts.map((p) => [p.kernels, p.pooledKernels, p.kernelUs, p.pooledKernelUs, p.poolWaitUs]),
+      s.runParts.map((p) => [p.kernels, p.pooledKernels, p.kernelUs, p.pooledKernelUs]),
       [
-        [3, 2, 28, 26, 22],
-        [3, 1, 28, 20, 11],
+        [3, 2, 28, 26],
+        [3, 1, 28, 20],
       ],
     );
   });
@@ -271,11 +260,11 @@ describe('profile trace: nodes on the intra-op thread pool', () => {
       assert.equal(conv.args?.used_thread_pool, true);
       assert.equal(conv.args?.thread_scheduling_stats, undefined);
       assert.deepEqual(
-        summarizeTrace(read, 0, 2).nodes.map((n) => [n.name, n.pooledCalls, n.poolWaitUs]),
+        summarizeTrace(read, 0, 2).nodes.map((n) => [n.name, n.pooledCalls]),
         [
-          ['conv', 2, 22],
-          ['relu', 0, 0],
-          ['conv2', 1, 11],
+          ['conv', 2],
+          ['relu', 0],
+          ['conv2', 1],
         ],
       );
     } finally {
