@@ -182,6 +182,12 @@ export interface ProfilerCost {
   readonly inKernelUs: number;
   /** Mean gap between consecutive kernel events with the profiler on (median over runs). */
   readonly betweenKernelsUs: number;
+  /**
+   * The executor's own work per node with the profiler off, µs: a chain of Relu nodes on a
+   * one-element tensor, (long − short) / (nodes − 1). At most what a model's run spends outside its
+   * kernels per node (it includes the one-element kernel itself). Absent in older results.
+   */
+  readonly executorNodeUs?: number;
   /** The chain's kernels per run that used the thread pool (0 where the chain measures what it should). */
   readonly chainPooledKernels?: number;
   /** The same measured on nodes that run on the intra-op thread pool; absent with 1 thread (see noPool). */

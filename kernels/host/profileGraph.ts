@@ -261,6 +261,8 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
         )
       : undefined;
   const correctedRunUs = parts && inKernelPerRunUs !== undefined ? parts.kernelUs - inKernelPerRunUs : undefined;
+  // What of the unprofiled run the kernels can hold: the executor's own work between them is no layer's.
+  const kernelsShareUs = unprofiledRunMs !== undefined && parts ? unprofiledRunMs * 1e3 - parts.kernels * (cost?.executorNodeUs ?? 0) : undefined;
   return {
     id: graph.name,
     input: graph.inputs[0]?.shape ?? [],
@@ -283,7 +285,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
     totals: { params: totals.params, madds: totals.madds, flops: totals.flops, mac_bytes: totals.macBytes },
     achieved_gflops: totals.flops / (headline.medianMs * 1e-3) / 1e9,
     coverage: attribution.attributedUs / (result.latency.ortMedianMs * 1e3),
-    ...(correctedRunUs !== undefined && unprofiledRunMs !== undefined ? { corrected_coverage: correctedRunUs / (unprofiledRunMs * 1e3) } : {}),
+    ...(correctedRunUs !== undefined && kernelsShareUs !== undefined && kernelsShareUs > 0 ? { corrected_coverage: correctedRunUs / kernelsShareUs } : {}),
     ...(cost && parts && unprofiledRunMs !== undefined
       ? {
           profiler: {
@@ -299,6 +301,7 @@ function assemble(graph: Graph, result: ProfileResult, peaks: PeaksResult, form:
               : {}),
             chain_between_kernels_us: cost.betweenKernelsUs,
             chain_unprofiled_node_us: cost.unprofiledNodeUs,
+            ...(cost.executorNodeUs !== undefined ? { executor_node_us: cost.executorNodeUs } : {}),
             per_node_cost_ratio: 1 + ((inKernelPerRunUs ?? 0) + parts.kernels * cost.betweenKernelsUs) / (unprofiledRunMs * 1e3),
             ...(cost.calibrationMs !== undefined ? { calibration_ms: cost.calibrationMs } : {}),
             method: cost.pool ? `${cost.method}; on the thread pool: ${cost.pool.method}` : cost.noPool ? `${cost.method}; no pool figure: ${cost.noPool}` : cost.method,

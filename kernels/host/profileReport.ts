@@ -7,6 +7,13 @@ import { isolatedAgreementText } from '../../src/shared/isolated';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
+/** The executor's own work between kernels taken out of the unprofiled run, as a clause of the corrected line. */
+function executorText(p: ModelProfile): string {
+  const c = p.profiler;
+  if (!c || c.executor_node_us === undefined) return '';
+  return `; the kernels' share is that less ${c.kernels_per_run} kernels × ${c.executor_node_us.toFixed(2)} µs, the executor's own work per node`;
+}
+
 /** The profiler's own cost and the per-layer times with it taken out, when it was measured. */
 function profilerLines(p: ModelProfile): string[] {
   const c = p.profiler;
@@ -15,9 +22,11 @@ function profilerLines(p: ModelProfile): string[] {
   return [
     `  profiler    onnxruntime's profiler costs ${us(c.in_kernel_us)} inside each kernel event off the thread pool${c.pool_in_kernel_us !== undefined ? `, ${us(c.pool_in_kernel_us)} inside each on it` : ''}, and ${us(c.chain_between_kernels_us)} between kernels`,
     `              (calibration chains, where a node takes ${us(c.chain_unprofiled_node_us)} unprofiled); ${c.kernels_per_run} kernels per run here${c.pooled_kernels_per_run !== undefined ? ` (${c.pooled_kernels_per_run.toFixed(0)} on the pool)` : ''}: ≥ ${c.per_node_cost_ratio.toFixed(2)}× from that alone`,
-    `  corrected   per-layer times less that in-kernel cost add up to ${(100 * p.corrected_coverage).toFixed(1)}% of onnxruntime's run time without the profiler`,
+    c.executor_node_us !== undefined
+      ? `  corrected   per-layer times less that in-kernel cost add up to ${(100 * p.corrected_coverage).toFixed(1)}% of the kernels' share of onnxruntime's run without the profiler`
+      : `  corrected   per-layer times less that in-kernel cost add up to ${(100 * p.corrected_coverage).toFixed(1)}% of onnxruntime's run time without the profiler`,
     p.latency.empty_run_ms !== undefined
-      ? `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.empty_run_ms)} for a run() of a graph that does nothing; over 100%: profiler cost remains in the rows)`
+      ? `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.empty_run_ms)} for a run() of a graph that does nothing${executorText(p)}; over 100%: profiler cost remains in the rows)`
       : `              (${ms(p.latency.unprofiled_run_ms)} = median latency − ${ms(p.latency.binding_ms ?? 0)} Node binding per run; over 100%: profiler cost remains in the rows)`,
   ];
 }

@@ -141,10 +141,12 @@ export interface ModelProfile {
    * How much of onnxruntime's run time without the profiler (latency.unprofiled_run_ms) the
    * per-layer times account for once the profiler's in-kernel cost is taken out: per profiled run,
    * Σ kernel events − (kernels off the thread pool × profiler.in_kernel_us + kernels on it ×
-   * profiler.pool_in_kernel_us), median over the runs, ÷ the unprofiled run. Equals Σ corrected_us ÷
-   * unprofiled run when the runs are steady; taken per run, like the unprofiled median, so a stalled
-   * run counts the same way on both sides. Over 1: the rows still hold profiler cost the calibration
-   * chains do not capture. Absent when the profiler's cost was not measured.
+   * profiler.pool_in_kernel_us), median over the runs, ÷ the kernels' share of the unprofiled run
+   * (the unprofiled run less kernels_per_run × profiler.executor_node_us, the executor's own work
+   * between kernels, where measured). Equals Σ corrected_us ÷ that share when the runs are steady;
+   * taken per run, like the unprofiled median, so a stalled run counts the same way on both sides.
+   * Over 1: the rows still hold profiler cost the calibration chains do not capture. Absent when
+   * the profiler's cost was not measured.
    */
   readonly corrected_coverage?: number;
   /** onnxruntime's profiler's own cost (absent when not measured). Times in µs. */
@@ -161,6 +163,8 @@ export interface ModelProfile {
     readonly in_kernel_us: number;
     readonly chain_between_kernels_us: number;
     readonly chain_unprofiled_node_us: number;
+    /** The executor's own work per node with the profiler off (a chain of one-element Relu nodes; at most what a node costs outside its kernel). Absent in older reports. */
+    readonly executor_node_us?: number;
     /**
      * Pool chain (convs that each ran on the intra-op thread pool), per node: the profiler's work inside
      * each kernel event, and the node's time with the profiler off. Absent with one thread.

@@ -64,6 +64,23 @@ export function calibrationChain(length: number): Uint8Array {
   return exportOnnx(b.build([x]), { form: 'deploy' }).bytes;
 }
 
+/** Nodes in the executor chain (executorChain). */
+export const EXECUTOR_CHAIN_NODES = 101;
+/** Runs of the executor chain's sessions per round. */
+const EXECUTOR_REPEATS = 3;
+
+/**
+ * A chain of `length` Relu nodes on a one-element tensor: each node's kernel does next to nothing, so
+ * the chain's unprofiled time per node is the executor's own work around a node (at most: it includes
+ * the kernel's call and one-element output).
+ */
+export function executorChain(length: number): Uint8Array {
+  const b = new GraphBuilder(`lcnb_executor_chain_${length}`);
+  let x: Tensor = b.input('x', [1]);
+  for (let i = 0; i < length; i++) x = b.add1('Relu', `relu${i}`, [x]);
+  return exportOnnx(b.build([x]), { form: 'deploy' }).bytes;
+}
+
 /**
  * A chain of `length` convs on [1, channels, side, side] whose every node runs on the intra-op thread
  * pool (with more than one thread): 1×1 Conv and depthwise 3×3 Conv (both with bias) in turn.
@@ -97,8 +114,8 @@ function withoutSpinning(options: SessionOptions): SessionOptions {
 interface ChainTimes {
   /** Per timed run: long chain's wall time − short chain's, µs (the two ran one after the other). */
   readonly differencesUs: number[];
-  /** The profiled long chain's trace, over its timed runs. */
-  readonly profiled: TraceSummary;
+  /** The profiled long chain's trace, over its timed runs (absent for a chain loaded without it). */
+  readonly profiled?: TraceSummary;
 }
 
 /**
@@ -119,14 +136,14 @@ class ChainSessions {
     private readonly prefix: string,
   ) {}
 
-  static async load(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, repeats: number, dir: string, prefix: string): Promise<ChainSessions> {
+  static async load(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, repeats: number, dir: string, prefix: string, profiled = true): Promise<ChainSessions> {
     const { InferenceSession, Tensor } = ort();
     const plain = withoutSpinning(options);
     const sessions: Session[] = [];
     try {
       sessions.push(await InferenceSession.create(long, plain));
       sessions.push(await InferenceSession.create(short, plain));
-      sessions.push(await InferenceSession.create(long, { ...plain, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
+      if (profiled) sessions.push(await InferenceSession.create(long, { ...plain, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
     } catch (e) {
       for (const s of sessions) await s.release().catch(() => undefined);
       throw e;
@@ -138,7 +155,8 @@ class ChainSessions {
   async round(): Promise<void> {
     for (let r = 0; r < this.repeats; r++) {
       const times: number[] = [];
-      for (const s of this.runs % 2 === 0 ? [0, 1, 2] : [2, 1, 0]) {
+      const order = this.sessions.map((_, i) => i);
+      for (const s of this.runs % 2 === 0 ? order : order.reverse()) {
         const start = process.hrtime.bigint();
         await this.sessions[s].run(this.feeds);
         times[s] = Number(process.hrtime.bigint() - start) / 1e3;
@@ -159,11 +177,18 @@ class ChainSessions {
   async read(warmupRounds: number): Promise<ChainTimes> {
     await this.release();
     const warmup = Math.min(warmupRounds * this.repeats, Math.max(0, this.runs - this.repeats));
+    if (this.sessions.length < 3) return { differencesUs: this.differencesUs.slice(warmup) };
     const file = readdirSync(this.dir).find((f) => f.startsWith(this.prefix) && f.endsWith('.json'));
     if (!file) throw new Error('onnxruntime wrote no profile trace for a calibration chain');
     const profiled = summarizeTrace(await readTraceFile(join(this.dir, file)), warmup, this.runs - warmup);
     return { differencesUs: this.differencesUs.slice(warmup), profiled };
   }
+}
+
+/** The profiled chain's trace (every chain but the executor chain is loaded with one). */
+function traceOf(times: ChainTimes): TraceSummary {
+  if (!times.profiled) throw new Error('a calibration chain was read without its profiled session');
+  return times.profiled;
 }
 
 /** One pool chain's figure, or why it has none (its convs did not all use the pool). */
@@ -172,12 +197,13 @@ function poolChainCost(chain: (typeof POOL_CHAINS)[number], times: ChainTimes): 
   // Optimisation may add nodes (NCHWc reorders at both ends of both chains; they cancel in long −
   // short): the profiled figure is the mean event of the chain's own convs (named conv<i>, kept with
   // a suffix such as _nchwc), every one of which must have run on the pool in every timed run.
-  const convs = times.profiled.nodes.filter((n) => /^conv\d+(_|$)/.test(n.name));
+  const profiled = traceOf(times);
+  const convs = profiled.nodes.filter((n) => /^conv\d+(_|$)/.test(n.name));
   const onPool = convs.filter((n) => n.calls > 0 && n.pooledCalls === n.calls);
   if (convs.length !== nodes || onPool.length !== convs.length) {
     return `the ${nodes} convs of the pool chain on [1, ${channels}, ${side}, ${side}] did not all run on the thread pool (${onPool.length} of the ${convs.length} found did)`;
   }
-  const timed = times.profiled.timedRuns.length;
+  const timed = profiled.timedRuns.length;
   const perRun = Array.from({ length: timed }, (_, r) => convs.reduce((sum, n) => sum + n.perRunUs[r], 0) / convs.length);
   const unprofiledNodeUs = median(times.differencesUs) / (nodes - 1);
   const profiledKernelUs = median(perRun);
@@ -198,6 +224,7 @@ export class ProfilerCalibration {
 
   private constructor(
     private readonly chain: ChainSessions,
+    private readonly executor: ChainSessions,
     private readonly pools: ChainSessions[],
     private readonly noPool: string | undefined,
     private readonly optimization: Optimization,
@@ -208,6 +235,13 @@ export class ProfilerCalibration {
     const base = baseSessionOptions(provider, threads, { pinned: true });
     const chain = await ChainSessions.load(calibrationChain(CHAIN_NODES), calibrationChain(1), [1, CHANNELS, SIDE, SIDE], { ...base, graphOptimizationLevel: 'disabled' }, CHAIN_REPEATS, dir, 'chain');
     const pools: ChainSessions[] = [];
+    let executor: ChainSessions;
+    try {
+      executor = await ChainSessions.load(executorChain(EXECUTOR_CHAIN_NODES), executorChain(1), [1], { ...base, graphOptimizationLevel: 'disabled' }, EXECUTOR_REPEATS, dir, 'executor', false);
+    } catch (e) {
+      await chain.release();
+      throw e;
+    }
     try {
       if (threads > 1) {
         for (const [i, c] of POOL_CHAINS.entries()) {
@@ -216,29 +250,31 @@ export class ProfilerCalibration {
         }
       }
     } catch (e) {
-      for (const s of [chain, ...pools]) await s.release();
+      for (const s of [chain, executor, ...pools]) await s.release();
       throw e;
     }
-    return new ProfilerCalibration(chain, pools, threads > 1 ? undefined : 'one thread: no node runs on an intra-op thread pool', optimization);
+    return new ProfilerCalibration(chain, executor, pools, threads > 1 ? undefined : 'one thread: no node runs on an intra-op thread pool', optimization);
   }
 
   /** One round: each chain's sessions in turn, their repeats each. */
   async round(): Promise<void> {
     const start = process.hrtime.bigint();
     await this.chain.round();
+    await this.executor.round();
     for (const p of this.pools) await p.round();
     this.rounds++;
     this.busyNs += process.hrtime.bigint() - start;
   }
 
   async dispose(): Promise<void> {
-    for (const s of [this.chain, ...this.pools]) await s.release();
+    for (const s of [this.chain, this.executor, ...this.pools]) await s.release();
   }
 
   /** The costs over the rounds after the first `warmupRounds`; `timing` says how the rounds were run, for the method text. */
   async finish(warmupRounds: number, timing = 'run on their own'): Promise<ProfilerCost> {
     const times = await this.chain.read(warmupRounds);
-    const full = times.profiled.runParts.filter((p) => p.kernels === CHAIN_NODES);
+    const full = traceOf(times).runParts.filter((p) => p.kernels === CHAIN_NODES);
+    const executorNodeUs = median((await this.executor.read(warmupRounds)).differencesUs) / (EXECUTOR_CHAIN_NODES - 1);
     if (full.length === 0) throw new Error(`the calibration chain's trace holds no run with all ${CHAIN_NODES} kernels`);
     const unprofiledNodeUs = median(times.differencesUs) / (CHAIN_NODES - 1);
     const profiledKernelUs = median(full.map((p) => p.kernelUs / p.kernels));
@@ -267,10 +303,11 @@ export class ProfilerCalibration {
       profiledKernelUs,
       inKernelUs: profiledKernelUs - unprofiledNodeUs,
       betweenKernelsUs: median(full.map((p) => p.betweenKernelsUs / (p.kernels - 1))),
+      executorNodeUs,
       chainPooledKernels: median(full.map((p) => p.pooledKernels)),
       ...(typeof pool === 'string' ? { noPool: pool } : { pool }),
       calibrationMs: Number(this.busyNs) / 1e6,
-      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning off, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events`,
+      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning off, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events; the executor's own work per node, unprofiled, from a chain of ${EXECUTOR_CHAIN_NODES} Relu nodes on a one-element tensor and a 1-node chain run the same way`,
     };
   }
 }

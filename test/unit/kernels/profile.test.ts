@@ -52,6 +52,8 @@ function checkProfile(p: ModelProfile, graph: Graph): void {
   const empty = p.latency.empty_run_ms!;
   assert.ok(empty > 0 && empty < inTurn, `empty run ${empty} ms`);
   if (p.latency.unprofiled_run_ms !== undefined) assert.ok(Math.abs(p.latency.unprofiled_run_ms - (inTurn - empty)) < 1e-12);
+  // The executor's own work per node, measured with the profiler's calibration, is what the kernels' share leaves out.
+  if (p.profiler) assert.ok(p.profiler.executor_node_us !== undefined && p.profiler.executor_node_us > 0 && p.profiler.executor_node_us < p.profiler.chain_unprofiled_node_us);
   assert.ok(p.achieved_gflops > 0 && p.peaks.gemm_gflops > 0 && p.peaks.bandwidth_gbs > 0);
 }
 

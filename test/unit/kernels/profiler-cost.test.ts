@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { correctedKernelUs, inKernelCosts, poolInKernelUs, profilerInKernelUs } from '../../../kernels/host/profileGraph';
-import { calibrationChain, CHAIN_NODES, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain, ProfilerCalibration } from '../../../kernels/process/profilerCost';
+import { calibrationChain, CHAIN_NODES, EXECUTOR_CHAIN_NODES, executorChain, measureProfilerCost, POOL_CHAIN_NODES, POOL_CHAINS, poolCalibrationChain, ProfilerCalibration } from '../../../kernels/process/profilerCost';
 import { onnx } from '../../../src/onnx/proto';
 
 describe('profiler cost', () => {
@@ -88,6 +88,8 @@ describe('profiler cost', () => {
       assert.deepEqual(larger.shape, [1, POOL_CHAINS[1].channels, POOL_CHAINS[1].side, POOL_CHAINS[1].side]);
       assert.ok(larger.profiledKernelUs > two.pool.profiledKernelUs, "its convs take longer than the small chain's");
       assert.ok(two.calibrationMs !== undefined && two.calibrationMs > 0);
+      // The executor's own work per node: positive, and less than a node of the calibration chain, which also computes.
+      assert.ok(two.executorNodeUs !== undefined && two.executorNodeUs > 0 && two.executorNodeUs < two.unprofiledNodeUs, JSON.stringify(two));
       const one = await measureProfilerCost('cpu', 1, mkdtempSync(join(dir, 'one-')), 'all');
       assert.equal(one.pool, undefined);
       assert.match(one.noPool ?? '', /one thread/);
@@ -119,5 +121,13 @@ describe('profiler cost', () => {
     assert.equal(nodes.length, CHAIN_NODES);
     assert.deepEqual(nodes.slice(0, 3).map((n) => n.opType), ['Conv', 'Relu', 'Conv']);
     assert.equal(onnx.ModelProto.decode(calibrationChain(1)).graph?.node?.length, 1);
+  });
+
+  it('the executor chain is Relu nodes on a one-element tensor, as many as asked', () => {
+    const graph = onnx.ModelProto.decode(executorChain(EXECUTOR_CHAIN_NODES)).graph;
+    assert.equal(graph?.node?.length, EXECUTOR_CHAIN_NODES);
+    assert.ok(graph?.node?.every((n) => n.opType === 'Relu'));
+    assert.deepEqual(graph?.input?.[0].type?.tensorType?.shape?.dim?.map((d) => Number(d.dimValue)), [1]);
+    assert.equal(onnx.ModelProto.decode(executorChain(1)).graph?.node?.length, 1);
   });
 });
