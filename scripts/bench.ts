@@ -8,7 +8,7 @@
  * (scripts/predictTables.ts, datasheet devices).
  * Then the six models of issue 15 and a model compared with itself, quiet and while another process
  * keeps one core busy.
- * Writes bench/results.json and bench/results.md. Options: --runs N (default 30), --only PREFIX,
+ * Writes bench/results.json and bench/results.md. Options: --runs N (default 50, as `lcnb profile`), --only PREFIX,
  * --reference-dir DIR, --opt LEVEL (default all), --skip-zoo (notebook targets only), --skip-isolated,
  * --skip-load (no measurements under load).
  */
@@ -33,7 +33,7 @@ import { evaluateTables } from './predictTables';
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '30' },
+    runs: { type: 'string', default: '50' },
     only: { type: 'string', default: '' },
     'reference-dir': { type: 'string' },
     opt: { type: 'string', default: 'all' },
