@@ -240,9 +240,8 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
   }
   let plain: Session | undefined;
   const createPlain = async (): Promise<Session> => {
-    const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options(choice.used);
     try {
-      return await ort().InferenceSession.create(modelPath, rest);
+      return await ort().InferenceSession.create(modelPath, withoutProfiling(options(choice.used)));
     } catch (e) {
       throw new JobError(`onnxruntime could not load '${modelPath}' a second time, without profiling: ${condenseOrtError((e as Error).message)}`);
     }
@@ -258,7 +257,7 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
     if (profiling && baselineRuns > 0) plain = await createPlain();
     const missing = (fetches ?? []).filter((f) => !profiled.outputNames.includes(f));
     if (missing.length) throw new JobError(`'${modelPath}' has no output ${missing.map((m) => `'${m}'`).join(', ')} to fetch (its outputs: ${profiled.outputNames.join(', ')})`);
-    const empty = plain ? await createEmpty(declared.map((d) => ({ ...d, shape: inputShapes[d.name] })), options(choice.used), notes) : undefined;
+    const empty = plain ? await createEmpty(declared.map((d) => ({ ...d, shape: inputShapes[d.name] })), withoutProfiling(options(choice.used)), notes) : undefined;
     return { path: modelPath, dir, choice, profiling, profiled, ...(plain ? { plain } : {}), ...(empty ? { empty } : {}), emptyTimes: [], createPlain, feeds, newFeeds, ...(fetches ? { fetches } : {}), inputShapes, notes };
   } catch (e) {
     await profiled.release().catch(() => undefined);
@@ -267,9 +266,14 @@ async function loadModel(req: MeasureRequest, index: number, requested: Provider
   }
 }
 
-/** The empty-run session for a model's inputs (emptyRun.ts), unprofiled; undefined, with a note, where there can be none. */
-async function createEmpty(inputs: readonly EmptyRunInput[], options: SessionOptions, notes: string[]): Promise<Session | undefined> {
+/** A job's session options for an unprofiled session: no profiler, no saved graph. */
+function withoutProfiling(options: SessionOptions): SessionOptions {
   const { enableProfiling: _e, profileFilePrefix: _p, optimizedModelFilePath: _o, ...rest } = options;
+  return rest;
+}
+
+/** The empty-run session for a model's inputs (emptyRun.ts), with unprofiled `options`; undefined, with a note, where there can be none. */
+async function createEmpty(inputs: readonly EmptyRunInput[], options: SessionOptions, notes: string[]): Promise<Session | undefined> {
   const bytes = emptyRunModel(inputs);
   const without = (why: string) => {
     notes.push(`a run() that does nothing could not be timed (${why}); the unprofiled run is the median latency less the Node binding's share measured on the profiled runs, which also holds some of the profiler's own work`);
@@ -277,7 +281,7 @@ async function createEmpty(inputs: readonly EmptyRunInput[], options: SessionOpt
   };
   if (typeof bytes === 'string') return without(bytes);
   try {
-    return await ort().InferenceSession.create(bytes, rest);
+    return await ort().InferenceSession.create(bytes, options);
   } catch (e) {
     return without(condenseOrtError((e as Error).message));
   }
