@@ -42,6 +42,20 @@ export interface ProfileRequest {
   readonly profilerCost?: boolean;
 }
 
+/**
+ * How long, µs, an idle intra-op worker of a session timed in turn spins for more work before it
+ * sleeps (onnxruntime's `session.intra_op.spin_duration_us`). onnxruntime's default spinning lets a
+ * worker spin long enough to take the cores from the next session's run (two sessions alternated
+ * swung 0.47–2.27×); with spinning off, every parallel node after a pause wakes a sleeping worker,
+ * which costs a model of many small nodes up to 1.6× its latency and a different share for each
+ * model (shufflenet_v2_x0_5 ÷ mobilenet_v3_small_x1_0 at 160 px: 1.39 alone with the default, 1.10
+ * in turn with spinning off, 1.37–1.38 in turn with this bound), and it made the profiler's cost
+ * per pooled node depend on the moment (bench/README.md). Bounded, a model keeps its worker awake
+ * between its own nodes and a session's run still leaves the core to the next one: a model compared
+ * with itself in turn read 0.983–1.015, quiet and with one of two cores busy.
+ */
+export const IN_TURN_SPIN_US = 100;
+
 /** At most this many models are loaded and timed together in one job. */
 export const MAX_MODELS_PER_JOB = 64;
 
@@ -67,14 +81,15 @@ export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inpu
   /** false: time each model's one unprofiled session only (no trace, no per-node times). Default true. */
   readonly profile?: boolean;
   /**
-   * Let each session's intra-op pool spin while it waits for work (onnxruntime's default). Off by
-   * default: sessions timed in turn in one process need it off. Only for one session timed alone.
+   * Let each session's intra-op pool spin while it waits for work as long as onnxruntime's default
+   * does. Off by default: sessions timed in turn in one process spin at most IN_TURN_SPIN_US
+   * (kernels/process/providers.ts). Only for one session timed alone.
    */
   readonly spinning?: boolean;
   /**
    * After the interleaved rounds, time each model once more alone: a fresh unprofiled session with
    * spinning on (onnxruntime's default), its own warm-up and `runs` runs (ProfileResult.alone). A
-   * model's own latency is this; spinning off costs a model timed alone 1.2–1.5× here.
+   * model's own latency is the faster of this and its runs in turn.
    */
   readonly alone?: boolean;
 }

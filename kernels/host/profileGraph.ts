@@ -91,7 +91,7 @@ export async function profileModels(kernel: KernelClient, models: readonly Measu
       const inputs = onnxFile ? Object.fromEntries(graph.inputs.map((t) => [t.name, [...t.shape]])) : undefined;
       requested.push({ modelPath, ...(inputs ? { inputs } : {}) });
     }
-    // One model is also timed alone, spinning on, for its latency; several are compared in turn only.
+    // One model is also timed alone, with the default spinning, for its latency; several are compared in turn only.
     const { isolated, ...settings } = options;
     const measured = await kernel.measure({ models: requested, ...settings, baselineRuns: options.runs, alone: models.length === 1 }, job);
     const peaks = await kernel.peaks({ provider: measured.results[0].settings.providerUsed, threads: options.threads }, { signal: job.signal });
@@ -143,9 +143,10 @@ export function poolInKernelUs(pool: Pick<PoolProfilerCost, 'inKernelUs' | 'prof
 }
 
 /**
- * A model's latency: the faster of its unprofiled runs in turn (spinning off) and, when it was timed
- * alone, its runs alone with spinning on. Alone is faster on a quiet machine (1.2–1.5× here); under
- * other work a spinning pool fights it for the cores and read 3× slower here, which the note says.
+ * A model's latency: the faster of its unprofiled runs in turn (spinning bounded) and, when it was
+ * timed alone, its runs alone with onnxruntime's default spinning. The two are close on a quiet
+ * machine; under other work a spinning pool fights it for the cores (with spinning off in turn, alone
+ * read 3× slower here), which the note says.
  */
 export function chooseLatency(inTurn: WallTimes, alone: WallTimes | undefined): { headline: WallTimes; useAlone: boolean; note?: string } {
   if (!alone) return { headline: inTurn, useAlone: false };
@@ -153,7 +154,7 @@ export function chooseLatency(inTurn: WallTimes, alone: WallTimes | undefined): 
   return {
     headline: inTurn,
     useAlone: false,
-    note: `Timed alone with thread-pool spinning on (onnxruntime's default), the model read ${alone.medianMs.toFixed(3)} ms, slower than with spinning off in turn (${inTurn.medianMs.toFixed(3)} ms): other work on the machine competes with a spinning pool, so the latency shown is the one with spinning off.`,
+    note: `Timed alone with thread-pool spinning on (onnxruntime's default), the model read ${alone.medianMs.toFixed(3)} ms, slower than in turn with spinning bounded (${inTurn.medianMs.toFixed(3)} ms): other work on the machine competes with a spinning pool, so the latency shown is the one in turn.`,
   };
 }
 

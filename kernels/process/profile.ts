@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
 import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
 import { OPTIMIZATION_LEVELS } from '../../src/shared/measureSettings';
-import { MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB } from '../protocol';
+import { IN_TURN_SPIN_US, MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB } from '../protocol';
 import { EmptyRunInput, emptyRunModel } from './emptyRun';
 import { ProfilerCalibration } from './profilerCost';
 import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice, workerAffinities } from './providers';
@@ -353,7 +353,7 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
     ? ` After each round, a run() of a graph with ${models > 1 ? "each model's" : "the model's"} inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler.`
     : '';
   return (
-    `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? 'on' : 'off'}, then run in turn, ` +
+    `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? "on (onnxruntime's default)" : `bounded (an idle worker spins at most ${IN_TURN_SPIN_US} µs, then sleeps)`}, then run in turn, ` +
     `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${empty}${alone}`
   );
 }

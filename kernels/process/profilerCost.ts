@@ -11,26 +11,28 @@
  * trace. Their difference is the profiler's work inside each kernel event.
  *
  * Nodes that hand work to onnxruntime's intra-op thread pool pay more inside their events than the
- * chain's nodes, which run on the calling thread alone (measured with 2 threads: about 3 µs per event
- * off the pool, 4–19 µs on it, more for larger nodes and when the machine is in a costly state; with 1
- * thread every node runs off the pool and a model's events exceed its unprofiled run by about the
- * chain's 3 µs each). So with more than one thread two pool chains, whose nodes all use the pool (1×1
- * and depthwise 3×3 convs in turn on [1, 32, 14, 14] and on [1, 64, 28, 28], at the job's optimisation
- * level so that they run the kernels a model's convs run), are measured the same way; the trace says
- * which of a model's nodes used the pool (trace.ts, usedThreadPool) and each pays its kind's cost, a
- * pooled one by its size (kernels/host/profileGraph.ts, poolInKernelUs).
+ * chain's nodes, which run on the calling thread alone (measured with 2 threads: about 3.5 µs per
+ * event off the pool, 4–6 µs on it with the in-turn spin bound; with spinning off it was 4–19 µs and
+ * followed the moment, since the profiler's bookkeeping let the pool's worker fall asleep between
+ * nodes; with 1 thread every node runs off the pool and a model's events exceed its unprofiled run
+ * by about the chain's 3 µs each). So with more than one thread two pool chains, whose nodes all
+ * use the pool (1×1 and depthwise 3×3 convs in turn on [1, 32, 14, 14] and on [1, 64, 28, 28], at
+ * the job's optimisation level so that they run the kernels a model's convs run), are measured the
+ * same way; the trace says which of a model's nodes used the pool (trace.ts, usedThreadPool) and
+ * each pays its kind's cost, a pooled one by its size (kernels/host/profileGraph.ts, poolInKernelUs).
  *
- * The sessions of a chain (long, short, long profiled) are loaded together with thread-pool spinning
- * off and run in turn, run by run, so that a drift in the machine's speed meets them alike. They run a
- * round at a time (ProfilerCalibration): a job runs a round after each of its own rounds, since the
- * pool's cost follows the machine's state from one moment to the next; measureProfilerCost runs the
- * rounds on their own.
+ * The sessions of a chain (long, short, long profiled) are loaded together with the in-turn spin
+ * bound (IN_TURN_SPIN_US, kernels/protocol.ts) and run in turn, run by run, so that a drift in the
+ * machine's speed meets them alike. They run a round at a time (ProfilerCalibration): a job runs a
+ * round after each of its own rounds, since the pool's cost follows the machine's state from one
+ * moment to the next; measureProfilerCost runs the rounds on their own.
  */
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { GraphBuilder, Tensor } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
 import type { Optimization, PoolChainCost, PoolProfilerCost, ProfilerCost } from '../protocol';
+import { IN_TURN_SPIN_US } from '../protocol';
 import { baseSessionOptions } from './providers';
 import { ort, Session, SessionOptions } from './runtime';
 import { median } from '../stats';
@@ -103,14 +105,6 @@ export function poolCalibrationChain(length: number, channels: number = POOL_CHA
   return exportOnnx(b.build([x]), { form: 'deploy' }).bytes;
 }
 
-/** Session options with thread-pool spinning off, whatever the base options say: these sessions run in turn. */
-function withoutSpinning(options: SessionOptions): SessionOptions {
-  const extra = (options.extra ?? {}) as Record<string, unknown>;
-  const session = (extra.session ?? {}) as Record<string, unknown>;
-  const intraOp = (session.intra_op ?? {}) as Record<string, unknown>;
-  return { ...options, extra: { ...extra, session: { ...session, intra_op: { ...intraOp, allow_spinning: '0' } } } };
-}
-
 interface ChainTimes {
   /** Per timed run: long chain's wall time − short chain's, µs (the two ran one after the other). */
   readonly differencesUs: number[];
@@ -138,12 +132,11 @@ class ChainSessions {
 
   static async load(long: Uint8Array, short: Uint8Array, shape: number[], options: SessionOptions, repeats: number, dir: string, prefix: string, profiled = true): Promise<ChainSessions> {
     const { InferenceSession, Tensor } = ort();
-    const plain = withoutSpinning(options);
     const sessions: Session[] = [];
     try {
-      sessions.push(await InferenceSession.create(long, plain));
-      sessions.push(await InferenceSession.create(short, plain));
-      if (profiled) sessions.push(await InferenceSession.create(long, { ...plain, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
+      sessions.push(await InferenceSession.create(long, options));
+      sessions.push(await InferenceSession.create(short, options));
+      if (profiled) sessions.push(await InferenceSession.create(long, { ...options, enableProfiling: true, profileFilePrefix: join(dir, prefix) }));
     } catch (e) {
       for (const s of sessions) await s.release().catch(() => undefined);
       throw e;
@@ -307,7 +300,7 @@ export class ProfilerCalibration {
       chainPooledKernels: median(full.map((p) => p.pooledKernels)),
       ...(typeof pool === 'string' ? { noPool: pool } : { pool }),
       calibrationMs: Number(this.busyNs) / 1e6,
-      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning off, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events; the executor's own work per node, unprofiled, from a chain of ${EXECUTOR_CHAIN_NODES} Relu nodes on a one-element tensor and a 1-node chain run the same way`,
+      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning bounded to ${IN_TURN_SPIN_US} µs, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events; the executor's own work per node, unprofiled, from a chain of ${EXECUTOR_CHAIN_NODES} Relu nodes on a one-element tensor and a 1-node chain run the same way`,
     };
   }
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { GraphBuilder } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
+import { IN_TURN_SPIN_US } from '../protocol';
 import type { BackendInfo, ProviderStatus } from '../protocol';
 import { ort, ortVersion, SessionOptions } from './runtime';
 
@@ -148,9 +149,9 @@ export function workerAffinities(threads: number, processors = thisProcessProces
 }
 
 /**
- * The session options every lcnb session shares. `spinning`: let the intra-op pool spin while it
- * waits for work (onnxruntime's default), for a session timed alone; off unless asked. `pinned`:
- * the pool's workers on fixed processors (workerAffinities), for sessions timed in turn.
+ * The session options every lcnb session shares. `spinning`: onnxruntime's default spinning, for a
+ * session timed alone; otherwise an idle worker spins at most IN_TURN_SPIN_US, for sessions timed
+ * in turn. `pinned`: the pool's workers on fixed processors (workerAffinities), for sessions timed in turn.
  */
 export function baseSessionOptions(provider: string, threads: number, { spinning = false, pinned = false }: { spinning?: boolean; pinned?: boolean } = {}): SessionOptions {
   const affinities = pinned ? workerAffinities(threads) : undefined;
@@ -160,8 +161,11 @@ export function baseSessionOptions(provider: string, threads: number, { spinning
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
-    // Sessions are timed in turn within one process: a pool that spins waiting for work takes the
-    // cores from the next session's pool (ratios swung 0.5–2.3× with it, stayed within ±2% without).
-    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, ...(affinities ? { intra_op_thread_affinities: affinities } : {}) } },
+    extra: {
+      session: {
+        intra_op: spinning ? { allow_spinning: '1' } : { allow_spinning: '1', spin_duration_us: String(IN_TURN_SPIN_US) },
+        ...(affinities ? { intra_op_thread_affinities: affinities } : {}),
+      },
+    },
   };
 }

@@ -47,12 +47,12 @@ describe('paired ratios', () => {
 
 describe("a single model's latency", () => {
   const times = (medianMs: number) => ({ runsMs: [medianMs], medianMs, p10Ms: medianMs * 0.9, p90Ms: medianMs * 1.1 });
-  it('is the faster of alone (spinning on) and in turn (spinning off), and says so when alone lost', () => {
+  it('is the faster of alone (default spinning) and in turn (spinning bounded), and says so when alone lost', () => {
     assert.deepEqual(chooseLatency(times(4.2), undefined), { headline: times(4.2), useAlone: false });
     assert.deepEqual(chooseLatency(times(4.2), times(2.9)), { headline: times(2.9), useAlone: true });
     const loaded = chooseLatency(times(6), times(19.7));
     assert.equal(loaded.useAlone, false);
     assert.equal(loaded.headline.medianMs, 6);
-    assert.match(loaded.note ?? '', /^Timed alone with thread-pool spinning on \(onnxruntime's default\), the model read 19\.700 ms, slower than with spinning off in turn \(6\.000 ms\)/);
+    assert.match(loaded.note ?? '', /^Timed alone with thread-pool spinning on \(onnxruntime's default\), the model read 19\.700 ms, slower than in turn with spinning bounded \(6\.000 ms\)/);
   });
 });
