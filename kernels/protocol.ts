@@ -81,6 +81,12 @@ export interface MeasureRequest extends Omit<ProfileRequest, 'modelPath' | 'inpu
   /** false: time each model's one unprofiled session only (no trace, no per-node times). Default true. */
   readonly profile?: boolean;
   /**
+   * Each session runs once more, untimed, right before its timed run in its turn: its pool's worker
+   * is then awake and its input in cache, as for a layer inside a model (a model's layers timed one
+   * by one as small graphs). Default false.
+   */
+  readonly warmTurn?: boolean;
+  /**
    * Let each session's intra-op pool spin while it waits for work as long as onnxruntime's default
    * does. Off by default: sessions timed in turn in one process spin at most IN_TURN_SPIN_US
    * (kernels/process/providers.ts). Only for one session timed alone.

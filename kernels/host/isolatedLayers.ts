@@ -194,6 +194,7 @@ export async function timeIsolatedLayers(
         warmup: options.warmup,
         optimization: options.optimization,
         profile: false,
+        warmTurn: true,
       },
       job,
     );
@@ -241,13 +242,13 @@ export function disagreementNote(layer: ProfiledLayer, isolatedUs: number, profi
   if (Math.abs(difference) <= AGREEMENT_TOLERANCE) return undefined;
   const by = `Alone ${isolatedUs.toFixed(1)} µs, in the model ${profiledUs.toFixed(1)} µs (${difference > 0 ? '+' : ''}${(100 * difference).toFixed(0)}%).`;
   if (difference > 0 && blockedLayout(layer)) {
-    return `${by} In the model onnxruntime ran this layer in its blocked layout (NCHWc) with its neighbours, converting only at the ends of the chain; alone, its graph converts its input to that layout and its output back, and its input arrives cold from the caller. Trust the profiled row for the time inside this model.`;
+    return `${by} In the model onnxruntime ran this layer in its blocked layout (NCHWc) with its neighbours, converting only at the ends of the chain; alone, its graph converts its input to that layout and its output back. Trust the profiled row for the time inside this model.`;
   }
   if (profiledUs < AGREEMENT_MIN_US && Math.abs(isolatedUs - profiledUs) < NOISE_US) {
     return `${by} A layer this small is within a few µs of per-call noise: the isolated time is the difference of two run() calls of about ${overheadUs.toFixed(0)} µs each. Trust the profiled row, to a few µs.`;
   }
   if (difference > 0) {
-    return `${by} Alone the layer starts cold: its graph runs between other layers' graphs, so its input and weights are out of cache, where in the model the layer before has just written its input. Trust the profiled row for the time inside this model.`;
+    return `${by} Alone the layer is a graph of its own, timed right after an untimed run of itself: each run allocates its output and starts and ends its work on the thread pool, which inside the model the layers around it share. Trust the profiled row for the time inside this model.`;
   }
   if (correctedCoverage !== undefined && correctedCoverage > 1.05) {
     return `${by} The profiled row likely still holds profiler cost: the model's corrected rows add up to ${(100 * correctedCoverage).toFixed(0)}% of its run without the profiler (kernels on the thread pool pay more than the calibration takes out). Trust the isolated time.`;

@@ -335,7 +335,7 @@ function orderText(sessions: number): string {
 }
 
 /** How a job timed its sessions, in one sentence for the report. */
-export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone' | 'threads'>, models: number, profiled: boolean, baselineRuns: number): string {
+export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone' | 'threads' | 'warmTurn'>, models: number, profiled: boolean, baselineRuns: number): string {
   const { warmup, runs } = req;
   const rounds = Math.max(runs, baselineRuns);
   const sessions = profiled && baselineRuns > 0 ? 'a profiled and an unprofiled session' : 'one session';
@@ -349,12 +349,13 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
   const pinned = affinities ? ` Every session's intra-op worker${req.threads > 2 ? 's' : ''} pinned to processor${affinities.includes(';') ? 's' : ''} ${affinities.split(';').map((p) => Number(p) - 1).join(', ')}.` : '';
   const blocks = renewalRounds(rounds).length + 1;
   const renewed = models > 1 && blocks > 1 ? ` Each model's unprofiled session and input tensors were created afresh for each of ${blocks} blocks of rounds, in reverse order and in order by turns, and warmed up.` : '';
+  const warm = req.warmTurn ? ' In its turn each session ran once untimed right before its timed run, so that its pool worker was awake and its input in cache.' : '';
   const empty = both
     ? ` After each round, a run() of a graph with ${models > 1 ? "each model's" : "the model's"} inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler.`
     : '';
   return (
     `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? "on (onnxruntime's default)" : `bounded (an idle worker spins at most ${IN_TURN_SPIN_US} µs, then sleeps)`}, then run in turn, ` +
-    `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${pinned}${renewed}${empty}${alone}`
+    `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${warm}${pinned}${renewed}${empty}${alone}`
   );
 }
 
@@ -441,6 +442,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       if (block >= 0) await recreatePlainSessions(slots, loaded, release, req.warmup, run, block % 2 === 0);
       for (const slot of roundOrder(slots, round)) {
         if (slot.times.length >= slot.runs) continue;
+        if (req.warmTurn) await run(slot);
         const start = process.hrtime.bigint();
         await run(slot);
         slot.times.push(wallMs(start));

@@ -120,6 +120,14 @@ describe('KernelClient', { timeout: 120_000 }, () => {
     assert.match(m.protocol, /^Interleaved: 2 models, each with a profiled and an unprofiled session, loaded together in one process with thread-pool spinning bounded \(an idle worker spins at most 100 µs, then sleeps\), then run in turn, every order of the 4 sessions once in each cycle of 24 rounds, 1 warm-up round and 5 timed rounds\. Each model's unprofiled session and input tensors were created afresh for each of 2 blocks of rounds, in reverse order and in order by turns, and warmed up\. After each round, a run\(\) of a graph with each model's inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler\.$/);
   });
 
+  it('with warmTurn, runs each session once untimed before its timed run in its turn, and says so', async () => {
+    const m = await client.measure({ models: [{ modelPath: small }, { modelPath: small }], provider: 'cpu', threads: 1, runs: 3, warmup: 0, optimization: 'all', profile: false, warmTurn: true });
+    assert.deepEqual(m.times.map((t) => t.runsMs.length), [3, 3]);
+    assert.match(m.protocol, / In its turn each session ran once untimed right before its timed run, so that its pool worker was awake and its input in cache\./);
+    const plain = await client.measure({ models: [{ modelPath: small }, { modelPath: small }], provider: 'cpu', threads: 1, runs: 3, warmup: 0, optimization: 'all', profile: false });
+    assert.doesNotMatch(plain.protocol, /untimed/);
+  });
+
   it('times models without the profiler when asked: no per-node results, one session each', async () => {
     const m = await client.measure({ models: [{ modelPath: small }, { modelPath: small }], provider: 'cpu', threads: 1, runs: 3, warmup: 0, optimization: 'all', profile: false });
     assert.deepEqual(m.results, []);
