@@ -56,6 +56,12 @@ export interface ProfileRequest {
  */
 export const IN_TURN_SPIN_US = 100;
 
+/**
+ * Other work, in cores, at which sessions timed in turn stop spinning altogether: a worker that
+ * spins then competes with that work and is preempted mid-node (kernels/process/providers.ts).
+ */
+export const OTHER_WORK_CORES = 0.5;
+
 /** At most this many models are loaded and timed together in one job. */
 export const MAX_MODELS_PER_JOB = 64;
 
@@ -311,6 +317,13 @@ export interface AppliedSettings {
   readonly nodesByProvider: Record<string, number>;
   /** The machine's 1-minute load average when the job started and when it ended, and its cores (absent in reports saved before lcnb recorded it). */
   readonly loadAverage?: { readonly atStart: number; readonly atEnd: number; readonly cores: number };
+  /**
+   * How the sessions timed in turn spun (kernels/process/providers.ts, Spinning): bounded on a
+   * machine otherwise idle, off when other work kept at least OTHER_WORK_CORES busy as the job
+   * started (`otherWorkCores`, sampled before loading). Absent in reports saved before.
+   */
+  readonly inTurnSpinning?: 'bounded' | 'off' | 'default';
+  readonly otherWorkCores?: number;
 }
 
 export interface ProfileResult {

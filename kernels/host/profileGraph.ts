@@ -143,8 +143,8 @@ export function poolInKernelUs(pool: Pick<PoolProfilerCost, 'inKernelUs' | 'prof
 }
 
 /**
- * A model's latency: the faster of its unprofiled runs in turn (spinning bounded) and, when it was
- * timed alone, its runs alone with onnxruntime's default spinning. The two are close on a quiet
+ * A model's latency: the faster of its unprofiled runs in turn (spinning bounded, or off under other
+ * work) and, when it was timed alone, its runs alone with onnxruntime's default spinning. The two are close on a quiet
  * machine; under other work a spinning pool fights it for the cores (with spinning off in turn, alone
  * read 3× slower here), which the note says.
  */
@@ -154,7 +154,7 @@ export function chooseLatency(inTurn: WallTimes, alone: WallTimes | undefined): 
   return {
     headline: inTurn,
     useAlone: false,
-    note: `Timed alone with thread-pool spinning on (onnxruntime's default), the model read ${alone.medianMs.toFixed(3)} ms, slower than in turn with spinning bounded (${inTurn.medianMs.toFixed(3)} ms): other work on the machine competes with a spinning pool, so the latency shown is the one in turn.`,
+    note: `Timed alone with thread-pool spinning on (onnxruntime's default), the model read ${alone.medianMs.toFixed(3)} ms, slower than in turn (${inTurn.medianMs.toFixed(3)} ms): other work on the machine competes with a spinning pool, so the latency shown is the one in turn.`,
   };
 }
 

@@ -97,14 +97,14 @@ export interface ModelProfile {
     /**
      * The model's latency, timed runs with onnxruntime's profiler off: alone in a session of its own
      * with spinning on (onnxruntime's default) when `alone`, else in turn with the other sessions
-     * of its job, spinning bounded. A single model is timed both ways and shows the faster.
+     * of its job (spinning bounded, or off under other work). A single model is timed both ways and shows the faster.
      */
     readonly median_ms: number;
     readonly p10_ms: number;
     readonly p90_ms: number;
     /** Set when median_ms was timed alone with spinning on (a single model's measurement, when that was the faster). */
     readonly alone?: true;
-    /** When timed both ways: the unprofiled median in turn with the profiled session (spinning bounded), which the profiler figures compare with. */
+    /** When timed both ways: the unprofiled median in turn with the profiled session, which the profiler figures compare with. */
     readonly in_turn_median_ms?: number;
     /** When timed both ways: the median alone with spinning on. */
     readonly alone_median_ms?: number;

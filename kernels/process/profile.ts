@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { matchProfiledNodes, OptimizedGraph, readOptimizedGraph } from './optimizedGraph';
 import type { MeasureRequest, MeasureResult, NodeProfile, ProfilePhase, ProfileRequest, ProfileResult, ProfilerCost, WallTimes } from '../protocol';
 import { OPTIMIZATION_LEVELS } from '../../src/shared/measureSettings';
-import { IN_TURN_SPIN_US, MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB } from '../protocol';
+import { IN_TURN_SPIN_US, MAX_MODELS_PER_JOB, MAX_TIMED_MODELS_PER_JOB, OTHER_WORK_CORES } from '../protocol';
 import { EmptyRunInput, emptyRunModel } from './emptyRun';
 import { ProfilerCalibration } from './profilerCost';
-import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice, workerAffinities } from './providers';
+import { baseSessionOptions, chooseProvider, condenseOrtError, ProviderChoice, Spinning, workerAffinities } from './providers';
+import { otherWorkCores } from './otherWork';
 import { ort, ortVersion, Session, SessionOptions } from './runtime';
 import { median, quantile, seededRandom } from '../stats';
 import { readTraceFile, summarizeTrace } from './trace';
@@ -214,13 +215,13 @@ export function checkMeasureRequest(req: MeasureRequest): void {
   }
 }
 
-async function loadModel(req: MeasureRequest, index: number, requested: ProviderChoice, dir: string, baselineRuns: number): Promise<LoadedModel> {
+async function loadModel(req: MeasureRequest, index: number, requested: ProviderChoice, dir: string, baselineRuns: number, spinning: Spinning): Promise<LoadedModel> {
   const { modelPath, inputs, fetches } = req.models[index];
   const notes: string[] = [];
   let choice = requested;
   const profiling = req.profile !== false;
   const options = (provider: string): SessionOptions => ({
-    ...baseSessionOptions(provider, req.threads, { spinning: req.spinning, pinned: true }),
+    ...baseSessionOptions(provider, req.threads, { spinning, pinned: true }),
     graphOptimizationLevel: req.optimization,
     ...(profiling ? { enableProfiling: true, profileFilePrefix: join(dir, 'trace'), optimizedModelFilePath: join(dir, 'optimized.onnx') } : {}),
   });
@@ -335,7 +336,41 @@ function orderText(sessions: number): string {
 }
 
 /** How a job timed its sessions, in one sentence for the report. */
-export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spinning' | 'alone' | 'threads' | 'warmTurn'>, models: number, profiled: boolean, baselineRuns: number): string {
+/** How a job's sessions in turn spin, and the other work that decided it. */
+export interface InTurnSpin {
+  readonly spinning: Spinning;
+  /** Cores' worth of other work sampled before loading (absent when not sampled: one thread, or spinning asked for). */
+  readonly otherWorkCores?: number;
+}
+
+/**
+ * The job's spinning in turn: onnxruntime's default when the request asks for it; else bounded,
+ * unless other work already keeps OTHER_WORK_CORES busy (sampled for 100 ms before anything loads)
+ * and the pool has workers to spin.
+ */
+async function inTurnSpin(req: Pick<MeasureRequest, 'spinning' | 'threads'>): Promise<InTurnSpin> {
+  if (req.spinning) return { spinning: 'default' };
+  if (req.threads < 2) return { spinning: 'bounded' };
+  const otherWork = await otherWorkCores();
+  return { spinning: otherWork >= OTHER_WORK_CORES ? 'off' : 'bounded', otherWorkCores: otherWork };
+}
+
+/** The protocol sentence's words for how the sessions spun. */
+function spinText(spin: InTurnSpin): string {
+  if (spin.spinning === 'default') return "thread-pool spinning on (onnxruntime's default)";
+  if (spin.spinning === 'off') {
+    return `thread-pool spinning off (other work kept ${(spin.otherWorkCores ?? 0).toFixed(1)} cores busy as the job started; a spinning worker would compete with it)`;
+  }
+  return `thread-pool spinning bounded (an idle worker spins at most ${IN_TURN_SPIN_US} µs, then sleeps)`;
+}
+
+export function protocolText(
+  req: Pick<MeasureRequest, 'warmup' | 'runs' | 'alone' | 'threads' | 'warmTurn'>,
+  models: number,
+  profiled: boolean,
+  baselineRuns: number,
+  spin: InTurnSpin = { spinning: 'bounded' },
+): string {
   const { warmup, runs } = req;
   const rounds = Math.max(runs, baselineRuns);
   const sessions = profiled && baselineRuns > 0 ? 'a profiled and an unprofiled session' : 'one session';
@@ -354,7 +389,7 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
     ? ` After each round, a run() of a graph with ${models > 1 ? "each model's" : "the model's"} inputs that does nothing: its median, the fixed cost of a call, is taken out of the unprofiled median to give the nodes' time without the profiler.`
     : '';
   return (
-    `Interleaved: ${what} loaded together in one process with thread-pool spinning ${req.spinning ? "on (onnxruntime's default)" : `bounded (an idle worker spins at most ${IN_TURN_SPIN_US} µs, then sleeps)`}, then run in turn, ` +
+    `Interleaved: ${what} loaded together in one process with ${spinText(spin)}, then run in turn, ` +
     `${orderText(models * (both ? 2 : 1))}, ${plural(warmup, 'warm-up round')} and ${plural(rounds, 'timed round')}.${warm}${pinned}${renewed}${empty}${alone}`
   );
 }
@@ -367,6 +402,7 @@ export function protocolText(req: Pick<MeasureRequest, 'warmup' | 'runs' | 'spin
 export async function measureModels(req: MeasureRequest, progress: ProgressSink, workDir = tmpdir()): Promise<MeasureResult> {
   checkMeasureRequest(req);
   const loadAtStart = loadavg()[0];
+  const spin = await inTurnSpin(req);
   const baselineRuns = req.baselineRuns ?? req.runs;
   progress('load', 0, req.models.length);
   const requested = await chooseProvider(req.provider);
@@ -384,7 +420,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     for (let i = 0; i < req.models.length; i++) {
       const modelDir = join(dir, `model${i}`);
       mkdirSync(modelDir);
-      loaded.push(await loadModel(req, i, requested, modelDir, baselineRuns));
+      loaded.push(await loadModel(req, i, requested, modelDir, baselineRuns, spin.spinning));
       progress('load', i + 1, req.models.length);
     }
     slots = loaded.flatMap((m, i) => [
@@ -413,7 +449,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     const costNotes: string[] = [];
     if (req.profile !== false && (req.profilerCost ?? baselineRuns > 0)) {
       try {
-        calibration = await ProfilerCalibration.load(loaded[0].choice.used, req.threads, mkdtempSync(join(dir, 'calibration-')), req.optimization);
+        calibration = await ProfilerCalibration.load(loaded[0].choice.used, req.threads, mkdtempSync(join(dir, 'calibration-')), req.optimization, spin.spinning);
       } catch (e) {
         costNotes.push(`the profiler's own cost per node could not be measured (${condenseOrtError((e as Error).message)})`);
       }
@@ -457,7 +493,7 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
     const alone = req.alone ? await timeAlone(req, loaded, report) : undefined;
     // Each model's unprofiled runs (its profiled ones when it has no unprofiled session).
     const times = loaded.map((_, i) => wallStats((slots.find((s) => s.model === i && !s.profiled) ?? slots.find((s) => s.model === i)!).times));
-    if (req.profile === false) return { results: [], times, protocol: protocolText(req, loaded.length, false, 0) };
+    if (req.profile === false) return { results: [], times, protocol: protocolText(req, loaded.length, false, 0, spin) };
     let profilerCost: ProfilerCost | undefined;
     if (calibration) {
       try {
@@ -473,11 +509,11 @@ export async function measureModels(req: MeasureRequest, progress: ProgressSink,
       const profiledTimes = mine.find((s) => s.profiled)!.times;
       const plainTimes = mine.find((s) => !s.profiled)?.times;
       results.push(
-        await readResult(req, loaded[i], profiledTimes, plainTimes, profilerCost, [...loaded[i].notes, ...costNotes], { atStart: loadAtStart, atEnd: loadAtEnd, cores: availableParallelism() }),
+        await readResult(req, loaded[i], profiledTimes, plainTimes, profilerCost, [...loaded[i].notes, ...costNotes], { atStart: loadAtStart, atEnd: loadAtEnd, cores: availableParallelism() }, spin),
       );
       if (alone) results[i] = { ...results[i], alone: alone[i] };
     }
-    return { results, times, protocol: protocolText(req, loaded.length, true, baselineRuns) };
+    return { results, times, protocol: protocolText(req, loaded.length, true, baselineRuns, spin) };
   } finally {
     await calibration?.dispose();
     for (const slot of slots) await release(slot.session).catch(() => undefined);
@@ -543,7 +579,7 @@ async function timeAlone(req: MeasureRequest, loaded: readonly LoadedModel[], re
   for (const model of loaded) {
     let session: Session;
     try {
-      session = await ort().InferenceSession.create(model.path, { ...baseSessionOptions(model.choice.used, req.threads, { spinning: true }), graphOptimizationLevel: req.optimization });
+      session = await ort().InferenceSession.create(model.path, { ...baseSessionOptions(model.choice.used, req.threads, { spinning: 'default' }), graphOptimizationLevel: req.optimization });
     } catch (e) {
       throw new JobError(`onnxruntime could not load '${model.path}' to time it alone: ${condenseOrtError((e as Error).message)}`);
     }
@@ -577,6 +613,7 @@ async function readResult(
   profilerCost: ProfilerCost | undefined,
   notes: string[],
   loadAverage: NonNullable<ProfileResult['settings']['loadAverage']>,
+  spin: InTurnSpin,
 ): Promise<ProfileResult> {
   const tracePath = findTrace(model.dir);
   if (!tracePath) throw new JobError(`onnxruntime wrote no profile trace for '${model.path}'`);
@@ -640,6 +677,8 @@ async function readResult(
       onnxruntimeVersion: ortVersion(),
       nodesByProvider,
       loadAverage,
+      inTurnSpinning: spin.spinning,
+      ...(spin.otherWorkCores !== undefined ? { otherWorkCores: spin.otherWorkCores } : {}),
     },
     ...(graph ? { optimizedNodeCount: graph.nodes.length } : {}),
     notes,

@@ -21,19 +21,19 @@
  * same way; the trace says which of a model's nodes used the pool (trace.ts, usedThreadPool) and
  * each pays its kind's cost, a pooled one by its size (kernels/host/profileGraph.ts, poolInKernelUs).
  *
- * The sessions of a chain (long, short, long profiled) are loaded together with the in-turn spin
- * bound (IN_TURN_SPIN_US, kernels/protocol.ts) and run in turn, run by run, so that a drift in the
- * machine's speed meets them alike. They run a round at a time (ProfilerCalibration): a job runs a
- * round after each of its own rounds, since the pool's cost follows the machine's state from one
- * moment to the next; measureProfilerCost runs the rounds on their own.
+ * The sessions of a chain (long, short, long profiled) are loaded together with the job's spinning
+ * in turn (bounded, or off under other work: providers.ts, Spinning) and run in turn, run by run, so
+ * that a drift in the machine's speed meets them alike. They run a round at a time
+ * (ProfilerCalibration): a job runs a round after each of its own rounds, since the pool's cost
+ * follows the machine's state from one moment to the next; measureProfilerCost runs the rounds on
+ * their own.
  */
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { GraphBuilder, Tensor } from '../../src/core/ir';
 import { exportOnnx } from '../../src/onnx/writer';
 import type { Optimization, PoolChainCost, PoolProfilerCost, ProfilerCost } from '../protocol';
-import { IN_TURN_SPIN_US } from '../protocol';
-import { baseSessionOptions } from './providers';
+import { baseSessionOptions, Spinning } from './providers';
 import { ort, Session, SessionOptions } from './runtime';
 import { median } from '../stats';
 import { readTraceFile, summarizeTrace, TraceSummary } from './trace';
@@ -224,8 +224,8 @@ export class ProfilerCalibration {
   ) {}
 
   /** Loads the chains in `dir` (a scratch folder the caller removes): the pool chains only with more than one thread. */
-  static async load(provider: string, threads: number, dir: string, optimization: Optimization = 'all'): Promise<ProfilerCalibration> {
-    const base = baseSessionOptions(provider, threads, { pinned: true });
+  static async load(provider: string, threads: number, dir: string, optimization: Optimization = 'all', spinning: Spinning = 'bounded'): Promise<ProfilerCalibration> {
+    const base = baseSessionOptions(provider, threads, { pinned: true, spinning });
     const chain = await ChainSessions.load(calibrationChain(CHAIN_NODES), calibrationChain(1), [1, CHANNELS, SIDE, SIDE], { ...base, graphOptimizationLevel: 'disabled' }, CHAIN_REPEATS, dir, 'chain');
     const pools: ChainSessions[] = [];
     let executor: ChainSessions;
@@ -300,7 +300,7 @@ export class ProfilerCalibration {
       chainPooledKernels: median(full.map((p) => p.pooledKernels)),
       ...(typeof pool === 'string' ? { noPool: pool } : { pool }),
       calibrationMs: Number(this.busyNs) / 1e6,
-      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning bounded to ${IN_TURN_SPIN_US} µs, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events; the executor's own work per node, unprofiled, from a chain of ${EXECUTOR_CHAIN_NODES} Relu nodes on a one-element tensor and a 1-node chain run the same way`,
+      method: `a chain of ${CHAIN_NODES} nodes (1×1 Conv and Relu in turn on [1, ${CHANNELS}, ${SIDE}, ${SIDE}], optimisation off) and a 1-node chain, loaded together with the long chain profiled, thread-pool spinning as the job's sessions, run in turn (${CHAIN_REPEATS} times a round, ${timed} timed rounds after ${this.rounds - timed} warm-up, ${timing}); per node: unprofiled median over runs of (long − short) / ${CHAIN_NODES - 1}, profiled mean kernel event and mean gap between kernel events; the executor's own work per node, unprofiled, from a chain of ${EXECUTOR_CHAIN_NODES} Relu nodes on a one-element tensor and a 1-node chain run the same way`,
     };
   }
 }

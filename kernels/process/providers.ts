@@ -149,11 +149,17 @@ export function workerAffinities(threads: number, processors = thisProcessProces
 }
 
 /**
- * The session options every lcnb session shares. `spinning`: onnxruntime's default spinning, for a
- * session timed alone; otherwise an idle worker spins at most IN_TURN_SPIN_US, for sessions timed
- * in turn. `pinned`: the pool's workers on fixed processors (workerAffinities), for sessions timed in turn.
+ * How an idle intra-op worker waits for more work: `default`, onnxruntime's own spinning, for a
+ * session timed alone; `bounded`, at most IN_TURN_SPIN_US before it sleeps, for sessions timed in
+ * turn on a machine otherwise idle; `off`, asleep at once, for sessions timed in turn while other
+ * work runs (a worker that spins then competes with it, and the scheduler preempts it mid-node:
+ * with one of two cores kept busy, corrected coverage read 0.89–1.45 with a 20–100 µs bound against
+ * 0.96–1.03 with spinning off).
  */
-export function baseSessionOptions(provider: string, threads: number, { spinning = false, pinned = false }: { spinning?: boolean; pinned?: boolean } = {}): SessionOptions {
+export type Spinning = 'default' | 'bounded' | 'off';
+
+/** The session options every lcnb session shares. `pinned`: the pool's workers on fixed processors (workerAffinities), for sessions timed in turn. */
+export function baseSessionOptions(provider: string, threads: number, { spinning = 'bounded', pinned = false }: { spinning?: Spinning; pinned?: boolean } = {}): SessionOptions {
   const affinities = pinned ? workerAffinities(threads) : undefined;
   return {
     executionProviders: [provider],
@@ -163,7 +169,8 @@ export function baseSessionOptions(provider: string, threads: number, { spinning
     logSeverityLevel: 3,
     extra: {
       session: {
-        intra_op: spinning ? { allow_spinning: '1' } : { allow_spinning: '1', spin_duration_us: String(IN_TURN_SPIN_US) },
+        intra_op:
+          spinning === 'default' ? { allow_spinning: '1' } : spinning === 'off' ? { allow_spinning: '0' } : { allow_spinning: '1', spin_duration_us: String(IN_TURN_SPIN_US) },
         ...(affinities ? { intra_op_thread_affinities: affinities } : {}),
       },
     },

@@ -56,5 +56,5 @@ export function formatRatio(r: { readonly ratio: number; readonly lo: number; re
 
 /** How a latency was timed (kernels/process/profile.ts): alone with spinning on, or in turn with other sessions. */
 export function latencyTiming(alone: boolean | undefined): string {
-  return alone ? "timed alone, thread-pool spinning on (onnxruntime's default)" : 'timed in turn with the other sessions of its job, thread-pool spinning bounded';
+  return alone ? "timed alone, thread-pool spinning on (onnxruntime's default)" : 'timed in turn with the other sessions of its job';
 }

@@ -4,7 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { allowedProcessors, baseSessionOptions, workerAffinities } from '../../../kernels/process/providers';
+import { allowedProcessors, baseSessionOptions, Spinning, workerAffinities } from '../../../kernels/process/providers';
+import { IN_TURN_SPIN_US } from '../../../kernels/protocol';
 import { ort } from '../../../kernels/process/runtime';
 import { GraphBuilder } from '../../../src/core/ir';
 import { exportOnnx } from '../../../src/onnx/writer';
@@ -32,6 +33,29 @@ describe('pinned intra-op workers', () => {
     const extra = (pinned: boolean) => (baseSessionOptions('cpu', 2, { pinned }).extra as { session: Record<string, unknown> }).session;
     assert.equal(extra(false).intra_op_thread_affinities, undefined);
     if (allowedProcessors()) assert.equal(extra(true).intra_op_thread_affinities, workerAffinities(2, allowedProcessors()));
+  });
+
+  it("spinning: onnxruntime's default alone, bounded in turn, off under other work", () => {
+    const intraOp = (spinning?: Spinning) => (baseSessionOptions('cpu', 2, spinning ? { spinning } : {}).extra as { session: { intra_op: Record<string, string> } }).session.intra_op;
+    assert.deepEqual(intraOp('default'), { allow_spinning: '1' });
+    assert.deepEqual(intraOp(), { allow_spinning: '1', spin_duration_us: String(IN_TURN_SPIN_US) });
+    assert.deepEqual(intraOp('bounded'), intraOp());
+    assert.deepEqual(intraOp('off'), { allow_spinning: '0' });
+  });
+
+  it('onnxruntime accepts each spinning and runs a 2-thread session with it', async () => {
+    const b = new GraphBuilder('spin');
+    const x = b.input('x', [1, 8]);
+    const bytes = exportOnnx(b.build([b.add1('Relu', 'relu', [x])])).bytes;
+    for (const spinning of ['default', 'bounded', 'off'] as const) {
+      const session = await ort().InferenceSession.create(bytes, baseSessionOptions('cpu', 2, { spinning }));
+      try {
+        const out = await session.run({ x: new (ort().Tensor)('float32', new Float32Array(8).fill(2), [1, 8]) });
+        assert.deepEqual([...(out[session.outputNames[0]].data as Float32Array)], new Array(8).fill(2), spinning);
+      } finally {
+        await session.release();
+      }
+    }
   });
 
   it('onnxruntime accepts the pinning and runs a pinned 2-thread session', async () => {

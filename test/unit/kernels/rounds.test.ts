@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { renewalRounds, roundOrder, RENEWAL_ROUNDS } from '../../../kernels/process/profile';
+import { protocolText, renewalRounds, roundOrder, RENEWAL_ROUNDS } from '../../../kernels/process/profile';
 
 /** How often each session runs first, and how often each runs straight after each other one, over `rounds`. */
 function tally(slots: readonly string[], rounds: number): { first: Map<string, number>; after: Map<string, number> } {
@@ -56,5 +56,14 @@ describe('rounds in turn', () => {
       assert.equal(blocks % 2, 0, `${rounds} rounds: ${blocks} blocks`);
       assert.ok(rounds / blocks <= 2 * RENEWAL_ROUNDS);
     }
+  });
+});
+
+describe('how the protocol says the sessions spun (protocolText)', () => {
+  const req = { warmup: 2, runs: 5, threads: 2 } as const;
+  it('bounded on an idle machine, off with the other work named, on when asked', () => {
+    assert.match(protocolText(req, 1, true, 5), /with thread-pool spinning bounded \(an idle worker spins at most 100 µs, then sleeps\), then run in turn/);
+    assert.match(protocolText(req, 1, true, 5, { spinning: 'off', otherWorkCores: 1.04 }), /with thread-pool spinning off \(other work kept 1\.0 cores busy as the job started; a spinning worker would compete with it\), then run in turn/);
+    assert.match(protocolText(req, 1, false, 0, { spinning: 'default' }), /with thread-pool spinning on \(onnxruntime's default\), then run in turn/);
   });
 });
