@@ -144,9 +144,9 @@ export function poolInKernelUs(pool: Pick<PoolProfilerCost, 'inKernelUs' | 'prof
 
 /**
  * A model's latency: the faster of its unprofiled runs in turn (spinning bounded, or off under other
- * work) and, when it was timed alone, its runs alone with onnxruntime's default spinning. The two are close on a quiet
- * machine; under other work a spinning pool fights it for the cores (with spinning off in turn, alone
- * read 3× slower here), which the note says.
+ * work) and, when it was timed alone, its runs alone with onnxruntime's default spinning. The two
+ * are close on a quiet machine; under other work a spinning pool fights it for the cores (alone read
+ * 3× slower than in turn with spinning off here), which the note says.
  */
 export function chooseLatency(inTurn: WallTimes, alone: WallTimes | undefined): { headline: WallTimes; useAlone: boolean; note?: string } {
   if (!alone) return { headline: inTurn, useAlone: false };

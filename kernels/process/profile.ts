@@ -335,7 +335,6 @@ function orderText(sessions: number): string {
   return `every order of the ${sessions} sessions once in each cycle of ${cycle} rounds`;
 }
 
-/** How a job timed its sessions, in one sentence for the report. */
 /** How a job's sessions in turn spin, and the other work that decided it. */
 export interface InTurnSpin {
   readonly spinning: Spinning;
@@ -364,6 +363,7 @@ function spinText(spin: InTurnSpin): string {
   return `thread-pool spinning bounded (an idle worker spins at most ${IN_TURN_SPIN_US} µs, then sleeps)`;
 }
 
+/** How a job timed its sessions, in one sentence for the report. */
 export function protocolText(
   req: Pick<MeasureRequest, 'warmup' | 'runs' | 'alone' | 'threads' | 'warmTurn'>,
   models: number,
